@@ -1,0 +1,37 @@
+// Bundles the extension, the CLI and the webview script.
+// node-pty is native and must come from VS Code's own copy (or node_modules for the CLI), so it
+// stays external and is loaded lazily; ssh2's optional native speed-ups (cpu-features, sshcrypto)
+// stay out too: ssh2 falls back to pure JS when they are missing.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const common = {
+  bundle: true,
+  sourcemap: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+const nodeExternal = ['vscode', 'node-pty', 'cpu-features', './crypto/build/Release/sshcrypto.node'];
+
+const builds = [
+  { ...common, platform: 'node', target: 'node20', format: 'cjs', external: nodeExternal,
+    entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  { ...common, platform: 'node', target: 'node20', format: 'cjs', external: nodeExternal,
+    entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+];
+if (existsSync('media/viewer.ts')) {
+  builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife',
+    entryPoints: { viewer: 'media/viewer.ts' }, outdir: 'dist/media',
+    loader: { '.css': 'css' } });
+}
+
+for (const options of builds) {
+  if (!existsSync(Object.values(options.entryPoints)[0])) continue;
+  if (watch) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  } else {
+    await esbuild.build(options);
+  }
+}

@@ -1,0 +1,34 @@
+// Small helpers shared by the CLI's commands: typed option reading and user-facing errors.
+import { parseArgs, ParseArgsConfig } from 'node:util';
+
+/** An error whose message is meant for the user as it is (no stack trace). */
+export class UsageError extends Error {}
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export function parse(argv: string[], options: Options, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+export function stringOpt(values: Record<string, unknown>, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function intOpt(values: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
+  const v = stringOpt(values, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${v}").`);
+  return n;
+}
+
+export function modeOpt(values: Record<string, unknown>): 'embedded' | 'system' {
+  const v = stringOpt(values, 'mode') ?? 'embedded';
+  if (v !== 'embedded' && v !== 'system') throw new UsageError(`--mode must be "embedded" or "system" (got "${v}").`);
+  return v;
+}

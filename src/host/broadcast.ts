@@ -1,0 +1,288 @@
+// The broadcast's lifecycle: one dedicated tmux server with one session, the permission fixup,
+// (embedded mode) the guest SSH server, and a monitor that follows viewers and server restarts.
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { hostAttachArgv, shellCommand } from '../tmux/attach';
+import { createBroadcastSession, readMarkers, setMarkers } from '../tmux/broadcastSession';
+import { kickClient, listClients } from '../tmux/clients';
+import { probeTmuxVersion, Tmux } from '../tmux/tmux';
+import { assertSupported, TmuxVersion } from '../tmux/version';
+import { GuestServer, GuestServerFactory } from './guestServer';
+import { BroadcastMode, defaultSocketPath } from './paths';
+import { applyPermissionFixup, FixupReport, prepareSocketDir } from './permissionFixup';
+import { BroadcastStatus, statusJson } from './status';
+import { sameViewers, Viewer, viewersFromClients } from './viewers';
+
+export const ENDED_MESSAGE = 'Guest Broadcast: the broadcast has ended.';
+export const KICKED_MESSAGE = 'Guest Broadcast: the host ended your view.';
+
+export interface BroadcastOptions {
+  mode: BroadcastMode;
+  /** Empty or undefined: the mode's default (see paths.ts). */
+  socketPath?: string;
+  sessionName: string;
+  /** System mode: the Unix account guests log in as. */
+  guestUser: string;
+  /** System mode: the port guests' ssh reaches sshd on (only for the watch command). */
+  sshPort?: number;
+  /** Command for the session's first window (default: the user's shell). */
+  command?: string;
+  cwd?: string;
+  /** tmux config to load instead of ~/.tmux.conf. */
+  configFile?: string;
+  tmuxBin?: string;
+  /** Embedded mode: starts the guest SSH server once tmux is up. */
+  guestServerFactory?: GuestServerFactory;
+  /** How often the monitor reads list-clients. */
+  pollIntervalMs?: number;
+  /** Extra environment for the session's shell. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface BroadcastEvents {
+  viewers: [Viewer[]];
+  ended: [string];
+  fixup: [FixupReport];
+  error: [Error];
+}
+
+/** How a guest of system mode watches: `ssh guest@host` (with -p when not 22). */
+export function systemWatchCommand(guestUser: string, port = 22, host = hostname()): string {
+  return `ssh ${port === 22 ? '' : `-p ${port} `}${guestUser}@${host}`;
+}
+
+export class Broadcast extends EventEmitter<BroadcastEvents> {
+  private current: Viewer[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private serverPid: number | undefined;
+  private endedReason: string | undefined;
+
+  private constructor(
+    readonly tmux: Tmux,
+    readonly version: TmuxVersion,
+    readonly options: BroadcastOptions,
+    readonly socketPath: string,
+    /** False when start() found this broadcast already running and adopted it. */
+    readonly startedNow: boolean,
+    private guestServer: GuestServer | undefined,
+    readonly lastFixup: FixupReport | undefined,
+  ) {
+    super();
+  }
+
+  /**
+   * Starts a broadcast, or adopts the one already running on the same socket: starting twice
+   * never makes a second server.
+   */
+  static async start(options: BroadcastOptions): Promise<Broadcast> {
+    const tmuxBin = options.tmuxBin ?? 'tmux';
+    const version = await probeTmuxVersion(tmuxBin);
+    assertSupported(version);
+    const socketPath = options.socketPath || defaultSocketPath(options.mode);
+    const tmux = new Tmux(socketPath, tmuxBin);
+    const system = options.mode === 'system';
+
+    let startedNow = false;
+    const markers = await readMarkers(tmux);
+    if (markers) {
+      if (markers.session !== options.sessionName) {
+        throw new Error(`A broadcast of session "${markers.session}" already runs on ${socketPath}. Stop it first (guest-broadcast stop --socket ${socketPath}) or choose another socket.`);
+      }
+      if (markers.mode && markers.mode !== options.mode) {
+        throw new Error(`A ${markers.mode}-mode broadcast already runs on ${socketPath}. Stop it first or start in ${markers.mode} mode.`);
+      }
+    } else {
+      if ((await tmux.serverPid()) !== undefined) {
+        throw new Error(`${socketPath} belongs to a tmux server that is not a guest broadcast. Choose another socket path (setting guestBroadcast.socketPath or --socket).`);
+      }
+      prepareSocketDir(socketPath, system);
+      await createBroadcastSession(tmux, {
+        sessionName: options.sessionName,
+        command: options.command,
+        cwd: options.cwd,
+        configFile: options.configFile,
+        env: options.env,
+        markers: {
+          mode: options.mode,
+          session: options.sessionName,
+          'guest-user': options.guestUser,
+          watch: system ? systemWatchCommand(options.guestUser, options.sshPort) : '',
+          listen: '',
+        },
+      });
+      startedNow = true;
+    }
+
+    const lastFixup = system ? await applyPermissionFixup(tmux, version, options.guestUser) : undefined;
+
+    let guestServer: GuestServer | undefined;
+    if (!system) {
+      if (!options.guestServerFactory) throw new Error('Embedded mode needs a guest server (guestServerFactory).');
+      try {
+        guestServer = await options.guestServerFactory({ socketPath, sessionName: options.sessionName, tmuxBin });
+      } catch (error) {
+        // Do not leave a session nobody can watch behind a failed listen.
+        if (startedNow) await tmux.killServer().catch(() => undefined);
+        throw error;
+      }
+      await setMarkers(tmux, { listen: guestServer.listenAddress, watch: guestServer.watchCommand });
+    }
+
+    const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, guestServer, lastFixup);
+    broadcast.serverPid = await tmux.serverPid();
+    guestServer?.onChange(() => void broadcast.poll());
+    broadcast.startMonitor();
+    return broadcast;
+  }
+
+  get mode(): BroadcastMode {
+    return this.options.mode;
+  }
+
+  get sessionName(): string {
+    return this.options.sessionName;
+  }
+
+  get ended(): boolean {
+    return this.endedReason !== undefined;
+  }
+
+  get listenAddress(): string | null {
+    return this.guestServer?.listenAddress ?? null;
+  }
+
+  get watchCommand(): string {
+    return this.guestServer?.watchCommand ?? systemWatchCommand(this.options.guestUser, this.options.sshPort);
+  }
+
+  /** The host's own read-write attach command, for people and for VS Code's terminal. */
+  get hostAttachArgv(): string[] {
+    return hostAttachArgv({ socketPath: this.socketPath, sessionName: this.sessionName, tmuxBin: this.tmux.bin });
+  }
+
+  get hostAttachCommand(): string {
+    return shellCommand(this.hostAttachArgv);
+  }
+
+  get viewers(): Viewer[] {
+    return this.current;
+  }
+
+  status(): BroadcastStatus {
+    return statusJson({
+      broadcasting: !this.ended,
+      mode: this.mode,
+      socket: this.socketPath,
+      session: this.sessionName,
+      listen: this.listenAddress,
+      watch: this.watchCommand,
+      viewers: this.current,
+    });
+  }
+
+  /** Ends one viewer's view with a one-line message. */
+  async kick(name: string, message = KICKED_MESSAGE): Promise<boolean> {
+    let kicked = false;
+    if (this.guestServer) kicked = await this.guestServer.kick(name, message);
+    if (!kicked && this.current.some((v) => v.name === name)) {
+      await kickClient(this.tmux, name, message);
+      kicked = true;
+    }
+    await this.poll();
+    return kicked;
+  }
+
+  /** Tells every guest the broadcast ended, then ends the tmux server. */
+  async stop(message = ENDED_MESSAGE): Promise<void> {
+    if (this.ended) return;
+    this.stopMonitor();
+    await endBroadcastServer(this.tmux, message, this.guestServer);
+    this.finish('stopped');
+  }
+
+  /** Stops following the server without ending it (VS Code window closing: tmux keeps running). */
+  detach(): void {
+    this.stopMonitor();
+    void this.guestServer?.close(ENDED_MESSAGE);
+    this.guestServer = undefined;
+  }
+
+  private finish(reason: string): void {
+    if (this.endedReason !== undefined) return;
+    this.endedReason = reason;
+    this.stopMonitor();
+    if (this.current.length) {
+      this.current = [];
+      this.emit('viewers', []);
+    }
+    this.emit('ended', reason);
+  }
+
+  private startMonitor(): void {
+    const interval = this.options.pollIntervalMs ?? 1000;
+    const tick = (): void => {
+      this.timer = setTimeout(() => {
+        void this.poll().finally(() => {
+          if (!this.ended && this.timer) tick();
+        });
+      }, interval);
+      this.timer.unref?.();
+    };
+    void this.poll();
+    tick();
+  }
+
+  private stopMonitor(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Reads the server's state once; concurrent callers share one read. */
+  poll(): Promise<void> {
+    if (!this.polling) {
+      this.polling = this.pollOnce()
+        .catch((error: unknown) => {
+          this.emit('error', error instanceof Error ? error : new Error(String(error)));
+        })
+        .finally(() => {
+          this.polling = undefined;
+        });
+    }
+    return this.polling;
+  }
+
+  private async pollOnce(): Promise<void> {
+    if (this.ended) return;
+    const pid = await this.tmux.serverPid();
+    if (pid === undefined) {
+      await this.guestServer?.close(ENDED_MESSAGE);
+      this.finish('the tmux server exited');
+      return;
+    }
+    if (pid !== this.serverPid) {
+      // The server was restarted under us: tmux made a fresh 0600 socket and forgot the ACL.
+      this.serverPid = pid;
+      if (this.mode === 'system') this.emit('fixup', await applyPermissionFixup(this.tmux, this.version, this.options.guestUser));
+    }
+    const viewers = this.guestServer ? this.guestServer.viewers() : viewersFromClients(await listClients(this.tmux));
+    if (!sameViewers(viewers, this.current)) {
+      this.current = viewers;
+      this.emit('viewers', viewers);
+    }
+  }
+}
+
+/**
+ * Ends a broadcast server: each read-only client is replaced by a one-line message, the guest
+ * server (if any) closes its connections, then the tmux server is killed. Shared by
+ * Broadcast.stop() and `guest-broadcast stop` from another process.
+ */
+export async function endBroadcastServer(tmux: Tmux, message: string, guestServer?: GuestServer): Promise<void> {
+  const clients = await listClients(tmux);
+  await Promise.all(clients.filter((c) => c.readOnly).map((c) => kickClient(tmux, c.name, message).catch(() => undefined)));
+  await guestServer?.close(message);
+  // Give the clients a moment to print the message before their server disappears.
+  if (clients.some((c) => c.readOnly)) await new Promise((r) => setTimeout(r, 150));
+  await tmux.killServer();
+}

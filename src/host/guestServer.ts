@@ -1,0 +1,26 @@
+// What the Broadcast needs from whatever serves guests in embedded mode (the ssh2 server).
+// System mode has none: OpenSSH's sshd serves the guests.
+import { Viewer } from './viewers';
+
+export interface GuestServerContext {
+  socketPath: string;
+  sessionName: string;
+  tmuxBin: string;
+}
+
+export interface GuestServer {
+  /** The address actually bound, "127.0.0.1:2222". */
+  readonly listenAddress: string;
+  /** The command a guest types to watch. */
+  readonly watchCommand: string;
+  /** Guests as the server knows them. */
+  viewers(): Viewer[];
+  /** Ends one guest with a one-line reason; false when no such viewer. */
+  kick(name: string, message: string): Promise<boolean>;
+  /** Tells every guest `message`, closes them, and stops listening. */
+  close(message: string): Promise<void>;
+  /** Registers a listener for joins and leaves (so the host need not wait for the next poll). */
+  onChange(listener: () => void): void;
+}
+
+export type GuestServerFactory = (context: GuestServerContext) => Promise<GuestServer>;

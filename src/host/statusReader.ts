@@ -1,0 +1,56 @@
+// Reading a broadcast from outside the process that runs it (CLI status/stop, a reloaded VS Code
+// window): everything needed lives in the tmux server's @ options and its client list.
+import { readMarkers } from '../tmux/broadcastSession';
+import { listClients } from '../tmux/clients';
+import { Tmux } from '../tmux/tmux';
+import { BroadcastMode, defaultSocketPath } from './paths';
+import { BroadcastStatus, statusJson } from './status';
+import { Viewer, viewersFromClients } from './viewers';
+
+export interface FoundBroadcast {
+  tmux: Tmux;
+  markers: Record<string, string>;
+}
+
+/**
+ * The broadcast on `socket`, or when none is named, on the default socket of `mode` and then of
+ * the other mode (so a plain `guest-broadcast status` finds whichever one runs).
+ */
+export async function findBroadcast(mode: BroadcastMode, socket?: string): Promise<FoundBroadcast | undefined> {
+  const candidates = socket ? [socket] : [...new Set([defaultSocketPath(mode), defaultSocketPath(mode === 'system' ? 'embedded' : 'system')])];
+  for (const path of candidates) {
+    const tmux = new Tmux(path);
+    const markers = await readMarkers(tmux);
+    if (markers) return { tmux, markers };
+  }
+  return undefined;
+}
+
+/** Embedded servers publish their guest table as JSON in @viewers (tmux sees only its own clients). */
+function viewersFromMarker(json: string): Viewer[] {
+  try {
+    const rows = JSON.parse(json) as Array<Omit<Viewer, 'since'> & { since: string }>;
+    return rows.map((r) => ({ ...r, since: new Date(r.since) }));
+  } catch {
+    return [];
+  }
+}
+
+export async function readBroadcastStatus(mode: BroadcastMode, socket?: string): Promise<BroadcastStatus> {
+  const found = await findBroadcast(mode, socket);
+  if (!found) {
+    return statusJson({ broadcasting: false, mode, socket: socket || defaultSocketPath(mode), session: '', listen: null, watch: '', viewers: [] });
+  }
+  const { tmux, markers } = found;
+  const foundMode: BroadcastMode = markers.mode === 'system' ? 'system' : 'embedded';
+  const viewers = markers.viewers !== undefined ? viewersFromMarker(markers.viewers) : viewersFromClients(await listClients(tmux));
+  return statusJson({
+    broadcasting: true,
+    mode: foundMode,
+    socket: tmux.socketPath,
+    session: markers.session ?? '',
+    listen: markers.listen || null,
+    watch: markers.watch ?? '',
+    viewers,
+  });
+}

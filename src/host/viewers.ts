@@ -1,0 +1,41 @@
+// The viewer list as every surface shows it (status bar, CLI status, status --json).
+import { TmuxClient } from '../tmux/clients';
+
+export interface Viewer {
+  /** Stable id used to kick: the tmux client name (system mode) or the guest's connection id (embedded). */
+  name: string;
+  /** The name the guest logged in with. */
+  user: string;
+  /** The guest's address when known ("127.0.0.1:51234"). */
+  address?: string;
+  cols: number;
+  rows: number;
+  since: Date;
+}
+
+/** Guests are the read-only clients; the host's own read-write clients are not viewers. */
+export function viewersFromClients(clients: readonly TmuxClient[]): Viewer[] {
+  return clients
+    .filter((c) => c.readOnly)
+    .map((c) => ({ name: c.name, user: c.user, cols: c.cols, rows: c.rows, since: c.since }));
+}
+
+export function sameViewers(a: readonly Viewer[], b: readonly Viewer[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((v, i) => {
+    const w = b[i];
+    return v.name === w.name && v.cols === w.cols && v.rows === w.rows && v.user === w.user && v.address === w.address;
+  });
+}
+
+export function viewerCountLabel(n: number): string {
+  return `${n} viewer${n === 1 ? '' : 's'}`;
+}
+
+/** "3 min", "2 h 5 min": how long a viewer has been watching. */
+export function watchingFor(since: Date, now = new Date()): string {
+  const minutes = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 60_000));
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}

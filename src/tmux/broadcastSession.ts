@@ -1,0 +1,91 @@
+// Creating the broadcast's dedicated tmux server and making it hold exactly one session.
+// A read-only client can still switch sessions on its server (C-b ( ) L), so a second session on
+// the broadcast server would be a door to whatever the host typed there. The server itself kills
+// any other session the moment it is created, and detaches a read-only client that ends up
+// anywhere but the broadcast session.
+import { Tmux } from './tmux';
+
+export interface BroadcastSessionOptions {
+  sessionName: string;
+  /** Command the session's first window runs; the user's login shell when omitted. */
+  command?: string;
+  cwd?: string;
+  cols?: number;
+  rows?: number;
+  /** A tmux config file to load instead of the user's ~/.tmux.conf (tests pass /dev/null). */
+  configFile?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Global user options (@name) that mark the server as a broadcast and describe it. */
+  markers?: Record<string, string>;
+}
+
+/** The user option that tells a broadcast server from any other tmux server. */
+export const MARKER_OPTION = 'guest-broadcast';
+
+export function assertValidSessionName(name: string): void {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
+    throw new Error(`Session name "${name}" is not allowed: use 1-64 letters, digits, '_' or '-'.`);
+  }
+}
+
+/** The tmux commands that lock a server to one session. Exported for tests and the doctor. */
+export function hardeningCommands(sessionName: string): string[][] {
+  assertValidSessionName(sessionName);
+  // kill-session without -t acts on the hooked session. detach-on-destroy off keeps the host's
+  // client in the broadcast session when its accidental new session is killed under it.
+  const killOthers =
+    `if-shell -F '#{!=:#{session_name},${sessionName}}' ` +
+    `'kill-session ; display-message "Guest Broadcast: this server holds only the broadcast session"'`;
+  const detachStrayGuests =
+    `if-shell -F '#{&&:#{client_readonly},#{!=:#{client_session},${sessionName}}}' 'detach-client'`;
+  return [
+    ['set-option', '-g', 'detach-on-destroy', 'off'],
+    ['set-hook', '-g', 'session-created', killOthers],
+    ['set-hook', '-g', 'client-session-changed', detachStrayGuests],
+  ];
+}
+
+/** Joins several tmux commands into one invocation with `;` separators. */
+function chain(commands: string[][]): string[] {
+  const args: string[] = [];
+  commands.forEach((command, i) => {
+    if (i > 0) args.push(';');
+    args.push(...command);
+  });
+  return args;
+}
+
+/**
+ * Starts the server with its one session, hardens it and sets the markers, all in one tmux
+ * invocation so no client can attach before the hooks are in place.
+ */
+export async function createBroadcastSession(tmux: Tmux, options: BroadcastSessionOptions): Promise<void> {
+  assertValidSessionName(options.sessionName);
+  const create = ['new-session', '-d', '-s', options.sessionName, '-x', String(options.cols ?? 120), '-y', String(options.rows ?? 34)];
+  if (options.cwd) create.push('-c', options.cwd);
+  if (options.command) create.push(options.command);
+  const markers = Object.entries({ [MARKER_OPTION]: '1', ...options.markers }).map(([k, v]) => ['set-option', '-g', `@${k}`, v]);
+  const args = [...(options.configFile ? ['-f', options.configFile] : []), ...chain([create, ...hardeningCommands(options.sessionName), ...markers])];
+  await tmux.run(args, { env: options.env, cwd: options.cwd });
+}
+
+/** Updates the markers on a running server (e.g. the listen address after the SSH server binds). */
+export async function setMarkers(tmux: Tmux, markers: Record<string, string>): Promise<void> {
+  const commands = Object.entries(markers).map(([k, v]) => ['set-option', '-g', `@${k}`, v]);
+  if (commands.length) await tmux.run(chain(commands));
+}
+
+/** Reads every marker of a broadcast server, or undefined when the socket holds no broadcast. */
+export async function readMarkers(tmux: Tmux): Promise<Record<string, string> | undefined> {
+  const out = await tmux.runIfServer(['show-options', '-g']).catch(() => undefined);
+  if (out === undefined) return undefined;
+  const markers: Record<string, string> = {};
+  for (const line of out.split('\n')) {
+    const m = /^@([\w-]+) (.*)$/.exec(line);
+    if (!m) continue;
+    let value = m[2];
+    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1).replace(/\\(.)/g, '$1');
+    markers[m[1]] = value;
+  }
+  return markers[MARKER_OPTION] === '1' ? markers : undefined;
+}

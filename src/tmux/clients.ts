@@ -1,0 +1,79 @@
+// Who is attached to the broadcast server, read from `tmux list-clients`.
+import { Tmux } from './tmux';
+
+export interface TmuxClient {
+  /** tmux's name for the client: its tty, e.g. /dev/pts/7. Used to kick it. */
+  name: string;
+  pid: number;
+  /** The Unix user running the client process. */
+  user: string;
+  uid: number;
+  readOnly: boolean;
+  cols: number;
+  rows: number;
+  /** When the client attached. */
+  since: Date;
+  termName: string;
+  session: string;
+}
+
+// A field separator that never occurs in tty names, user names or terminal names.
+const SEP = '\u001f';
+const FIELDS = [
+  'client_name',
+  'client_pid',
+  'client_user',
+  'client_uid',
+  'client_readonly',
+  'client_width',
+  'client_height',
+  'client_created',
+  'client_termname',
+  'session_name',
+] as const;
+
+export const LIST_CLIENTS_FORMAT = FIELDS.map((f) => `#{${f}}`).join(SEP);
+
+export function parseClientList(output: string): TmuxClient[] {
+  const clients: TmuxClient[] = [];
+  for (const line of output.split('\n')) {
+    if (!line) continue;
+    const parts = line.split(SEP);
+    if (parts.length !== FIELDS.length) continue;
+    const [name, pid, user, uid, readonly, width, height, created, termName, session] = parts;
+    clients.push({
+      name,
+      pid: Number(pid),
+      user,
+      uid: Number(uid),
+      readOnly: readonly === '1',
+      cols: Number(width),
+      rows: Number(height),
+      since: new Date(Number(created) * 1000),
+      termName,
+      session,
+    });
+  }
+  return clients;
+}
+
+/** All clients of the server; empty when no server runs. */
+export async function listClients(tmux: Tmux): Promise<TmuxClient[]> {
+  const out = await tmux.runIfServer(['list-clients', '-F', LIST_CLIENTS_FORMAT]);
+  return out === undefined ? [] : parseClientList(out);
+}
+
+/** Ends one client's view, showing it a one-line reason. */
+export async function kickClient(tmux: Tmux, clientName: string, message: string): Promise<void> {
+  await tmux.runIfServer(['detach-client', '-t', clientName, '-E', farewellCommand(message)]);
+}
+
+/**
+ * The shell command a detached client runs instead of printing "[detached]": it prints the
+ * reason on the guest's terminal. tmux runs it in the client process, so it reaches the guest
+ * through sshd or the embedded server alike.
+ */
+export function farewellCommand(message: string): string {
+  const text = message.replace(/[^\x20-\x7e]/g, ' ');
+  return `printf '\\r\\n%s\\r\\n' '${text.replace(/'/g, `'\\''`)}'`;
+}
