@@ -8,6 +8,7 @@ export const NOTHING_BROADCAST_MESSAGE = 'Guest Broadcast: nothing is being broa
 
 export function forceCommandWrapper(o: Pick<GuestSetupOptions, 'guestUser' | 'guestSocketPath' | 'sessionName' | 'tmuxPath'>): string {
   const attach = shellCommand(guestAttachArgv({ socketPath: o.guestSocketPath, sessionName: o.sessionName, tmuxBin: o.tmuxPath }));
+  const probe = shellCommand([o.tmuxPath, '-S', o.guestSocketPath, 'list-clients']);
   const noTty = `Guest Broadcast: this account only shows a live terminal. Connect with a terminal: ssh -t ${o.guestUser}@HOST`;
   return [
     '#!/bin/sh',
@@ -18,8 +19,14 @@ export function forceCommandWrapper(o: Pick<GuestSetupOptions, 'guestUser' | 'gu
     `  printf '%s\\n' ${shellQuote(noTty)} >&2`,
     '  exit 1',
     'fi',
-    `if [ ! -S ${shellQuote(o.guestSocketPath)} ]; then`,
-    `  printf '\\r\\n%s\\r\\n' ${shellQuote(NOTHING_BROADCAST_MESSAGE)}`,
+    // list-clients is one of the few commands a read-only client may run, and unlike attach it
+    // never tries to start a server; tmux leaves the socket file behind when its server ends.
+    `if ! problem=$(${probe} 2>&1 >/dev/null); then`,
+    '  case "$problem" in',
+    `    *'no server running'*|*'No such file'*|*'Connection refused'*) message=${shellQuote(NOTHING_BROADCAST_MESSAGE)} ;;`,
+    `    *) message="Guest Broadcast: the broadcast cannot be watched right now ($problem). Ask the host to run: guest-broadcast doctor" ;;`,
+    '  esac',
+    `  printf '\\r\\n%s\\r\\n' "$message"`,
     '  exit 1',
     'fi',
     `exec ${attach}`,
