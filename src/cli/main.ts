@@ -23,8 +23,10 @@ export function usage(): string {
     '  host          start a broadcast and serve it until Ctrl-C',
     '  status        show the broadcast and its viewers (--json for scripts)',
     '  stop          end a broadcast; every guest is told',
+    '  setup-guest   print or apply (as root) the guest account setup for system mode',
+    '  doctor        check the guest account setup and say how to fix what is missing',
     ...Object.keys(commands)
-      .filter((c) => !['host', 'status', 'stop'].includes(c))
+      .filter((c) => !['host', 'status', 'stop', 'setup-guest', 'doctor'].includes(c))
       .map((c) => `  ${c}`),
     '',
     "Run 'guest-broadcast <command> --help' for a command's options.",
