@@ -114,8 +114,8 @@ test('setup-guest rejects bad input with a clear message', async () => {
   assert.match(r.stderr, /--socket \/srv\/gb\/var\/lib\/tmux-sessions\/guest/);
 });
 
-test('setup-guest --apply as an ordinary user says to rerun with sudo', { skip }, async () => {
-  const r = await cli(['setup-guest', '--apply', '--sshd-config', join(dir, 'x'), '--host-user', 'root'], 'nobody');
+test('setup-guest --apply as an ordinary user says to rerun with sudo', async () => {
+  const r = await cli(['setup-guest', '--apply', '--sshd-config', join(dir, 'x'), '--host-user', 'root'], isRoot ? 'nobody' : undefined);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /needs root: rerun it with sudo/);
 });
