@@ -92,6 +92,7 @@ export class SshWatchSession implements WatchSession {
     let attempt = 0;
     while (!this.closed) {
       let reason: string;
+      this.setState({ kind: 'connecting' });
       try {
         const connection = await connectOnce({
           target: this.target,
