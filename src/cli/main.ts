@@ -7,12 +7,19 @@ export interface CliCommand {
   run(argv: string[]): Promise<number>;
 }
 
-const commands: Record<string, () => Promise<CliCommand>> = {
-  host: async () => (await import('./hostCommand')).hostCommand,
-  status: async () => (await import('./statusCommand')).statusCommand,
-  stop: async () => (await import('./stopCommand')).stopCommand,
-  'setup-guest': async () => (await import('./setupGuestCommand')).setupGuestCommand,
-  doctor: async () => (await import('./doctorCommand')).doctorCommand,
+interface CommandEntry {
+  /** One line for the usage text; kept here so listing commands loads none of them. */
+  summary: string;
+  load: () => Promise<CliCommand>;
+}
+
+const commands: Record<string, CommandEntry> = {
+  host: { summary: 'start a broadcast and serve it until Ctrl-C', load: async () => (await import('./hostCommand')).hostCommand },
+  status: { summary: 'show the broadcast and its viewers (--json for scripts)', load: async () => (await import('./statusCommand')).statusCommand },
+  stop: { summary: 'end a broadcast; every guest is told', load: async () => (await import('./stopCommand')).stopCommand },
+  watch: { summary: 'watch a broadcast read-only in this terminal (--snapshot prints the screen)', load: async () => (await import('./watchCommand')).watchCommand },
+  'setup-guest': { summary: 'print or apply (as root) the guest account setup for system mode', load: async () => (await import('./setupGuestCommand')).setupGuestCommand },
+  doctor: { summary: 'check the guest account setup and say how to fix what is missing', load: async () => (await import('./doctorCommand')).doctorCommand },
 };
 
 export function usage(): string {
@@ -20,14 +27,7 @@ export function usage(): string {
     'Usage: guest-broadcast <command> [options]',
     '',
     'Commands:',
-    '  host          start a broadcast and serve it until Ctrl-C',
-    '  status        show the broadcast and its viewers (--json for scripts)',
-    '  stop          end a broadcast; every guest is told',
-    '  setup-guest   print or apply (as root) the guest account setup for system mode',
-    '  doctor        check the guest account setup and say how to fix what is missing',
-    ...Object.keys(commands)
-      .filter((c) => !['host', 'status', 'stop', 'setup-guest', 'doctor'].includes(c))
-      .map((c) => `  ${c}`),
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(13)} ${c.summary}`),
     '',
     "Run 'guest-broadcast <command> --help' for a command's options.",
   ].join('\n');
@@ -39,13 +39,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage() + '\n');
     return name ? 0 : 2;
   }
-  const load = commands[name];
-  if (!load) {
+  const entry = commands[name];
+  if (!entry) {
     process.stderr.write(`guest-broadcast: unknown command "${name}".\n\n${usage()}\n`);
     return 2;
   }
   try {
-    return await (await load()).run(rest);
+    return await (await entry.load()).run(rest);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`guest-broadcast ${name}: ${message}\n`);
