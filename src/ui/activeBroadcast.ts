@@ -1,0 +1,129 @@
+// The broadcast this window runs (or adopted after a reload), shared by the status bar and the
+// commands. It only holds and forwards: the lifecycle rules live in src/host/broadcast.ts.
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { Broadcast, BroadcastOptions, endBroadcastServer, ENDED_MESSAGE } from '../host/broadcast';
+import { BroadcastMode, defaultSocketPath } from '../host/paths';
+import { findBroadcast } from '../host/statusReader';
+import { embeddedGuestServerFactoryFor } from './embeddedGuestServer';
+import { canConnect } from '../host/listenProbe';
+import { checkEmbeddedSettings, HostSettings } from './settings';
+
+export type StopResult =
+  /** This window's broadcast was stopped. */
+  | { kind: 'stopped'; session: string }
+  /** A broadcast this window did not run (the CLI's, another window's) was stopped. */
+  | { kind: 'stoppedOther'; session: string; socket: string }
+  | { kind: 'none'; socket: string };
+
+export class ActiveBroadcast implements vscode.Disposable {
+  private broadcast: Broadcast | undefined;
+  private starting: Promise<Broadcast> | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly endedEmitter = new vscode.EventEmitter<string>();
+  /** Start, stop, end, and every change of the viewer list. */
+  readonly onDidChange = this.changed.event;
+  /** The broadcast ended without this window asking (the tmux server exited). */
+  readonly onDidEnd = this.endedEmitter.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.OutputChannel,
+  ) {}
+
+  get current(): Broadcast | undefined {
+    return this.broadcast && !this.broadcast.ended ? this.broadcast : undefined;
+  }
+
+  /** Starts a broadcast from `settings`, or adopts the one already running on that socket. */
+  start(settings: HostSettings): Promise<Broadcast> {
+    const running = this.current;
+    if (running) return Promise.resolve(running);
+    // Two quick clicks share one start instead of racing for the socket.
+    this.starting ??= this.startNow(settings).finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async startNow(settings: HostSettings): Promise<Broadcast> {
+    if (settings.mode === 'embedded') checkEmbeddedSettings(settings);
+    const options: BroadcastOptions = {
+      mode: settings.mode,
+      socketPath: settings.socketPath || undefined,
+      sessionName: settings.sessionName,
+      guestUser: settings.guestUser,
+      cwd: vscode.workspace.workspaceFolders?.[0]?.uri.scheme === 'file' ? vscode.workspace.workspaceFolders[0].uri.fsPath : undefined,
+      // The embedded server's code (ssh2, node-pty) is loaded only now, when a start asks for it.
+      guestServerFactory: settings.mode === 'embedded' ? await embeddedGuestServerFactoryFor(settings, this.context) : undefined,
+    };
+    const broadcast = await Broadcast.start(options);
+    this.follow(broadcast);
+    return broadcast;
+  }
+
+  /**
+   * After a window reload: adopts a broadcast still running on the configured socket so the
+   * status bar and the commands know it. Spawns nothing when no socket file exists, and leaves
+   * an embedded broadcast alone while another process still serves its guests.
+   */
+  async resume(settings: HostSettings): Promise<Broadcast | undefined> {
+    if (this.current) return this.current;
+    const socket = settings.socketPath || defaultSocketPath(settings.mode);
+    if (!existsSync(socket)) return undefined;
+    const found = await findBroadcast(settings.mode, socket);
+    if (!found) return undefined;
+    const mode: BroadcastMode = found.markers.mode === 'system' ? 'system' : 'embedded';
+    if (mode === 'embedded' && found.markers.listen && (await canConnect(found.markers.listen))) {
+      this.log.appendLine(`A broadcast on ${socket} is served by another process (${found.markers.listen}); not adopting it.`);
+      return undefined;
+    }
+    const adopted: HostSettings = {
+      ...settings,
+      mode,
+      socketPath: socket,
+      sessionName: found.markers.session || settings.sessionName,
+      guestUser: found.markers['guest-user'] || settings.guestUser,
+    };
+    const broadcast = await this.start(adopted);
+    this.log.appendLine(`Adopted the running broadcast of "${broadcast.sessionName}" on ${socket}.`);
+    return broadcast;
+  }
+
+  /** Stops this window's broadcast, else one running on the configured socket; says which. */
+  async stop(settings: HostSettings | undefined): Promise<StopResult> {
+    await this.starting?.catch(() => undefined);
+    const running = this.current;
+    if (running) {
+      await running.stop();
+      return { kind: 'stopped', session: running.sessionName };
+    }
+    const mode = settings?.mode ?? 'embedded';
+    const socket = settings?.socketPath || defaultSocketPath(mode);
+    const found = existsSync(socket) ? await findBroadcast(mode, socket) : undefined;
+    if (!found) return { kind: 'none', socket };
+    await endBroadcastServer(found.tmux, ENDED_MESSAGE);
+    return { kind: 'stoppedOther', session: found.markers.session ?? '', socket };
+  }
+
+  private follow(broadcast: Broadcast): void {
+    this.broadcast = broadcast;
+    broadcast.on('viewers', () => this.changed.fire());
+    broadcast.on('fixup', (report) => this.log.appendLine(`tmux server restarted; permission fixup re-applied: ${report.applied.join('; ')}`));
+    broadcast.on('error', (error) => this.log.appendLine(`Broadcast monitor: ${error.message}`));
+    broadcast.once('ended', (reason) => {
+      if (this.broadcast === broadcast) this.broadcast = undefined;
+      this.changed.fire();
+      if (reason !== 'stopped') this.endedEmitter.fire(reason);
+    });
+    this.changed.fire();
+  }
+
+  /** Window closing or reloading: stop following, but leave tmux (and the host's work) running. */
+  dispose(): void {
+    this.broadcast?.detach();
+    this.broadcast = undefined;
+    this.changed.dispose();
+    this.endedEmitter.dispose();
+  }
+}
