@@ -78,9 +78,15 @@ function itemsFor(broadcast: Broadcast): Item[] {
   ];
 }
 
+/** A second small pick rather than a modal dialog: the keyboard flow stays in the quick input. */
 async function confirmKick(parts: HostParts, viewer: Viewer): Promise<void> {
-  const answer = await vscode.window.showWarningMessage(`End ${viewer.user}'s view of the broadcast?`, { modal: true, detail: 'They see a one-line message; they can connect again unless you stop the broadcast.' }, 'Kick');
-  if (answer === 'Kick') await kick(parts, viewer);
+  const kickItem: vscode.QuickPickItem = {
+    label: `Kick ${viewer.user.replace(/\$\(/g, '$\u200b(')}`,
+    iconPath: new vscode.ThemeIcon('close'),
+    detail: 'They see a one-line message; they can connect again unless you stop the broadcast.',
+  };
+  const answer = await vscode.window.showQuickPick([kickItem, { label: 'Cancel' }], { title: `End this viewer's view?`, ignoreFocusOut: false });
+  if (answer === kickItem) await kick(parts, viewer);
 }
 
 async function kick(parts: HostParts, viewer: Viewer): Promise<void> {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { Broadcast } from '../../../src/host/broadcast';
+import { Broadcast, KICKED_MESSAGE } from '../../../src/host/broadcast';
 import { listClients } from '../../../src/tmux/clients';
 import { guestAttachArgv } from '../../../src/tmux/attach';
 import { Tmux } from '../../../src/tmux/tmux';
@@ -56,6 +56,27 @@ describe('system-mode broadcast', function () {
     assert.equal(viewer?.cols, 91);
     assert.equal(viewer?.rows, 27);
     await guest.stop();
+    await waitUntil('"0 viewers" in the status bar', () => api.statusBarText === '$(broadcast) 0 viewers', 15_000);
+  });
+
+  it('Show viewers lists the guest, and picking it then "Kick" ends its view with a message', async () => {
+    const guest = new TerminalProgram(guestAttachArgv({ socketPath, sessionName: 'hostwork' }));
+    guests.push(guest);
+    await waitUntil('"1 viewer" in the status bar', () => api.statusBarText === '$(broadcast) 1 viewer', 15_000);
+    await vscode.commands.executeCommand('guestBroadcast.showViewers');
+    // The first item is the viewer; accepting it opens the "Kick NAME / Cancel" pick, whose
+    // first item kicks. Accepting when no pick is open does nothing, so retrying is safe while
+    // the second pick is on its way from the extension host to the workbench.
+    await waitUntil(
+      'the guest to be kicked through the viewer list',
+      async () => {
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        await new Promise((r) => setTimeout(r, 200));
+        return guest.exitCode !== undefined;
+      },
+      15_000,
+    );
+    assert.ok(guest.output.includes(KICKED_MESSAGE), `the guest did not see "${KICKED_MESSAGE}"; it saw: ${JSON.stringify(guest.output.slice(-300))}`);
     await waitUntil('"0 viewers" in the status bar', () => api.statusBarText === '$(broadcast) 0 viewers', 15_000);
   });
 
