@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   host: async () => (await import('./hostCommand')).hostCommand,
   status: async () => (await import('./statusCommand')).statusCommand,
   stop: async () => (await import('./stopCommand')).stopCommand,
+  passphrase: async () => (await import('./passphraseCommand')).passphraseCommand,
 };
 
 export function usage(): string {
@@ -21,8 +22,9 @@ export function usage(): string {
     '  host          start a broadcast and serve it until Ctrl-C',
     '  status        show the broadcast and its viewers (--json for scripts)',
     '  stop          end a broadcast; every guest is told',
+    '  passphrase    print (--regenerate: renew) the passphrase of --access password',
     ...Object.keys(commands)
-      .filter((c) => !['host', 'status', 'stop'].includes(c))
+      .filter((c) => !['host', 'status', 'stop', 'passphrase'].includes(c))
       .map((c) => `  ${c}`),
     '',
     "Run 'guest-broadcast <command> --help' for a command's options.",
