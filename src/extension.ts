@@ -5,6 +5,7 @@ import { ActiveBroadcast } from './ui/activeBroadcast';
 import { GuestBroadcastApi } from './ui/api';
 import { checkGuestSetup } from './ui/commands/checkGuestSetup';
 import { copyWatchCommand } from './ui/commands/copyWatchCommand';
+import { copyPassphrase, regeneratePassphrase } from './ui/commands/passphrase';
 import { setupGuest } from './ui/commands/setupGuest';
 import { showViewers } from './ui/commands/showViewers';
 import { startBroadcast } from './ui/commands/startBroadcast';
@@ -28,6 +29,8 @@ export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
     'guestBroadcast.stop': reportingErrors(parts, 'Stop guest broadcast', stopBroadcast(parts)),
     'guestBroadcast.showViewers': reportingErrors(parts, 'Show viewers', showViewers(parts)),
     'guestBroadcast.copyWatchCommand': reportingErrors(parts, 'Copy watch command', copyWatchCommand(parts)),
+    'guestBroadcast.copyPassphrase': reportingErrors(parts, 'Copy guest passphrase', copyPassphrase(parts)),
+    'guestBroadcast.regeneratePassphrase': reportingErrors(parts, 'Regenerate guest passphrase', regeneratePassphrase(parts)),
     'guestBroadcast.setupGuest': reportingErrors(parts, 'Set up guest account', setupGuest(parts)),
     'guestBroadcast.checkGuestSetup': reportingErrors(parts, 'Check guest setup', checkGuestSetup(parts)),
   };

@@ -7,7 +7,7 @@ import { BroadcastMode, defaultSocketPath } from '../host/paths';
 import { findBroadcast } from '../host/statusReader';
 import { embeddedGuestServerFactoryFor } from './embeddedGuestServer';
 import { canConnect } from '../host/listenProbe';
-import { checkEmbeddedSettings, HostSettings } from './settings';
+import { HostSettings } from './settings';
 
 export type StopResult =
   /** This window's broadcast was stopped. */
@@ -18,6 +18,7 @@ export type StopResult =
 
 export class ActiveBroadcast implements vscode.Disposable {
   private broadcast: Broadcast | undefined;
+  private settings: HostSettings | undefined;
   private starting: Promise<Broadcast> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly endedEmitter = new vscode.EventEmitter<string>();
@@ -35,6 +36,11 @@ export class ActiveBroadcast implements vscode.Disposable {
     return this.broadcast && !this.broadcast.ended ? this.broadcast : undefined;
   }
 
+  /** The settings the current broadcast started with (later changes apply to the next start). */
+  get startedWith(): HostSettings | undefined {
+    return this.current ? this.settings : undefined;
+  }
+
   /** Starts a broadcast from `settings`, or adopts the one already running on that socket. */
   start(settings: HostSettings): Promise<Broadcast> {
     const running = this.current;
@@ -47,7 +53,6 @@ export class ActiveBroadcast implements vscode.Disposable {
   }
 
   private async startNow(settings: HostSettings): Promise<Broadcast> {
-    if (settings.mode === 'embedded') checkEmbeddedSettings(settings);
     const options: BroadcastOptions = {
       mode: settings.mode,
       socketPath: settings.socketPath || undefined,
@@ -55,9 +60,10 @@ export class ActiveBroadcast implements vscode.Disposable {
       guestUser: settings.guestUser,
       cwd: vscode.workspace.workspaceFolders?.[0]?.uri.scheme === 'file' ? vscode.workspace.workspaceFolders[0].uri.fsPath : undefined,
       // The embedded server's code (ssh2, node-pty) is loaded only now, when a start asks for it.
-      guestServerFactory: settings.mode === 'embedded' ? await embeddedGuestServerFactoryFor(settings, this.context) : undefined,
+      guestServerFactory: settings.mode === 'embedded' ? await embeddedGuestServerFactoryFor(settings, this.context, this.log) : undefined,
     };
     const broadcast = await Broadcast.start(options);
+    this.settings = settings;
     this.follow(broadcast);
     return broadcast;
   }

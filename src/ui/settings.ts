@@ -1,7 +1,7 @@
 // The `guestBroadcast.*` settings, read once per start: a running broadcast keeps what it was
 // started with, so a change takes effect on the next start (never half-way through one).
 import * as vscode from 'vscode';
-import { AccessPolicy } from '../host/embedded/options';
+import { ACCESS_POLICIES, AccessPolicy, EMBEDDED_DEFAULTS } from '../host/embedded/options';
 import { BroadcastMode } from '../host/paths';
 
 export interface HostSettings {
@@ -21,8 +21,6 @@ export interface HostSettings {
 /** A setting with a value we cannot use; the message names the setting and what to do. */
 export class SettingsError extends Error {}
 
-const ACCESS: readonly AccessPolicy[] = ['open', 'password', 'keys'];
-
 export function readHostSettings(): HostSettings {
   const c = vscode.workspace.getConfiguration('guestBroadcast');
   const mode = c.get<string>('mode', 'embedded');
@@ -41,10 +39,10 @@ export function readHostSettings(): HostSettings {
   if (socketPath && !socketPath.startsWith('/')) {
     throw new SettingsError(`guestBroadcast.socketPath "${socketPath}" must be an absolute path (or empty for the default).`);
   }
-  const listen = c.get<string>('listen', '127.0.0.1:2222').trim();
+  const listen = c.get<string>('listen', EMBEDDED_DEFAULTS.listen).trim();
   const access = c.get<string>('access', 'open') as AccessPolicy;
-  if (!ACCESS.includes(access)) {
-    throw new SettingsError(`guestBroadcast.access is "${access}": choose ${ACCESS.map((a) => `"${a}"`).join(', ')}.`);
+  if (!ACCESS_POLICIES.includes(access)) {
+    throw new SettingsError(`guestBroadcast.access is "${access}": choose ${ACCESS_POLICIES.map((a) => `"${a}"`).join(', ')}.`);
   }
   const authorizedKeysFile = c.get<string>('authorizedKeysFile', '').trim();
   return {
@@ -55,20 +53,10 @@ export function readHostSettings(): HostSettings {
     listen,
     access,
     authorizedKeysFile,
-    maxViewers: positiveInt(c, 'maxViewers', 100),
-    maxConnectionsPerAddress: positiveInt(c, 'maxConnectionsPerAddress', 5),
+    maxViewers: positiveInt(c, 'maxViewers', EMBEDDED_DEFAULTS.maxViewers),
+    maxConnectionsPerAddress: positiveInt(c, 'maxConnectionsPerAddress', EMBEDDED_DEFAULTS.maxConnectionsPerAddress),
     notifyOnJoin: c.get<boolean>('notifyOnJoin', true),
   };
-}
-
-/** Checks what only embedded mode needs, so system mode is not refused over settings it ignores. */
-export function checkEmbeddedSettings(settings: HostSettings): void {
-  if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:]+):\d{1,5}$/.test(settings.listen) || Number(settings.listen.split(':').pop()) > 65535) {
-    throw new SettingsError(`guestBroadcast.listen "${settings.listen}" is not ADDRESS:PORT: use e.g. "127.0.0.1:2222" (this machine only) or "0.0.0.0:2222" (everyone who can reach it).`);
-  }
-  if (settings.access === 'keys' && !settings.authorizedKeysFile) {
-    throw new SettingsError('guestBroadcast.access is "keys" but guestBroadcast.authorizedKeysFile is empty: name an OpenSSH authorized_keys file.');
-  }
 }
 
 function positiveInt(c: vscode.WorkspaceConfiguration, key: string, fallback: number): number {
@@ -77,10 +65,4 @@ function positiveInt(c: vscode.WorkspaceConfiguration, key: string, fallback: nu
     throw new SettingsError(`guestBroadcast.${key} is ${String(value)}: use a whole number of 1 or more.`);
   }
   return value;
-}
-
-/** True when `listen` lets other machines in (anything but a loopback address). */
-export function exposedBeyondThisMachine(listen: string): boolean {
-  const host = listen.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  return !(host === 'localhost' || host === '::1' || /^127\./.test(host));
 }

@@ -12,6 +12,9 @@ export function copyWatchCommand(parts: HostParts) {
       return;
     }
     await vscode.env.clipboard.writeText(broadcast.watchCommand);
-    void vscode.window.showInformationMessage(`Guest Broadcast: copied "${broadcast.watchCommand}". Guests paste it into any terminal.`);
+    const fingerprint = broadcast.hostKeyFingerprint;
+    void vscode.window.showInformationMessage(
+      `Guest Broadcast: copied "${broadcast.watchCommand}". Guests paste it into any terminal` + (fingerprint ? `; the host key they should see is ${fingerprint}.` : '.'),
+    );
   };
 }

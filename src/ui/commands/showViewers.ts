@@ -5,7 +5,7 @@ import { Broadcast } from '../../host/broadcast';
 import { Viewer, viewerCountLabel, watchingFor } from '../../host/viewers';
 import { HostParts } from '../hostParts';
 
-type Action = 'copy' | 'stop';
+type Action = 'copy' | 'passphrase' | 'stop';
 interface Item extends vscode.QuickPickItem {
   viewer?: Viewer;
   action?: Action;
@@ -32,7 +32,7 @@ export function showViewers(parts: HostParts) {
         return;
       }
       pick.title = `Guest Broadcast: ${viewerCountLabel(broadcast.viewers.length)} of "${broadcast.sessionName}"`;
-      pick.items = itemsFor(broadcast);
+      pick.items = itemsFor(broadcast, broadcast.mode === 'embedded' && parts.active.startedWith?.access === 'password');
     };
     const subscriptions = [
       // The list follows joins and leaves while it is open.
@@ -46,6 +46,7 @@ export function showViewers(parts: HostParts) {
         pick.hide();
         if (item.viewer) void confirmKick(parts, item.viewer);
         if (item.action === 'copy') void vscode.commands.executeCommand('guestBroadcast.copyWatchCommand');
+        if (item.action === 'passphrase') void vscode.commands.executeCommand('guestBroadcast.copyPassphrase');
         if (item.action === 'stop') void vscode.commands.executeCommand('guestBroadcast.stop');
       }),
     ];
@@ -58,7 +59,7 @@ export function showViewers(parts: HostParts) {
   };
 }
 
-function itemsFor(broadcast: Broadcast): Item[] {
+function itemsFor(broadcast: Broadcast, withPassphrase: boolean): Item[] {
   const now = new Date();
   const viewers: Item[] = broadcast.viewers.map((viewer) => ({
     // Names come from guests: shown as plain labels with the icon set apart, never as markup.
@@ -74,6 +75,7 @@ function itemsFor(broadcast: Broadcast): Item[] {
     ...viewers,
     { label: 'Actions', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(copy) Copy watch command', description: broadcast.watchCommand, action: 'copy' },
+    ...(withPassphrase ? [{ label: '$(key) Copy guest passphrase', action: 'passphrase' as const }] : []),
     { label: '$(debug-stop) Stop guest broadcast', description: 'every guest is told', action: 'stop' },
   ];
 }

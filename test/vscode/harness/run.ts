@@ -20,7 +20,7 @@ const log = (line: string): void => console.log(`[vscode-host] ${line}`);
 
 // Workbench chatter that says nothing about our tests (connection set-up, offline marketplace,
 // AI features).
-const NOISE = /AgentHost|AccountPolicyGate|ChatModelSelection|ENOTFOUND|open-vsx|marketplace|Failed to fetch|ERR_NAME_NOT_RESOLVED|update\.code\.visualstudio|connection token|Creating a socket|reconnection-grace-time|builtin extensions cache|Service Worker/;
+const NOISE = /AgentHost|AccountPolicyGate|ChatModelSelection|ENOTFOUND|open-vsx|marketplace|Failed to fetch|ERR_NAME_NOT_RESOLVED|update\.code\.visualstudio|connection token|Creating a socket|reconnection-grace-time|builtin extensions cache|Service Worker|authentication provider/;
 
 const SETTINGS = {
   'workbench.startupEditor': 'none',

@@ -8,6 +8,8 @@ const EXPECTED: Record<string, string> = {
   'guestBroadcast.stop': 'Stop guest broadcast',
   'guestBroadcast.showViewers': 'Show viewers',
   'guestBroadcast.copyWatchCommand': 'Copy watch command',
+  'guestBroadcast.copyPassphrase': 'Copy guest passphrase',
+  'guestBroadcast.regeneratePassphrase': 'Regenerate guest passphrase',
   'guestBroadcast.setupGuest': 'Set up guest account',
   'guestBroadcast.checkGuestSetup': 'Check guest setup',
 };

@@ -2,6 +2,7 @@
 // a read-only guest running in its own pseudo-terminal, and bounded waiting.
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,10 +81,39 @@ export class TerminalProgram {
     this.child.on('exit', (code) => (this.exitCode = code));
   }
 
+  /** Types into the program's terminal. */
+  type(text: string): void {
+    this.child.stdin?.write(text);
+  }
+
   /** Ends the program: its pseudo-terminal closes and the client sees a hang-up. */
   async stop(): Promise<void> {
     if (this.exitCode !== undefined) return;
     this.child.kill('SIGTERM');
     await waitUntil('the program to exit', () => this.exitCode !== undefined, 5000).catch(() => this.child.kill('SIGKILL'));
   }
+}
+
+/** A loopback port nobody listens on right now (the embedded server binds it next). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** argv of the real OpenSSH client as a guest: no known_hosts of the user's touched, no agent. */
+export function sshGuestArgv(port: number, user: string, extra: string[] = []): string[] {
+  return [
+    'ssh', '-tt', '-p', String(port),
+    '-F', '/dev/null',
+    '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'GlobalKnownHostsFile=/dev/null',
+    '-o', 'LogLevel=ERROR', '-o', 'IdentityAgent=none', '-o', 'PubkeyAuthentication=no',
+    ...extra,
+    `${user}@127.0.0.1`,
+  ];
 }
