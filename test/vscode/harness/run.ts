@@ -1,4 +1,5 @@
-// The VS Code host test harness: `node out/test/vscode/harness/run.js --result FILE`.
+// The VS Code host test harness: `node out/test/vscode/harness/run.js --result FILE
+// [--timeout MS] [--cache DIR]`.
 // Installs (once, into .cache/vscode-host/) what it needs, starts code-server in its own process
 // group, runs the mocha suite in out/test/vscode/suite/ inside its extension host through
 // headless chromium, writes {"passed": N, "failed": N} to FILE and exits 0 only when all passed.
@@ -59,12 +60,13 @@ function endTmuxServersUnder(dir: string): void {
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const { values } = parseArgs({ options: { result: { type: 'string' }, timeout: { type: 'string' } } });
+  const { values } = parseArgs({ options: { result: { type: 'string' }, timeout: { type: 'string' }, cache: { type: 'string' } } });
   const resultFile = values.result ? resolve(values.result) : undefined;
   const timeoutMs = Number(values.timeout ?? process.env.GB_VSCODE_TIMEOUT_MS ?? 240_000);
-  const cacheDir = join(root, '.cache', 'vscode-host');
+  // --cache / GB_VSCODE_CACHE: another place for the installed tools (e.g. a CI cache folder).
+  const cacheDir = resolve(values.cache ?? process.env.GB_VSCODE_CACHE ?? join(root, '.cache', 'vscode-host'));
   const testsEntry = join(root, 'out', 'test', 'vscode', 'suite', 'index.js');
-  const home = new HomeGuard();
+  const homeGuard = new HomeGuard();
   const tmp = mkdtempSync(join(tmpdir(), 'gb-vscode-'));
   const suiteResultFile = join(tmp, 'suite-result.json');
   let result: SuiteResult = { passed: 0, failed: 1, pending: 0, failures: [] };
@@ -75,7 +77,7 @@ async function main(): Promise<number> {
     stopServer = undefined;
     endTmuxServersUnder(tmp);
     rmSync(tmp, { recursive: true, force: true });
-    for (const p of home.cleanup()) log(`removed ${p} (created by this run)`);
+    homeGuard.cleanup(log);
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     log(`${signal}: cleaning up`);
@@ -91,10 +93,16 @@ async function main(): Promise<number> {
     log(`tools ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const folder = join(tmp, 'workspace');
     mkdirSync(folder);
-    const xdg = { XDG_DATA_HOME: join(tmp, 'xdg-data'), XDG_CONFIG_HOME: join(tmp, 'xdg-config'), XDG_CACHE_HOME: join(tmp, 'xdg-cache') };
+    // code-server and chromium get a home of their own, so nothing of this run lands in the
+    // user's (~/.local/share/code-server, ~/.config/chromium, ~/.ssh of the guests' ssh).
+    const home = join(tmp, 'home');
+    mkdirSync(home, { mode: 0o700 });
+    const xdg = { HOME: home, XDG_DATA_HOME: join(home, '.local/share'), XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
     const server = await startCodeServer(tools, {
       dir: join(tmp, 'code-server'),
-      settings: SETTINGS,
+      // A socket nobody uses: the extension's start-up look for a running broadcast (and any
+      // Stop a test sends with nothing running) must never reach a real one on this machine.
+      settings: { ...SETTINGS, 'guestBroadcast.socketPath': join(tmp, 'unused', 'guest') },
       env: { ...xdg, [RESULT_ENV]: suiteResultFile, [TMP_ENV]: tmp, TMUX: undefined, TMUX_PANE: undefined },
     });
     stopServer = server.stop;

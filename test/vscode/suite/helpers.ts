@@ -29,8 +29,14 @@ export async function setSettings(values: Record<string, unknown>): Promise<void
 
 export const ALL_SETTINGS = ['mode', 'socketPath', 'sessionName', 'guestUser', 'listen', 'access', 'authorizedKeysFile', 'maxViewers', 'maxConnectionsPerAddress', 'notifyOnJoin'];
 
+/**
+ * Back to defaults, except the socket: it points at a fresh unused path, so nothing the
+ * extension does later (start-up adoption, a Stop with nothing running) can reach a real
+ * broadcast on the machine's default socket.
+ */
 export async function resetSettings(): Promise<void> {
   await setSettings(Object.fromEntries(ALL_SETTINGS.map((k) => [k, undefined])));
+  await setSettings({ socketPath: join(socketDir('gb-unused-'), 'guest') });
 }
 
 /**
