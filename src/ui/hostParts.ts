@@ -21,6 +21,8 @@ export function reportingErrors<A extends unknown[], R>(parts: HostParts, what: 
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       parts.output.appendLine(`${what} failed: ${message}`);
+      // Also in the extension host's log, where a test run or a bug report finds it.
+      console.error(`Guest Broadcast: ${what} failed:`, error);
       void vscode.window.showErrorMessage(`Guest Broadcast: ${what} failed: ${message}`);
       return undefined;
     }

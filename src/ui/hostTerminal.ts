@@ -7,6 +7,8 @@ export const HOST_TERMINAL_NAME = 'Guest Broadcast (host)';
 
 export class HostTerminal implements vscode.Disposable {
   private terminal: vscode.Terminal | undefined;
+  /** Closed by us: VS Code lists a disposed terminal until the workbench confirms the close. */
+  private readonly disposed = new WeakSet<vscode.Terminal>();
   private readonly closed: vscode.Disposable;
 
   constructor() {
@@ -21,7 +23,9 @@ export class HostTerminal implements vscode.Disposable {
 
   /** Shows the host terminal of `broadcast`, opening it when none is open (after a reload too). */
   show(broadcast: Broadcast): vscode.Terminal {
-    this.terminal ??= vscode.window.terminals.find((t) => t.name === HOST_TERMINAL_NAME && t.exitStatus === undefined && attachesTo(t, broadcast));
+    this.terminal ??= vscode.window.terminals.find(
+      (t) => t.name === HOST_TERMINAL_NAME && t.exitStatus === undefined && !this.disposed.has(t) && attachesTo(t, broadcast),
+    );
     if (!this.terminal) {
       const [shellPath, ...shellArgs] = broadcast.hostAttachArgv;
       this.terminal = vscode.window.createTerminal({
@@ -40,6 +44,7 @@ export class HostTerminal implements vscode.Disposable {
 
   /** Closes the host terminal (the broadcast has ended; its tmux client has nothing left to show). */
   close(): void {
+    if (this.terminal) this.disposed.add(this.terminal);
     this.terminal?.dispose();
     this.terminal = undefined;
   }

@@ -66,7 +66,11 @@ function ensureNpmPackage(dir: string, spec: string, check: string, env: NodeJS.
   writeFileSync(logFile, `${r.stdout ?? ''}\n${r.stderr ?? ''}`);
   if (r.status !== 0 || !existsSync(check)) {
     const tail = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
-    throw new Error(`npm install ${spec} failed (exit ${String(r.status)}); the log ends with:\n${tail}`);
+    throw new Error(
+      `npm install ${spec} failed (exit ${String(r.status)})` +
+        (r.status === 0 ? ` but ${check} is missing (were its install scripts skipped? they must run)` : '') +
+        `; the log ends with:\n${tail}`,
+    );
   }
   writeFileSync(marker, spec + '\n');
   log(`npm: ${spec} ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -85,7 +89,8 @@ export function ensureTools(cacheDir: string): Tools {
   const codeServerEntry = join(codeServerDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   // code-server's install builds native modules against Node 24: its node first on PATH, and its
   // headers as nodedir (the machine's npm config may point nodedir at another Node's headers).
-  ensureNpmPackage(codeServerDir, CODE_SERVER_SPEC, join(codeServerDir, 'node_modules', 'code-server', 'lib', 'vscode', 'out'), {
+  // lib/vscode/node_modules is made by code-server's postinstall: its presence says the install ran whole.
+  ensureNpmPackage(codeServerDir, CODE_SERVER_SPEC, join(codeServerDir, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules', 'node-pty'), {
     ...process.env,
     PATH: `${join(nodeDir, 'bin')}:${process.env.PATH ?? ''}`,
     npm_config_nodedir: nodeDir,

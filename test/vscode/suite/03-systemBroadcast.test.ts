@@ -9,7 +9,7 @@ import { Broadcast, KICKED_MESSAGE } from '../../../src/host/broadcast';
 import { listClients } from '../../../src/tmux/clients';
 import { guestAttachArgv } from '../../../src/tmux/attach';
 import { Tmux } from '../../../src/tmux/tmux';
-import { extensionApi, resetSettings, setSettings, socketDir, TerminalProgram, waitUntil } from './helpers';
+import { extensionApi, hostTerminalAttached, resetSettings, setSettings, socketDir, TerminalProgram, waitUntil } from './helpers';
 import type { GuestBroadcastApi } from '../../../src/ui/api';
 
 describe('system-mode broadcast', function () {
@@ -41,10 +41,9 @@ describe('system-mode broadcast', function () {
     assert.equal(status.mode, 'system');
     assert.equal(status.socket, socketPath);
     assert.deepEqual(await tmux.sessionNames(), ['hostwork']);
-    assert.equal(api.hostTerminal?.name, 'Guest Broadcast (host)');
     // The host terminal is a read-write client of the broadcast session: the host works there.
-    const hostClient = await waitUntil('the host terminal to attach', async () => (await listClients(tmux)).find((c) => !c.readOnly));
-    assert.equal(hostClient?.session, 'hostwork');
+    await hostTerminalAttached(api, tmux);
+    assert.deepEqual((await listClients(tmux)).filter((c) => !c.readOnly).map((c) => c.session), ['hostwork']);
     assert.equal(api.statusBarText, '$(broadcast) 0 viewers');
   });
 

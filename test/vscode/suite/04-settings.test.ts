@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Tmux } from '../../../src/tmux/tmux';
 import type { GuestBroadcastApi } from '../../../src/ui/api';
-import { extensionApi, resetSettings, setSettings, socketDir } from './helpers';
+import { extensionApi, hostTerminalAttached, resetSettings, setSettings, socketDir } from './helpers';
 
 describe('settings', function () {
   this.timeout(60_000);
@@ -43,6 +43,7 @@ describe('settings', function () {
     assert.equal(api.status()?.session, 'after');
     assert.equal(api.status()?.socket, second.socketPath);
     assert.deepEqual(await second.sessionNames(), ['after']);
+    await hostTerminalAttached(api, second);
     assert.equal(await first.serverPid(), undefined);
     await vscode.commands.executeCommand('guestBroadcast.stop');
     assert.equal(await second.serverPid(), undefined);

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { canConnect } from '../../../src/host/listenProbe';
 import { Tmux } from '../../../src/tmux/tmux';
 import type { GuestBroadcastApi } from '../../../src/ui/api';
-import { extensionApi, freePort, resetSettings, setSettings, socketDir, sshGuestArgv, TerminalProgram, waitUntil } from './helpers';
+import { extensionApi, freePort, hostTerminalAttached, resetSettings, setSettings, socketDir, sshGuestArgv, TerminalProgram, waitUntil } from './helpers';
 
 describe('embedded-mode broadcast', function () {
   this.timeout(90_000);
@@ -14,6 +14,7 @@ describe('embedded-mode broadcast', function () {
   let tmux: Tmux;
   let port: number;
   const guests: TerminalProgram[] = [];
+  let watching: TerminalProgram | undefined;
 
   before(async () => {
     api = await extensionApi();
@@ -37,7 +38,7 @@ describe('embedded-mode broadcast', function () {
     assert.equal(status?.watch, `ssh -p ${port} guest@127.0.0.1`);
     assert.equal(await canConnect(`127.0.0.1:${port}`), true);
     assert.deepEqual(await tmux.sessionNames(), ['demo']);
-    assert.equal(api.hostTerminal?.name, 'Guest Broadcast (host)');
+    await hostTerminalAttached(api, tmux);
     assert.equal(api.statusBarText, '$(broadcast) 0 viewers');
   });
 
@@ -73,6 +74,7 @@ describe('embedded-mode broadcast', function () {
     await vscode.commands.executeCommand('guestBroadcast.start');
     assert.equal(api.status()?.listen, `127.0.0.1:${newPort}`);
     assert.equal(await canConnect(`127.0.0.1:${port}`), false);
+    await hostTerminalAttached(api, tmux);
 
     // password policy: no password, no entry...
     const refused = new TerminalProgram(sshGuestArgv(newPort, 'bob', ['-o', 'BatchMode=yes']));
@@ -92,11 +94,13 @@ describe('embedded-mode broadcast', function () {
     admitted.type(passphrase + '\r');
     await waitUntil('"1 viewer" in the status bar', () => api.statusBarText === '$(broadcast) 1 viewer', 20_000);
     assert.equal(api.status()?.viewers[0]?.user, 'carol');
+    watching = admitted;
   });
 
   it('Stop tells the guest, closes the port and ends the tmux server', async () => {
     const listen = api.status()?.listen ?? '';
-    const guest = guests[guests.length - 1];
+    const guest = watching;
+    assert.ok(guest, 'no guest is watching (the test before failed)');
     await vscode.commands.executeCommand('guestBroadcast.stop');
     assert.equal(api.status(), undefined);
     assert.equal(api.statusBarText, undefined);

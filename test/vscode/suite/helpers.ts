@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { GuestBroadcastApi } from '../../../src/ui/api';
 import { shellCommand } from '../../../src/tmux/attach';
+import { listClients } from '../../../src/tmux/clients';
+import { Tmux } from '../../../src/tmux/tmux';
 import { TMP_ENV } from './contract';
 
 export const EXTENSION_ID = 'guest-broadcast.guest-broadcast';
@@ -122,4 +124,10 @@ export function sshGuestArgv(port: number, user: string, extra: string[] = []): 
     ...extra,
     `${user}@127.0.0.1`,
   ];
+}
+
+/** Waits until the host terminal's read-write tmux client is attached to the broadcast. */
+export async function hostTerminalAttached(api: GuestBroadcastApi, tmux: Tmux): Promise<void> {
+  assert.equal(api.hostTerminal?.name, 'Guest Broadcast (host)', 'no host terminal is open');
+  await waitUntil('the host terminal to attach read-write', async () => (await listClients(tmux)).some((c) => !c.readOnly), 15_000);
 }
