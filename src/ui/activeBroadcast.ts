@@ -5,8 +5,8 @@ import * as vscode from 'vscode';
 import { Broadcast, BroadcastOptions, endBroadcastServer, ENDED_MESSAGE } from '../host/broadcast';
 import { BroadcastMode, defaultSocketPath } from '../host/paths';
 import { findBroadcast } from '../host/statusReader';
-import { embeddedGuestServerFactoryFor } from './embeddedGuestServer';
 import { canConnect } from '../host/listenProbe';
+import { embeddedGuestServerFactoryFor } from './embeddedGuestServer';
 import { HostSettings } from './settings';
 
 export type StopResult =
@@ -58,7 +58,7 @@ export class ActiveBroadcast implements vscode.Disposable {
       socketPath: settings.socketPath || undefined,
       sessionName: settings.sessionName,
       guestUser: settings.guestUser,
-      cwd: vscode.workspace.workspaceFolders?.[0]?.uri.scheme === 'file' ? vscode.workspace.workspaceFolders[0].uri.fsPath : undefined,
+      cwd: workspaceDir(),
       // The embedded server's code (ssh2, node-pty) is loaded only now, when a start asks for it.
       guestServerFactory: settings.mode === 'embedded' ? await embeddedGuestServerFactoryFor(settings, this.context, this.log) : undefined,
     };
@@ -132,4 +132,13 @@ export class ActiveBroadcast implements vscode.Disposable {
     this.changed.dispose();
     this.endedEmitter.dispose();
   }
+}
+
+/**
+ * The first workspace folder, where the host's shell starts. This extension runs where the files
+ * are, so a remote window's folder (vscode-remote:) is a local path here too.
+ */
+function workspaceDir(): string | undefined {
+  const uri = vscode.workspace.workspaceFolders?.[0]?.uri;
+  return uri && (uri.scheme === 'file' || uri.scheme === 'vscode-remote') ? uri.fsPath : undefined;
 }

@@ -44,6 +44,9 @@ describe('system-mode broadcast', function () {
     // The host terminal is a read-write client of the broadcast session: the host works there.
     await hostTerminalAttached(api, tmux);
     assert.deepEqual((await listClients(tmux)).filter((c) => !c.readOnly).map((c) => c.session), ['hostwork']);
+    // The host's shell starts in the workspace folder, where the host works.
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (folder) assert.equal((await tmux.run(['display-message', '-p', '-t', '=hostwork:', '#{pane_current_path}'])).trim(), folder);
     assert.equal(api.statusBarText, '$(broadcast) 0 viewers');
   });
 
