@@ -20,9 +20,8 @@ export function bundledCli(extensionPath: string, args: readonly string[]): CliI
  * The shell line that runs `cli` as root: through sudo unless we already are root. `sudo env`
  * because sudo resets the environment, and the variable must reach the CLI.
  */
-export function asRootCommandLine(cli: CliInvocation): string {
+export function asRootCommandLine(cli: CliInvocation, isRoot = process.getuid?.() === 0): string {
   const envWords = Object.entries(cli.env).map(([k, v]) => `${k}=${v}`);
-  const isRoot = process.getuid?.() === 0;
   const argv = isRoot ? (envWords.length ? ['env', ...envWords, ...cli.argv] : cli.argv) : ['sudo', 'env', ...envWords, ...cli.argv];
   return shellCommand(argv);
 }
@@ -34,7 +33,9 @@ export function asRootCommandLine(cli: CliInvocation): string {
 export function visibleRunScript(commandLine: string): string {
   return [
     `printf '%s\\n\\n' ${shellCommand(['$ ' + commandLine])}`,
-    commandLine,
+    // In a subshell, so nothing in the command line can end the script before it reports.
+    `( ${commandLine}
+)`,
     'status=$?',
     `if [ "$status" -eq 0 ]; then printf '\\nDone.\\n'; else printf '\\nFailed (exit %s): read the messages above.\\n' "$status"; fi`,
     "printf 'Press Enter to close this terminal.'",

@@ -3,13 +3,14 @@
 // ends it all. System mode needs no sshd for this: the guest is a `tmux attach -r` client, the
 // same command the guest account's forced command runs.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Broadcast, KICKED_MESSAGE } from '../../../src/host/broadcast';
 import { listClients } from '../../../src/tmux/clients';
 import { guestAttachArgv } from '../../../src/tmux/attach';
 import { Tmux } from '../../../src/tmux/tmux';
-import { extensionApi, hostTerminalAttached, resetSettings, setSettings, socketDir, TerminalProgram, waitUntil } from './helpers';
+import { EXTENSION_ID, extensionApi, hostTerminalAttached, resetSettings, setSettings, socketDir, TerminalProgram, waitUntil } from './helpers';
 import type { GuestBroadcastApi } from '../../../src/ui/api';
 
 describe('system-mode broadcast', function () {
@@ -109,6 +110,17 @@ describe('system-mode broadcast', function () {
     assert.deepEqual(await tmux.sessionNames(), ['hostwork']);
     await vscode.commands.executeCommand('guestBroadcast.stop');
     assert.equal(await tmux.serverPid(), undefined);
+  });
+
+  it('a broadcast stopped from outside (guest-broadcast stop) clears the status bar and closes the host terminal', async () => {
+    await vscode.commands.executeCommand('guestBroadcast.start');
+    await hostTerminalAttached(api, tmux);
+    const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? '';
+    const stop = spawnSync(process.execPath, [join(extensionPath, 'dist', 'cli.js'), 'stop', '--socket', socketPath], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(stop.status, 0, stop.stderr);
+    await waitUntil('the status bar item to go', () => api.statusBarText === undefined, 15_000);
+    assert.equal(api.status(), undefined);
+    await waitUntil('the host terminal to close', () => api.hostTerminal === undefined, 15_000);
   });
 
   it('Stop when nothing runs leaves nothing behind and throws nothing', async () => {
