@@ -13,10 +13,10 @@ export function checkGuestSetup(parts: HostParts) {
   return async (): Promise<number> => {
     const settings = readHostSettings();
     const socket = settings.socketPath || defaultSocketPath('system');
-    const cli = bundledCli(parts.context.extensionPath, ['doctor', '--guest-user', settings.guestUser, '--socket', socket]);
+    const cli = bundledCli(parts.context.extensionPath, ['doctor', '--guest-user', settings.guestUser, '--socket', socket, '--session', settings.sessionName]);
     const out = parts.output;
     out.show(true);
-    out.appendLine(`\n$ guest-broadcast doctor --guest-user ${settings.guestUser} --socket ${socket}`);
+    out.appendLine(`\n$ guest-broadcast ${cli.argv.slice(2).join(' ')}`);
     const code = await new Promise<number>((resolve) => {
       const child = spawn(cli.argv[0], cli.argv.slice(1), { env: { ...process.env, ...cli.env }, stdio: ['ignore', 'pipe', 'pipe'] });
       const timer = setTimeout(() => {

@@ -14,7 +14,7 @@ export function setupGuest(parts: HostParts) {
     const settings = readHostSettings();
     // The guest's forced command attaches to this socket, so name it as the host will use it.
     const socket = settings.socketPath || defaultSocketPath('system');
-    const args = ['setup-guest', '--guest-user', settings.guestUser, '--socket', socket];
+    const args = ['setup-guest', '--guest-user', settings.guestUser, '--socket', socket, '--session', settings.sessionName];
     const modeNote = settings.mode === 'embedded' ? '\n\nNote: guestBroadcast.mode is "embedded", which needs no guest account. Set it to "system" to serve guests through sshd.' : '';
     const answer = await vscode.window.showWarningMessage(
       `Set up the Unix account "${settings.guestUser}" for guests?`,

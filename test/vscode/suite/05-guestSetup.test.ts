@@ -20,7 +20,7 @@ describe('guest account commands', function () {
 
   it('Check guest setup runs the bundled doctor and answers with its exit code', async () => {
     const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? '';
-    const byHand = spawnSync(process.execPath, [join(extensionPath, 'dist', 'cli.js'), 'doctor', '--guest-user', 'nobody', '--socket', socketPath], { encoding: 'utf8', timeout: 60_000 });
+    const byHand = spawnSync(process.execPath, [join(extensionPath, 'dist', 'cli.js'), 'doctor', '--guest-user', 'nobody', '--socket', socketPath, '--session', 'broadcast'], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(typeof byHand.status, 'number', `the CLI did not run: ${String(byHand.error)}`);
     const code = await vscode.commands.executeCommand<number>('guestBroadcast.checkGuestSetup');
     assert.equal(code, byHand.status, `doctor by hand said:\n${byHand.stdout}${byHand.stderr}`);
