@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { Broadcast, BroadcastOptions, endBroadcastServer, ENDED_MESSAGE } from '../host/broadcast';
-import { BroadcastMode, defaultSocketPath } from '../host/paths';
+import { defaultSocketPath } from '../host/paths';
 import { findBroadcast } from '../host/statusReader';
-import { canConnect } from '../host/listenProbe';
+import { adoptableBroadcast } from './adoptable';
 import { embeddedGuestServerFactoryFor } from './embeddedGuestServer';
 import { HostSettings } from './settings';
 
@@ -75,24 +75,13 @@ export class ActiveBroadcast implements vscode.Disposable {
    */
   async resume(settings: HostSettings): Promise<Broadcast | undefined> {
     if (this.current) return this.current;
-    const socket = settings.socketPath || defaultSocketPath(settings.mode);
-    if (!existsSync(socket)) return undefined;
-    const found = await findBroadcast(settings.mode, socket);
-    if (!found) return undefined;
-    const mode: BroadcastMode = found.markers.mode === 'system' ? 'system' : 'embedded';
-    if (mode === 'embedded' && found.markers.listen && (await canConnect(found.markers.listen))) {
-      this.log.appendLine(`A broadcast on ${socket} is served by another process (${found.markers.listen}); not adopting it.`);
-      return undefined;
+    const found = await adoptableBroadcast(settings);
+    if (found.kind === 'servedElsewhere') {
+      this.log.appendLine(`The broadcast on ${found.socket} is served by another process (${found.listen}); not adopting it.`);
     }
-    const adopted: HostSettings = {
-      ...settings,
-      mode,
-      socketPath: socket,
-      sessionName: found.markers.session || settings.sessionName,
-      guestUser: found.markers['guest-user'] || settings.guestUser,
-    };
-    const broadcast = await this.start(adopted);
-    this.log.appendLine(`Adopted the running broadcast of "${broadcast.sessionName}" on ${socket}.`);
+    if (found.kind !== 'adopt') return undefined;
+    const broadcast = await this.start(found.settings);
+    this.log.appendLine(`Adopted the running broadcast of "${broadcast.sessionName}" on ${broadcast.socketPath}.`);
     return broadcast;
   }
 
