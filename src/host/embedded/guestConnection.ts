@@ -74,9 +74,14 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
       return;
     }
     // "none" is how every client asks which methods exist: not a failed attempt.
-    if (ctx.method !== 'none') this.failedAuths++;
+    if (ctx.method !== 'none' && ++this.failedAuths >= this.options.maxAuthAttempts) {
+      // Hang up instead of answering: a client waiting for the answer sees the disconnect at
+      // once, where after a refusal OpenSSH would sit at its next password prompt. (ssh2 cannot
+      // put a text in the disconnect message.)
+      this.client.end();
+      return;
+    }
     ctx.reject(methodsFor(this.options.access.policy));
-    if (this.failedAuths >= this.options.maxAuthAttempts) this.client.end();
   }
 
   private openSession(accept: () => Session, reject: () => void): void {
