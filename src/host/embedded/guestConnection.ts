@@ -148,12 +148,24 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   async end(message: string): Promise<void> {
     if (this.closed || this.ending) return;
     this.ending = true;
+    const gone = new Promise<void>((resolve) => {
+      if (this.closed) return resolve();
+      const timer = setTimeout(resolve, 3000);
+      timer.unref();
+      this.once('closed', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     if (this.view) {
       await this.view.end(message);
       this.finish(0);
     } else {
       this.client.end();
     }
+    // Resolve once the guest has its last bytes and exit status (bounded): a stop that ends the
+    // process right after must not cut them off.
+    await gone;
   }
 
   private finish(code: number): void {
