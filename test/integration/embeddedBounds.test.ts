@@ -1,10 +1,13 @@
 // The embedded server's bounds, kick and stop, on real clients: whoever is beyond a bound is told
 // why, and the host's broadcast carries on.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { after, test as nodeTest } from 'node:test';
 import { KICKED_MESSAGE, ENDED_MESSAGE } from '../../src/host/broadcast';
 import { loadOrCreatePassphrase } from '../../src/host/embedded/passphrase';
+import { listClients } from '../../src/tmux/clients';
 import { EmbeddedFixture, opensshClient, Ssh2Guest, startEmbedded } from '../helpers/embeddedFixture';
 import { PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
@@ -143,4 +146,43 @@ test('kick ends one guest with the message; stop ends all with the message, once
   await waitFor('the ssh2 guest to be closed', () => last.closed);
   assert.equal(last.output.split(ENDED_MESSAGE).length - 1, 1, 'the message is shown once');
   assert.equal(ssh2.output.split(ENDED_MESSAGE).length - 1, 1, 'the message is shown once');
+});
+
+test('a guest that stops reading pauses its own tmux client: bounded buffering, the others unaffected', async () => {
+  const fx = await fixture({});
+  // A big, colourful host screen: every redraw for a guest is over a megabyte.
+  let art = '';
+  for (let y = 0; y < 95; y++) {
+    for (let x = 0; x < 300; x++) art += `\x1b[38;5;${(x * 7 + y * 13) % 256}m\x1b[48;5;${(x * 3 + y * 11) % 256}m${String.fromCharCode(33 + ((x + y) % 90))}`;
+    art += '\x1b[0m\n';
+  }
+  writeFileSync(join(fx.sock.dir, 'art'), art);
+  const host = track(new PtyClient(fx.broadcast.hostAttachArgv, { cols: 300, rows: 100 }));
+  await waitFor('the host client', async () => (await listClients(fx.sock.tmux)).some((c) => !c.readOnly));
+  const slow = track(new Ssh2Guest());
+  await slow.connect(fx.port);
+  await slow.shell(300, 100);
+  const other = await viewer(fx.port);
+  await typeLine(fx.sock.tmux, 'broadcast', `clear; cat ${join(fx.sock.dir, 'art')}`);
+  await other.waitForText('!"#$%');
+
+  // The slow guest stops reading; its window changes keep asking for full redraws.
+  slow.channel?.pause();
+  const slowName = fx.server.viewers()[0].name;
+  const slowFlow = (): { pauses: number; maxBuffered: number } | undefined => fx.server.flow().find((f) => f.name === slowName);
+  for (let i = 0; i < 300 && !slowFlow()?.pauses; i++) {
+    slow.channel?.setWindow(100, i % 2 ? 300 : 299, 0, 0);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const flow = slowFlow();
+  assert.ok(flow && flow.pauses > 0, `the slow guest's tmux client was paused: ${JSON.stringify(fx.server.flow())}`);
+  // What waits for the slow guest stays near the pause mark (256 KB), not the megabytes of redraws.
+  assert.ok(flow.maxBuffered < 512 * 1024, `buffered ${flow.maxBuffered} bytes`);
+
+  // The host and the other guest carry on; the slow one catches up once it reads again.
+  await typeLine(fx.sock.tmux, 'broadcast', 'clear; echo after-$((20+22))');
+  await other.waitForText('after-42');
+  slow.channel?.resume();
+  await slow.waitForText('after-42', 30_000);
+  host.kill();
 });
