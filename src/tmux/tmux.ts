@@ -1,6 +1,7 @@
 // The only code that executes the tmux binary. Every call names the broadcast's own socket (-S),
 // so nothing here ever touches the user's everyday tmux server.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { parseTmuxVersion, TmuxVersion } from './version';
 
 export class TmuxError extends Error {
@@ -116,7 +117,35 @@ export class Tmux {
     }
   }
 
-  async killServer(): Promise<void> {
+  /**
+   * Ends the server and waits (bounded) until its process is gone: kill-server returns while the
+   * server is still exiting, and a new server started on the socket meanwhile meets the dying one
+   * ("server exited unexpectedly").
+   */
+  async killServer(timeoutMs = 5000): Promise<void> {
+    const pid = await this.serverPid();
     await this.runIfServer(['kill-server']);
+    if (pid === undefined) return;
+    const deadline = Date.now() + timeoutMs;
+    while (processExists(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * True while `pid` is a live process (one of another user counts as live). A zombie has exited:
+ * the daemonized server's new parent may be slow to reap it.
+ */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // /proc/PID/stat: "pid (comm) STATE ...", comm may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): kill(0) said it exists
   }
 }

@@ -1,0 +1,54 @@
+// Guest Broadcast for VS Code: activate() builds the host's parts and registers the commands.
+// Nothing here loads node-pty or opens a socket: the commands do, when asked.
+import * as vscode from 'vscode';
+import { ActiveBroadcast } from './ui/activeBroadcast';
+import { GuestBroadcastApi } from './ui/api';
+import { checkGuestSetup } from './ui/commands/checkGuestSetup';
+import { copyWatchCommand } from './ui/commands/copyWatchCommand';
+import { copyPassphrase, regeneratePassphrase } from './ui/commands/passphrase';
+import { setupGuest } from './ui/commands/setupGuest';
+import { showViewers } from './ui/commands/showViewers';
+import { startBroadcast } from './ui/commands/startBroadcast';
+import { stopBroadcast } from './ui/commands/stopBroadcast';
+import { EndNotice } from './ui/endNotice';
+import { HostParts, reportingErrors } from './ui/hostParts';
+import { HostTerminal } from './ui/hostTerminal';
+import { resumeAfterReload } from './ui/resume';
+import { ViewerStatusBar } from './ui/viewerStatusBar';
+
+export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
+  const output = vscode.window.createOutputChannel('Guest Broadcast');
+  const active = new ActiveBroadcast(context, output);
+  const hostTerminal = new HostTerminal();
+  const statusBar = new ViewerStatusBar(active);
+  context.subscriptions.push(output, active, hostTerminal, statusBar, new EndNotice(active, hostTerminal));
+  const parts: HostParts = { context, active, hostTerminal, output };
+
+  const commands = {
+    'guestBroadcast.start': reportingErrors(parts, 'Start guest broadcast', startBroadcast(parts)),
+    'guestBroadcast.stop': reportingErrors(parts, 'Stop guest broadcast', stopBroadcast(parts)),
+    'guestBroadcast.showViewers': reportingErrors(parts, 'Show viewers', showViewers(parts)),
+    'guestBroadcast.copyWatchCommand': reportingErrors(parts, 'Copy watch command', copyWatchCommand(parts)),
+    'guestBroadcast.copyPassphrase': reportingErrors(parts, 'Copy guest passphrase', copyPassphrase(parts)),
+    'guestBroadcast.regeneratePassphrase': reportingErrors(parts, 'Regenerate guest passphrase', regeneratePassphrase(parts)),
+    'guestBroadcast.setupGuest': reportingErrors(parts, 'Set up guest account', setupGuest(parts)),
+    'guestBroadcast.checkGuestSetup': reportingErrors(parts, 'Check guest setup', checkGuestSetup(parts)),
+  };
+  for (const [id, run] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, run));
+
+  void resumeAfterReload(active, output);
+
+  return {
+    get statusBarText() {
+      return statusBar.text;
+    },
+    status: () => active.current?.status(),
+    get hostTerminal() {
+      return hostTerminal.current;
+    },
+  };
+}
+
+export function deactivate(): void {
+  // The subscriptions' dispose() stops following the broadcast; tmux keeps the host's work alive.
+}

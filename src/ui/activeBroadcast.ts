@@ -1,0 +1,133 @@
+// The broadcast this window runs (or adopted after a reload), shared by the status bar and the
+// commands. It only holds and forwards: the lifecycle rules live in src/host/broadcast.ts.
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { Broadcast, BroadcastOptions, endBroadcastServer, ENDED_MESSAGE } from '../host/broadcast';
+import { defaultSocketPath } from '../host/paths';
+import { findBroadcast } from '../host/statusReader';
+import { adoptableBroadcast } from './adoptable';
+import { embeddedGuestServerFactoryFor } from './embeddedGuestServer';
+import { HostSettings } from './settings';
+
+export type StopResult =
+  /** This window's broadcast was stopped. */
+  | { kind: 'stopped'; session: string }
+  /** A broadcast this window did not run (the CLI's, another window's) was stopped. */
+  | { kind: 'stoppedOther'; session: string; socket: string }
+  | { kind: 'none'; socket: string };
+
+export class ActiveBroadcast implements vscode.Disposable {
+  private broadcast: Broadcast | undefined;
+  private settings: HostSettings | undefined;
+  private starting: Promise<Broadcast> | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly endedEmitter = new vscode.EventEmitter<string>();
+  /** Start, stop, end, and every change of the viewer list. */
+  readonly onDidChange = this.changed.event;
+  /** The broadcast ended without this window asking (the tmux server exited). */
+  readonly onDidEnd = this.endedEmitter.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.OutputChannel,
+  ) {}
+
+  get current(): Broadcast | undefined {
+    return this.broadcast && !this.broadcast.ended ? this.broadcast : undefined;
+  }
+
+  /** The settings the current broadcast started with (later changes apply to the next start). */
+  get startedWith(): HostSettings | undefined {
+    return this.current ? this.settings : undefined;
+  }
+
+  /** Starts a broadcast from `settings`, or adopts the one already running on that socket. */
+  start(settings: HostSettings): Promise<Broadcast> {
+    const running = this.current;
+    if (running) return Promise.resolve(running);
+    // Two quick clicks share one start instead of racing for the socket.
+    this.starting ??= this.startNow(settings).finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async startNow(settings: HostSettings): Promise<Broadcast> {
+    const options: BroadcastOptions = {
+      mode: settings.mode,
+      socketPath: settings.socketPath || undefined,
+      sessionName: settings.sessionName,
+      guestUser: settings.guestUser,
+      cwd: workspaceDir(),
+      // The embedded server's code (ssh2, node-pty) is loaded only now, when a start asks for it.
+      guestServerFactory: settings.mode === 'embedded' ? await embeddedGuestServerFactoryFor(settings, this.context, this.log) : undefined,
+    };
+    const broadcast = await Broadcast.start(options);
+    this.settings = settings;
+    this.follow(broadcast);
+    return broadcast;
+  }
+
+  /**
+   * After a window reload: adopts a broadcast still running on the configured socket so the
+   * status bar and the commands know it. Spawns nothing when no socket file exists, and leaves
+   * an embedded broadcast alone while another process still serves its guests.
+   */
+  async resume(settings: HostSettings): Promise<Broadcast | undefined> {
+    if (this.current) return this.current;
+    const found = await adoptableBroadcast(settings);
+    if (found.kind === 'servedElsewhere') {
+      this.log.appendLine(`The broadcast on ${found.socket} is served by another process (${found.listen}); not adopting it.`);
+    }
+    if (found.kind !== 'adopt') return undefined;
+    const broadcast = await this.start(found.settings);
+    this.log.appendLine(`Adopted the running broadcast of "${broadcast.sessionName}" on ${broadcast.socketPath}.`);
+    return broadcast;
+  }
+
+  /** Stops this window's broadcast, else one running on the configured socket; says which. */
+  async stop(settings: HostSettings | undefined): Promise<StopResult> {
+    await this.starting?.catch(() => undefined);
+    const running = this.current;
+    if (running) {
+      await running.stop();
+      return { kind: 'stopped', session: running.sessionName };
+    }
+    const mode = settings?.mode ?? 'embedded';
+    const socket = settings?.socketPath || defaultSocketPath(mode);
+    const found = existsSync(socket) ? await findBroadcast(mode, socket) : undefined;
+    if (!found) return { kind: 'none', socket };
+    await endBroadcastServer(found.tmux, ENDED_MESSAGE);
+    return { kind: 'stoppedOther', session: found.markers.session ?? '', socket };
+  }
+
+  private follow(broadcast: Broadcast): void {
+    this.broadcast = broadcast;
+    broadcast.on('viewers', () => this.changed.fire());
+    broadcast.on('fixup', (report) => this.log.appendLine(`tmux server restarted; permission fixup re-applied: ${report.applied.join('; ')}`));
+    broadcast.on('error', (error) => this.log.appendLine(`Broadcast monitor: ${error.message}`));
+    broadcast.once('ended', (reason) => {
+      if (this.broadcast === broadcast) this.broadcast = undefined;
+      this.changed.fire();
+      if (reason !== 'stopped') this.endedEmitter.fire(reason);
+    });
+    this.changed.fire();
+  }
+
+  /** Window closing or reloading: stop following, but leave tmux (and the host's work) running. */
+  dispose(): void {
+    this.broadcast?.detach();
+    this.broadcast = undefined;
+    this.changed.dispose();
+    this.endedEmitter.dispose();
+  }
+}
+
+/**
+ * The first workspace folder, where the host's shell starts. This extension runs where the files
+ * are, so a remote window's folder (vscode-remote:) is a local path here too.
+ */
+function workspaceDir(): string | undefined {
+  const uri = vscode.workspace.workspaceFolders?.[0]?.uri;
+  return uri && (uri.scheme === 'file' || uri.scheme === 'vscode-remote') ? uri.fsPath : undefined;
+}

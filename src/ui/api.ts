@@ -1,0 +1,12 @@
+// What activate() returns: read-only views of the host side, for tests and other extensions.
+import * as vscode from 'vscode';
+import { BroadcastStatus } from '../host/status';
+
+export interface GuestBroadcastApi {
+  /** The status bar item's text while it shows ("$(broadcast) 1 viewer"), else undefined. */
+  readonly statusBarText: string | undefined;
+  /** This window's broadcast as `guest-broadcast status --json` prints it; undefined when none. */
+  status(): BroadcastStatus | undefined;
+  /** The host's read-write terminal while it is open. */
+  readonly hostTerminal: vscode.Terminal | undefined;
+}

@@ -1,0 +1,20 @@
+// Guest Broadcast: Copy watch command. The line a guest types to watch (`ssh -p 2222 guest@host`).
+import * as vscode from 'vscode';
+import { HostParts } from '../hostParts';
+
+export function copyWatchCommand(parts: HostParts) {
+  return async (): Promise<void> => {
+    const broadcast = parts.active.current;
+    if (!broadcast) {
+      void vscode.window
+        .showInformationMessage('Guest Broadcast: no broadcast is running, so there is nothing to watch yet.', 'Start guest broadcast')
+        .then((choice) => choice && vscode.commands.executeCommand('guestBroadcast.start'));
+      return;
+    }
+    await vscode.env.clipboard.writeText(broadcast.watchCommand);
+    const fingerprint = broadcast.hostKeyFingerprint;
+    void vscode.window.showInformationMessage(
+      `Guest Broadcast: copied "${broadcast.watchCommand}". Guests paste it into any terminal` + (fingerprint ? `; the host key they should see is ${fingerprint}.` : '.'),
+    );
+  };
+}

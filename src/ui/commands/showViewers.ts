@@ -1,0 +1,103 @@
+// Guest Broadcast: Show viewers. A live list of who watches (name, size, since) with the
+// actions a host needs there: kick a viewer, copy the watch command, stop the broadcast.
+import * as vscode from 'vscode';
+import { Broadcast } from '../../host/broadcast';
+import { Viewer, viewerCountLabel, watchingFor } from '../../host/viewers';
+import { HostParts } from '../hostParts';
+
+type Action = 'copy' | 'passphrase' | 'stop';
+interface Item extends vscode.QuickPickItem {
+  viewer?: Viewer;
+  action?: Action;
+}
+
+const KICK: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('close'), tooltip: 'Kick this viewer' };
+
+export function showViewers(parts: HostParts) {
+  return async (): Promise<void> => {
+    if (!parts.active.current) {
+      void vscode.window
+        .showInformationMessage('Guest Broadcast: no broadcast is running.', 'Start guest broadcast')
+        .then((choice) => choice && vscode.commands.executeCommand('guestBroadcast.start'));
+      return;
+    }
+    const pick = vscode.window.createQuickPick<Item>();
+    pick.placeholder = 'Pick a viewer to kick, or an action';
+    pick.matchOnDescription = true;
+    pick.matchOnDetail = true;
+    const render = (): void => {
+      const broadcast = parts.active.current;
+      if (!broadcast) {
+        pick.hide();
+        return;
+      }
+      pick.title = `Guest Broadcast: ${viewerCountLabel(broadcast.viewers.length)} of "${broadcast.sessionName}"`;
+      pick.items = itemsFor(broadcast, broadcast.mode === 'embedded' && parts.active.startedWith?.access === 'password');
+    };
+    const subscriptions = [
+      // The list follows joins and leaves while it is open.
+      parts.active.onDidChange(render),
+      pick.onDidTriggerItemButton(({ item }) => {
+        if (item.viewer) void kick(parts, item.viewer);
+      }),
+      pick.onDidAccept(() => {
+        const [item] = pick.selectedItems;
+        if (!item) return;
+        pick.hide();
+        if (item.viewer) void confirmKick(parts, item.viewer);
+        if (item.action === 'copy') void vscode.commands.executeCommand('guestBroadcast.copyWatchCommand');
+        if (item.action === 'passphrase') void vscode.commands.executeCommand('guestBroadcast.copyPassphrase');
+        if (item.action === 'stop') void vscode.commands.executeCommand('guestBroadcast.stop');
+      }),
+    ];
+    pick.onDidHide(() => {
+      subscriptions.forEach((s) => s.dispose());
+      pick.dispose();
+    });
+    render();
+    pick.show();
+  };
+}
+
+function itemsFor(broadcast: Broadcast, withPassphrase: boolean): Item[] {
+  const now = new Date();
+  const viewers: Item[] = broadcast.viewers.map((viewer) => ({
+    // Names come from guests: shown as plain labels with the icon set apart, never as markup.
+    label: viewer.user.replace(/\$\(/g, '$\u200b('),
+    iconPath: new vscode.ThemeIcon('person'),
+    description: `${viewer.cols}×${viewer.rows}`,
+    detail: `watching for ${watchingFor(viewer.since, now)} (since ${viewer.since.toLocaleTimeString()})${viewer.address ? ` from ${viewer.address}` : ''} · ${viewer.name}`,
+    buttons: [KICK],
+    viewer,
+  }));
+  if (!viewers.length) viewers.push({ label: 'Nobody is watching yet', description: broadcast.watchCommand, action: 'copy' });
+  return [
+    ...viewers,
+    { label: 'Actions', kind: vscode.QuickPickItemKind.Separator },
+    { label: '$(copy) Copy watch command', description: broadcast.watchCommand, action: 'copy' },
+    ...(withPassphrase ? [{ label: '$(key) Copy guest passphrase', action: 'passphrase' as const }] : []),
+    { label: '$(debug-stop) Stop guest broadcast', description: 'every guest is told', action: 'stop' },
+  ];
+}
+
+/** A second small pick rather than a modal dialog: the keyboard flow stays in the quick input. */
+async function confirmKick(parts: HostParts, viewer: Viewer): Promise<void> {
+  const kickItem: vscode.QuickPickItem = {
+    label: `Kick ${viewer.user.replace(/\$\(/g, '$\u200b(')}`,
+    iconPath: new vscode.ThemeIcon('close'),
+    detail: 'They see a one-line message; they can connect again unless you stop the broadcast.',
+  };
+  const answer = await vscode.window.showQuickPick([kickItem, { label: 'Cancel' }], { title: `End this viewer's view?`, ignoreFocusOut: false });
+  if (answer === kickItem) await kick(parts, viewer);
+}
+
+async function kick(parts: HostParts, viewer: Viewer): Promise<void> {
+  const broadcast = parts.active.current;
+  if (!broadcast) return;
+  try {
+    const kicked = await broadcast.kick(viewer.name);
+    if (!kicked) void vscode.window.showInformationMessage(`Guest Broadcast: ${viewer.user} had already left.`);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Guest Broadcast: could not kick ${viewer.user}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

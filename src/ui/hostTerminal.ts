@@ -1,0 +1,61 @@
+// The host's own terminal: a VS Code terminal running the read-write `tmux attach` of the
+// broadcast, so the host works in the very session guests watch.
+import * as vscode from 'vscode';
+import { Broadcast } from '../host/broadcast';
+
+export const HOST_TERMINAL_NAME = 'Guest Broadcast (host)';
+
+export class HostTerminal implements vscode.Disposable {
+  private terminal: vscode.Terminal | undefined;
+  /** Closed by us: VS Code lists a disposed terminal until the workbench confirms the close. */
+  private readonly disposed = new WeakSet<vscode.Terminal>();
+  private readonly closed: vscode.Disposable;
+
+  constructor() {
+    this.closed = vscode.window.onDidCloseTerminal((t) => {
+      if (t === this.terminal) this.terminal = undefined;
+    });
+  }
+
+  get current(): vscode.Terminal | undefined {
+    return this.terminal;
+  }
+
+  /** Shows the host terminal of `broadcast`, opening it when none is open (after a reload too). */
+  show(broadcast: Broadcast): vscode.Terminal {
+    this.terminal ??= vscode.window.terminals.find(
+      (t) => t.name === HOST_TERMINAL_NAME && t.exitStatus === undefined && !this.disposed.has(t) && attachesTo(t, broadcast),
+    );
+    if (!this.terminal) {
+      const [shellPath, ...shellArgs] = broadcast.hostAttachArgv;
+      this.terminal = vscode.window.createTerminal({
+        name: HOST_TERMINAL_NAME,
+        shellPath,
+        shellArgs,
+        iconPath: new vscode.ThemeIcon('broadcast'),
+        // VS Code started from inside tmux passes $TMUX on, and tmux then refuses to attach
+        // ("sessions should be nested with care").
+        env: { TMUX: null, TMUX_PANE: null },
+      });
+    }
+    this.terminal.show();
+    return this.terminal;
+  }
+
+  /** Closes the host terminal (the broadcast has ended; its tmux client has nothing left to show). */
+  close(): void {
+    if (this.terminal) this.disposed.add(this.terminal);
+    this.terminal?.dispose();
+    this.terminal = undefined;
+  }
+
+  dispose(): void {
+    this.closed.dispose();
+  }
+}
+
+function attachesTo(terminal: vscode.Terminal, broadcast: Broadcast): boolean {
+  const options = terminal.creationOptions as vscode.TerminalOptions;
+  const args = Array.isArray(options.shellArgs) ? options.shellArgs : [];
+  return args.includes(broadcast.socketPath);
+}
