@@ -16,7 +16,6 @@ ${GUEST_SETUP_HELP}  --json                print the result as JSON
 `;
 
 export const doctorCommand: CliCommand = {
-  summary: 'check the guest account setup (system mode)',
   async run(argv) {
     const { values } = parse(argv, { ...GUEST_SETUP_OPTIONS, json: { type: 'boolean' } });
     if (values.help) {

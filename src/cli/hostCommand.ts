@@ -60,7 +60,6 @@ const out = (line: string): void => void process.stdout.write(line + '\n');
 const stamp = (): string => `[${new Date().toLocaleTimeString()}]`;
 
 export const hostCommand: CliCommand = {
-  summary: 'start a broadcast and serve it until Ctrl-C',
   async run(argv) {
     const { values } = parse(argv, {
       mode: { type: 'string' },

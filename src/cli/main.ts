@@ -3,7 +3,6 @@
 import { UsageError } from './args';
 
 export interface CliCommand {
-  summary: string;
   run(argv: string[]): Promise<number>;
 }
 

@@ -17,7 +17,6 @@ Options:
 `;
 
 export const passphraseCommand: CliCommand = {
-  summary: 'print or regenerate the password-policy passphrase',
   async run(argv) {
     const { values } = parse(argv, {
       regenerate: { type: 'boolean' },

@@ -20,7 +20,6 @@ ${GUEST_SETUP_HELP}  --no-reload           do not reload sshd after changing its
 `;
 
 export const setupGuestCommand: CliCommand = {
-  summary: 'print or apply the guest account setup (system mode)',
   async run(argv) {
     const { values } = parse(argv, { ...GUEST_SETUP_OPTIONS, print: { type: 'boolean' }, apply: { type: 'boolean' }, 'no-reload': { type: 'boolean' } });
     if (values.help) {

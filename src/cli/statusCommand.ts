@@ -4,7 +4,6 @@ import { modeOpt, parse, stringOpt } from './args';
 import { CliCommand } from './main';
 
 export const statusCommand: CliCommand = {
-  summary: 'show the broadcast and its viewers',
   async run(argv) {
     const { values } = parse(argv, {
       socket: { type: 'string' },

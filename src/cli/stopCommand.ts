@@ -4,7 +4,6 @@ import { modeOpt, parse, stringOpt } from './args';
 import { CliCommand } from './main';
 
 export const stopCommand: CliCommand = {
-  summary: 'end a broadcast',
   async run(argv) {
     const { values } = parse(argv, {
       socket: { type: 'string' },

@@ -35,7 +35,6 @@ Host keys the watcher trusted are kept in ${join('~/.config/guest-broadcast', 'k
 const RESTORE_TERMINAL = '\x1b[?1049l\x1b[?25h\x1b[0m\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1004l\x1b[?2004l\x1b[?1l\x1b>';
 
 export const watchCommand: CliCommand = {
-  summary: 'watch a broadcast read-only in this terminal (--snapshot: print it)',
   async run(argv) {
     const { values, positionals } = parse(
       argv,
