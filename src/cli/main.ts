@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   host: async () => (await import('./hostCommand')).hostCommand,
   status: async () => (await import('./statusCommand')).statusCommand,
   stop: async () => (await import('./stopCommand')).stopCommand,
+  watch: async () => (await import('./watchCommand')).watchCommand,
 };
 
 export function usage(): string {

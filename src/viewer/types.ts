@@ -17,6 +17,8 @@ export interface WatchTarget {
   port: number;
   user: string;
   identityFiles: string[];
+  /** UserKnownHostsFile from ~/.ssh/config, when it names one (replaces ~/.ssh/known_hosts). */
+  knownHostsFiles?: string[];
 }
 
 export interface HostKeyInfo {
@@ -45,6 +47,41 @@ export interface WatchSession {
   onState(listener: (state: WatchState) => void): void;
   /** The viewer's terminal size changed: sends window-change. */
   resize(cols: number, rows: number): void;
-  /** Ends the connection and stops reconnecting. */
+  /** Ends the connection and stops reconnecting. No state is reported after close(). */
   close(): void;
+}
+
+/** Reconnect timing; tests shorten it. Defaults: 1 s doubling to 30 s, ±20 % jitter. */
+export interface ReconnectTiming {
+  initialMs?: number;
+  maxMs?: number;
+  /** 0.2 means ±20 %. */
+  jitter?: number;
+  /** A connection live this long resets the delay to initialMs (default 10 s). */
+  stableMs?: number;
+}
+
+/** How a session connects; everything but the size and the store has a sensible default. */
+export interface WatchOptions {
+  cols: number;
+  rows: number;
+  /** The viewer's own trust-on-first-use file (the extension's global storage, or ~/.config/guest-broadcast/known_hosts). */
+  hostKeyStorePath: string;
+  /**
+   * OpenSSH known_hosts files to trust. Default: the target's UserKnownHostsFile or
+   * ~/.ssh/known_hosts and ~/.ssh/known_hosts2, plus /etc/ssh/ssh_known_hosts(2).
+   */
+  knownHostsFiles?: string[];
+  /** Home folder for ~/.ssh (default: os.homedir()). */
+  home?: string;
+  /** ssh-agent socket; default $SSH_AUTH_SOCK; null: do not use an agent. */
+  agentSocket?: string | null;
+  /** TERM for the remote pty (default xterm-256color). */
+  term?: string;
+  /** false: one attempt only (the CLI's --snapshot); otherwise reconnect with this timing. */
+  reconnect?: false | ReconnectTiming;
+  /** TCP + key exchange + login, not counting time spent answering prompts (default 20 s). */
+  handshakeTimeoutMs?: number;
+  /** SSH keepalive interval (default 15 s; three missed answers end the connection). */
+  keepaliveIntervalMs?: number;
 }

@@ -1,0 +1,145 @@
+// `guest-broadcast watch [user@]host[:port]`: watch a broadcast read-only in this terminal, or
+// with --snapshot print what a guest sees right now. Same connection, login and host-key rules
+// as the VS Code panel (src/viewer). Keys typed here are never sent to the host.
+import { join } from 'node:path';
+import { cliConfigDir } from '../host/paths';
+import { openWatchSession, resolveTarget } from '../viewer';
+import { WatchOptions, WatchSession, WatchState } from '../viewer/types';
+import { intOpt, parse, stringOpt, UsageError } from './args';
+import { CliCommand } from './main';
+import { terminalPrompts } from './terminalPrompts';
+import { TtyInput } from './ttyInput';
+import { takeSnapshot, trimTrailingBlank } from './watchSnapshot';
+
+const HELP = `Usage: guest-broadcast watch [options] [user@]host[:port]
+
+Watches a broadcast read-only in this terminal: your keys are never sent to the host.
+Press q or Ctrl-C to stop. The user defaults to "guest" and the port to 22; ~/.ssh/config
+aliases work. Reconnects by itself when the connection drops.
+
+Options:
+  -p, --port N             port, when not given in the target
+  -i, --identity FILE      a private key to try (may be repeated)
+  --known-hosts FILE       trust host keys from FILE instead of ~/.ssh/known_hosts (may be repeated)
+  --accept-new             trust an unknown host key without asking (a changed key is always refused)
+  --snapshot               print what a guest sees right now as text lines, then exit
+  --cols N, --rows N       the guest terminal's size (--snapshot; default 80x24)
+  --timeout S              --snapshot: give up after S seconds (default 10)
+  -h, --help               this help
+
+Host keys the watcher trusted are kept in ${join('~/.config/guest-broadcast', 'known_hosts')}.
+`;
+
+// Undo what a tmux client leaves behind when its connection dies mid-screen: alternate screen,
+// hidden cursor, mouse and paste modes, colours.
+const RESTORE_TERMINAL = '\x1b[?1049l\x1b[?25h\x1b[0m\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1004l\x1b[?2004l\x1b[?1l\x1b>';
+
+export const watchCommand: CliCommand = {
+  summary: 'watch a broadcast read-only in this terminal (--snapshot: print it)',
+  async run(argv) {
+    const { values, positionals } = parse(
+      argv,
+      {
+        port: { type: 'string', short: 'p' },
+        identity: { type: 'string', short: 'i', multiple: true },
+        'known-hosts': { type: 'string', multiple: true },
+        'accept-new': { type: 'boolean' },
+        snapshot: { type: 'boolean' },
+        cols: { type: 'string' },
+        rows: { type: 'string' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      true,
+    );
+    if (values.help) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError(`Name one host to watch, like guest@example.org:2222 (got ${positionals.length ? positionals.join(' ') : 'none'}).`);
+    const snapshot = Boolean(values.snapshot);
+    if (!snapshot) for (const name of ['cols', 'rows', 'timeout']) if (stringOpt(values, name) !== undefined) throw new UsageError(`--${name} only applies to --snapshot.`);
+
+    const target = await resolveTarget(positionals[0], {
+      port: intOpt(values, 'port', 1, 65535),
+      identityFiles: (values.identity as string[] | undefined) ?? [],
+    }).catch((error: Error) => {
+      throw new UsageError(error.message);
+    });
+    const input = new TtyInput();
+    const say = (line: string): void => void process.stderr.write(line.replace(/\r?\n/g, '\r\n') + '\r\n');
+    const prompts = terminalPrompts(input, Boolean(values['accept-new']), say);
+    const knownHostsFiles = values['known-hosts'] as string[] | undefined;
+    const base = { hostKeyStorePath: join(cliConfigDir(), 'known_hosts'), ...(knownHostsFiles ? { knownHostsFiles } : {}) };
+
+    if (snapshot) {
+      const cols = intOpt(values, 'cols', 2, 1000) ?? 80;
+      const rows = intOpt(values, 'rows', 1, 500) ?? 24;
+      const timeoutS = intOpt(values, 'timeout', 1, 3600) ?? 10;
+      const session = openWatchSession(target, prompts, { ...base, cols, rows, reconnect: false });
+      try {
+        const result = await takeSnapshot(session, cols, rows, timeoutS * 1000);
+        process.stdout.write(trimTrailingBlank(result.lines).join('\n') + '\n');
+        return 0;
+      } finally {
+        input.stop();
+      }
+    }
+    return watchLive(target.label, input, say, (options) => openWatchSession(target, prompts, { ...base, ...options }));
+  },
+};
+
+function watchLive(label: string, input: TtyInput, say: (line: string) => void, open: (o: Pick<WatchOptions, 'cols' | 'rows'>) => WatchSession): Promise<number> {
+  const out = process.stdout;
+  const size = (): { cols: number; rows: number } => ({ cols: out.columns || 80, rows: out.rows || 24 });
+  say(`Watching ${label} read-only (q or Ctrl-C to stop)…`);
+  const session = open(size());
+
+  return new Promise<number>((resolve) => {
+    let finished = false;
+    let lastNotice = '';
+    const onResize = (): void => {
+      const { cols, rows } = size();
+      session.resize(cols, rows);
+    };
+    const finish = (code: number, message?: string): void => {
+      if (finished) return;
+      finished = true;
+      session.close();
+      input.stop();
+      out.off('resize', onResize);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (out.isTTY) out.write(RESTORE_TERMINAL);
+      if (message) say(message);
+      resolve(code);
+    };
+    const onSignal = (): void => finish(0);
+
+    session.onOutput((data) => out.write(data));
+    session.onState((state: WatchState) => {
+      switch (state.kind) {
+        case 'ended':
+          return finish(0, `The broadcast of ${label} has ended.`);
+        case 'error':
+          return finish(1, `guest-broadcast watch: ${state.message}`);
+        case 'reconnecting': {
+          // Once per outage (not every second): the host's screen stays visible meanwhile.
+          const notice = `Connection to ${label} lost: ${state.reason}. Reconnecting…`;
+          if (notice !== lastNotice) say(`\r\n${notice}`);
+          lastNotice = notice;
+          return;
+        }
+        case 'live':
+          lastNotice = '';
+          return;
+        default:
+          return;
+      }
+    });
+    input.startWatching(() => finish(0));
+    out.on('resize', onResize);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

@@ -1,0 +1,28 @@
+// The script sshd runs for every guest login (ForceCommand). It ignores what the guest asked to
+// run and attaches read-only to the broadcast; the argv comes from src/tmux/attach.ts, the one
+// place that defines a guest's client. It runs as the guest, through the guest's /bin/sh.
+import { guestAttachArgv, shellCommand, shellQuote } from '../../tmux/attach';
+import { GuestSetupOptions } from './options';
+
+export const NOTHING_BROADCAST_MESSAGE = 'Guest Broadcast: nothing is being broadcast right now. Try again later.';
+
+export function forceCommandWrapper(o: Pick<GuestSetupOptions, 'guestUser' | 'guestSocketPath' | 'sessionName' | 'tmuxPath'>): string {
+  const attach = shellCommand(guestAttachArgv({ socketPath: o.guestSocketPath, sessionName: o.sessionName, tmuxBin: o.tmuxPath }));
+  const noTty = `Guest Broadcast: this account only shows a live terminal. Connect with a terminal: ssh -t ${o.guestUser}@HOST`;
+  return [
+    '#!/bin/sh',
+    `# Guest Broadcast: the forced command of the guest account "${o.guestUser}" (sshd ForceCommand).`,
+    '# Written by "guest-broadcast setup-guest": re-run it instead of editing this file.',
+    '# Whatever the guest asked to run ($SSH_ORIGINAL_COMMAND) is ignored on purpose.',
+    'if [ ! -t 0 ] || [ ! -t 1 ]; then',
+    `  printf '%s\\n' ${shellQuote(noTty)} >&2`,
+    '  exit 1',
+    'fi',
+    `if [ ! -S ${shellQuote(o.guestSocketPath)} ]; then`,
+    `  printf '\\r\\n%s\\r\\n' ${shellQuote(NOTHING_BROADCAST_MESSAGE)}`,
+    '  exit 1',
+    'fi',
+    `exec ${attach}`,
+    '',
+  ].join('\n');
+}

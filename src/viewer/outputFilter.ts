@@ -1,0 +1,222 @@
+// The one place that decides which escape sequences from a broadcast host reach the viewer's
+// terminal (the panel's xterm.js, or the CLI user's own terminal). tmux already re-renders the
+// pane, so raw program output never arrives; this filter guards against what tmux itself
+// forwards (OSC 52 clipboard writes on copy, titles) and against a hostile or odd server.
+//
+// Passed unchanged: text, C0 controls, ESC sequences other than DECID, and CSI sequences other
+// than the queries below. Of the string sequences only these OSCs pass:
+//   - OSC 8 hyperlinks with an http:// or https:// target (and the empty OSC 8 that closes one);
+//   - colour SETs and resets: OSC 4, 10, 11, 12, 104, 110, 111, 112, only without a "?" query.
+// Dropped (the whole sequence, nothing else):
+//   - every other OSC: 0/1/2 titles, 7 working directory, 9/777 notifications, 52 clipboard,
+//     133/633/1337 shell integration, colour queries …;
+//   - DCS, SOS, PM and APC strings (DECRQSS/XTGETTCAP queries, sixel, kitty graphics);
+//   - queries that make a terminal answer: DA1/DA2/DA3 (CSI c), DSR/CPR (CSI n), DECRQM
+//     (CSI $ p), XTVERSION (CSI > q), window reports and manipulation (CSI t), DECREQTPARM
+//     (CSI x), DECRQCRA (CSI * y), kitty keyboard query (CSI ? u), XTSMGRAPHICS (CSI ? S),
+//     and DECID (ESC Z).
+// C1 introducers written as UTF-8 (U+0090, U+009B, U+009D, U+0098, U+009E, U+009F) are treated
+// like their ESC forms, since xterm.js honours them. The filter keeps state between chunks, so
+// a sequence split across network reads is judged whole.
+
+const ESC = 0x1b;
+const BEL = 0x07;
+const CAN = 0x18;
+const SUB = 0x1a;
+
+/** Longest sequence buffered for a decision; beyond it the sequence is dropped unseen. */
+const MAX_CSI = 512;
+const MAX_OSC = 8192;
+
+type State =
+  | 'ground'
+  | 'c2' // saw 0xC2, maybe the first byte of a C1 control in UTF-8
+  | 'esc'
+  | 'escInter'
+  | 'csi'
+  | 'osc'
+  | 'oscEsc' // saw ESC inside an OSC: ST (ESC \) or a new sequence
+  | 'string' // DCS/SOS/PM/APC: dropped up to ST
+  | 'stringEsc'
+  | 'oscC2'
+  | 'stringC2';
+
+const ALLOWED_COLOUR_OSC = new Set([4, 10, 11, 12, 104, 110, 111, 112]);
+
+export function oscAllowed(body: string): boolean {
+  const semi = body.indexOf(';');
+  const numText = semi < 0 ? body : body.slice(0, semi);
+  if (!/^\d{1,5}$/.test(numText)) return false;
+  const num = Number(numText);
+  const rest = semi < 0 ? '' : body.slice(semi + 1);
+  if (num === 8) {
+    // OSC 8 ; params ; URI
+    const uri = rest.slice(rest.indexOf(';') + 1);
+    return rest.includes(';') && (uri === '' || /^https?:\/\/[^\s]+$/i.test(uri));
+  }
+  if (ALLOWED_COLOUR_OSC.has(num)) return !rest.includes('?');
+  return false;
+}
+
+/** Is this complete CSI (the bytes after ESC [) a query or window operation we drop? */
+export function csiDropped(body: string): boolean {
+  const final = body[body.length - 1];
+  const prefix = /^[<=>?]/.test(body) ? body[0] : '';
+  const intermediates = body.slice(0, -1).replace(/^[<=>?]?[0-9;:]*/, '');
+  switch (final) {
+    case 'c':
+      return true;
+    case 'n':
+      return true;
+    case 'p':
+      return intermediates.includes('$');
+    case 'q':
+      return prefix === '>';
+    case 't':
+      return true;
+    case 'x':
+      return intermediates === '';
+    case 'y':
+      return intermediates.includes('*');
+    case 'u':
+      return prefix === '?';
+    case 'S':
+      return prefix === '?';
+    default:
+      return false;
+  }
+}
+
+const C1: Record<number, 'csi' | 'osc' | 'string'> = { 0x9b: 'csi', 0x9d: 'osc', 0x90: 'string', 0x98: 'string', 0x9e: 'string', 0x9f: 'string' };
+
+export class OutputFilter {
+  private state: State = 'ground';
+  private seq: number[] = [];
+  private overflow = false;
+
+  /** Filters one chunk; returns what may be shown. Keeps incomplete sequences for the next call. */
+  push(chunk: Uint8Array): Uint8Array {
+    const out: number[] = [];
+    for (const b of chunk) this.step(b, out);
+    return Uint8Array.from(out);
+  }
+
+  private begin(state: State, bytes: number[]): void {
+    this.state = state;
+    this.seq = bytes;
+    this.overflow = false;
+  }
+
+  private collect(b: number, max: number): void {
+    if (this.seq.length < max) this.seq.push(b);
+    else this.overflow = true;
+  }
+
+  private step(b: number, out: number[]): void {
+    switch (this.state) {
+      case 'ground':
+        if (b === ESC) this.begin('esc', [b]);
+        else if (b === 0xc2) this.begin('c2', [b]);
+        else out.push(b);
+        return;
+      case 'c2': {
+        const kind = C1[b];
+        if (kind === 'csi') this.begin('csi', [ESC, 0x5b]);
+        else if (kind === 'osc') this.begin('osc', [ESC, 0x5d]);
+        else if (kind === 'string') this.begin('string', []);
+        else {
+          out.push(0xc2);
+          this.state = 'ground';
+          this.step(b, out);
+        }
+        return;
+      }
+      case 'esc':
+        if (b === 0x5b) this.begin('csi', [ESC, b]);
+        else if (b === 0x5d) this.begin('osc', [ESC, b]);
+        else if (b === 0x50 || b === 0x58 || b === 0x5e || b === 0x5f) this.begin('string', []);
+        else if (b === 0x5a) this.state = 'ground'; // DECID: asks for DA, dropped
+        else if (b === ESC) out.push(ESC); // a lone ESC, then a new one
+        else if (b >= 0x20 && b <= 0x2f) {
+          this.seq.push(b);
+          this.state = 'escInter';
+        } else if (b === CAN || b === SUB) this.state = 'ground';
+        else {
+          out.push(ESC, b);
+          this.state = 'ground';
+        }
+        return;
+      case 'escInter':
+        if (b >= 0x20 && b <= 0x2f) this.collect(b, MAX_CSI);
+        else if (b >= 0x30 && b <= 0x7e) {
+          if (!this.overflow) out.push(...this.seq, b);
+          this.state = 'ground';
+        } else this.abort(b, out);
+        return;
+      case 'csi':
+        if (b >= 0x40 && b <= 0x7e) {
+          const body = String.fromCharCode(...this.seq.slice(2), b);
+          if (!this.overflow && !csiDropped(body)) out.push(...this.seq, b);
+          this.state = 'ground';
+        } else if (b >= 0x20 && b <= 0x3f) this.collect(b, MAX_CSI);
+        else if (b < 0x20 && b !== ESC && b !== CAN && b !== SUB) out.push(b); // executed in place, as terminals do
+        else this.abort(b, out);
+        return;
+      case 'osc':
+        if (b === BEL) this.endOsc(out, [BEL]);
+        else if (b === ESC) this.state = 'oscEsc';
+        else if (b === 0xc2) this.state = 'oscC2';
+        else if (b === CAN || b === SUB) this.state = 'ground';
+        else this.collect(b, MAX_OSC);
+        return;
+      case 'oscEsc':
+        if (b === 0x5c) this.endOsc(out, [ESC, 0x5c]);
+        else {
+          // ESC not followed by "\": the OSC is cut short (dropped), a new sequence starts.
+          this.state = 'esc';
+          this.seq = [ESC];
+          this.step(b, out);
+        }
+        return;
+      case 'oscC2':
+        if (b === 0x9c) this.endOsc(out, [0xc2, 0x9c]);
+        else {
+          this.state = 'osc';
+          this.collect(0xc2, MAX_OSC);
+          this.step(b, out);
+        }
+        return;
+      case 'string':
+        if (b === ESC) this.state = 'stringEsc';
+        else if (b === 0xc2) this.state = 'stringC2';
+        else if (b === CAN || b === SUB) this.state = 'ground';
+        return;
+      case 'stringEsc':
+        if (b === 0x5c) this.state = 'ground';
+        else if (b !== ESC) this.state = 'string';
+        return;
+      case 'stringC2':
+        this.state = b === 0x9c ? 'ground' : 'string';
+        if (b === ESC) this.state = 'stringEsc';
+        return;
+    }
+  }
+
+  private endOsc(out: number[], terminator: number[]): void {
+    const body = Buffer.from(this.seq.slice(2)).toString('utf8');
+    if (!this.overflow && oscAllowed(body)) out.push(...this.seq, ...terminator);
+    this.state = 'ground';
+  }
+
+  /** A byte that cannot continue the sequence: CAN/SUB cancel it, ESC starts a new one. */
+  private abort(b: number, out: number[]): void {
+    this.state = 'ground';
+    if (b === ESC) this.begin('esc', [ESC]);
+    else if (b !== CAN && b !== SUB) out.push(b); // the broken sequence itself is dropped
+  }
+}
+
+/** Filters a whole buffer at once (tests, one-shot use). */
+export function filterOutput(data: Uint8Array | string): Uint8Array {
+  return new OutputFilter().push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+}

@@ -1,0 +1,164 @@
+// One SSH connection of a watcher: connect, verify the host key, log in, open a pty of the
+// viewer's size and `shell` (the server's forced command decides what runs), then stream
+// filtered output until the channel ends. Input is never written: the channel's stdin is not
+// touched at all, so there is nothing a keystroke could travel through.
+import { Client, ClientChannel } from 'ssh2';
+import { AuthContext, AuthError, AuthPlan } from './authPlan';
+import { HostKeyError, HostKeyVerifier } from './hostKeyVerifier';
+import { OutputFilter } from './outputFilter';
+import { ChannelEnd, lastTextLine } from './sessionEnd';
+import { WatchTarget } from './types';
+
+export interface ConnectParams {
+  target: WatchTarget;
+  cols: number;
+  rows: number;
+  term: string;
+  verifier: HostKeyVerifier;
+  auth: AuthContext;
+  /** TCP connect + key exchange + login, not counting time a person spends answering a prompt. */
+  handshakeTimeoutMs: number;
+  keepaliveIntervalMs: number;
+  onOutput(data: Uint8Array): void;
+}
+
+/** A connected, shell-running watch channel. */
+export interface LiveConnection {
+  resize(cols: number, rows: number): void;
+  /** Resolves once, when the channel or the connection ends (never rejects). */
+  readonly ended: Promise<ChannelEnd>;
+  close(): void;
+}
+
+/** A timer that does not run while a person is answering a question. */
+class PausableDeadline {
+  private timer: NodeJS.Timeout | undefined;
+  private remaining: number;
+  private startedAt = 0;
+  private paused = 0;
+
+  constructor(ms: number, private readonly onExpire: () => void) {
+    this.remaining = ms;
+    this.resume();
+  }
+
+  pause(): void {
+    if (this.paused++ === 0 && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.remaining -= Date.now() - this.startedAt;
+    }
+  }
+
+  resume(): void {
+    if (this.paused > 0 && --this.paused > 0) return;
+    this.startedAt = Date.now();
+    this.timer = setTimeout(this.onExpire, Math.max(0, this.remaining));
+  }
+
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.paused = Number.POSITIVE_INFINITY;
+  }
+}
+
+/** Rejects with HostKeyError / AuthError (do not retry) or a network error (retry). */
+export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
+  const { target } = params;
+  const where = `${target.host}:${target.port}`;
+  return new Promise<LiveConnection>((resolve, reject) => {
+    const client = new Client();
+    let settled = false;
+    let refusal: Error | undefined;
+    let channel: ClientChannel | undefined;
+    let finish: (end: ChannelEnd) => void = () => undefined;
+    const ended = new Promise<ChannelEnd>((r) => (finish = r));
+    let tail = '';
+    const end: ChannelEnd = {};
+
+    const fail = (error: Error): void => {
+      deadline.clear();
+      if (!settled) {
+        settled = true;
+        reject(error);
+      }
+      client.end();
+    };
+    const deadline = new PausableDeadline(params.handshakeTimeoutMs, () => fail(new Error(`timed out connecting to ${where}`)));
+    const asking = async <T>(question: () => Promise<T>): Promise<T> => {
+      deadline.pause();
+      try {
+        return await question();
+      } finally {
+        deadline.resume();
+      }
+    };
+
+    const plan = new AuthPlan({ ...params.auth, askSecret: (prompt) => asking(() => params.auth.askSecret(prompt)) });
+
+    client.on('error', (error: Error & { level?: string }) => {
+      if (refusal) return fail(refusal);
+      if (error.level === 'client-authentication') return fail(plan.failure());
+      if (!settled) return fail(new Error(`cannot reach ${where}: ${error.message}`));
+      end.error ??= error;
+    });
+    client.on('close', () => {
+      deadline.clear();
+      if (!settled) fail(refusal ?? new Error(`${where} closed the connection during login`));
+      finish({ ...end, lastLine: lastTextLine(tail) });
+    });
+    client.on('ready', () => {
+      client.shell({ term: params.term, cols: params.cols, rows: params.rows, width: 0, height: 0 }, (error, ch) => {
+        deadline.clear();
+        if (error) return fail(new Error(`${where} refused a terminal session: ${error.message}`));
+        channel = ch;
+        const filter = new OutputFilter();
+        const onData = (data: Buffer): void => {
+          tail = (tail + data.toString('latin1')).slice(-2048);
+          const shown = filter.push(data);
+          if (shown.length) params.onOutput(shown);
+        };
+        ch.on('data', onData);
+        ch.stderr.on('data', onData);
+        ch.on('exit', (code: number | null, signal?: string) => {
+          if (typeof code === 'number') end.exitCode = code;
+          if (signal) end.exitSignal = signal;
+        });
+        ch.on('close', () => client.end());
+        settled = true;
+        resolve({
+          resize(cols, rows) {
+            channel?.setWindow(rows, cols, 0, 0);
+          },
+          ended,
+          close() {
+            client.end();
+          },
+        });
+      });
+    });
+
+    client.connect({
+      host: target.host,
+      port: target.port,
+      username: target.user,
+      authHandler: plan.handler,
+      hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
+        asking(() => params.verifier.verify(target.host, target.port, key)).then(
+          () => verify(true),
+          (error: Error) => {
+            refusal = error instanceof HostKeyError ? error : new HostKeyError(error.message);
+            verify(false);
+          },
+        );
+      },
+      algorithms: { serverHostKey: params.verifier.algorithmsFor(target.host, target.port) },
+      readyTimeout: 0,
+      keepaliveInterval: params.keepaliveIntervalMs,
+      keepaliveCountMax: 3,
+    });
+  });
+}
+
+export { AuthError, HostKeyError };

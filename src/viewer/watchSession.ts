@@ -1,0 +1,170 @@
+// A watched broadcast over time: connects, streams, and when the connection is lost tries
+// again with backoff until the broadcast ends cleanly or close() is called. Host key and login
+// refusals are final (retrying would only ask or fail again). See sessionEnd.ts for how
+// "ended" is told from "lost".
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { AuthError } from './authPlan';
+import { backoffDelay } from './backoff';
+import { HostKeyStore } from './hostKeyStore';
+import { HostKeyError, HostKeyVerifier } from './hostKeyVerifier';
+import { classifyEnd } from './sessionEnd';
+import { connectOnce, LiveConnection } from './sshConnection';
+import { TargetError } from './targetSpec';
+import { WatchOptions, WatchPrompts, WatchSession, WatchState, WatchTarget } from './types';
+
+const DEFAULT_STABLE_MS = 10_000;
+
+export function defaultKnownHostsFiles(target: WatchTarget, home: string): string[] {
+  const user = target.knownHostsFiles?.length ? target.knownHostsFiles : [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')];
+  return [...user, '/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
+}
+
+function isFinal(error: unknown): boolean {
+  return error instanceof HostKeyError || error instanceof AuthError || error instanceof TargetError;
+}
+
+export class SshWatchSession implements WatchSession {
+  private current: WatchState = { kind: 'connecting' };
+  private readonly outputListeners: ((data: Uint8Array) => void)[] = [];
+  private readonly stateListeners: ((state: WatchState) => void)[] = [];
+  private connection: LiveConnection | undefined;
+  private closed = false;
+  private wake: (() => void) | undefined;
+  private cols: number;
+  private rows: number;
+  /** Passwords and passphrases given once, reused by reconnects; forgotten on close. */
+  private readonly secrets = new Map<string, string>();
+
+  constructor(
+    readonly target: WatchTarget,
+    private readonly prompts: WatchPrompts,
+    private readonly options: WatchOptions,
+  ) {
+    this.cols = options.cols;
+    this.rows = options.rows;
+    // Start after the caller had a chance to add listeners.
+    setImmediate(() => void this.run());
+  }
+
+  get state(): WatchState {
+    return this.current;
+  }
+
+  onOutput(listener: (data: Uint8Array) => void): void {
+    this.outputListeners.push(listener);
+  }
+
+  onState(listener: (state: WatchState) => void): void {
+    this.stateListeners.push(listener);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 1 || rows < 1) return;
+    this.cols = cols;
+    this.rows = rows;
+    this.connection?.resize(cols, rows);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.secrets.clear();
+    this.connection?.close();
+    this.wake?.();
+  }
+
+  private setState(state: WatchState): void {
+    if (this.closed) return;
+    this.current = state;
+    for (const listener of this.stateListeners) listener(state);
+  }
+
+  private async run(): Promise<void> {
+    const home = this.options.home ?? homedir();
+    const verifier = new HostKeyVerifier(
+      this.options.knownHostsFiles ?? defaultKnownHostsFiles(this.target, home),
+      new HostKeyStore(this.options.hostKeyStorePath),
+      this.prompts,
+    );
+    const reconnect = this.options.reconnect;
+    const label = `${this.target.user}@${this.target.host}${this.target.port === 22 ? '' : `:${this.target.port}`}`;
+    let attempt = 0;
+    while (!this.closed) {
+      let reason: string;
+      try {
+        const connection = await connectOnce({
+          target: this.target,
+          cols: this.cols,
+          rows: this.rows,
+          term: this.options.term ?? 'xterm-256color',
+          verifier,
+          auth: {
+            user: this.target.user,
+            label,
+            home,
+            identityFiles: this.target.identityFiles,
+            agentSocket: this.options.agentSocket === null ? undefined : (this.options.agentSocket ?? process.env.SSH_AUTH_SOCK) || undefined,
+            askSecret: (prompt) => this.prompts.askSecret(prompt),
+            secrets: this.secrets,
+          },
+          handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 20_000,
+          keepaliveIntervalMs: this.options.keepaliveIntervalMs ?? 15_000,
+          onOutput: (data) => {
+            if (!this.closed) for (const listener of this.outputListeners) listener(data);
+          },
+        });
+        if (this.closed) {
+          connection.close();
+          return;
+        }
+        this.connection = connection;
+        const liveSince = Date.now();
+        this.setState({ kind: 'live' });
+        const verdict = classifyEnd(await connection.ended);
+        this.connection = undefined;
+        if (this.closed) return;
+        if (verdict.kind === 'ended') {
+          this.setState({ kind: 'ended' });
+          return;
+        }
+        reason = verdict.reason;
+        if (Date.now() - liveSince >= ((reconnect ? reconnect.stableMs : undefined) ?? DEFAULT_STABLE_MS)) attempt = 0;
+      } catch (error) {
+        if (this.closed) return;
+        const message = error instanceof Error ? error.message : String(error);
+        if (isFinal(error)) {
+          this.setState({ kind: 'error', message });
+          return;
+        }
+        reason = message;
+      }
+      if (reconnect === false) {
+        this.setState({ kind: 'error', message: reason });
+        return;
+      }
+      await this.countDown(backoffDelay(attempt++, reconnect ?? {}), reason);
+    }
+  }
+
+  /** Waits `ms`, reporting "reconnecting in N s" each second; close() cuts it short. */
+  private countDown(ms: number, reason: string): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const until = Date.now() + ms;
+      let timer: NodeJS.Timeout | undefined;
+      const done = (): void => {
+        if (timer) clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      this.wake = done;
+      const tick = (): void => {
+        const left = until - Date.now();
+        if (left <= 0 || this.closed) return done();
+        this.setState({ kind: 'reconnecting', inSeconds: Math.ceil(left / 1000), reason });
+        timer = setTimeout(tick, Math.min(left, ((left - 1) % 1000) + 1));
+      };
+      tick();
+    });
+  }
+}
