@@ -21,6 +21,7 @@ import { loadState, onHostMessage, post, saveState } from './vscodeApi';
 stampStyleNonces();
 
 const target = document.body.dataset.target ?? '';
+const spec = document.body.dataset.spec ?? target;
 const container = document.getElementById('terminal') as HTMLElement;
 const notice = document.getElementById('notice') as HTMLElement;
 const status = new StatusLine(target);
@@ -141,11 +142,13 @@ function scheduleSave(): void {
   if (saveTimer !== undefined) return; // at most one serialisation per interval, even under load
   saveTimer = setTimeout(() => {
     saveTimer = undefined;
-    saveState({ version: 1, screen: serializer.serialize({ scrollback: 500 }) });
+    saveState({ version: 1, spec, screen: serializer.serialize({ scrollback: 500 }) });
   }, SAVE_EVERY_MS);
 }
 const saved = loadState();
 if (saved?.screen) terminal.write(saved.screen);
+// Saved at once (without a screen) so that a panel restored by VS Code knows what it watched.
+if (!saved) saveState({ version: 1, spec });
 
 // --- messages from the extension host ---------------------------------------------------------
 function toBytes(data: unknown): Uint8Array | undefined {

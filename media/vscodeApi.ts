@@ -5,6 +5,8 @@ import type { HostMessage, WebviewMessage } from '../src/ui/protocol';
 /** What this webview remembers across reloads (VS Code keeps it with the panel). */
 export interface SavedState {
   version: 1;
+  /** The target as the user gave it; the extension reconnects to it when VS Code restores the panel. */
+  spec: string;
   /** The screen and some scrollback as escape sequences (addon-serialize), replayed on reload. */
   screen?: string;
 }

@@ -84,6 +84,7 @@ export class ViewerHarness {
           scriptUri: `${origin}/media/viewer.js`,
           styleUri: `${origin}/media/viewer.css`,
           targetLabel: 'guest@broadcast.test',
+          targetSpec: 'broadcast-alias',
           testHooks: true,
         });
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);

@@ -231,7 +231,11 @@ test('the screen is kept with setState and comes back after a webview reload', {
   await withViewer(async (viewer) => {
     await viewer.output('remember me\r\nand me too');
     await viewer.flushed();
-    saved = await waitFor('setState', () => viewer.page.evaluate(() => (globalThis as unknown as PageWindow).savedState));
+    saved = await waitFor('setState with the screen', () => viewer.page.evaluate(() => {
+      const state = (globalThis as unknown as PageWindow).savedState as { screen?: string } | undefined;
+      return state?.screen ? state : undefined;
+    }));
+    assert.equal((saved as { spec?: string }).spec, 'broadcast-alias', 'the state names the target as the user gave it');
   });
   await withViewer(async (viewer) => {
     await viewer.flushed();

@@ -12,6 +12,9 @@ export interface ViewerHtmlOptions {
   styleUri: string;
   /** "guest@example.org", shown until the first state message arrives. */
   targetLabel: string;
+  /** What the user typed or picked (an ssh config alias stays an alias); saved with the page's
+   * state so VS Code can restore the panel after a reload. */
+  targetSpec: string;
   /** Exposes a read-only handle on the terminal's buffer for the Chromium test. Never set by the panel. */
   testHooks?: boolean;
 }
@@ -57,7 +60,7 @@ export function buildViewerHtml(options: ViewerHtmlOptions): string {
 <link rel="stylesheet" href="${escapeHtml(options.styleUri)}" nonce="${nonce}">
 <title>Watching ${label}</title>
 </head>
-<body data-target="${label}"${options.testHooks ? ' data-test-hooks="1"' : ''}>
+<body data-target="${label}" data-spec="${escapeHtml(options.targetSpec)}"${options.testHooks ? ' data-test-hooks="1"' : ''}>
 <div id="viewer">
   <div id="terminal" aria-label="Read-only terminal: ${label}"></div>
   <div id="notice" role="status" aria-live="polite" hidden></div>
