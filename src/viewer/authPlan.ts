@@ -105,7 +105,10 @@ export class AuthPlan {
         const data = readKey(path)!;
         const passphrase = await this.secret(`passphrase:${path}`, `Passphrase for the key ${path}:`);
         if (passphrase === undefined) return 'cancel';
-        if (utils.parseKey(data, passphrase) instanceof Error) return 'skip';
+        if (utils.parseKey(data, passphrase) instanceof Error) {
+          this.ctx.secrets.delete(`passphrase:${path}`); // wrong: do not offer it again on reconnect
+          return 'skip';
+        }
         return { type: 'publickey', username: user, key: data, passphrase };
       },
     };
@@ -124,8 +127,8 @@ export class AuthPlan {
       make: async () => ({
         type: 'keyboard-interactive',
         username: user,
-        prompt: (_name: string, instructions: string, _lang: string, prompts: Prompt[], finish: KeyboardInteractiveCallback) => {
-          void this.answerPrompts(instructions, prompts).then(finish);
+        prompt: (name: string, instructions: string, _lang: string, prompts: Prompt[], finish: KeyboardInteractiveCallback) => {
+          void this.answerPrompts(`${name}\n${instructions}`, prompts).then(finish);
         },
       }),
     });
@@ -140,10 +143,11 @@ export class AuthPlan {
     return answer;
   }
 
-  private async answerPrompts(instructions: string, prompts: Prompt[]): Promise<string[]> {
+  /** Asks each of the server's prompts; the server's title and instructions come first. */
+  private async answerPrompts(heading: string, prompts: Prompt[]): Promise<string[]> {
     const answers: string[] = [];
     for (const p of prompts) {
-      const text = [instructions.trim(), p.prompt.trim()].filter(Boolean).join('\n');
+      const text = [...heading.split('\n').map((l) => l.trim()), p.prompt.trim()].filter(Boolean).join('\n');
       const answer = await this.secret(`kbd:${p.prompt}`, text || `Answer for ${this.ctx.label}:`);
       if (answer === undefined) {
         this.cancelled = true;

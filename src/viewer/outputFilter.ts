@@ -96,9 +96,23 @@ export class OutputFilter {
 
   /** Filters one chunk; returns what may be shown. Keeps incomplete sequences for the next call. */
   push(chunk: Uint8Array): Uint8Array {
-    const out: number[] = [];
-    for (const b of chunk) this.step(b, out);
-    return Uint8Array.from(out);
+    // Plain text between sequences is copied as whole slices; only sequences go byte by byte.
+    const parts: Uint8Array[] = [];
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.state === 'ground') {
+        let j = i;
+        while (j < chunk.length && chunk[j] !== ESC && chunk[j] !== 0xc2) j++;
+        if (j > i) parts.push(chunk.subarray(i, j));
+        i = j;
+        if (i >= chunk.length) break;
+      }
+      const out: number[] = [];
+      do this.step(chunk[i++], out);
+      while (i < chunk.length && this.state !== 'ground');
+      if (out.length) parts.push(Uint8Array.from(out));
+    }
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
   }
 
   private begin(state: State, bytes: number[]): void {

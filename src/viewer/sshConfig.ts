@@ -85,3 +85,8 @@ export function listSshConfigAliases(config: SSHConfig): string[] {
   }
   return [...names];
 }
+
+/** The aliases of HOME/.ssh/config (none when the file is missing), for the hosts sidebar. */
+export function readSshConfigAliases(home: string): string[] {
+  return listSshConfigAliases(loadSshConfig(join(home, '.ssh', 'config')));
+}

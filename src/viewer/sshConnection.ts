@@ -30,6 +30,17 @@ export interface LiveConnection {
   close(): void;
 }
 
+/** The host could not be reached; `code` is the socket error's ("ECONNREFUSED", "ENOTFOUND"…). */
+export class NetworkError extends Error {
+  override name = 'NetworkError';
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A timer that does not run while a person is answering a question. */
 class PausableDeadline {
   private timer: NodeJS.Timeout | undefined;
@@ -100,7 +111,7 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
     client.on('error', (error: Error & { level?: string }) => {
       if (refusal) return fail(refusal);
       if (error.level === 'client-authentication') return fail(plan.failure());
-      if (!settled) return fail(new Error(`cannot reach ${where}: ${error.message}`));
+      if (!settled) return fail(new NetworkError(`cannot reach ${where}: ${error.message}`, (error as NodeJS.ErrnoException).code));
       end.error ??= error;
     });
     client.on('close', () => {

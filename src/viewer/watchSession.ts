@@ -9,7 +9,7 @@ import { backoffDelay } from './backoff';
 import { HostKeyStore } from './hostKeyStore';
 import { HostKeyError, HostKeyVerifier } from './hostKeyVerifier';
 import { classifyEnd } from './sessionEnd';
-import { connectOnce, LiveConnection } from './sshConnection';
+import { connectOnce, LiveConnection, NetworkError } from './sshConnection';
 import { TargetError } from './targetSpec';
 import { WatchOptions, WatchPrompts, WatchSession, WatchState, WatchTarget } from './types';
 
@@ -20,7 +20,13 @@ export function defaultKnownHostsFiles(target: WatchTarget, home: string): strin
   return [...user, '/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
 }
 
-function isFinal(error: unknown): boolean {
+/**
+ * Errors that retrying cannot fix: the host's identity, a refused or cancelled login, and a host
+ * name that never resolved (a typo; once a host has been reached, a failing lookup is treated
+ * as a network outage instead).
+ */
+function isFinal(error: unknown, everLive: boolean): boolean {
+  if (error instanceof NetworkError) return !everLive && error.code === 'ENOTFOUND';
   return error instanceof HostKeyError || error instanceof AuthError || error instanceof TargetError;
 }
 
@@ -90,8 +96,10 @@ export class SshWatchSession implements WatchSession {
     const reconnect = this.options.reconnect;
     const label = `${this.target.user}@${this.target.host}${this.target.port === 22 ? '' : `:${this.target.port}`}`;
     let attempt = 0;
+    let everLive = false;
     while (!this.closed) {
       let reason: string;
+      this.setState({ kind: 'connecting' });
       try {
         const connection = await connectOnce({
           target: this.target,
@@ -120,6 +128,7 @@ export class SshWatchSession implements WatchSession {
         }
         this.connection = connection;
         const liveSince = Date.now();
+        everLive = true;
         this.setState({ kind: 'live' });
         const verdict = classifyEnd(await connection.ended);
         this.connection = undefined;
@@ -133,7 +142,7 @@ export class SshWatchSession implements WatchSession {
       } catch (error) {
         if (this.closed) return;
         const message = error instanceof Error ? error.message : String(error);
-        if (isFinal(error)) {
+        if (isFinal(error, everLive)) {
           this.setState({ kind: 'error', message });
           return;
         }

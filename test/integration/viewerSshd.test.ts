@@ -330,12 +330,16 @@ test('CLI: watch --snapshot prints what a guest sees; unknown keys need --accept
 test('CLI: watch in a terminal shows the host live, never sends keys, and q ends it', { skip }, async () => {
   const config = mkdtempSync(join(home, 'xdg-'));
   const pane = (await capturePane(sock.tmux, SESSION)).join('\n');
-  const watcher = new PtyClient(['node', CLI, 'watch', '--accept-new', '--known-hosts', join(config, 'none'), `guest@127.0.0.1:${sshd.port}`], {
+  const watcher = new PtyClient(['node', CLI, 'watch', '--known-hosts', join(config, 'none'), `guest@127.0.0.1:${sshd.port}`], {
     cols: 80,
     rows: 24,
     env: { HOME: home, XDG_CONFIG_HOME: config, SSH_AUTH_SOCK: '' },
   });
   ptys.push(watcher);
+  // In a terminal an unknown key is asked about, with its fingerprint.
+  await watcher.waitForText('Trust this host and remember its key (yes/no)?');
+  assert.ok(watcher.output.includes(sshd.hostKeyFingerprint), watcher.output);
+  watcher.type('yes\r');
   await watcher.waitForText('hello-from-host');
   watcher.type('echo typed-by-watcher\r');
   watcher.type('\x02:new-session -d -s evil\r');

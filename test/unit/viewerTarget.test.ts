@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { resolveTarget } from '../../src/viewer/resolveTarget';
-import { listSshConfigAliases, loadSshConfig } from '../../src/viewer/sshConfig';
+import { listSshConfigAliases, loadSshConfig, readSshConfigAliases } from '../../src/viewer/sshConfig';
 import { formatTarget, parseTargetSpec, TargetError } from '../../src/viewer/targetSpec';
 
 test('parses [user@]host[:port] and leaves missing parts open', () => {
@@ -92,6 +92,8 @@ test('~/.ssh/config aliases resolve HostName, Port, User and IdentityFile; what 
   assert.equal((await resolveTarget('box.lan', { home })).port, 2200);
   assert.equal((await resolveTarget('box.lan', { home, port: 2400 })).port, 2400);
   assert.deepEqual(listSshConfigAliases(loadSshConfig(join(home, '.ssh', 'config'))), ['stream']);
+  assert.deepEqual(readSshConfigAliases(home), ['stream']);
+  assert.deepEqual(readSshConfigAliases(join(home, 'nowhere')), []);
 });
 
 test('a bad Port in the ssh config is reported with the file', async (t) => {
