@@ -3,7 +3,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { formatTarget, listSshConfigAliases, loadSshConfig, resolveTarget } from '../../viewer';
+import { formatTarget, readSshConfigAliases, resolveTarget } from '../../viewer';
 import type { WatchState, WatchTarget } from '../../viewer/types';
 import type { ViewerRegistry } from '../viewer/viewerRegistry';
 import { readSavedHosts } from './savedHostsSetting';
@@ -144,7 +144,7 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostsNode>, vs
 
   private aliases(): string[] | Error {
     try {
-      return listSshConfigAliases(loadSshConfig(sshConfigPath()));
+      return readSshConfigAliases(homedir());
     } catch (error) {
       return error as Error;
     }
