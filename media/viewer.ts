@@ -131,6 +131,7 @@ function applyConfig(config: TerminalConfig): void {
   terminal.options.scrollback = config.scrollback;
   terminal.options.cursorBlink = config.cursorBlink;
   terminal.options.minimumContrastRatio = config.minimumContrastRatio;
+  terminal.options.screenReaderMode = config.screenReaderMode;
   setRenderer(config.gpuAcceleration);
   fitAndReport('resize');
 }

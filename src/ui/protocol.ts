@@ -24,6 +24,8 @@ export interface TerminalConfig {
   gpuAcceleration: 'auto' | 'on' | 'off';
   cursorBlink: boolean;
   minimumContrastRatio: number;
+  /** VS Code's screen reader mode is on: xterm.js keeps an accessible copy of the screen. */
+  screenReaderMode: boolean;
 }
 
 /** Extension host → webview. */

@@ -19,10 +19,11 @@ test('takes the integrated terminal settings', () => {
     'terminal.integrated.cursorBlinking': true,
     'terminal.integrated.minimumContrastRatio': 1,
     'editor.fontFamily': 'Courier',
+    'editor.accessibilitySupport': 'on',
   }));
   assert.deepEqual(config, {
     fontFamily: 'Fira Code', fontSize: 15, lineHeight: 1.2, letterSpacing: 1, fontWeight: '300', fontWeightBold: '700',
-    scrollback: 5000, gpuAcceleration: 'off', cursorBlink: true, minimumContrastRatio: 1,
+    scrollback: 5000, gpuAcceleration: 'off', cursorBlink: true, minimumContrastRatio: 1, screenReaderMode: true,
   });
 });
 
@@ -44,4 +45,5 @@ test('falls back to the editor font and to the defaults, and bounds odd values',
   assert.equal(config.gpuAcceleration, 'auto');
   assert.equal(config.minimumContrastRatio, 4.5);
   assert.equal(config.cursorBlink, false);
+  assert.equal(config.screenReaderMode, false);
 });

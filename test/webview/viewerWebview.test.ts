@@ -195,6 +195,7 @@ test('follows VS Code: terminal settings and theme colours', { skip }, async () 
     await viewer.send({ type: 'config', config: {
       fontFamily: 'DejaVu Sans Mono', fontSize: 17, lineHeight: 1.1, letterSpacing: 0, fontWeight: 'normal',
       fontWeightBold: 'bold', scrollback: 2000, gpuAcceleration: 'off', cursorBlink: false, minimumContrastRatio: 1,
+      screenReaderMode: true,
     } });
     await page.evaluate(() => {
       const root = (globalThis as unknown as { document: { documentElement: { style: { setProperty(k: string, v: string): void } } } }).document.documentElement;
@@ -213,6 +214,9 @@ test('follows VS Code: terminal settings and theme colours', { skip }, async () 
     await viewer.output('\x1b[31mred\x1b[0m drawn by the DOM renderer');
     await viewer.flushed();
     await waitFor('DOM rows', async () => (await page.locator('.xterm-rows').innerText()).includes('red drawn by the DOM renderer'));
+    // Screen reader mode keeps an accessible copy of the rows.
+    await waitFor('the accessibility tree', async () =>
+      (await page.locator('.xterm-accessibility-tree').innerText()).includes('red drawn by the DOM renderer'));
   });
 });
 

@@ -7,7 +7,7 @@ import type { TerminalConfig } from '../protocol';
 export type SettingReader = (section: string, key: string) => unknown;
 
 /** Settings whose change means the open viewers must get a new config. */
-export const WATCHED_SETTINGS = ['terminal.integrated', 'editor.fontFamily', 'editor.fontSize'];
+export const WATCHED_SETTINGS = ['terminal.integrated', 'editor.fontFamily', 'editor.fontSize', 'editor.accessibilitySupport'];
 
 function number(value: unknown, fallback: number, min: number, max: number): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
@@ -43,5 +43,7 @@ export function readTerminalConfig(get: SettingReader): TerminalConfig {
     gpuAcceleration: gpu === 'off' || gpu === 'on' ? gpu : 'auto',
     cursorBlink: terminal('cursorBlinking') === true,
     minimumContrastRatio: number(terminal('minimumContrastRatio'), 4.5, 1, 21),
+    // "auto" cannot be seen from an extension; only an explicit "on" turns the mode on.
+    screenReaderMode: get('editor', 'accessibilitySupport') === 'on',
   };
 }

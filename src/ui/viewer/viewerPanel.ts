@@ -171,7 +171,18 @@ export class ViewerPanel implements vscode.Disposable {
 
   private setState(state: WatchState): void {
     if (this.disposed) return;
+    const previous = this.current;
     this.current = state;
+    // An error ends the watch (a changed host key, a refused login): say so even when the tab is
+    // in the background, and offer to try again. "Ended" is the broadcast's normal end: no alarm.
+    if (state.kind === 'error' && previous.kind !== 'error') {
+      void vscode.window.showErrorMessage(`Guest Broadcast: watching ${this.title} stopped: ${state.message}`, 'Watch again', 'Show')
+        .then((choice) => {
+          if (this.disposed) return;
+          if (choice === 'Watch again') this.restartIfStopped();
+          if (choice) this.reveal();
+        });
+    }
     if (this.ready) this.post({ type: 'state', state, target: this.title });
     this.stateChanged.fire(state);
   }
