@@ -3,7 +3,7 @@
 // the terminal's onData/onBinary, so even the replies xterm.js makes to terminal queries go nowhere.
 import '@xterm/xterm/css/xterm.css';
 import './viewer.css';
-import { Terminal } from '@xterm/xterm';
+import { Terminal, type ITerminalOptions } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import { WebglAddon } from '@xterm/addon-webgl';
 import { SerializeAddon } from '@xterm/addon-serialize';
@@ -27,13 +27,42 @@ const notice = document.getElementById('notice') as HTMLElement;
 const status = new StatusLine(target);
 
 const rootStyle = getComputedStyle(document.documentElement);
+const fallbackFont = () => rootStyle.getPropertyValue('--vscode-editor-font-family').trim() || 'monospace';
+
+function optionsFrom(config: TerminalConfig): ITerminalOptions {
+  return {
+    fontFamily: config.fontFamily || fallbackFont(),
+    fontSize: config.fontSize,
+    lineHeight: config.lineHeight,
+    letterSpacing: config.letterSpacing,
+    fontWeight: config.fontWeight as ITerminalOptions['fontWeight'],
+    fontWeightBold: config.fontWeightBold as ITerminalOptions['fontWeightBold'],
+    scrollback: config.scrollback,
+    cursorBlink: config.cursorBlink,
+    minimumContrastRatio: config.minimumContrastRatio,
+    screenReaderMode: config.screenReaderMode,
+  };
+}
+
+/** The settings the panel baked into the page, so the first fit (and the remote pty) has the
+ * right font size; without them, the editor's font until the first config message. */
+function initialConfig(): TerminalConfig | undefined {
+  try {
+    const config = JSON.parse(document.body.dataset.config ?? '') as TerminalConfig;
+    return typeof config.fontSize === 'number' ? config : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const startConfig = initialConfig();
 const terminal = new Terminal({
   disableStdin: true,
   allowProposedApi: true, // the search addon's match decorations
-  cursorBlink: false,
   scrollback: 5000,
-  fontFamily: rootStyle.getPropertyValue('--vscode-editor-font-family').trim() || 'monospace',
+  fontFamily: fallbackFont(),
   fontSize: Number.parseInt(rootStyle.getPropertyValue('--vscode-editor-font-size'), 10) || 14,
+  ...(startConfig ? optionsFrom(startConfig) : {}),
   theme: themeFromCss(),
   // Links come from the host: never opened (OSC 8 is swallowed; plain URLs are not linkified).
   linkHandler: null,
@@ -69,7 +98,7 @@ function setRenderer(gpu: TerminalConfig['gpuAcceleration']): void {
   }
   document.body.dataset.renderer = webgl ? 'webgl' : 'dom';
 }
-setRenderer('auto');
+setRenderer(startConfig?.gpuAcceleration ?? 'auto');
 
 // --- read-only input ----------------------------------------------------------------------------
 let toldReadOnly = false;
@@ -121,17 +150,8 @@ new ResizeObserver(() => {
 watchTheme(() => { terminal.options.theme = themeFromCss(); });
 
 function applyConfig(config: TerminalConfig): void {
-  const fallbackFont = rootStyle.getPropertyValue('--vscode-editor-font-family').trim() || 'monospace';
-  terminal.options.fontFamily = config.fontFamily || fallbackFont;
-  terminal.options.fontSize = config.fontSize;
-  terminal.options.lineHeight = config.lineHeight;
-  terminal.options.letterSpacing = config.letterSpacing;
-  terminal.options.fontWeight = config.fontWeight as Terminal['options']['fontWeight'];
-  terminal.options.fontWeightBold = config.fontWeightBold as Terminal['options']['fontWeightBold'];
-  terminal.options.scrollback = config.scrollback;
-  terminal.options.cursorBlink = config.cursorBlink;
-  terminal.options.minimumContrastRatio = config.minimumContrastRatio;
-  terminal.options.screenReaderMode = config.screenReaderMode;
+  // Setting an option to its current value is a no-op in xterm.js, so a repeated config is cheap.
+  Object.assign(terminal.options, optionsFrom(config));
   setRenderer(config.gpuAcceleration);
   fitAndReport('resize');
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildViewerHtml, createNonce } from '../../src/ui/viewer/viewerHtml';
-import type { HostMessage, WebviewMessage } from '../../src/ui/protocol';
+import type { HostMessage, TerminalConfig, WebviewMessage } from '../../src/ui/protocol';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const MEDIA = join(__dirname, '..', '..', '..', 'dist', 'media');
@@ -78,7 +78,9 @@ export class ViewerHarness {
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname === '/') {
+        const config = url.searchParams.get('config');
         const html = buildViewerHtml({
+          ...(config ? { config: JSON.parse(config) as TerminalConfig } : {}),
           cspSource: origin,
           nonce: createNonce(),
           scriptUri: `${origin}/media/viewer.js`,
@@ -118,10 +120,10 @@ export class ViewerHarness {
   }
 
   /** A fresh page with the viewer loaded and its `ready` posted. */
-  async open(initialState?: unknown): Promise<ViewerPage> {
+  async open(initialState?: unknown, config?: TerminalConfig): Promise<ViewerPage> {
     const page = await this.context.newPage();
     await page.addInitScript(STAND_IN.replace('__INITIAL_STATE__', JSON.stringify(initialState ?? null)));
-    await page.goto(`${this.origin}/`);
+    await page.goto(`${this.origin}/${config ? `?config=${encodeURIComponent(JSON.stringify(config))}` : ''}`);
     const viewer = new ViewerPage(page);
     await page.waitForFunction(() => (globalThis as unknown as PageWindow).posted.some((m) => m.type === 'ready'), undefined, { timeout: 10_000 });
     return viewer;

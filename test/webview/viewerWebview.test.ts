@@ -4,7 +4,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { waitFor } from '../helpers/screen';
+import type { TerminalConfig } from '../../src/ui/protocol';
 import { skipReason, ViewerHarness, type PageWindow, type ViewerPage } from './viewerPage';
+
+const CONFIG: TerminalConfig = {
+  fontFamily: 'DejaVu Sans Mono', fontSize: 17, lineHeight: 1.1, letterSpacing: 0, fontWeight: 'normal', fontWeightBold: 'bold',
+  scrollback: 2000, gpuAcceleration: 'off', cursorBlink: false, minimumContrastRatio: 1, screenReaderMode: true,
+};
 
 const skip = skipReason();
 let harness: ViewerHarness;
@@ -16,8 +22,8 @@ after(async () => {
   await harness?.close();
 });
 
-async function withViewer(body: (viewer: ViewerPage) => Promise<void>, initialState?: unknown): Promise<void> {
-  const viewer = await harness.open(initialState);
+async function withViewer(body: (viewer: ViewerPage) => Promise<void>, initialState?: unknown, config?: TerminalConfig): Promise<void> {
+  const viewer = await harness.open(initialState, config);
   try {
     await body(viewer);
     assert.deepEqual(await viewer.cspViolations(), [], 'the page broke its own Content-Security-Policy');
@@ -192,11 +198,7 @@ test('status line shows connecting, live, reconnecting in N s, ended and errors'
 test('follows VS Code: terminal settings and theme colours', { skip }, async () => {
   await withViewer(async (viewer) => {
     const { page } = viewer;
-    await viewer.send({ type: 'config', config: {
-      fontFamily: 'DejaVu Sans Mono', fontSize: 17, lineHeight: 1.1, letterSpacing: 0, fontWeight: 'normal',
-      fontWeightBold: 'bold', scrollback: 2000, gpuAcceleration: 'off', cursorBlink: false, minimumContrastRatio: 1,
-      screenReaderMode: true,
-    } });
+    await viewer.send({ type: 'config', config: CONFIG });
     await page.evaluate(() => {
       const root = (globalThis as unknown as { document: { documentElement: { style: { setProperty(k: string, v: string): void } } } }).document.documentElement;
       root.style.setProperty('--vscode-terminal-background', '#102030');
@@ -218,6 +220,27 @@ test('follows VS Code: terminal settings and theme colours', { skip }, async () 
     await waitFor('the accessibility tree', async () =>
       (await page.locator('.xterm-accessibility-tree').innerText()).includes('red drawn by the DOM renderer'));
   });
+});
+
+test('settings baked into the page apply before the first size is reported', { skip }, async () => {
+  let plain = { cols: 0, rows: 0 };
+  await withViewer(async (viewer) => {
+    const ready = (await viewer.posted()).find((m) => m.type === 'ready');
+    assert.ok(ready?.type === 'ready');
+    plain = { cols: ready.cols, rows: ready.rows };
+  });
+  await withViewer(async (viewer) => {
+    const posted = await viewer.posted();
+    const ready = posted.find((m) => m.type === 'ready');
+    assert.ok(ready?.type === 'ready');
+    assert.ok(ready.cols < plain.cols && ready.rows < plain.rows, `17px font: ${ready.cols}x${ready.rows}, default: ${plain.cols}x${plain.rows}`);
+    assert.deepEqual(posted.filter((m) => m.type === 'resize'), [], 'no correction after the first size');
+    assert.equal(await viewer.page.locator('body').getAttribute('data-renderer'), 'dom', 'gpuAcceleration "off" from the start');
+    // The same config again (as the panel sends after ready) changes nothing.
+    await viewer.send({ type: 'config', config: CONFIG });
+    await viewer.flushed();
+    assert.deepEqual((await viewer.posted()).filter((m) => m.type === 'resize'), []);
+  }, undefined, CONFIG);
 });
 
 test('resizing the panel fits the terminal and reports the new size once', { skip }, async () => {

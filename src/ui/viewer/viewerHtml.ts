@@ -1,6 +1,7 @@
 // The viewer webview's HTML. A pure function without vscode, so the Chromium test loads exactly the
 // page a panel shows, served from its own loopback origin.
 import { randomBytes } from 'node:crypto';
+import type { TerminalConfig } from '../protocol';
 
 export interface ViewerHtmlOptions {
   /** The webview's resource origin (`webview.cspSource`), the only place scripts' files and CSS may come from. */
@@ -15,6 +16,8 @@ export interface ViewerHtmlOptions {
   /** What the user typed or picked (an ssh config alias stays an alias); saved with the page's
    * state so VS Code can restore the panel after a reload. */
   targetSpec: string;
+  /** VS Code's terminal settings, so the page's first fit uses the right font (and size). */
+  config?: TerminalConfig;
   /** Exposes a read-only handle on the terminal's buffer for the Chromium test. Never set by the panel. */
   testHooks?: boolean;
 }
@@ -60,7 +63,7 @@ export function buildViewerHtml(options: ViewerHtmlOptions): string {
 <link rel="stylesheet" href="${escapeHtml(options.styleUri)}" nonce="${nonce}">
 <title>Watching ${label}</title>
 </head>
-<body data-target="${label}" data-spec="${escapeHtml(options.targetSpec)}"${options.testHooks ? ' data-test-hooks="1"' : ''}>
+<body data-target="${label}" data-spec="${escapeHtml(options.targetSpec)}"${options.config ? ` data-config="${escapeHtml(JSON.stringify(options.config))}"` : ''}${options.testHooks ? ' data-test-hooks="1"' : ''}>
 <div id="viewer">
   <div id="terminal" aria-label="Read-only terminal: ${label}"></div>
   <div id="notice" role="status" aria-live="polite" hidden></div>

@@ -77,6 +77,7 @@ export class ViewerPanel implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'viewer.css')).toString(),
       targetLabel: title,
       targetSpec: spec,
+      config: deps.terminalConfig(),
     });
   }
 
@@ -164,7 +165,11 @@ export class ViewerPanel implements vscode.Disposable {
       if (this.session === session) this.batcher.push(data);
     });
     session.onState((state) => {
-      if (this.session === session) this.setState(state);
+      if (this.session !== session) return;
+      // The panel may have been resized while connecting (a prompt was open, a font loaded):
+      // make sure the remote pty has the size the terminal has now.
+      if (state.kind === 'live' && this.size) session.resize(this.size.cols, this.size.rows);
+      this.setState(state);
     });
     if (session.state.kind !== 'connecting') this.setState(session.state);
   }
