@@ -53,11 +53,31 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostsNode>, vs
   private readonly changed = new vscode.EventEmitter<HostsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private lastProblems = '';
+  /** Resolved targets by spec; kept while only watch states change (they change every second
+   * while a viewer counts down to a reconnect), dropped when settings or ~/.ssh/config change. */
+  private resolved = new Map<string, Promise<WatchTarget>>();
 
   constructor(private readonly registry: ViewerRegistry) {}
 
+  /** Hosts may have changed (settings, ~/.ssh/config, the Refresh button): read them again. */
   refresh(): void {
+    this.resolved.clear();
     this.changed.fire(undefined);
+  }
+
+  /** Only who is being watched changed: redraw the rows. */
+  watchStatesChanged(): void {
+    this.changed.fire(undefined);
+  }
+
+  private resolve(spec: string): Promise<WatchTarget> {
+    let target = this.resolved.get(spec);
+    if (!target) {
+      target = resolveTarget(spec);
+      target.catch(() => undefined); // awaited by getChildren; this only keeps it from being "unhandled"
+      this.resolved.set(spec, target);
+    }
+    return target;
   }
 
   dispose(): void {
@@ -79,7 +99,7 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostsNode>, vs
       : (() => { const a = this.aliases(); return a instanceof Error ? [] : a.map((spec) => ({ spec, name: undefined })); })();
     return Promise.all(entries.map(async ({ spec, name }): Promise<HostNode> => {
       try {
-        return { kind: 'host', source: node.source, spec, name, target: await resolveTarget(spec) };
+        return { kind: 'host', source: node.source, spec, name, target: await this.resolve(spec) };
       } catch (error) {
         return { kind: 'host', source: node.source, spec, name, problem: (error as Error).message };
       }

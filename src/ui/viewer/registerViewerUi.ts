@@ -39,7 +39,7 @@ export function registerViewerUi(context: vscode.ExtensionContext): void {
     view,
     sshConfigWatcher,
     registry.onDidChange(() => {
-      tree.refresh();
+      tree.watchStatesChanged();
       showWatchCount();
     }),
     sshConfigWatcher.onDidChange(() => tree.refresh()),
