@@ -155,6 +155,25 @@ test('selection and copy work: the selected text is posted for the host to copy'
   });
 });
 
+test('Ctrl+F finds text in the terminal; typing in the find box reaches nothing else', { skip }, async () => {
+  await withViewer(async (viewer) => {
+    const { page } = viewer;
+    await viewer.output('alpha beta\r\ngamma beta\r\ndelta');
+    await viewer.flushed();
+    await page.locator('.xterm').click();
+    await page.keyboard.press('Control+F');
+    assert.equal(await page.locator('#search').isVisible(), true);
+    await page.keyboard.type('beta');
+    await waitFor('the match count', async () => (await page.locator('#search-count').innerText()).includes('of 2'));
+    await page.keyboard.press('Enter');
+    await waitFor('the next match', async () => /^2 of 2$/.test(await page.locator('#search-count').innerText()));
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('#search').isVisible(), false);
+    assert.deepEqual(await postedBeyondSize(viewer), []);
+    assert.deepEqual((await viewer.lines()).slice(0, 3), ['alpha beta', 'gamma beta', 'delta']);
+  });
+});
+
 test('a large burst renders completely, down to the last line', { skip }, async () => {
   await withViewer(async (viewer) => {
     const total = 20_000;
