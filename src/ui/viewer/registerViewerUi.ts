@@ -21,7 +21,7 @@ export function registerViewerUi(context: vscode.ExtensionContext): void {
       // Keys trusted on first use in VS Code; ~/.ssh/known_hosts is read as well, never written.
       hostKeyStorePath: join(context.globalStorageUri.fsPath, 'known_hosts'),
     }),
-    prompts: (_target, title) => vscodePrompts(title),
+    prompts: (_target, title, closed) => vscodePrompts(title, closed),
     terminalConfig: () => readTerminalConfig((section, key) => vscode.workspace.getConfiguration(section).get<unknown>(key)),
   };
   const registry = new ViewerRegistry(deps, (spec) => resolveTarget(spec));

@@ -14,7 +14,7 @@ export const VIEWER_VIEW_TYPE = 'guestBroadcast.viewer';
 export interface ViewerPanelDeps {
   extensionUri: vscode.Uri;
   openSession(target: WatchTarget, prompts: WatchPrompts, size: { cols: number; rows: number }): WatchSession;
-  prompts(target: WatchTarget, title: string): WatchPrompts;
+  prompts(target: WatchTarget, title: string, closed: vscode.CancellationToken): WatchPrompts;
   terminalConfig(): TerminalConfig;
 }
 
@@ -28,6 +28,8 @@ export class ViewerPanel implements vscode.Disposable {
   private toldReadOnly = false;
   private readonly batcher: OutputBatcher;
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** Cancelled on close, so questions asked for this viewer (a password box) go away with it. */
+  private readonly closing = new vscode.CancellationTokenSource();
   private readonly stateChanged = new vscode.EventEmitter<WatchState>();
   private readonly closed = new vscode.EventEmitter<void>();
   /** Fires on every state change (the hosts tree shows it). */
@@ -110,6 +112,8 @@ export class ViewerPanel implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.closing.cancel();
+    this.closing.dispose();
     this.session?.close();
     this.session = undefined;
     this.batcher.dispose();
@@ -154,7 +158,7 @@ export class ViewerPanel implements vscode.Disposable {
     this.setState({ kind: 'connecting' });
     let session: WatchSession;
     try {
-      session = this.deps.openSession(this.target, this.deps.prompts(this.target, this.title), size);
+      session = this.deps.openSession(this.target, this.deps.prompts(this.target, this.title, this.closing.token), size);
     } catch (error) {
       this.setState({ kind: 'error', message: (error as Error).message });
       return;

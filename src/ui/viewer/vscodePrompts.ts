@@ -3,9 +3,11 @@
 import * as vscode from 'vscode';
 import type { HostKeyInfo, WatchPrompts } from '../../viewer/types';
 
-export function vscodePrompts(title: string): WatchPrompts {
+/** `closed` is cancelled when the viewer's panel closes: a password box still open goes away. */
+export function vscodePrompts(title: string, closed: vscode.CancellationToken): WatchPrompts {
   return {
     async confirmNewHostKey(info: HostKeyInfo): Promise<boolean> {
+      if (closed.isCancellationRequested) return false;
       const where = info.port === 22 ? info.host : `[${info.host}]:${info.port}`;
       const choice = await vscode.window.showInformationMessage(
         `The authenticity of host ${where} can't be established.`,
@@ -26,7 +28,7 @@ export function vscodePrompts(title: string): WatchPrompts {
         prompt,
         password: true,
         ignoreFocusOut: true,
-      }));
+      }, closed));
     },
   };
 }
