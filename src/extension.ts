@@ -14,6 +14,7 @@ import { EndNotice } from './ui/endNotice';
 import { HostParts, reportingErrors } from './ui/hostParts';
 import { HostTerminal } from './ui/hostTerminal';
 import { resumeAfterReload } from './ui/resume';
+import { registerViewerUi } from './ui/viewer/registerViewerUi';
 import { ViewerStatusBar } from './ui/viewerStatusBar';
 
 export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
@@ -35,6 +36,9 @@ export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
     'guestBroadcast.checkGuestSetup': reportingErrors(parts, 'Check guest setup', checkGuestSetup(parts)),
   };
   for (const [id, run] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, run));
+
+  // The watcher's half: Watch host…, the viewer panels and the Broadcast hosts sidebar.
+  registerViewerUi(context);
 
   void resumeAfterReload(active, output);
 

@@ -1,0 +1,227 @@
+// The viewer webview: a read-only xterm.js terminal that shows what the extension host posts.
+// Nothing typed here leaves the page: see readOnlyInput.ts, and note that nobody subscribes to
+// the terminal's onData/onBinary, so even the replies xterm.js makes to terminal queries go nowhere.
+import '@xterm/xterm/css/xterm.css';
+import './viewer.css';
+import { Terminal, type ITerminalOptions } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import { WebglAddon } from '@xterm/addon-webgl';
+import { SerializeAddon } from '@xterm/addon-serialize';
+import type { HostMessage, TerminalConfig } from '../src/ui/protocol';
+import { guardHostSequences } from './hostSequences';
+import { makeReadOnly } from './readOnlyInput';
+import { SearchBox } from './searchBox';
+import { StatusLine } from './statusLine';
+import { stampStyleNonces } from './styleNonce';
+import { themeFromCss, watchTheme } from './theme';
+import { loadState, onHostMessage, post, saveState } from './vscodeApi';
+
+// Imports only define things; this runs first, while document.currentScript still names us and
+// before xterm.js creates any <style>.
+stampStyleNonces();
+
+const target = document.body.dataset.target ?? '';
+const spec = document.body.dataset.spec ?? target;
+const container = document.getElementById('terminal') as HTMLElement;
+const notice = document.getElementById('notice') as HTMLElement;
+const status = new StatusLine(target);
+
+const rootStyle = getComputedStyle(document.documentElement);
+const fallbackFont = () => rootStyle.getPropertyValue('--vscode-editor-font-family').trim() || 'monospace';
+
+function optionsFrom(config: TerminalConfig): ITerminalOptions {
+  return {
+    fontFamily: config.fontFamily || fallbackFont(),
+    fontSize: config.fontSize,
+    lineHeight: config.lineHeight,
+    letterSpacing: config.letterSpacing,
+    fontWeight: config.fontWeight as ITerminalOptions['fontWeight'],
+    fontWeightBold: config.fontWeightBold as ITerminalOptions['fontWeightBold'],
+    scrollback: config.scrollback,
+    cursorBlink: config.cursorBlink,
+    minimumContrastRatio: config.minimumContrastRatio,
+    screenReaderMode: config.screenReaderMode,
+  };
+}
+
+/** The settings the panel baked into the page, so the first fit (and the remote pty) has the
+ * right font size; without them, the editor's font until the first config message. */
+function initialConfig(): TerminalConfig | undefined {
+  try {
+    const config = JSON.parse(document.body.dataset.config ?? '') as TerminalConfig;
+    return typeof config.fontSize === 'number' ? config : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const startConfig = initialConfig();
+const terminal = new Terminal({
+  disableStdin: true,
+  allowProposedApi: true, // the search addon's match decorations
+  scrollback: 5000,
+  fontFamily: fallbackFont(),
+  fontSize: Number.parseInt(rootStyle.getPropertyValue('--vscode-editor-font-size'), 10) || 14,
+  ...(startConfig ? optionsFrom(startConfig) : {}),
+  theme: themeFromCss(),
+  // Links come from the host: never opened (OSC 8 is swallowed; plain URLs are not linkified).
+  linkHandler: null,
+});
+guardHostSequences(terminal);
+const fit = new FitAddon();
+terminal.loadAddon(fit);
+const serializer = new SerializeAddon();
+terminal.loadAddon(serializer);
+terminal.open(container);
+const search = new SearchBox(terminal);
+
+// --- renderer: WebGL where the machine has it, the DOM renderer otherwise -----------------------
+let webgl: WebglAddon | undefined;
+function setRenderer(gpu: TerminalConfig['gpuAcceleration']): void {
+  if (gpu === 'off') {
+    webgl?.dispose();
+    webgl = undefined;
+  } else if (!webgl) {
+    try {
+      const addon = new WebglAddon();
+      addon.onContextLoss(() => {
+        // The GPU process went away: drop back to the DOM renderer rather than a blank terminal.
+        addon.dispose();
+        if (webgl === addon) webgl = undefined;
+        document.body.dataset.renderer = 'dom';
+      });
+      terminal.loadAddon(addon);
+      webgl = addon;
+    } catch {
+      webgl = undefined; // no WebGL2 here: the DOM renderer stays
+    }
+  }
+  document.body.dataset.renderer = webgl ? 'webgl' : 'dom';
+}
+setRenderer(startConfig?.gpuAcceleration ?? 'auto');
+
+// --- read-only input ----------------------------------------------------------------------------
+let toldReadOnly = false;
+let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+function showNotice(text: string): void {
+  notice.textContent = text;
+  notice.hidden = false;
+  if (noticeTimer !== undefined) clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => { notice.hidden = true; }, 4000);
+}
+makeReadOnly(terminal, {
+  copy: (text) => {
+    post({ type: 'copy', text });
+    showNotice('Copied');
+  },
+  find: () => search.open(),
+  inputAttempted: () => {
+    if (toldReadOnly) return;
+    toldReadOnly = true;
+    showNotice(`Read-only: what you type is not sent to ${target}.`);
+    post({ type: 'inputAttempt' });
+  },
+});
+document.getElementById('status-search')?.addEventListener('click', () => search.open());
+window.addEventListener('focus', () => {
+  if (document.getElementById('search')?.hidden !== false) terminal.focus();
+});
+
+// --- size ---------------------------------------------------------------------------------------
+let sent = { cols: 0, rows: 0 };
+function fitAndReport(kind: 'ready' | 'resize'): void {
+  if (fit.proposeDimensions()) fit.fit();
+  const { cols, rows } = terminal;
+  if (kind === 'resize' && cols === sent.cols && rows === sent.rows) return;
+  sent = { cols, rows };
+  post({ type: kind, cols, rows });
+}
+let fitQueued = false;
+new ResizeObserver(() => {
+  if (fitQueued || sent.cols === 0) return;
+  fitQueued = true;
+  requestAnimationFrame(() => {
+    fitQueued = false;
+    fitAndReport('resize');
+  });
+}).observe(container);
+
+// --- theme and settings -------------------------------------------------------------------------
+watchTheme(() => { terminal.options.theme = themeFromCss(); });
+
+function applyConfig(config: TerminalConfig): void {
+  // Setting an option to its current value is a no-op in xterm.js, so a repeated config is cheap.
+  Object.assign(terminal.options, optionsFrom(config));
+  setRenderer(config.gpuAcceleration);
+  fitAndReport('resize');
+}
+
+// --- saved screen: survives a webview reload --------------------------------------------------
+const SAVE_EVERY_MS = 2000;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+function scheduleSave(): void {
+  if (saveTimer !== undefined) return; // at most one serialisation per interval, even under load
+  saveTimer = setTimeout(() => {
+    saveTimer = undefined;
+    saveState({ version: 1, spec, screen: serializer.serialize({ scrollback: 500 }) });
+  }, SAVE_EVERY_MS);
+}
+const saved = loadState();
+if (saved?.screen) terminal.write(saved.screen);
+// Saved at once (without a screen) so that a panel restored by VS Code knows what it watched.
+if (!saved) saveState({ version: 1, spec });
+
+// --- messages from the extension host ---------------------------------------------------------
+function toBytes(data: unknown): Uint8Array | undefined {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (Array.isArray(data)) return Uint8Array.from(data as number[]);
+  return undefined;
+}
+
+onHostMessage((message: HostMessage) => {
+  switch (message.type) {
+    case 'output': {
+      const bytes = toBytes(message.data);
+      if (bytes && bytes.length > 0) {
+        terminal.write(bytes);
+        scheduleSave();
+      }
+      break;
+    }
+    case 'state':
+      status.show(message.state, message.target);
+      break;
+    case 'theme':
+      terminal.options.theme = themeFromCss();
+      break;
+    case 'config':
+      applyConfig(message.config);
+      break;
+  }
+});
+
+// --- test hooks: only when the page was built with them (the Chromium test), never in VS Code ----
+if (document.body.dataset.testHooks === '1') {
+  Object.assign(window, {
+    guestBroadcastViewer: {
+      /** Every buffer line (scrollback and screen), trailing spaces trimmed. */
+      lines(): string[] {
+        const buffer = terminal.buffer.active;
+        const out: string[] = [];
+        for (let y = 0; y < buffer.length; y++) out.push(buffer.getLine(y)?.translateToString(true) ?? '');
+        return out;
+      },
+      /** Resolves once xterm.js has parsed everything written so far. */
+      flushed(): Promise<void> {
+        return new Promise((resolve) => terminal.write('', resolve));
+      },
+      size: () => ({ cols: terminal.cols, rows: terminal.rows }),
+      selection: () => terminal.getSelection(),
+      options: () => ({ fontFamily: terminal.options.fontFamily, fontSize: terminal.options.fontSize, theme: terminal.options.theme }),
+    },
+  });
+}
+
+fitAndReport('ready');
+terminal.focus();

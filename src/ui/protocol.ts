@@ -1,0 +1,83 @@
+// The one message protocol between a viewer panel (extension host) and its webview (media/viewer.ts).
+// Both sides import these types, so a message that one side sends and the other does not
+// understand is a compile error, not a silent no-op.
+//
+// Read-only by construction: no webview→host message carries keystrokes, pasted text or the
+// replies xterm.js generates to terminal queries. The webview can only say that it is ready,
+// how big it is, that someone tried to type (no content), and what the user chose to copy.
+//
+// This file is bundled into the webview too: it imports types only, never a module with run-time code.
+import type { WatchState } from '../viewer/types';
+
+export type { WatchState };
+
+/** Terminal settings the webview applies, read from VS Code's `terminal.integrated.*`. */
+export interface TerminalConfig {
+  fontFamily: string;
+  fontSize: number;
+  lineHeight: number;
+  letterSpacing: number;
+  fontWeight: string;
+  fontWeightBold: string;
+  scrollback: number;
+  /** "auto" and "on" try WebGL and fall back to the DOM renderer; "off" never tries it. */
+  gpuAcceleration: 'auto' | 'on' | 'off';
+  cursorBlink: boolean;
+  minimumContrastRatio: number;
+  /** VS Code's screen reader mode is on: xterm.js keeps an accessible copy of the screen. */
+  screenReaderMode: boolean;
+}
+
+/** Extension host → webview. */
+export type HostMessage =
+  /** Bytes from the broadcast host, already filtered by the viewer; several chunks batched in one. */
+  | { type: 'output'; data: Uint8Array }
+  /** Where the connection stands, for the status line. */
+  | { type: 'state'; state: WatchState; target: string }
+  /** VS Code's colour theme changed: re-read the --vscode-* colours. */
+  | { type: 'theme' }
+  | { type: 'config'; config: TerminalConfig };
+
+/** Webview → extension host. */
+export type WebviewMessage =
+  /** The script runs and listens; the host may send from now on. Carries the fitted size. */
+  | { type: 'ready'; cols: number; rows: number }
+  | { type: 'resize'; cols: number; rows: number }
+  /** Someone typed or pasted into the read-only terminal. Sent at most once per webview; no content. */
+  | { type: 'inputAttempt' }
+  /** The user asked to copy their selection (the host writes it to the clipboard). */
+  | { type: 'copy'; text: string };
+
+/** Sizes the host accepts from a webview; anything outside is ignored, not clamped. */
+export const SIZE_LIMITS = { minCols: 2, maxCols: 1000, minRows: 1, maxRows: 500 } as const;
+
+/** The largest selection the host copies (characters). */
+export const MAX_COPY_CHARS = 8 * 1024 * 1024;
+
+function isSize(cols: unknown, rows: unknown): boolean {
+  return (
+    Number.isInteger(cols) && Number.isInteger(rows) &&
+    (cols as number) >= SIZE_LIMITS.minCols && (cols as number) <= SIZE_LIMITS.maxCols &&
+    (rows as number) >= SIZE_LIMITS.minRows && (rows as number) <= SIZE_LIMITS.maxRows
+  );
+}
+
+/**
+ * Checks a message from the webview before the host acts on it. The webview is our own code, but
+ * it renders bytes from a remote host, so the host trusts only well-formed messages of known types.
+ */
+export function parseWebviewMessage(value: unknown): WebviewMessage | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const m = value as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+    case 'resize':
+      return isSize(m.cols, m.rows) ? { type: m.type, cols: m.cols as number, rows: m.rows as number } : undefined;
+    case 'inputAttempt':
+      return { type: 'inputAttempt' };
+    case 'copy':
+      return typeof m.text === 'string' && m.text.length <= MAX_COPY_CHARS ? { type: 'copy', text: m.text } : undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,64 @@
+// The guest's side of the extension, registered in one call from activate(): the Watch command,
+// the viewer panels (restored after a reload), and the "Broadcast hosts" sidebar.
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { openWatchSession, resolveTarget } from '../../viewer';
+import { registerHostCommands } from '../hosts/hostCommands';
+import { HostsTreeProvider, sshConfigPath } from '../hosts/hostsTree';
+import { affectsSavedHosts } from '../hosts/savedHostsSetting';
+import { readTerminalConfig, WATCHED_SETTINGS } from './terminalConfig';
+import { VIEWER_VIEW_TYPE, type ViewerPanelDeps } from './viewerPanel';
+import { ViewerRegistry } from './viewerRegistry';
+import { vscodePrompts } from './vscodePrompts';
+import { registerWatchCommand } from './watchCommand';
+
+export function registerViewerUi(context: vscode.ExtensionContext): void {
+  const deps: ViewerPanelDeps = {
+    extensionUri: context.extensionUri,
+    openSession: (target, prompts, size) => openWatchSession(target, prompts, {
+      cols: size.cols,
+      rows: size.rows,
+      // Keys trusted on first use in VS Code; ~/.ssh/known_hosts is read as well, never written.
+      hostKeyStorePath: join(context.globalStorageUri.fsPath, 'known_hosts'),
+    }),
+    prompts: (_target, title, closed) => vscodePrompts(title, closed),
+    terminalConfig: () => readTerminalConfig((section, key) => vscode.workspace.getConfiguration(section).get<unknown>(key)),
+  };
+  const registry = new ViewerRegistry(deps, (spec) => resolveTarget(spec));
+  const tree = new HostsTreeProvider(registry);
+  const view = vscode.window.createTreeView('guestBroadcast.hosts', { treeDataProvider: tree });
+  const showWatchCount = () => {
+    view.badge = registry.size ? { value: registry.size, tooltip: `Watching ${registry.size} broadcast${registry.size === 1 ? '' : 's'}` } : undefined;
+  };
+  const sshConfigWatcher = vscode.workspace.createFileSystemWatcher(
+    new vscode.RelativePattern(vscode.Uri.file(dirname(sshConfigPath())), 'config'));
+
+  context.subscriptions.push(
+    registry,
+    tree,
+    view,
+    sshConfigWatcher,
+    registry.onDidChange(() => {
+      tree.watchStatesChanged();
+      showWatchCount();
+    }),
+    sshConfigWatcher.onDidChange(() => tree.refresh()),
+    sshConfigWatcher.onDidCreate(() => tree.refresh()),
+    sshConfigWatcher.onDidDelete(() => tree.refresh()),
+    registerWatchCommand(context, registry),
+    ...registerHostCommands(registry, tree),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsSavedHosts(event)) tree.refresh();
+      if (WATCHED_SETTINGS.some((s) => event.affectsConfiguration(s))) registry.settingsChanged();
+    }),
+    vscode.window.onDidChangeActiveColorTheme(() => registry.themeChanged()),
+    // After a window reload VS Code brings the viewer tabs back; each reconnects to its target.
+    vscode.window.registerWebviewPanelSerializer(VIEWER_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+        const spec = typeof state === 'object' && state !== null ? (state as { spec?: unknown }).spec : undefined;
+        if (typeof spec === 'string' && spec) await registry.restore(panel, spec);
+        else panel.dispose();
+      },
+    }),
+  );
+}

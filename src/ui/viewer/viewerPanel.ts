@@ -1,0 +1,203 @@
+// One watched broadcast in a webview panel: the WatchSession (src/viewer) on one side, the
+// read-only xterm.js page (media/viewer.ts) on the other. Output flows one way, batched; the
+// webview can only report its size, that someone tried to type, and a selection to copy.
+// The panel opens the SSH session only when the webview says `ready` (so the remote pty gets
+// the real size) and posts nothing before that (so no byte is lost).
+import * as vscode from 'vscode';
+import type { WatchPrompts, WatchSession, WatchState, WatchTarget } from '../../viewer/types';
+import { parseWebviewMessage, type HostMessage, type TerminalConfig, type WebviewMessage } from '../protocol';
+import { OutputBatcher } from './outputBatcher';
+import { buildViewerHtml, createNonce } from './viewerHtml';
+
+export const VIEWER_VIEW_TYPE = 'guestBroadcast.viewer';
+
+export interface ViewerPanelDeps {
+  extensionUri: vscode.Uri;
+  openSession(target: WatchTarget, prompts: WatchPrompts, size: { cols: number; rows: number }): WatchSession;
+  prompts(target: WatchTarget, title: string, closed: vscode.CancellationToken): WatchPrompts;
+  terminalConfig(): TerminalConfig;
+}
+
+export class ViewerPanel implements vscode.Disposable {
+  private readonly panel: vscode.WebviewPanel;
+  private session: WatchSession | undefined;
+  private size: { cols: number; rows: number } | undefined;
+  private current: WatchState = { kind: 'connecting' };
+  private ready = false;
+  private disposed = false;
+  private toldReadOnly = false;
+  private readonly batcher: OutputBatcher;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  /** Cancelled on close, so questions asked for this viewer (a password box) go away with it. */
+  private readonly closing = new vscode.CancellationTokenSource();
+  private readonly stateChanged = new vscode.EventEmitter<WatchState>();
+  private readonly closed = new vscode.EventEmitter<void>();
+  /** Fires on every state change (the hosts tree shows it). */
+  readonly onDidChangeState = this.stateChanged.event;
+  /** Fires once when the panel is closed and its session ended. */
+  readonly onDidDispose = this.closed.event;
+
+  /**
+   * @param target where to connect
+   * @param title  how people name it ("guest@example.org:2222"), used in the tab and prompts
+   * @param spec   what was typed or picked (an alias stays an alias), kept to restore the panel
+   * @param panel  a panel VS Code restored after a reload; otherwise a new one is created
+   */
+  constructor(
+    readonly target: WatchTarget,
+    readonly title: string,
+    readonly spec: string,
+    private readonly deps: ViewerPanelDeps,
+    panel?: vscode.WebviewPanel,
+  ) {
+    const media = vscode.Uri.joinPath(deps.extensionUri, 'dist', 'media');
+    this.panel = panel ?? vscode.window.createWebviewPanel(VIEWER_VIEW_TYPE, `Watching ${title}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      // A terminal's screen and scrollback live in the page: keep it while the tab is hidden.
+      retainContextWhenHidden: true,
+      localResourceRoots: [media],
+    });
+    this.panel.title = `Watching ${title}`;
+    this.panel.webview.options = { enableScripts: true, localResourceRoots: [media] };
+    this.panel.iconPath = {
+      light: vscode.Uri.joinPath(deps.extensionUri, 'media', 'watch-light.svg'),
+      dark: vscode.Uri.joinPath(deps.extensionUri, 'media', 'watch-dark.svg'),
+    };
+    this.batcher = new OutputBatcher((data) => this.post({ type: 'output', data }));
+    this.subscriptions.push(
+      this.panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parseWebviewMessage(raw);
+        if (message) this.received(message);
+      }),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+    const webview = this.panel.webview;
+    webview.html = buildViewerHtml({
+      cspSource: webview.cspSource,
+      nonce: createNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'viewer.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'viewer.css')).toString(),
+      targetLabel: title,
+      targetSpec: spec,
+      config: deps.terminalConfig(),
+    });
+  }
+
+  get state(): WatchState {
+    return this.current;
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  /** Ended or failed: watch again in the same panel (the screen stays until the host redraws). */
+  restartIfStopped(): boolean {
+    if (this.current.kind !== 'ended' && this.current.kind !== 'error') return false;
+    this.session?.close();
+    this.session = undefined;
+    if (this.ready && this.size) this.openSession(this.size);
+    return true;
+  }
+
+  /** VS Code's terminal settings or theme changed. */
+  settingsChanged(): void {
+    if (this.ready) this.post({ type: 'config', config: this.deps.terminalConfig() });
+  }
+
+  themeChanged(): void {
+    if (this.ready) this.post({ type: 'theme' });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.closing.cancel();
+    this.closing.dispose();
+    this.session?.close();
+    this.session = undefined;
+    this.batcher.dispose();
+    for (const s of this.subscriptions) s.dispose();
+    this.panel.dispose();
+    this.closed.fire();
+    this.closed.dispose();
+    this.stateChanged.dispose();
+  }
+
+  private received(message: WebviewMessage): void {
+    switch (message.type) {
+      case 'ready':
+        // Also after the webview reloaded itself: it restores its screen from its saved state.
+        this.ready = true;
+        this.size = { cols: message.cols, rows: message.rows };
+        this.post({ type: 'config', config: this.deps.terminalConfig() });
+        this.post({ type: 'state', state: this.current, target: this.title });
+        if (this.session) this.session.resize(message.cols, message.rows);
+        else this.openSession(this.size);
+        this.batcher.start();
+        break;
+      case 'resize':
+        this.size = { cols: message.cols, rows: message.rows };
+        this.session?.resize(message.cols, message.rows);
+        break;
+      case 'inputAttempt':
+        // The page says so itself; the status bar repeats it once for whoever looks there.
+        if (!this.toldReadOnly) {
+          this.toldReadOnly = true;
+          this.subscriptions.push(vscode.window.setStatusBarMessage(
+            `$(lock) Watching ${this.title} is read-only: keys are not sent.`, 5000));
+        }
+        break;
+      case 'copy':
+        void vscode.env.clipboard.writeText(message.text);
+        break;
+    }
+  }
+
+  private openSession(size: { cols: number; rows: number }): void {
+    this.setState({ kind: 'connecting' });
+    let session: WatchSession;
+    try {
+      session = this.deps.openSession(this.target, this.deps.prompts(this.target, this.title, this.closing.token), size);
+    } catch (error) {
+      this.setState({ kind: 'error', message: (error as Error).message });
+      return;
+    }
+    this.session = session;
+    // A restarted session replaces this one; late events from the old one are ignored.
+    session.onOutput((data) => {
+      if (this.session === session) this.batcher.push(data);
+    });
+    session.onState((state) => {
+      if (this.session !== session) return;
+      // The panel may have been resized while connecting (a prompt was open, a font loaded):
+      // make sure the remote pty has the size the terminal has now.
+      if (state.kind === 'live' && this.size) session.resize(this.size.cols, this.size.rows);
+      this.setState(state);
+    });
+    if (session.state.kind !== 'connecting') this.setState(session.state);
+  }
+
+  private setState(state: WatchState): void {
+    if (this.disposed) return;
+    const previous = this.current;
+    this.current = state;
+    // An error ends the watch (a changed host key, a refused login): say so even when the tab is
+    // in the background, and offer to try again. "Ended" is the broadcast's normal end: no alarm.
+    if (state.kind === 'error' && previous.kind !== 'error') {
+      void vscode.window.showErrorMessage(`Guest Broadcast: watching ${this.title} stopped: ${state.message}`, 'Watch again', 'Show')
+        .then((choice) => {
+          if (this.disposed) return;
+          if (choice === 'Watch again') this.restartIfStopped();
+          if (choice) this.reveal();
+        });
+    }
+    if (this.ready) this.post({ type: 'state', state, target: this.title });
+    this.stateChanged.fire(state);
+  }
+
+  private post(message: HostMessage): void {
+    if (this.disposed || !this.ready) return;
+    void this.panel.webview.postMessage(message);
+  }
+}

@@ -1,0 +1,97 @@
+// Every open viewer panel, by destination: watching a host that is already open reveals its
+// panel (and reconnects it if its broadcast had ended), different hosts get panels of their own.
+// The hosts tree asks here whether a host is being watched.
+import * as vscode from 'vscode';
+import { formatTarget } from '../../viewer';
+import type { WatchState, WatchTarget } from '../../viewer/types';
+import { ViewerPanel, type ViewerPanelDeps } from './viewerPanel';
+
+export type TargetResolver = (spec: string) => Promise<WatchTarget>;
+
+/** One key per destination, however it was named (alias, user@host, host:22). */
+export function destinationKey(target: WatchTarget): string {
+  return formatTarget(target);
+}
+
+export class ViewerRegistry implements vscode.Disposable {
+  private readonly panels = new Map<string, ViewerPanel>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** A panel opened, closed or changed state. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly deps: ViewerPanelDeps, private readonly resolve: TargetResolver) {}
+
+  /** Opens (or reveals) a viewer for what the user typed or picked. Errors are shown, not thrown. */
+  async watch(spec: string): Promise<ViewerPanel | undefined> {
+    let target: WatchTarget;
+    try {
+      target = await this.resolve(spec);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Guest Broadcast: cannot watch "${spec}": ${(error as Error).message}`);
+      return undefined;
+    }
+    return this.show(target, spec);
+  }
+
+  /** VS Code restored a viewer tab after a reload: reconnect it to what it watched. */
+  async restore(panel: vscode.WebviewPanel, spec: string): Promise<void> {
+    let target: WatchTarget;
+    try {
+      target = await this.resolve(spec);
+    } catch (error) {
+      panel.dispose();
+      void vscode.window.showErrorMessage(`Guest Broadcast: cannot watch "${spec}" again: ${(error as Error).message}`);
+      return;
+    }
+    if (this.panels.has(destinationKey(target))) {
+      panel.dispose(); // already open in another tab
+      return;
+    }
+    this.show(target, spec, panel);
+  }
+
+  stateOf(target: WatchTarget): WatchState | undefined {
+    return this.panels.get(destinationKey(target))?.state;
+  }
+
+  /** Closes the viewer of `target`, which ends its SSH connection. */
+  close(target: WatchTarget): void {
+    this.panels.get(destinationKey(target))?.dispose();
+  }
+
+  get size(): number {
+    return this.panels.size;
+  }
+
+  settingsChanged(): void {
+    for (const panel of this.panels.values()) panel.settingsChanged();
+  }
+
+  themeChanged(): void {
+    for (const panel of this.panels.values()) panel.themeChanged();
+  }
+
+  dispose(): void {
+    for (const panel of [...this.panels.values()]) panel.dispose();
+    this.changed.dispose();
+  }
+
+  private show(target: WatchTarget, spec: string, restored?: vscode.WebviewPanel): ViewerPanel {
+    const key = destinationKey(target);
+    const existing = this.panels.get(key);
+    if (existing) {
+      existing.restartIfStopped();
+      existing.reveal();
+      return existing;
+    }
+    const panel = new ViewerPanel(target, key, spec, this.deps, restored);
+    this.panels.set(key, panel);
+    panel.onDidChangeState(() => this.changed.fire());
+    panel.onDidDispose(() => {
+      if (this.panels.get(key) === panel) this.panels.delete(key);
+      this.changed.fire();
+    });
+    this.changed.fire();
+    return panel;
+  }
+}
