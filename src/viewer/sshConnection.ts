@@ -11,8 +11,11 @@ import { WatchTarget } from './types';
 
 export interface ConnectParams {
   target: WatchTarget;
-  cols: number;
-  rows: number;
+  /**
+   * The viewer's size, read when the pty is requested and again once the shell is up (a resize
+   * made while connecting is sent as window-change then), so the latest size always wins.
+   */
+  size(): { cols: number; rows: number };
   term: string;
   verifier: HostKeyVerifier;
   auth: AuthContext;
@@ -20,6 +23,8 @@ export interface ConnectParams {
   handshakeTimeoutMs: number;
   keepaliveIntervalMs: number;
   onOutput(data: Uint8Array): void;
+  /** Aborting drops the socket at once, in any phase (TCP connect, key exchange, a prompt, login). */
+  signal?: AbortSignal;
 }
 
 /** A connected, shell-running watch channel. */
@@ -74,7 +79,12 @@ class PausableDeadline {
   }
 }
 
-/** Rejects with HostKeyError / AuthError (do not retry) or a network error (retry). */
+/** connectOnce was aborted through its signal (the watch was closed). */
+export class AbortedError extends Error {
+  override name = 'AbortedError';
+}
+
+/** Rejects with HostKeyError / AuthError (do not retry), AbortedError, or a network error (retry). */
 export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
   const { target } = params;
   const where = `${target.host}:${target.port}`;
@@ -94,8 +104,20 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
         settled = true;
         reject(error);
       }
-      client.end();
+      // Before login there is nothing to say goodbye to, and end() would wait for a peer that
+      // may never answer (it only half-closes): drop the socket.
+      client.destroy();
     };
+    const signal = params.signal;
+    const onAbort = (): void => {
+      if (!settled) fail(new AbortedError(`stopped connecting to ${where}`));
+      else client.end();
+    };
+    if (signal?.aborted) {
+      reject(new AbortedError(`stopped connecting to ${where}`));
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
     const deadline = new PausableDeadline(params.handshakeTimeoutMs, () => fail(new Error(`timed out connecting to ${where}`)));
     const asking = async <T>(question: () => Promise<T>): Promise<T> => {
       deadline.pause();
@@ -116,14 +138,21 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
     });
     client.on('close', () => {
       deadline.clear();
+      signal?.removeEventListener('abort', onAbort);
       if (!settled) fail(refusal ?? new Error(`${where} closed the connection during login`));
       finish({ ...end, lastLine: lastTextLine(tail) });
     });
     client.on('ready', () => {
-      client.shell({ term: params.term, cols: params.cols, rows: params.rows, width: 0, height: 0 }, (error, ch) => {
+      if (settled) return;
+      const requested = params.size();
+      client.shell({ term: params.term, cols: requested.cols, rows: requested.rows, width: 0, height: 0 }, (error, ch) => {
         deadline.clear();
+        if (settled) return; // aborted while the shell was being opened; the socket is gone
         if (error) return fail(new Error(`${where} refused a terminal session: ${error.message}`));
         channel = ch;
+        // The viewer may have been resized while the pty-req was on its way.
+        const latest = params.size();
+        if (latest.cols !== requested.cols || latest.rows !== requested.rows) ch.setWindow(latest.rows, latest.cols, 0, 0);
         const filter = new OutputFilter();
         const onData = (data: Buffer): void => {
           tail = (tail + data.toString('latin1')).slice(-2048);
@@ -157,8 +186,11 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
       authHandler: plan.handler,
       hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
         asking(() => params.verifier.verify(target.host, target.port, key)).then(
-          () => verify(true),
+          () => {
+            if (!settled) verify(true);
+          },
           (error: Error) => {
+            if (settled) return;
             refusal = error instanceof HostKeyError ? error : new HostKeyError(error.message);
             verify(false);
           },

@@ -36,6 +36,8 @@ export class SshWatchSession implements WatchSession {
   private readonly stateListeners: ((state: WatchState) => void)[] = [];
   private connection: LiveConnection | undefined;
   private closed = false;
+  /** Aborted by close(): drops a connection still being set up (see connectOnce). */
+  private readonly abort = new AbortController();
   private wake: (() => void) | undefined;
   private cols: number;
   private rows: number;
@@ -76,6 +78,7 @@ export class SshWatchSession implements WatchSession {
     if (this.closed) return;
     this.closed = true;
     this.secrets.clear();
+    this.abort.abort();
     this.connection?.close();
     this.wake?.();
   }
@@ -103,8 +106,8 @@ export class SshWatchSession implements WatchSession {
       try {
         const connection = await connectOnce({
           target: this.target,
-          cols: this.cols,
-          rows: this.rows,
+          size: () => ({ cols: this.cols, rows: this.rows }),
+          signal: this.abort.signal,
           term: this.options.term ?? 'xterm-256color',
           verifier,
           auth: {

@@ -169,10 +169,9 @@ export class ViewerPanel implements vscode.Disposable {
       if (this.session === session) this.batcher.push(data);
     });
     session.onState((state) => {
+      // A resize made while connecting needs nothing here: the session keeps the latest size
+      // and the connection applies it once it is up.
       if (this.session !== session) return;
-      // The panel may have been resized while connecting (a prompt was open, a font loaded):
-      // make sure the remote pty has the size the terminal has now.
-      if (state.kind === 'live' && this.size) session.resize(this.size.cols, this.size.rows);
       this.setState(state);
     });
     if (session.state.kind !== 'connecting') this.setState(session.state);
