@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
   for (const [id, run] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, run));
 
   // The watcher's half: Watch host…, the viewer panels and the Broadcast hosts sidebar.
-  registerViewerUi(context);
+  const hostsTree = registerViewerUi(context);
 
   void resumeAfterReload(active, output);
 
@@ -50,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
     get hostTerminal() {
       return hostTerminal.current;
     },
+    hostsTree,
   };
 }
 

@@ -1,6 +1,7 @@
 // What activate() returns: read-only views of the host side, for tests and other extensions.
 import * as vscode from 'vscode';
 import { BroadcastStatus } from '../host/status';
+import type { HostsNode } from './hosts/hostsTree';
 
 export interface GuestBroadcastApi {
   /** The status bar item's text while it shows ("$(broadcast) 1 viewer"), else undefined. */
@@ -9,4 +10,6 @@ export interface GuestBroadcastApi {
   status(): BroadcastStatus | undefined;
   /** The host's read-write terminal while it is open. */
   readonly hostTerminal: vscode.Terminal | undefined;
+  /** The "Broadcast hosts" view's data: what its rows are and how each is shown. */
+  readonly hostsTree: Pick<vscode.TreeDataProvider<HostsNode>, 'getChildren' | 'getTreeItem'>;
 }

@@ -12,7 +12,8 @@ import { ViewerRegistry } from './viewerRegistry';
 import { vscodePrompts } from './vscodePrompts';
 import { registerWatchCommand } from './watchCommand';
 
-export function registerViewerUi(context: vscode.ExtensionContext): void {
+/** Returns the hosts view's data provider (the extension's API shows it to tests). */
+export function registerViewerUi(context: vscode.ExtensionContext): HostsTreeProvider {
   const deps: ViewerPanelDeps = {
     extensionUri: context.extensionUri,
     openSession: (target, prompts, size) => openWatchSession(target, prompts, {
@@ -61,4 +62,5 @@ export function registerViewerUi(context: vscode.ExtensionContext): void {
       },
     }),
   );
+  return tree;
 }

@@ -14,7 +14,7 @@ import { startCodeServer } from './codeServer';
 import { HomeGuard } from './homeGuard';
 import { ensureTools } from './tools';
 import { runInWorkbench } from './workbench';
-import { RESULT_ENV, SuiteResult, TMP_ENV } from '../suite/contract';
+import { PAGE_BRIDGE_ENV, RESULT_ENV, SuiteResult, TMP_ENV } from '../suite/contract';
 
 const root = resolve(__dirname, '../../../..');
 const log = (line: string): void => console.log(`[vscode-host] ${line}`);
@@ -69,6 +69,7 @@ async function main(): Promise<number> {
   const homeGuard = new HomeGuard();
   const tmp = mkdtempSync(join(tmpdir(), 'gb-vscode-'));
   const suiteResultFile = join(tmp, 'suite-result.json');
+  const bridgeDir = join(tmp, 'page-bridge');
   let result: SuiteResult = { passed: 0, failed: 1, pending: 0, failures: [] };
   let stopServer: (() => Promise<void>) | undefined;
 
@@ -103,7 +104,7 @@ async function main(): Promise<number> {
       // A socket nobody uses: the extension's start-up look for a running broadcast (and any
       // Stop a test sends with nothing running) must never reach a real one on this machine.
       settings: { ...SETTINGS, 'guestBroadcast.socketPath': join(tmp, 'unused', 'guest') },
-      env: { ...xdg, [RESULT_ENV]: suiteResultFile, [TMP_ENV]: tmp, TMUX: undefined, TMUX_PANE: undefined },
+      env: { ...xdg, [RESULT_ENV]: suiteResultFile, [TMP_ENV]: tmp, [PAGE_BRIDGE_ENV]: bridgeDir, TMUX: undefined, TMUX_PANE: undefined },
     });
     stopServer = server.stop;
     log(`code-server on ${server.url} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -116,6 +117,8 @@ async function main(): Promise<number> {
       chromium: tools.chromium,
       env: { ...process.env, ...xdg },
       timeoutMs,
+      // Screenshots outlive the temp folder: they are what a failed run leaves to look at.
+      bridge: { dir: bridgeDir, screenshotDir: join(root, 'out', 'test-results', 'vscode-screenshots'), log },
       onLog: (line) => {
         if (!NOISE.test(line)) console.log(line);
       },

@@ -3,6 +3,7 @@
 // The smoke-test driver reports the run's outcome through window.codeAutomationExit(code).
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
+import { PageBridge, servePageBridge } from './pageBridge';
 
 export interface WorkbenchRun {
   serverUrl: string;
@@ -14,6 +15,8 @@ export interface WorkbenchRun {
   /** Environment for chromium (its profile and cache folders go to the run's temp folder). */
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
+  /** The page bridge's folder (the suite gets it through PAGE_BRIDGE_ENV) and where its screenshots go. */
+  bridge?: { dir: string; screenshotDir: string; log(line: string): void };
   /** Every log line the workbench forwards from the extension host's test run. */
   onLog(line: string): void;
 }
@@ -32,6 +35,7 @@ export async function runInWorkbench(run: WorkbenchRun): Promise<WorkbenchOutcom
     env: run.env,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+  let bridge: PageBridge | undefined;
   try {
     // Clipboard access lets the suite check "Copy watch command" for real.
     const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
@@ -46,11 +50,13 @@ export async function runInWorkbench(run: WorkbenchRun): Promise<WorkbenchOutcom
       page.on('crash', () => resolve({ kind: 'crash', message: 'the workbench page crashed' }));
       timer = setTimeout(() => resolve({ kind: 'timeout' }), run.timeoutMs);
     });
+    if (run.bridge) bridge = servePageBridge(page, run.bridge.dir, run.bridge.screenshotDir, run.bridge.log);
     await page.goto(url);
     const result = await outcome;
     clearTimeout(timer);
     return result;
   } finally {
+    await bridge?.stop();
     await browser.close().catch(() => undefined);
   }
 }

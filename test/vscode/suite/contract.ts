@@ -13,3 +13,26 @@ export interface SuiteResult {
   pending: number;
   failures: Array<{ title: string; error: string }>;
 }
+
+/**
+ * A folder through which the suite (in the extension host) asks the harness (which drives the
+ * workbench page in Chromium) to look at or act on the page: see PageRequest. Unset when no
+ * page driver is present (e.g. under @vscode/test-electron); tests that need it skip then.
+ *
+ * Protocol: the suite writes `<id>.request.json` (a PageRequest), the harness performs it and
+ * writes `<id>.response.json` (a PageResponse). Both are written to a temp name and renamed,
+ * so a reader never sees half a file. Requests are served one at a time, in arrival order.
+ */
+export const PAGE_BRIDGE_ENV = 'GUEST_BROADCAST_VSCODE_PAGE_BRIDGE';
+
+export type PageRequest =
+  /** The text (innerText) of `selector` in every frame of the page that has it; webviews are nested iframes. */
+  | { kind: 'frameText'; selector: string }
+  /** Clicks `selector` in the one frame that has it (focusing it), types `text`, then presses `press` keys (Playwright names: "Enter"). Fails unless exactly one frame has it. */
+  | { kind: 'type'; selector: string; text: string; press?: string[] }
+  /** A PNG of the whole page, saved where the harness keeps test results; the response gives its path. */
+  | { kind: 'screenshot'; name: string };
+
+export type PageResponse =
+  | { ok: true; frames?: Array<{ url: string; text: string }>; path?: string }
+  | { ok: false; error: string };

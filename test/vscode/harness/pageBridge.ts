@@ -1,0 +1,106 @@
+// The harness's half of the page bridge (see PAGE_BRIDGE_ENV in ../suite/contract.ts): the suite
+// runs in the extension host and cannot reach the browser page; this polls the bridge folder for
+// its requests and performs them on the workbench page with Playwright. Every page action is
+// bounded by ACTION_TIMEOUT_MS, and polling ends with stop().
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import type { PageRequest, PageResponse } from '../suite/contract';
+
+const POLL_MS = 100;
+const ACTION_TIMEOUT_MS = 10_000;
+
+export interface PageBridge {
+  stop(): Promise<void>;
+}
+
+/** innerText of `selector` in `frame`, or undefined when the frame does not have it (or is gone). */
+async function textIn(frame: Frame, selector: string): Promise<string | undefined> {
+  try {
+    // Runs in the page; the harness compiles without the DOM's types, so it names what it uses.
+    return await frame.evaluate((s) => {
+      type Element = { innerText?: string; textContent: string | null };
+      const page = globalThis as unknown as { document: { querySelector(selector: string): Element | null } };
+      const element = page.document.querySelector(s);
+      return element ? (element.innerText ?? element.textContent ?? '') : undefined;
+    }, selector);
+  } catch {
+    return undefined; // detached or navigating while we asked
+  }
+}
+
+async function framesWith(page: Page, selector: string): Promise<Array<{ frame: Frame; text: string }>> {
+  const found: Array<{ frame: Frame; text: string }> = [];
+  for (const frame of page.frames()) {
+    const text = await textIn(frame, selector);
+    if (text !== undefined) found.push({ frame, text });
+  }
+  return found;
+}
+
+async function perform(page: Page, request: PageRequest, screenshotDir: string): Promise<PageResponse> {
+  switch (request.kind) {
+    case 'frameText': {
+      const found = await framesWith(page, request.selector);
+      return { ok: true, frames: found.map(({ frame, text }) => ({ url: frame.url(), text })) };
+    }
+    case 'type': {
+      // Typing into the wrong place (the workbench's own terminal also has .xterm-screen) would
+      // make a test prove nothing: the selector must pick exactly one frame.
+      const found = await framesWith(page, request.selector);
+      if (found.length !== 1) return { ok: false, error: `${found.length} frames of the page have ${request.selector}; the selector must match in exactly one` };
+      const [first] = found;
+      await first.frame.click(request.selector, { timeout: ACTION_TIMEOUT_MS });
+      await page.keyboard.type(request.text);
+      for (const key of request.press ?? []) await page.keyboard.press(key);
+      return { ok: true, frames: [{ url: first.frame.url(), text: first.text }] };
+    }
+    case 'screenshot': {
+      mkdirSync(screenshotDir, { recursive: true });
+      const path = join(screenshotDir, `${request.name.replace(/[^\w.-]+/g, '-').slice(0, 100)}.png`);
+      await page.screenshot({ path, timeout: ACTION_TIMEOUT_MS });
+      return { ok: true, path };
+    }
+    default:
+      return { ok: false, error: `unknown request ${JSON.stringify(request)}` };
+  }
+}
+
+function writeAtomically(path: string, value: unknown): void {
+  writeFileSync(`${path}.tmp`, JSON.stringify(value));
+  renameSync(`${path}.tmp`, path);
+}
+
+export function servePageBridge(page: Page, dir: string, screenshotDir: string, log: (line: string) => void): PageBridge {
+  mkdirSync(dir, { recursive: true });
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const requests = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.request.json')).sort() : [];
+      for (const file of requests) {
+        if (stopped) break;
+        const id = file.slice(0, -'.request.json'.length);
+        let response: PageResponse;
+        try {
+          const request = JSON.parse(readFileSync(join(dir, file), 'utf8')) as PageRequest;
+          response = await Promise.race([
+            perform(page, request, screenshotDir),
+            new Promise<PageResponse>((r) => setTimeout(() => r({ ok: false, error: `the page did not answer within ${ACTION_TIMEOUT_MS} ms` }), ACTION_TIMEOUT_MS + 2000)),
+          ]);
+          if (request.kind === 'screenshot' && response.ok) log(`screenshot: ${response.path}`);
+        } catch (error) {
+          response = { ok: false, error: error instanceof Error ? error.message : String(error) };
+        }
+        rmSync(join(dir, file), { force: true });
+        writeAtomically(join(dir, `${id}.response.json`), response);
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop.catch(() => undefined);
+    },
+  };
+}

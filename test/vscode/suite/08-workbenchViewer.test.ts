@@ -1,0 +1,139 @@
+// The whole guest path through the real workbench in Chromium: a saved host shows in the
+// "Broadcast hosts" tree, its Watch opens the viewer panel, the panel's webview shows the host's
+// screen, and keys typed into the webview never reach the host. The page is read and typed into
+// through the harness's page bridge (pageBridge.ts); under a runner without one these tests skip.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { Tmux } from '../../../src/tmux/tmux';
+import type { HostNode, HostsNode } from '../../../src/ui/hosts/hostsTree';
+import type { GuestBroadcastApi } from '../../../src/ui/api';
+import { extensionApi, freePort, hostTerminalAttached, resetSettings, setSettings, socketDir, waitUntil } from './helpers';
+import { frameTexts, pageBridgeAvailable, pageRequest, screenshotFor } from './pageBridge';
+
+const SESSION = 'workbench';
+/**
+ * A selector inside this viewer's page only: the workbench's own integrated terminal (the host
+ * terminal) is an xterm too, and must never be what is read or typed into.
+ */
+function inViewer(spec: string, selector: string): string {
+  return `body[data-spec="${spec}"] #terminal ${selector}`;
+}
+
+/** `ssh-keyscan`'s known_hosts lines for a loopback port: the real OpenSSH tool reads the host's key. */
+function keyscan(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('ssh-keyscan', ['-T', '5', '-p', String(port), '127.0.0.1'], { timeout: 15_000 }, (error, stdout) => {
+      if (error || !stdout.trim()) reject(new Error(`ssh-keyscan found no host key on port ${port}: ${error?.message ?? 'empty output'}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+function viewerTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) =>
+    t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('guestBroadcast.viewer'));
+}
+
+async function capture(tmux: Tmux): Promise<string> {
+  return tmux.run(['capture-pane', '-p', '-t', SESSION]);
+}
+
+/**
+ * The viewer webview's screen text. The DOM renderer (gpuAcceleration "off") puts it in
+ * `.xterm-rows`; the WebGL one would paint it on a canvas.
+ */
+async function webviewScreen(spec: string): Promise<string> {
+  const texts = await frameTexts(inViewer(spec, '.xterm-rows'));
+  assert.ok(texts.length <= 1, `${texts.length} frames show the viewer of ${spec}`);
+  return texts.join('\n');
+}
+
+describe('watching a saved host in the real workbench (Chromium)', function () {
+  this.timeout(120_000);
+  let api: GuestBroadcastApi;
+  let tmux: Tmux;
+  let port: number;
+  let target: string;
+  const name = 'Workbench test host';
+  const marker = `host-marker-${process.pid}`;
+
+  before(async function () {
+    // Needs the harness's page driver, and a throwaway HOME: trusting the host's key writes
+    // ~/.ssh/known_hosts (the harness gives code-server a HOME under the temp folder).
+    if (!pageBridgeAvailable() || !homedir().startsWith(tmpdir())) this.skip();
+    api = await extensionApi();
+    tmux = new Tmux(join(socketDir('gb-workbench-'), 'sock', 'guest'));
+    port = await freePort();
+    target = `guest@127.0.0.1:${port}`;
+    await vscode.workspace.getConfiguration('terminal.integrated').update('gpuAcceleration', 'off', vscode.ConfigurationTarget.Global);
+    await setSettings({ mode: 'embedded', socketPath: tmux.socketPath, sessionName: SESSION, listen: `127.0.0.1:${port}`, access: 'open', notifyOnJoin: false });
+    await vscode.commands.executeCommand('guestBroadcast.start');
+    await hostTerminalAttached(api, tmux);
+    // The host types in its own terminal, as a person would.
+    api.hostTerminal?.sendText(`echo ${marker}`);
+    await waitUntil('the marker in the host pane', async () => (await capture(tmux)).split('\n').some((l) => l.trim() === marker), 15_000);
+    mkdirSync(join(homedir(), '.ssh'), { recursive: true, mode: 0o700 });
+    appendFileSync(join(homedir(), '.ssh', 'known_hosts'), await keyscan(port));
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await screenshotFor(`failed-${this.currentTest.title}`);
+  });
+
+  after(async () => {
+    if (!api) return;
+    await vscode.window.tabGroups.close(viewerTabs());
+    await vscode.commands.executeCommand('guestBroadcast.stop');
+    await tmux.killServer().catch(() => undefined);
+    await vscode.workspace.getConfiguration('guestBroadcast').update('hosts', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('terminal.integrated').update('gpuAcceleration', undefined, vscode.ConfigurationTarget.Global);
+    await resetSettings();
+  });
+
+  let hostNode: HostNode | undefined;
+
+  it('the hosts tree lists the saved host under "Saved hosts"', async () => {
+    await vscode.workspace.getConfiguration('guestBroadcast').update('hosts', [{ target, name }], vscode.ConfigurationTarget.Global);
+    hostNode = await waitUntil('the saved host in the tree', async () => {
+      const groups = (await api.hostsTree.getChildren()) ?? [];
+      const saved = groups.find((g): g is HostsNode & { kind: 'group' } => g.kind === 'group' && g.source === 'saved');
+      if (!saved) return undefined;
+      const hosts = (await api.hostsTree.getChildren(saved)) ?? [];
+      return hosts.find((h): h is HostNode => h.kind === 'host' && h.spec === target);
+    }) as HostNode;
+    const item = await api.hostsTree.getTreeItem(hostNode);
+    assert.equal(item.label, name);
+    assert.equal(item.contextValue, 'host.saved', 'the row offers Watch (not watched yet)');
+    assert.equal(hostNode.problem, undefined);
+  });
+
+  it('Watch on the row opens the viewer panel, whose webview shows the host screen', async () => {
+    assert.ok(hostNode, 'the tree test before did not find the host');
+    await vscode.commands.executeCommand('guestBroadcast.hosts.watch', hostNode);
+    const tab = (await waitUntil('the viewer tab', () => viewerTabs().find((t) => t.label === `Watching ${target}`))) as vscode.Tab;
+    assert.ok(tab.isActive);
+    await waitUntil('the marker in the webview', async () => (await webviewScreen(target)).includes(marker), 30_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}\nthe webview showed:\n${await webviewScreen(target).catch((e: Error) => e.message)}`);
+    });
+    const item = await api.hostsTree.getTreeItem(hostNode as HostNode);
+    assert.equal(item.contextValue, 'host.saved.watched');
+  });
+
+  it('typing into the webview changes nothing on the host', async () => {
+    const typed = 'typed-in-webview';
+    await pageRequest({ kind: 'type', selector: inViewer(target, '.xterm-screen'), text: `echo ${typed}`, press: ['Enter'] });
+    // The keys did reach the page: it tells the user that nothing is sent.
+    await waitUntil('the read-only notice', async () => (await frameTexts(`body[data-spec="${target}"] #notice`)).some((t) => t.startsWith('Read-only')), 10_000);
+    // Anything sent would have reached tmux before the host's next line reaches the viewer.
+    const after = `after-typing-${process.pid}`;
+    api.hostTerminal?.sendText(`echo ${after}`);
+    await waitUntil('the host\'s next line in the webview', async () => (await webviewScreen(target)).includes(after), 20_000);
+    const pane = await capture(tmux);
+    assert.ok(!pane.includes(typed), `the host pane shows what was typed in the webview:\n${pane}`);
+    assert.ok(!(await webviewScreen(target)).includes(typed), 'the webview echoed the typed text');
+  });
+});
