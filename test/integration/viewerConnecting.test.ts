@@ -1,5 +1,5 @@
 // The viewer while it is still connecting: close() must drop the socket at once in every phase
-// (before the server says anything, during a host key prompt) and never reconnect afterwards;
+// (before the server says anything, during a host key or password prompt) and never reconnect afterwards;
 // a resize made while connecting must reach the connection once it is up. Real parts: a raw TCP
 // listener that never answers, and the embedded ssh2 server in front of a real tmux broadcast.
 import assert from 'node:assert/strict';
@@ -72,11 +72,16 @@ function heldPrompt(): { asked: HostKeyInfo[]; answer(trust: boolean): void; con
   return { asked, answer: (trust) => answer(trust), confirm: (info) => (asked.push(info), pending) };
 }
 
-function watch(port: number, confirm: (info: HostKeyInfo) => Promise<boolean>, size = { cols: 80, rows: 24 }): { session: WatchSession; states: WatchState[] } {
+function watch(
+  port: number,
+  confirm: (info: HostKeyInfo) => Promise<boolean>,
+  size = { cols: 80, rows: 24 },
+  askSecret: (prompt: string) => Promise<string | undefined> = async () => undefined,
+): { session: WatchSession; states: WatchState[] } {
   const trust = mkdtempSync(join(home, 'trust-'));
   const session = openWatchSession(
     { label: `guest@127.0.0.1:${port}`, host: '127.0.0.1', port, user: 'guest', identityFiles: [] },
-    { confirmNewHostKey: confirm, askSecret: async () => undefined },
+    { confirmNewHostKey: confirm, askSecret },
     {
       ...size,
       knownHostsFiles: [join(trust, 'known_hosts')],
@@ -121,6 +126,23 @@ test('close() while a host key question is open drops the connection; the late a
   assert.equal(relay.connections, 0, 'no reconnect after close()');
   assert.deepEqual(states, [{ kind: 'connecting' }]);
   assert.equal((await listClients(fx.sock.tmux)).filter((c) => c.readOnly).length, 0, 'no guest reached tmux');
+});
+
+test('close() while a password is being asked for drops the connection', async () => {
+  const guarded = await startEmbedded({ access: 'password' });
+  cleanups.push(() => guarded.cleanup());
+  const relay = new TcpRelay(guarded.port);
+  await relay.start();
+  cleanups.push(() => relay.cut());
+  const asked: string[] = [];
+  const { session, states } = watch(relay.port, async () => true, undefined, (prompt) => (asked.push(prompt), new Promise<never>(() => undefined)));
+  await waitFor('the password question', () => asked.length === 1, 10_000);
+  assert.equal(relay.connections, 1);
+  session.close();
+  await waitFor('the viewer to drop its connection after close()', () => relay.connections === 0, 5000);
+  await settle(600);
+  assert.equal(relay.connections, 0, 'no reconnect after close()');
+  assert.deepEqual(states, [{ kind: 'connecting' }]);
 });
 
 test('a resize made while connecting is the size the connection gets', async () => {
