@@ -5,7 +5,7 @@
 // user but different sockets never overwrite each other's forced command.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyGuestSetup, ApplyResult } from '../../src/host/guestAccount/applySetup';
@@ -40,18 +40,8 @@ export interface RunningSshd {
   stop(): Promise<void>;
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './freePort';
+export { freePort };
 
 /** Resolves true once something on the port speaks SSH (sends its "SSH-2.0-" banner). */
 function speaksSsh(port: number): Promise<boolean> {

@@ -3,7 +3,6 @@
 // children (extension host, pty host, file watcher) that a plain kill would orphan.
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Tools } from './tools';
 
@@ -24,16 +23,8 @@ export interface CodeServerOptions {
   settings: Record<string, unknown>;
 }
 
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+import { freePort as freeLoopbackPort } from '../../helpers/freePort';
+export { freeLoopbackPort };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

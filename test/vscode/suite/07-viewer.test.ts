@@ -8,21 +8,12 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Server as SshServer, utils as sshUtils } from 'ssh2';
 import * as vscode from 'vscode';
+import { freePort } from '../../helpers/freePort';
 
 const EXTENSION_ID = 'guest-broadcast.guest-broadcast';
 
 /** A loopback port that nothing listens on (it was free a moment ago): Watch keeps reconnecting. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const closedPort = freePort;
 
 /** A loopback TCP server that never answers: it records the viewer's connections. */
 async function silentServer(): Promise<{ server: Server; port: number; sockets: Socket[]; open: Set<Socket> }> {

@@ -2,7 +2,6 @@
 // a read-only guest running in its own pseudo-terminal, and bounded waiting.
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,16 +102,7 @@ export class TerminalProgram {
 }
 
 /** A loopback port nobody listens on right now (the embedded server binds it next). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort } from '../../helpers/freePort';
 
 /** argv of the real OpenSSH client as a guest: no known_hosts of the user's touched, no agent. */
 export function sshGuestArgv(port: number, user: string, extra: string[] = []): string[] {
