@@ -1,0 +1,135 @@
+// The host's own speed under watch: wall time of `cat` of a big text file in the host's session,
+// with N viewers attached of which one never reads its channel. The shell script measures the
+// cat itself (date before and after), so the figure is what the host feels at the prompt.
+import { existsSync, readFileSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { BenchContext, sleep } from '../context';
+import { HOST_COLS, HOST_ROWS, Route } from '../routes/route';
+import { bringUp, closeAll } from '../viewerPool';
+
+export interface FloodRow {
+  route: string;
+  viewers: number;
+  /** Viewers that never read (1 when viewers > 0). */
+  stalled: number;
+  fileMiB: number;
+  /** Wall time of the cat in the host's session; null when it did not finish within the limit. */
+  catMs: number | null;
+  /** From the end of the cat until every live viewer showed the line printed after it. */
+  caughtUpMs: number | null;
+  /** Live viewers that had not shown it when the limit ran out. */
+  behind: number;
+  limitMs: number;
+}
+
+const CAT_LIMIT_MS = 180_000;
+const CATCH_UP_LIMIT_MS = 60_000;
+
+/** A text file of numbered 80-column lines with varied words: what a log or a build prints. */
+export function writeFloodFile(path: string, mib: number): void {
+  const words = ['compile', 'src/host/broadcast.ts', 'ok', 'warning:', 'tmux', 'viewer', 'session', '0x7f3a', 'done', 'ssh2'];
+  const fd = openSync(path, 'w');
+  try {
+    const target = mib * 1024 * 1024;
+    let written = 0;
+    let n = 0;
+    while (written < target) {
+      const lines: string[] = [];
+      for (let i = 0; i < 1000; i++, n++) {
+        let line = `${String(n).padStart(7, '0')} `;
+        for (let w = n; line.length < 72; w = (w * 7 + 3) % 1009) line += words[w % words.length] + ' ';
+        lines.push(line.slice(0, 79));
+      }
+      const chunk = lines.join('\n') + '\n';
+      writeSync(fd, chunk);
+      written += Buffer.byteLength(chunk);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The script the host's shell runs: times the cat, writes the times, then prints the final line. */
+function writeFloodScript(path: string, file: string): void {
+  writeFileSync(
+    path,
+    [
+      '#!/bin/sh',
+      '# $1: result file; $2: the run id (the final line is "flood-done-$2", which the typed command does not show)',
+      's=$(date +%s%N)',
+      `cat '${file}'`,
+      'e=$(date +%s%N)',
+      'echo "$s $e" > "$1.tmp" && mv "$1.tmp" "$1"',
+      'echo "flood-done-$2"',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+}
+
+export class Flood {
+  readonly file: string;
+  private readonly script: string;
+  private runs = 0;
+
+  constructor(private readonly ctx: BenchContext) {
+    this.file = join(ctx.workDir, 'flood.txt');
+    this.script = join(ctx.workDir, 'flood.sh');
+    writeFloodFile(this.file, ctx.options.floodMiB);
+    writeFloodScript(this.script, this.file);
+  }
+
+  async measure(route: Route, viewers: number): Promise<FloodRow> {
+    const ctx = this.ctx;
+    const run = await route.start();
+    const stalled = viewers > 0 ? 1 : 0;
+    const pool = await bringUp(run.target, {
+      count: viewers,
+      stalled,
+      concurrency: ctx.options.connectConcurrency,
+      cols: HOST_COLS,
+      rows: HOST_ROWS,
+      perViewerTimeoutMs: 30_000,
+      deadline: Date.now() + ctx.budget(180_000),
+    });
+    const limitMs = ctx.budget(CAT_LIMIT_MS);
+    const row: FloodRow = { route: route.name, viewers, stalled, fileMiB: ctx.options.floodMiB, catMs: null, caughtUpMs: null, behind: 0, limitMs };
+    try {
+      if (pool.viewers.length < viewers) throw new Error(`only ${pool.viewers.length} of ${viewers} viewers came up: ${pool.failures[0] ?? ''}`);
+      const id = `${route.name}${viewers}x${++this.runs}`;
+      const result = join(ctx.workDir, `flood-${id}.result`);
+      rmSync(result, { force: true });
+      const live = pool.viewers.slice(stalled);
+      const seen: (number | undefined)[] = live.map(() => undefined);
+      live.forEach((v, i) => void v.whenVisible(`flood-done-${id}`).then((t) => (seen[i] = performance.timeOrigin + t)));
+
+      await run.control.type(`sh ${this.script} ${result} ${id}`);
+      await run.control.keys('Enter');
+      const catDeadline = Date.now() + limitMs;
+      while (!existsSync(result) && Date.now() < catDeadline) await sleep(20);
+      if (!existsSync(result)) {
+        await run.control.keys('C-c').catch(() => undefined);
+        ctx.note(`flood (${route.name}, ${viewers} viewers): the cat did not finish within ${Math.round(limitMs / 1000)} s`);
+        return row;
+      }
+      const [start, end] = readFileSync(result, 'utf8').trim().split(' ').map((ns) => Number(BigInt(ns) / 1000n) / 1000);
+      row.catMs = end - start;
+
+      const catchUpDeadline = Date.now() + ctx.budget(CATCH_UP_LIMIT_MS);
+      while (seen.some((t) => t === undefined) && Date.now() < catchUpDeadline) await sleep(20);
+      row.behind = seen.filter((t) => t === undefined).length;
+      const times = seen.filter((t): t is number => t !== undefined);
+      if (live.length && row.behind === 0) row.caughtUpMs = Math.max(0, Math.max(...times) - end);
+      if (row.behind) ctx.note(`flood (${route.name}, ${viewers} viewers): ${row.behind} live viewers had not shown the final screen after ${CATCH_UP_LIMIT_MS / 1000} s`);
+      return row;
+    } finally {
+      closeAll(pool.viewers);
+      await run.stop();
+    }
+  }
+
+  dispose(): void {
+    rmSync(this.file, { force: true });
+  }
+}
