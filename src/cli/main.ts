@@ -11,6 +11,8 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   host: async () => (await import('./hostCommand')).hostCommand,
   status: async () => (await import('./statusCommand')).statusCommand,
   stop: async () => (await import('./stopCommand')).stopCommand,
+  'setup-guest': async () => (await import('./setupGuestCommand')).setupGuestCommand,
+  doctor: async () => (await import('./doctorCommand')).doctorCommand,
 };
 
 export function usage(): string {

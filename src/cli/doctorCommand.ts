@@ -1,0 +1,30 @@
+// `guest-broadcast doctor`: checks system mode's guest access piece by piece and says how to fix
+// what is missing. Exit code 1 when something fails, so scripts can use it.
+import { formatDoctorReport, runDoctor } from '../host/guestAccount/doctor';
+import { parse } from './args';
+import { GUEST_SETUP_HELP, GUEST_SETUP_OPTIONS, guestSetupOptionsFrom } from './guestSetupArgs';
+import { CliCommand } from './main';
+
+const HELP = `Usage: guest-broadcast doctor [options]
+
+Checks that guests can watch in system mode: the account, its shell and empty password, PAM
+nullok, the sshd options sshd really applies to the guest (sshd -T), the forced command, the
+socket's folders and access list, and the tmux version. Run it with sudo to check everything.
+
+${GUEST_SETUP_HELP}  --json                print the result as JSON
+  -h, --help            this help
+`;
+
+export const doctorCommand: CliCommand = {
+  summary: 'check the guest account setup (system mode)',
+  async run(argv) {
+    const { values } = parse(argv, { ...GUEST_SETUP_OPTIONS, json: { type: 'boolean' } });
+    if (values.help) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    const report = await runDoctor(guestSetupOptionsFrom(values));
+    process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatDoctorReport(report)) + '\n');
+    return report.ok ? 0 : 1;
+  },
+};

@@ -1,0 +1,225 @@
+// `guest-broadcast doctor`: checks each piece of system mode's guest access, in the order a
+// guest's login goes through them, and says for each what is wrong and how to fix it. The result
+// is structured (VS Code shows it as a list) and has a plain-text form for the CLI.
+import { accessSync, constants, statSync } from 'node:fs';
+import { guestAttachArgv, shellCommand } from '../../tmux/attach';
+import { readMarkers } from '../../tmux/broadcastSession';
+import { probeTmuxVersion, Tmux } from '../../tmux/tmux';
+import { atLeast, hasServerAccess } from '../../tmux/version';
+import { untraversableParents } from '../permissionFixup';
+import { isRootUser } from './applySetup';
+import { GuestSetupOptions } from './options';
+import { countManagedBlocks, expectedSshdOptions } from './sshdMatchBlock';
+import {
+  getentPasswd,
+  getentShadowPassword,
+  isNoLoginShell,
+  pamAllowsEmptyPasswords,
+  parseSshdT,
+  passwordState,
+  readTextIfExists,
+  runCommand,
+} from './systemFacts';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+
+export interface DoctorCheck {
+  /** Stable id for programs ("user", "pam-nullok", "sshd-options"...). */
+  id: string;
+  title: string;
+  status: CheckStatus;
+  /** What was found. */
+  detail: string;
+  /** What to do about it (for warn/fail/skip). */
+  fix?: string;
+}
+
+export interface DoctorReport {
+  /** True when nothing failed (warnings and skipped checks allowed). */
+  ok: boolean;
+  checks: DoctorCheck[];
+}
+
+export const PAM_FILES = ['/etc/pam.d/common-auth', '/etc/pam.d/sshd'];
+
+/** The setup command with the same options, for "fix" texts. */
+function setupCommand(o: GuestSetupOptions): string {
+  const args = ['sudo guest-broadcast setup-guest --apply'];
+  if (o.guestUser !== 'guest') args.push(`--guest-user ${o.guestUser}`);
+  args.push(`--socket ${o.socketPath}`);
+  if (o.sessionName !== 'broadcast') args.push(`--session ${o.sessionName}`);
+  if (o.sshdConfig !== '/etc/ssh/sshd_config') args.push(`--sshd-config ${o.sshdConfig}`);
+  if (o.chrootDir) args.push(`--chroot ${o.chrootDir}`);
+  return args.join(' ');
+}
+
+export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
+  const checks: DoctorCheck[] = [];
+  const add = (check: DoctorCheck): void => void checks.push(check);
+  const setup = setupCommand(o);
+  const root = isRootUser();
+
+  // tmux: the floor is 3.2 (read-only clients cannot resize); server-access needs 3.3.
+  try {
+    const v = await probeTmuxVersion(o.tmuxPath);
+    if (!atLeast(v, 3, 2)) add({ id: 'tmux-version', title: 'tmux version', status: 'fail', detail: `${v.raw} is older than 3.2: guests could resize the host's window.`, fix: 'Install tmux 3.2 or newer (Debian 12: apt-get install tmux).' });
+    else if (!hasServerAccess(v)) add({ id: 'tmux-version', title: 'tmux version', status: 'warn', detail: `${v.raw} has no server-access: only socket permissions keep guests read-only-attached.`, fix: 'tmux 3.3 or newer is recommended.' });
+    else add({ id: 'tmux-version', title: 'tmux version', status: 'ok', detail: v.raw });
+  } catch (error) {
+    add({ id: 'tmux-version', title: 'tmux version', status: 'fail', detail: (error as Error).message, fix: 'Install tmux 3.2 or newer (apt-get install tmux).' });
+  }
+
+  // The account.
+  const user = await getentPasswd(o.guestUser);
+  if (!user) {
+    add({ id: 'user', title: `user ${o.guestUser}`, status: 'fail', detail: `There is no user "${o.guestUser}".`, fix: setup });
+  } else {
+    add({ id: 'user', title: `user ${o.guestUser}`, status: 'ok', detail: `uid ${user.uid}, home ${user.home}` });
+    add(
+      isNoLoginShell(user.shell)
+        ? { id: 'shell', title: 'login shell', status: 'fail', detail: `The shell is ${user.shell || '(none)'}: sshd runs ForceCommand through it, so guests are thrown out.`, fix: `sudo usermod --shell /bin/sh ${o.guestUser}` }
+        : { id: 'shell', title: 'login shell', status: 'ok', detail: user.shell },
+    );
+    const shadow = await getentShadowPassword(o.guestUser);
+    if (shadow === undefined) {
+      add({ id: 'password', title: 'empty password', status: 'skip', detail: root ? 'No shadow entry found.' : 'Only root can read the password state.', fix: root ? setup : 'Run the doctor with sudo to check it.' });
+    } else {
+      const state = passwordState(shadow);
+      add(
+        state === 'empty'
+          ? { id: 'password', title: 'empty password', status: 'ok', detail: 'Guests log in without a password.' }
+          : { id: 'password', title: 'empty password', status: 'fail', detail: `The password is ${state}: guests would be asked for it or refused.`, fix: `sudo passwd -d ${o.guestUser}` },
+      );
+    }
+  }
+
+  // PAM: pam_unix must accept the empty password (Debian's default has nullok).
+  const pamWithNullok = PAM_FILES.filter((f) => pamAllowsEmptyPasswords(readTextIfExists(f) ?? ''));
+  add(
+    pamWithNullok.length
+      ? { id: 'pam-nullok', title: 'PAM accepts empty passwords', status: 'ok', detail: `pam_unix nullok in ${pamWithNullok.join(', ')}` }
+      : { id: 'pam-nullok', title: 'PAM accepts empty passwords', status: 'fail', detail: `No pam_unix.so line with nullok in ${PAM_FILES.join(' or ')}: the empty-password login is refused.`, fix: 'Add nullok to the "auth ... pam_unix.so" line of /etc/pam.d/common-auth.' },
+  );
+
+  // sshd_config: our block, exactly once, and a config sshd accepts.
+  const configText = readTextIfExists(o.sshdConfig);
+  if (configText === undefined) {
+    add({ id: 'sshd-config', title: 'sshd_config', status: 'fail', detail: `${o.sshdConfig} cannot be read${root ? '' : ' (try with sudo)'}.`, fix: `Pass the config your sshd reads with --sshd-config.` });
+  } else {
+    const blocks = countManagedBlocks(configText, o.guestUser);
+    add(
+      blocks === 1
+        ? { id: 'sshd-config', title: 'sshd_config', status: 'ok', detail: `${o.sshdConfig} holds the Match User ${o.guestUser} block.` }
+        : { id: 'sshd-config', title: 'sshd_config', status: blocks === 0 ? 'fail' : 'warn', detail: `${o.sshdConfig} holds ${blocks} Guest Broadcast blocks for ${o.guestUser}.`, fix: setup },
+    );
+  }
+
+  // What sshd will really apply to the guest (Include files and other Match blocks included).
+  const t = await runCommand(o.sshdPath, ['-T', '-C', `user=${o.guestUser},host=localhost,addr=127.0.0.1`, '-f', o.sshdConfig]);
+  let forceCommand: string | undefined;
+  let chroot: string | undefined;
+  if (t.code !== 0) {
+    add({ id: 'sshd-options', title: 'sshd options for the guest', status: root ? 'fail' : 'skip', detail: `sshd -T failed: ${(t.stderr || t.stdout).trim().split('\n')[0]}`, fix: root ? `Fix ${o.sshdConfig} (sshd -t -f ${o.sshdConfig} shows the problem).` : 'Run the doctor with sudo: sshd -T needs root.' });
+  } else {
+    const effective = parseSshdT(t.stdout);
+    forceCommand = effective.get('forcecommand');
+    chroot = effective.get('chrootdirectory');
+    const expected = expectedSshdOptions({ wrapperPath: forceCommand ?? '', chrootDir: o.chrootDir ?? (chroot && chroot !== 'none' ? chroot : undefined) });
+    const wrong: string[] = [];
+    for (const [key, want] of Object.entries(expected)) {
+      if (key === 'forcecommand') continue; // judged with the wrapper below
+      const got = effective.get(key);
+      if (got !== want) wrong.push(`${key} is ${got ?? '(unset)'}, wants ${want}`);
+    }
+    const methods = effective.get('authenticationmethods');
+    if (methods && methods !== 'any') wrong.push(`authenticationmethods is ${methods}: it breaks the empty-password login, remove it for ${o.guestUser}`);
+    if (effective.get('usepam') !== 'yes') wrong.push('usepam is no: the empty password goes through PAM');
+    if (!forceCommand || forceCommand === 'none') wrong.push('no ForceCommand: the guest would get a shell');
+    add(
+      wrong.length
+        ? { id: 'sshd-options', title: 'sshd options for the guest', status: 'fail', detail: wrong.join('; '), fix: setup }
+        : { id: 'sshd-options', title: 'sshd options for the guest', status: 'ok', detail: `ForceCommand ${forceCommand}, empty password allowed, forwarding off${chroot && chroot !== 'none' ? `, chroot ${chroot}` : ''}` },
+    );
+  }
+
+  // The forced command: runs the read-only attach for this socket and session.
+  if (forceCommand && forceCommand !== 'none') {
+    const prefix = chroot && chroot !== 'none' ? chroot : '';
+    const file = prefix + forceCommand;
+    const text = readTextIfExists(file);
+    const guestSocket = prefix && o.socketPath.startsWith(prefix + '/') ? o.socketPath.slice(prefix.length) : o.socketPath;
+    const attach = shellCommand(guestAttachArgv({ socketPath: guestSocket, sessionName: o.sessionName, tmuxBin: o.tmuxPath }));
+    let problem: string | undefined;
+    if (text === undefined) problem = `${file} does not exist.`;
+    else if (!text.includes(`exec ${attach}`)) problem = `${file} does not attach read-only to ${guestSocket} (session ${o.sessionName}).`;
+    else {
+      try {
+        accessSync(file, constants.X_OK);
+        if ((statSync(file).mode & 0o005) !== 0o005) problem = `${file} is not readable and executable by other users.`;
+      } catch {
+        problem = `${file} is not executable.`;
+      }
+    }
+    add(problem ? { id: 'wrapper', title: 'forced command', status: 'fail', detail: problem, fix: setup } : { id: 'wrapper', title: 'forced command', status: 'ok', detail: `${file}: ${attach}` });
+    if (prefix && !o.socketPath.startsWith(prefix + '/')) {
+      const inside = `${prefix}/var/lib/tmux-sessions/guest`;
+      add({ id: 'chroot-socket', title: 'socket inside the chroot', status: 'fail', detail: `The guest is chrooted to ${prefix} but the socket ${o.socketPath} is outside it.`, fix: `Broadcast on a socket under ${prefix} (--socket ${inside}) and run ${setupCommand({ ...o, socketPath: inside, chrootDir: prefix })}` });
+    }
+  }
+
+  // The socket: every folder above it searchable, the socket writable by the guest, the ACL.
+  const blocked = untraversableParents(o.socketPath).filter((d) => {
+    try {
+      statSync(d);
+      return true;
+    } catch {
+      return false; // a missing folder is reported below
+    }
+  });
+  add(
+    blocked.length
+      ? { id: 'socket-path', title: 'socket folders searchable', status: 'fail', detail: `${blocked.join(', ')} cannot be searched by other users, so ${o.guestUser} cannot reach the socket.`, fix: blocked.map((d) => `sudo chmod o+x ${d}`).join('; ') }
+      : { id: 'socket-path', title: 'socket folders searchable', status: 'ok', detail: `every folder above ${o.socketPath} is searchable` },
+  );
+  const tmux = new Tmux(o.socketPath, o.tmuxPath);
+  const markers = await readMarkers(tmux).catch(() => undefined);
+  if (!markers) {
+    add({ id: 'broadcast', title: 'broadcast running', status: 'skip', detail: `No broadcast runs on ${o.socketPath}, so socket access cannot be checked.`, fix: `Start one: guest-broadcast host --mode system --socket ${o.socketPath}${o.sessionName !== 'broadcast' ? ` --session ${o.sessionName}` : ''}` });
+  } else {
+    const problems: string[] = [];
+    const fixes: string[] = [];
+    if (markers.session !== o.sessionName) {
+      problems.push(`it broadcasts session "${markers.session}", the guest attaches to "${o.sessionName}"`);
+      fixes.push(setupCommand({ ...o, sessionName: markers.session }));
+    }
+    if ((statSync(o.socketPath).mode & 0o002) === 0) {
+      problems.push(`the socket is not writable by ${o.guestUser}`);
+      fixes.push('restart the broadcast (guest-broadcast host re-applies the permission fixup)');
+    }
+    const acl = await tmux.run(['server-access', '-l']).catch(() => undefined);
+    if (acl !== undefined && !new RegExp(`^${o.guestUser} \\(R\\)$`, 'm').test(acl)) {
+      problems.push(`server-access does not list ${o.guestUser} read-only`);
+      fixes.push(`tmux -S ${o.socketPath} server-access -a -r ${o.guestUser}`);
+    }
+    add(
+      problems.length
+        ? { id: 'broadcast', title: 'guest can reach the broadcast', status: 'fail', detail: problems.join('; '), fix: fixes.join('; ') }
+        : { id: 'broadcast', title: 'guest can reach the broadcast', status: 'ok', detail: `session "${markers.session}" on ${o.socketPath}, ${o.guestUser} listed read-only` },
+    );
+  }
+
+  return { ok: checks.every((c) => c.status !== 'fail'), checks };
+}
+
+const MARK: Record<CheckStatus, string> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL', skip: 'skip' };
+
+export function formatDoctorReport(report: DoctorReport): string {
+  const lines: string[] = [];
+  for (const c of report.checks) {
+    lines.push(`[${MARK[c.status]}] ${c.title}: ${c.detail}`);
+    if (c.fix && c.status !== 'ok') lines.push(`       fix: ${c.fix}`);
+  }
+  const failed = report.checks.filter((c) => c.status === 'fail').length;
+  lines.push(failed ? `${failed} problem${failed === 1 ? '' : 's'} found.` : 'Guests can watch: everything checked is in place.');
+  return lines.join('\n');
+}

@@ -1,0 +1,35 @@
+// The script sshd runs for every guest login (ForceCommand). It ignores what the guest asked to
+// run and attaches read-only to the broadcast; the argv comes from src/tmux/attach.ts, the one
+// place that defines a guest's client. It runs as the guest, through the guest's /bin/sh.
+import { guestAttachArgv, shellCommand, shellQuote } from '../../tmux/attach';
+import { GuestSetupOptions } from './options';
+
+export const NOTHING_BROADCAST_MESSAGE = 'Guest Broadcast: nothing is being broadcast right now. Try again later.';
+
+export function forceCommandWrapper(o: Pick<GuestSetupOptions, 'guestUser' | 'guestSocketPath' | 'sessionName' | 'tmuxPath'>): string {
+  const attach = shellCommand(guestAttachArgv({ socketPath: o.guestSocketPath, sessionName: o.sessionName, tmuxBin: o.tmuxPath }));
+  const probe = shellCommand([o.tmuxPath, '-S', o.guestSocketPath, 'list-clients']);
+  const noTty = `Guest Broadcast: this account only shows a live terminal. Connect with a terminal: ssh -t ${o.guestUser}@HOST`;
+  return [
+    '#!/bin/sh',
+    `# Guest Broadcast: the forced command of the guest account "${o.guestUser}" (sshd ForceCommand).`,
+    '# Written by "guest-broadcast setup-guest": re-run it instead of editing this file.',
+    '# Whatever the guest asked to run ($SSH_ORIGINAL_COMMAND) is ignored on purpose.',
+    'if [ ! -t 0 ] || [ ! -t 1 ]; then',
+    `  printf '%s\\n' ${shellQuote(noTty)} >&2`,
+    '  exit 1',
+    'fi',
+    // list-clients is one of the few commands a read-only client may run, and unlike attach it
+    // never tries to start a server; tmux leaves the socket file behind when its server ends.
+    `if ! problem=$(${probe} 2>&1 >/dev/null); then`,
+    '  case "$problem" in',
+    `    *'no server running'*|*'No such file'*|*'Connection refused'*) message=${shellQuote(NOTHING_BROADCAST_MESSAGE)} ;;`,
+    `    *) message="Guest Broadcast: the broadcast cannot be watched right now ($problem). Ask the host to run: guest-broadcast doctor" ;;`,
+    '  esac',
+    `  printf '\\r\\n%s\\r\\n' "$message"`,
+    '  exit 1',
+    'fi',
+    `exec ${attach}`,
+    '',
+  ].join('\n');
+}
