@@ -33,20 +33,19 @@ function parentOf(pid: number): number | undefined {
   return Number(fields[1]);
 }
 
-export function classify(cmdline: string, comm: string): string {
-  // tmux rewrites its argv: the server shows "tmux: server", clients "tmux: client".
-  if (/^tmux: server/.test(cmdline)) return 'tmux server';
-  if (/^tmux: client/.test(cmdline) || comm === 'tmux' || comm.startsWith('tmux:')) return 'tmux client';
-  if (comm === 'sshd' || /^sshd:/.test(cmdline)) return 'sshd';
+export function classify(comm: string): string {
+  // tmux names its processes (comm) "tmux: server" and "tmux: client"; its argv stays as typed.
+  if (comm === 'tmux: server') return 'tmux server';
+  if (comm === 'tmux: client' || comm === 'tmux') return 'tmux client';
+  if (comm === 'sshd') return 'sshd';
   if (comm === 'node' || comm === 'MainThread') return 'node';
   if (['sh', 'dash', 'bash', 'env'].includes(comm)) return 'shell';
   return comm || 'other';
 }
 
 function describe(pid: number, ppid: number): ProcessInfo {
-  const cmdline = (readText(`/proc/${pid}/cmdline`) ?? '').replace(/\0+$/, '').replace(/\0/g, ' ');
   const comm = (readText(`/proc/${pid}/comm`) ?? '').trim();
-  return { pid, ppid, kind: classify(cmdline, comm) };
+  return { pid, ppid, kind: classify(comm) };
 }
 
 /** Every process whose ancestry reaches one of `roots`, roots included (each once). */

@@ -49,6 +49,10 @@ export class BenchViewer {
   bytes = 0;
   closed = false;
 
+  get stalled(): boolean {
+    return this.options.stalled === true;
+  }
+
   private constructor(readonly options: ViewerOptions) {
     this.screen = new Screen(options.cols, options.rows);
   }

@@ -9,6 +9,8 @@ import { HostConfig, HostReady } from './hostConfig';
 export const HOST_BUNDLE = join(__dirname, '..', '..', '..', 'out', 'bench-host', 'hostProcess.js');
 
 export class HostHandle {
+  /** Hosts not stopped yet, so an interrupted bench leaves no broadcast behind. */
+  private static readonly active = new Set<HostHandle>();
   private exited = false;
 
   private constructor(
@@ -21,6 +23,11 @@ export class HostHandle {
     proc.on('exit', () => {
       this.exited = true;
     });
+    HostHandle.active.add(this);
+  }
+
+  static async stopAll(): Promise<void> {
+    await Promise.all([...HostHandle.active].map((h) => h.stop()));
   }
 
   static start(config: HostConfig, timeoutMs = 20_000): Promise<HostHandle> {
@@ -71,6 +78,7 @@ export class HostHandle {
 
   /** Asks the host to stop its broadcast (closing stdin), then makes sure it and its tmux are gone. */
   async stop(timeoutMs = 10_000): Promise<void> {
+    HostHandle.active.delete(this);
     if (!this.exited) {
       const gone = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
       this.proc.stdin.end();

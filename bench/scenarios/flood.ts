@@ -100,7 +100,8 @@ export class Flood {
       const id = `${route.name}${viewers}x${++this.runs}`;
       const result = join(ctx.workDir, `flood-${id}.result`);
       rmSync(result, { force: true });
-      const live = pool.viewers.slice(stalled);
+      // Viewers finish connecting in any order: pick the live ones by what they are.
+      const live = pool.viewers.filter((v) => !v.stalled);
       const seen: (number | undefined)[] = live.map(() => undefined);
       live.forEach((v, i) => void v.whenVisible(`flood-done-${id}`).then((t) => (seen[i] = performance.timeOrigin + t)));
 
