@@ -1,25 +1,56 @@
 // `guest-broadcast host`: start a broadcast and serve it in the foreground until Ctrl-C/SIGTERM.
 // Works without a terminal (a service, a script): it never reads stdin.
 import { Broadcast, BroadcastOptions } from '../host/broadcast';
+import type { EmbeddedGuestServer } from '../host/embedded/server';
+import { AccessPolicy, ACCESS_POLICIES, EMBEDDED_DEFAULTS, EmbeddedServerOptions } from '../host/embedded/options';
+import { GuestServerFactory } from '../host/guestServer';
+import { cliConfigDir } from '../host/paths';
 import { viewerCountLabel } from '../host/viewers';
 import { intOpt, modeOpt, parse, stringOpt, UsageError } from './args';
 import { CliCommand } from './main';
 
 const HELP = `Usage: guest-broadcast host [options]
 
-Starts a dedicated tmux server with one session and broadcasts it read-only.
+Starts a dedicated tmux server with one session running your shell and broadcasts it
+read-only. Guests watch with plain ssh; you attach read-write with the printed tmux command.
 
 Options:
-  --mode embedded|system   embedded (default): serve guests from a built-in SSH server;
-                           system: guests log in through OpenSSH as --guest-user
+  --mode embedded|system   embedded (default): serve guests from a built-in SSH server (no root,
+                           no sshd, no guest account); system: guests log in through OpenSSH
+                           as --guest-user
   --socket PATH            the broadcast's tmux socket (default depends on the mode)
   --session NAME           the session's name (default: broadcast)
-  --guest-user NAME        system mode: the guests' Unix account (default: guest)
-  --ssh-port N             system mode: sshd's port, for the watch command (default: 22)
   --command CMD            what the session runs (default: your shell)
   --tmux-config FILE       tmux config to load instead of ~/.tmux.conf
+
+Embedded mode:
+  --listen ADDR:PORT       where guests connect (default: ${EMBEDDED_DEFAULTS.listen}, this machine only);
+                           0.0.0.0:PORT lets everyone who can reach this machine try
+  --access POLICY          open (default): any user name, no password;
+                           password: the passphrase kept in the state folder
+                             (see: guest-broadcast passphrase);
+                           keys: public keys listed in --authorized-keys
+  --authorized-keys FILE   keys policy: an OpenSSH authorized_keys file
+                           (default: authorized_keys in the state folder)
+  --state-dir DIR          host key and passphrase (default: ~/.config/guest-broadcast)
+  --max-viewers N          guests at once (default: ${EMBEDDED_DEFAULTS.maxViewers})
+  --max-per-address N      connections from one address at once (default: ${EMBEDDED_DEFAULTS.maxConnectionsPerAddress})
+
+System mode:
+  --guest-user NAME        the guests' Unix account (default: guest)
+  --ssh-port N             sshd's port, for the watch command (default: 22)
+
   -h, --help               this help
 `;
+
+function accessOpt(values: Record<string, unknown>): AccessPolicy {
+  const v = stringOpt(values, 'access') ?? 'open';
+  if (!(ACCESS_POLICIES as readonly string[]).includes(v)) throw new UsageError(`--access must be one of ${ACCESS_POLICIES.join(', ')} (got "${v}").`);
+  return v as AccessPolicy;
+}
+
+const out = (line: string): void => void process.stdout.write(line + '\n');
+const stamp = (): string => `[${new Date().toLocaleTimeString()}]`;
 
 export const hostCommand: CliCommand = {
   summary: 'start a broadcast and serve it until Ctrl-C',
@@ -32,6 +63,12 @@ export const hostCommand: CliCommand = {
       'ssh-port': { type: 'string' },
       command: { type: 'string' },
       'tmux-config': { type: 'string' },
+      listen: { type: 'string' },
+      access: { type: 'string' },
+      'authorized-keys': { type: 'string' },
+      'state-dir': { type: 'string' },
+      'max-viewers': { type: 'string' },
+      'max-per-address': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -49,24 +86,57 @@ export const hostCommand: CliCommand = {
       configFile: stringOpt(values, 'tmux-config'),
       cwd: process.cwd(),
     };
-    if (mode === 'embedded') {
-      throw new UsageError('embedded mode is not wired into the CLI yet; use --mode system');
+    const embeddedFlags = ['listen', 'access', 'authorized-keys', 'state-dir', 'max-viewers', 'max-per-address'].filter((f) => values[f] !== undefined);
+    if (mode === 'system') {
+      if (embeddedFlags.length) throw new UsageError(`--${embeddedFlags[0]} is for embedded mode; in system mode sshd serves the guests.`);
+      return serve(options);
     }
-    return serve(options);
+    const access = accessOpt(values);
+    if (values['authorized-keys'] !== undefined && access !== 'keys') throw new UsageError('--authorized-keys is only used with --access keys.');
+    const embedded: EmbeddedServerOptions = {
+      listen: stringOpt(values, 'listen') ?? EMBEDDED_DEFAULTS.listen,
+      listenSettingName: '--listen',
+      access,
+      authorizedKeysFile: stringOpt(values, 'authorized-keys'),
+      stateDir: stringOpt(values, 'state-dir') ?? cliConfigDir(),
+      maxViewers: intOpt(values, 'max-viewers', 1, 10_000),
+      maxConnectionsPerAddress: intOpt(values, 'max-per-address', 1, 10_000),
+      onJoin: (guest) => out(`${stamp()} ${guest.user} started watching from ${guest.address}`),
+      onLeave: (guest) => out(`${stamp()} ${guest.user} (${guest.address}) stopped watching`),
+      onWarning: (message) => out(`  Warning: ${message}`),
+    };
+    return serve(options, embedded);
   },
 };
 
-async function serve(options: BroadcastOptions): Promise<number> {
+async function serve(options: BroadcastOptions, embedded?: EmbeddedServerOptions): Promise<number> {
+  let server: EmbeddedGuestServer | undefined;
+  if (embedded) {
+    // Loaded only here: `host --mode system` never loads ssh2 or node-pty.
+    const { embeddedGuestServerFactory } = await import('../host/embedded/index');
+    const factory = embeddedGuestServerFactory(embedded);
+    const keep: GuestServerFactory = async (context) => {
+      const made = await factory(context);
+      server = made as EmbeddedGuestServer;
+      return made;
+    };
+    options = { ...options, guestServerFactory: keep };
+  }
   const broadcast = await Broadcast.start(options);
-  const out = (line: string): void => void process.stdout.write(line + '\n');
   out(broadcast.startedNow ? `Broadcasting session "${broadcast.sessionName}" (${broadcast.mode} mode).` : `A broadcast of "${broadcast.sessionName}" was already running; serving it.`);
   out(`  Attach as the host (read-write):  ${broadcast.hostAttachCommand}`);
   out(`  Guests watch with:                ${broadcast.watchCommand}`);
-  if (broadcast.listenAddress) out(`  Listening on ${broadcast.listenAddress}`);
+  if (server && embedded) {
+    out(`  Host key fingerprint:             ${server.fingerprint}`);
+    out(`  Access:                           ${await accessLine(embedded)}`);
+    out(`  ${server.exposure}`);
+  } else if (broadcast.listenAddress) {
+    out(`  Listening on ${broadcast.listenAddress}`);
+  }
   for (const warning of broadcast.lastFixup?.warnings ?? []) out(`  Warning: ${warning}`);
   out('Press Ctrl-C to stop the broadcast.');
 
-  broadcast.on('viewers', (viewers) => out(`[${new Date().toLocaleTimeString()}] ${viewerCountLabel(viewers.length)}`));
+  broadcast.on('viewers', (viewers) => out(`${stamp()} ${viewerCountLabel(viewers.length)}`));
   broadcast.on('fixup', (report) => out(`tmux server restarted: permission fixup re-applied (${report.applied.join('; ')})`));
   broadcast.on('error', (error) => process.stderr.write(`guest-broadcast: ${error.message}\n`));
 
@@ -77,7 +147,10 @@ async function serve(options: BroadcastOptions): Promise<number> {
       stopping = true;
       out(`\n${signal}: stopping the broadcast…`);
       broadcast.stop().then(
-        () => resolve(0),
+        () => {
+          out('The broadcast has ended; every guest was told.');
+          resolve(0);
+        },
         (error: unknown) => {
           process.stderr.write(`guest-broadcast: stopping failed: ${String(error)}\n`);
           resolve(1);
@@ -87,8 +160,24 @@ async function serve(options: BroadcastOptions): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
     broadcast.once('ended', (reason) => {
-      if (!stopping) out(`The broadcast ended: ${reason}.`);
+      if (stopping) return;
+      out(`The broadcast ended: ${reason}.`);
       resolve(0);
     });
   });
+}
+
+async function accessLine(embedded: EmbeddedServerOptions): Promise<string> {
+  switch (embedded.access) {
+    case 'open':
+      return 'open: any user name, no password';
+    case 'password': {
+      const { loadOrCreatePassphrase } = await import('../host/embedded/passphrase');
+      return `password "${loadOrCreatePassphrase(embedded.stateDir)}" (any user name; new one: guest-broadcast passphrase --regenerate)`;
+    }
+    case 'keys': {
+      const { authorizedKeysPath } = await import('../host/embedded/access');
+      return `keys listed in ${authorizedKeysPath({ policy: 'keys', stateDir: embedded.stateDir, authorizedKeysFile: embedded.authorizedKeysFile })}`;
+    }
+  }
 }

@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   stop: async () => (await import('./stopCommand')).stopCommand,
   'setup-guest': async () => (await import('./setupGuestCommand')).setupGuestCommand,
   doctor: async () => (await import('./doctorCommand')).doctorCommand,
+  passphrase: async () => (await import('./passphraseCommand')).passphraseCommand,
 };
 
 export function usage(): string {
@@ -23,8 +24,9 @@ export function usage(): string {
     '  host          start a broadcast and serve it until Ctrl-C',
     '  status        show the broadcast and its viewers (--json for scripts)',
     '  stop          end a broadcast; every guest is told',
+    '  passphrase    print (--regenerate: renew) the passphrase of --access password',
     ...Object.keys(commands)
-      .filter((c) => !['host', 'status', 'stop'].includes(c))
+      .filter((c) => !['host', 'status', 'stop', 'passphrase'].includes(c))
       .map((c) => `  ${c}`),
     '',
     "Run 'guest-broadcast <command> --help' for a command's options.",

@@ -152,6 +152,11 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     return this.guestServer?.listenAddress ?? null;
   }
 
+  /** Embedded mode: the SSH host key fingerprint guests should see on first connect. */
+  get hostKeyFingerprint(): string | undefined {
+    return this.guestServer?.fingerprint;
+  }
+
   get watchCommand(): string {
     return this.guestServer?.watchCommand ?? systemWatchCommand(this.options.guestUser, this.options.sshPort);
   }

@@ -13,6 +13,8 @@ export interface GuestServer {
   readonly listenAddress: string;
   /** The command a guest types to watch. */
   readonly watchCommand: string;
+  /** The server's host key fingerprint ("SHA256:..."), shown with the watch command so guests can check it. */
+  readonly fingerprint?: string;
   /** Guests as the server knows them. */
   viewers(): Viewer[];
   /** Ends one guest with a one-line reason; false when no such viewer. */

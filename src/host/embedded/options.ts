@@ -2,21 +2,42 @@
 
 export type AccessPolicy = 'open' | 'password' | 'keys';
 
+export const ACCESS_POLICIES: readonly AccessPolicy[] = ['open', 'password', 'keys'];
+
+/** The defaults of the bounds below, in one place for the server, the CLI's help and the UI. */
+export const EMBEDDED_DEFAULTS = {
+  listen: '127.0.0.1:2222',
+  maxViewers: 100,
+  maxConnectionsPerAddress: 5,
+  handshakeTimeoutMs: 10_000,
+  maxAuthAttempts: 6,
+} as const;
+
 export interface EmbeddedServerOptions {
-  /** "127.0.0.1:2222" (the default: only this machine) or "0.0.0.0:PORT" to let others in. */
+  /** "127.0.0.1:2222" (the default: only this machine) or "0.0.0.0:PORT" to let others in. Port 0 picks a free port. */
   listen: string;
   access: AccessPolicy;
   /** Where the host key (and the generated passphrase) are kept: VS Code's global storage or ~/.config/guest-broadcast. */
   stateDir: string;
-  /** `keys` policy: an OpenSSH authorized_keys file. */
+  /** `keys` policy: an OpenSSH authorized_keys file (default: authorized_keys in stateDir). */
   authorizedKeysFile?: string;
-  /** Bounds; defaults 100 viewers, 5 connections per address, 10 s handshake, 3 failed auths. */
+  /**
+   * Bounds; defaults in EMBEDDED_DEFAULTS: 100 viewers, 5 connections per address, 10 s to finish
+   * the handshake and log in, 6 failed auths per connection (as sshd's MaxAuthTries: a client
+   * offering every key of its agent fails several times before its password).
+   */
   maxViewers?: number;
   maxConnectionsPerAddress?: number;
   handshakeTimeoutMs?: number;
   maxAuthAttempts?: number;
+  /** The name of the setting or flag the listen address came from, for error messages. */
+  listenSettingName?: string;
   /** VS Code's install root, to load VS Code's own node-pty; undefined outside VS Code. */
   appRoot?: string;
   /** Called when a guest starts watching (the host's join notification). */
   onJoin?: (guest: { user: string; address: string }) => void;
+  /** Called when a guest stops watching (left, kicked, refused mid-way). */
+  onLeave?: (guest: { user: string; address: string; reason: string }) => void;
+  /** Problems worth telling the host that do not stop the server (e.g. unusable authorized_keys lines). */
+  onWarning?: (message: string) => void;
 }

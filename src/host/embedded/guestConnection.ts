@@ -1,0 +1,187 @@
+// One guest's SSH connection: login by the access policy, then exactly one `session` channel with
+// `pty-req` + `shell` (and `window-change`). Everything else a client may ask for is refused.
+import { EventEmitter } from 'node:events';
+import type { AuthContext, Connection, PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
+import { Tmux } from '../../tmux/tmux';
+import { AccessConfig, decide, methodsFor } from './access';
+import { GuestView } from './guestView';
+
+export interface GuestConnectionOptions {
+  id: string;
+  address: string;
+  access: AccessConfig;
+  maxAuthAttempts: number;
+  tmux: Tmux;
+  sessionName: string;
+  appRoot?: string;
+}
+
+export interface GuestConnectionEvents {
+  /** Logged in. */
+  authenticated: [];
+  /** The view started (a viewer from now on). */
+  joined: [];
+  /** The view's size changed. */
+  resized: [];
+  /** The connection is gone. */
+  closed: [];
+}
+
+/** Printable, short: the name only labels the guest in the viewer list. */
+function cleanUserName(name: string): string {
+  const clean = name.replace(/[^\x21-\x7e]/g, '').slice(0, 32);
+  return clean || 'guest';
+}
+
+export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
+  user = 'guest';
+  since: Date | undefined;
+  view: GuestView | undefined;
+  private failedAuths = 0;
+  private sessionOpened = false;
+  private channel: ServerChannel | undefined;
+  private ending = false;
+  private closed = false;
+
+  constructor(
+    private readonly client: Connection,
+    readonly options: GuestConnectionOptions,
+  ) {
+    super();
+    client.on('error', () => undefined); // a guest's broken connection is the guest's business
+    client.on('close', () => this.onClose());
+    client.on('authentication', (ctx) => this.authenticate(ctx));
+    client.on('ready', () => this.emit('authenticated'));
+    client.on('session', (accept, reject) => this.openSession(accept, reject));
+    // Port and socket forwarding, both directions: refused.
+    client.on('tcpip', (_accept, reject) => reject());
+    client.on('openssh.streamlocal', (_accept, reject) => reject());
+    client.on('request', (_accept: unknown, reject: (() => void) | undefined) => reject?.());
+  }
+
+  get id(): string {
+    return this.options.id;
+  }
+
+  get address(): string {
+    return this.options.address;
+  }
+
+  private authenticate(ctx: AuthContext): void {
+    if (decide(this.options.access, ctx) === 'accept') {
+      this.user = cleanUserName(ctx.username);
+      ctx.accept();
+      return;
+    }
+    // "none" is how every client asks which methods exist: not a failed attempt.
+    if (ctx.method !== 'none') this.failedAuths++;
+    ctx.reject(methodsFor(this.options.access.policy));
+    if (this.failedAuths >= this.options.maxAuthAttempts) this.client.end();
+  }
+
+  private openSession(accept: () => Session, reject: () => void): void {
+    if (this.sessionOpened) {
+      reject(); // one view per connection
+      return;
+    }
+    this.sessionOpened = true;
+    const session = accept();
+    let pty: PseudoTtyInfo | undefined;
+
+    session.on('pty', (acceptPty, rejectPty, info) => {
+      if (pty || this.view) return rejectPty?.();
+      pty = info;
+      acceptPty?.();
+    });
+    session.on('window-change', (acceptChange, _reject, info) => {
+      if (pty) {
+        pty.cols = info.cols;
+        pty.rows = info.rows;
+      }
+      if (this.view) {
+        this.view.resize(info.cols, info.rows);
+        this.emit('resized');
+      }
+      acceptChange?.();
+    });
+    session.on('shell', (acceptShell, rejectShell) => {
+      if (!pty || this.view || this.closed) return rejectShell();
+      const channel = acceptShell();
+      this.startView(channel, pty);
+    });
+    // Everything else a session may ask for: refused.
+    session.on('exec', (_a, reject) => reject());
+    session.on('subsystem', (_a, reject) => reject());
+    session.on('sftp', (_a, reject) => reject());
+    session.on('env', (_a, reject) => reject?.());
+    session.on('x11', (_a, reject) => reject?.());
+    session.on('auth-agent', (_a, reject) => reject?.());
+    session.on('signal', (_a, reject) => reject?.());
+  }
+
+  private startView(channel: ServerChannel, pty: PseudoTtyInfo): void {
+    this.channel = channel;
+    try {
+      this.view = new GuestView(
+        channel,
+        { tmux: this.options.tmux, sessionName: this.options.sessionName, term: pty.term, cols: pty.cols, rows: pty.rows, appRoot: this.options.appRoot },
+        (code) => {
+          if (!this.ending) this.finish(code);
+        },
+      );
+    } catch (error) {
+      // node-pty missing or broken: tell the guest rather than hanging up without a word.
+      channel.write(`\r\nGuest Broadcast: the host cannot show the broadcast right now (${(error as Error).message.split('\n')[0]}).\r\n`);
+      this.finish(1);
+      return;
+    }
+    this.since = new Date();
+    this.emit('joined');
+  }
+
+  /** Ends the guest's view with a one-line message and closes the connection. */
+  async end(message: string): Promise<void> {
+    if (this.closed || this.ending) return;
+    this.ending = true;
+    if (this.view) {
+      await this.view.end(message);
+      this.finish(0);
+    } else {
+      this.client.end();
+    }
+  }
+
+  private finish(code: number): void {
+    const channel = this.channel;
+    if (!channel || !channel.writable) {
+      this.client.end();
+      return;
+    }
+    // One view per connection: once the guest has the last bytes and the exit status, hang up.
+    const hangUp = setTimeout(() => this.client.end(), 2000);
+    hangUp.unref();
+    channel.once('close', () => {
+      clearTimeout(hangUp);
+      this.client.end();
+    });
+    try {
+      channel.exit(code);
+      channel.end();
+    } catch {
+      this.client.end(); // the guest already went away
+    }
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.view?.running) {
+      try {
+        this.view.pty.kill();
+      } catch {
+        // already gone
+      }
+    }
+    this.emit('closed');
+  }
+}

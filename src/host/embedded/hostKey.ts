@@ -1,0 +1,36 @@
+// The server's ed25519 host key: made on first use and kept, so a guest's known_hosts entry stays
+// valid across restarts. Its fingerprint is printed the way OpenSSH prints it (SHA256:base64).
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { ParsedKey, utils } from 'ssh2';
+import { readOrCreateSecret } from './stateFiles';
+
+export const HOST_KEY_FILE = 'ssh_host_ed25519_key';
+
+export interface HostKey {
+  path: string;
+  /** The private key as ssh2's Server takes it (OpenSSH format). */
+  privateKey: string;
+  /** "SHA256:..." as `ssh-keygen -lf` and ssh's first-connection prompt show it. */
+  fingerprint: string;
+  /** "ssh-ed25519 AAAA..." for a guest's known_hosts. */
+  publicKeyLine: string;
+}
+
+/** OpenSSH's fingerprint: SHA-256 of the public key blob, base64 without padding. */
+export function sshFingerprint(publicBlob: Buffer): string {
+  return 'SHA256:' + createHash('sha256').update(publicBlob).digest('base64').replace(/=+$/, '');
+}
+
+export function loadOrCreateHostKey(stateDir: string): HostKey {
+  const path = join(stateDir, HOST_KEY_FILE);
+  const privateKey = readOrCreateSecret(path, () => utils.generateKeyPairSync('ed25519', { comment: 'guest-broadcast host key' }).private);
+  const parsed = utils.parseKey(privateKey);
+  const key: ParsedKey | undefined = parsed instanceof Error ? undefined : Array.isArray(parsed) ? (parsed as ParsedKey[])[0] : parsed;
+  if (!key || !key.isPrivateKey()) {
+    const why = parsed instanceof Error ? parsed.message : 'it holds no private key';
+    throw new Error(`The host key ${path} cannot be read (${why}). Move it away to make a new one; guests will then see a changed host key once.`);
+  }
+  const blob = key.getPublicSSH();
+  return { path, privateKey, fingerprint: sshFingerprint(blob), publicKeyLine: `${key.type} ${blob.toString('base64')}` };
+}

@@ -1,0 +1,204 @@
+// The embedded SSH server: guests watch the broadcast with a plain `ssh`, no sshd, no guest
+// account. A plain TCP listener counts connections against the bounds first; admitted sockets go
+// to the ssh2 Server, refused ones to the RefusalDesk, which tells them why.
+import { createServer, Server as NetServer, Socket } from 'node:net';
+import { Connection, Server as SshServer } from 'ssh2';
+import { setMarkers } from '../../tmux/broadcastSession';
+import { Tmux } from '../../tmux/tmux';
+import { GuestServer, GuestServerContext } from '../guestServer';
+import { Viewer } from '../viewers';
+import { AccessConfig } from './access';
+import { ConnectionLimits, normalizeAddress } from './connectionLimits';
+import { GuestConnection } from './guestConnection';
+import { HostKey } from './hostKey';
+import { describeExposure, embeddedWatchCommand, formatListen, ListenAddress, parseListen } from './listen';
+import { EMBEDDED_DEFAULTS, EmbeddedServerOptions } from './options';
+import { RefusalDesk } from './refusal';
+
+function listenError(error: NodeJS.ErrnoException, address: ListenAddress, setting: string): Error {
+  const where = formatListen(address);
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new Error(`Port ${address.port} is already in use on ${address.host}, so guests cannot be served on ${where}. Stop what uses it, or choose another port with ${setting} (e.g. ${address.host}:${address.port === 65535 ? 2222 : address.port + 1}).`);
+    case 'EACCES':
+      return new Error(`Not allowed to listen on ${where} (ports below 1024 need root). Choose a port from 1024 up with ${setting}.`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new Error(`${address.host} is not an address of this machine, so nothing can listen on ${where}. Use 127.0.0.1 or 0.0.0.0 with ${setting}.`);
+    default:
+      return new Error(`Cannot listen on ${where} (${setting}): ${error.message}`);
+  }
+}
+
+export class EmbeddedGuestServer implements GuestServer {
+  private readonly tcp: NetServer;
+  private readonly ssh: SshServer;
+  private readonly refusals: RefusalDesk;
+  private readonly limits: ConnectionLimits;
+  private readonly connections = new Set<GuestConnection>();
+  /** Sockets still in their handshake, by "ip:port": the timer that drops them. */
+  private readonly handshakes = new Map<string, NodeJS.Timeout>();
+  private readonly sockets = new Set<Socket>();
+  private readonly listeners: Array<() => void> = [];
+  private readonly tmux: Tmux;
+  private readonly access: AccessConfig;
+  private bound: ListenAddress;
+  private nextId = 1;
+  private closing = false;
+  private publishing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly options: EmbeddedServerOptions,
+    private readonly context: GuestServerContext,
+    readonly hostKey: HostKey,
+  ) {
+    this.bound = parseListen(options.listen, options.listenSettingName);
+    this.tmux = new Tmux(context.socketPath, context.tmuxBin);
+    this.access = { policy: options.access, stateDir: options.stateDir, authorizedKeysFile: options.authorizedKeysFile };
+    this.limits = new ConnectionLimits(
+      options.maxViewers ?? EMBEDDED_DEFAULTS.maxViewers,
+      options.maxConnectionsPerAddress ?? EMBEDDED_DEFAULTS.maxConnectionsPerAddress,
+    );
+    this.refusals = new RefusalDesk(hostKey.privateKey);
+    this.ssh = new SshServer({ hostKeys: [hostKey.privateKey], ident: 'GuestBroadcast' }, (client, info) => this.onSshClient(client, info.ip, info.port));
+    this.tcp = createServer((socket) => this.onSocket(socket));
+  }
+
+  /** Binds the listen address; the error says which port and which setting when it cannot. */
+  listen(): Promise<void> {
+    const setting = this.options.listenSettingName ?? 'guestBroadcast.listen';
+    return new Promise((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException): void => reject(listenError(error, this.bound, setting));
+      this.tcp.once('error', onError);
+      this.tcp.listen({ host: this.bound.host, port: this.bound.port }, () => {
+        this.tcp.off('error', onError);
+        const actual = this.tcp.address();
+        if (actual && typeof actual === 'object') this.bound = { host: this.bound.host, port: actual.port };
+        resolve();
+      });
+    });
+  }
+
+  get listenAddress(): string {
+    return formatListen(this.bound);
+  }
+
+  get port(): number {
+    return this.bound.port;
+  }
+
+  get watchCommand(): string {
+    return embeddedWatchCommand(this.bound);
+  }
+
+  get fingerprint(): string {
+    return this.hostKey.fingerprint;
+  }
+
+  /** What the start output says about who can reach the server. */
+  get exposure(): string {
+    return describeExposure(this.bound);
+  }
+
+  viewers(): Viewer[] {
+    const out: Viewer[] = [];
+    for (const c of this.connections) {
+      if (c.view && c.since) out.push({ name: c.id, user: c.user, address: c.address, cols: c.view.cols, rows: c.view.rows, since: c.since });
+    }
+    return out;
+  }
+
+  async kick(name: string, message: string): Promise<boolean> {
+    const connection = [...this.connections].find((c) => c.id === name);
+    if (!connection) return false;
+    await connection.end(message);
+    return true;
+  }
+
+  async close(message: string): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const stopped = new Promise<void>((resolve) => this.tcp.close(() => resolve()));
+    await Promise.all([...this.connections].map((c) => c.end(message)));
+    for (const socket of this.sockets) socket.destroy();
+    for (const timer of this.handshakes.values()) clearTimeout(timer);
+    this.handshakes.clear();
+    await stopped;
+    await this.publish();
+  }
+
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private onSocket(socket: Socket): void {
+    socket.on('error', () => undefined);
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    const address = normalizeAddress(socket.remoteAddress);
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.sockets.add(socket);
+    // Login must finish in time, whether the socket is admitted or only being told why not.
+    const timer = setTimeout(() => socket.destroy(), this.options.handshakeTimeoutMs ?? EMBEDDED_DEFAULTS.handshakeTimeoutMs);
+    timer.unref();
+    this.handshakes.set(key, timer);
+    const refusal = this.limits.admit(address);
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      clearTimeout(timer);
+      this.handshakes.delete(key);
+      if (!refusal) this.limits.release(address);
+    });
+    if (refusal) this.refusals.refuse(socket, refusal);
+    else this.ssh.injectSocket(socket);
+  }
+
+  private onSshClient(client: Connection, ip: string, port: number): void {
+    const key = `${ip}:${port}`;
+    const connection = new GuestConnection(client, {
+      id: `guest-${this.nextId++}`,
+      address: `${normalizeAddress(ip)}:${port}`,
+      access: this.access,
+      maxAuthAttempts: this.options.maxAuthAttempts ?? EMBEDDED_DEFAULTS.maxAuthAttempts,
+      tmux: this.tmux,
+      sessionName: this.context.sessionName,
+      appRoot: this.options.appRoot,
+    });
+    this.connections.add(connection);
+    connection.on('authenticated', () => {
+      clearTimeout(this.handshakes.get(key));
+      this.handshakes.delete(key);
+    });
+    connection.on('joined', () => {
+      this.options.onJoin?.({ user: connection.user, address: connection.address });
+      this.changed();
+    });
+    connection.on('resized', () => this.changed());
+    connection.on('closed', () => {
+      this.connections.delete(connection);
+      if (connection.since) {
+        this.options.onLeave?.({ user: connection.user, address: connection.address, reason: 'left' });
+        this.changed();
+      }
+    });
+  }
+
+  private changed(): void {
+    void this.publish();
+    for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * Publishes the viewer table in the tmux server's @viewers option, so `guest-broadcast status`
+   * in another process (which sees only tmux) lists embedded guests too. Writes are queued so an
+   * older table never lands after a newer one.
+   */
+  private publish(): Promise<void> {
+    this.publishing = this.publishing
+      .then(() => setMarkers(this.tmux, { viewers: JSON.stringify(this.viewers()) }))
+      .catch(() => undefined); // the tmux server may be gone (stop): nothing left to tell
+    return this.publishing;
+  }
+}

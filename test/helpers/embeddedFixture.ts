@@ -1,0 +1,149 @@
+// A throwaway embedded-mode broadcast: temp tmux socket, temp state folder, a free loopback port,
+// and real clients (OpenSSH's ssh in a pty, ssh2's Client) that render what they receive.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, ClientChannel, ConnectConfig } from 'ssh2';
+import { Broadcast } from '../../src/host/broadcast';
+import { embeddedGuestServerFactory } from '../../src/host/embedded/index';
+import { EmbeddedServerOptions } from '../../src/host/embedded/options';
+import type { EmbeddedGuestServer } from '../../src/host/embedded/server';
+import { PtyClient } from './ptyClient';
+import { Screen, waitFor } from './screen';
+import { TempSocket, tempSocket, TEST_SHELL } from './tmuxFixture';
+
+export interface EmbeddedFixture {
+  broadcast: Broadcast;
+  server: EmbeddedGuestServer;
+  port: number;
+  stateDir: string;
+  sock: TempSocket;
+  cleanup(): Promise<void>;
+}
+
+export async function startEmbedded(options: Partial<EmbeddedServerOptions> = {}, stateDir?: string): Promise<EmbeddedFixture> {
+  const sock = tempSocket('gb-emb-');
+  const dir = stateDir ?? join(sock.dir, 'state');
+  let server: EmbeddedGuestServer | undefined;
+  const factory = embeddedGuestServerFactory({ listen: '127.0.0.1:0', access: 'open', stateDir: dir, ...options });
+  const broadcast = await Broadcast.start({
+    mode: 'embedded',
+    socketPath: sock.socketPath,
+    sessionName: 'broadcast',
+    guestUser: 'guest',
+    command: TEST_SHELL,
+    configFile: '/dev/null',
+    pollIntervalMs: 200,
+    guestServerFactory: async (context) => {
+      server = (await factory(context)) as EmbeddedGuestServer;
+      return server;
+    },
+  });
+  if (!server) throw new Error('the factory was not called');
+  const made = server;
+  return {
+    broadcast,
+    server: made,
+    port: made.port,
+    stateDir: dir,
+    sock,
+    async cleanup() {
+      await broadcast.stop().catch(() => undefined);
+      await sock.cleanup();
+    },
+  };
+}
+
+/** A temp HOME with no keys and no config, so OpenSSH uses only what a test gives it. */
+export function emptyHome(): { home: string; cleanup(): void } {
+  const home = mkdtempSync(join(tmpdir(), 'gb-home-'));
+  return { home, cleanup: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+/** argv for the real OpenSSH client against the fixture: no known_hosts, no config, no agent. */
+export function opensshArgv(port: number, user = 'guest', extra: string[] = []): string[] {
+  return [
+    'ssh', '-F', '/dev/null',
+    '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
+    '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=no', '-o', 'ConnectTimeout=5',
+    '-p', String(port), ...extra, `${user}@127.0.0.1`,
+  ];
+}
+
+export function opensshClient(port: number, options: { user?: string; cols?: number; rows?: number; extra?: string[]; home?: string } = {}): PtyClient {
+  return new PtyClient(opensshArgv(port, options.user, options.extra ?? ['-o', 'IdentityFile=none']), {
+    cols: options.cols,
+    rows: options.rows,
+    env: { SSH_AUTH_SOCK: '', ...(options.home ? { HOME: options.home } : {}) },
+  });
+}
+
+/** An ssh2 client; resolves once logged in, rejects with the server's refusal. */
+export class Ssh2Guest {
+  readonly client = new Client();
+  banner = '';
+  screen: Screen | undefined;
+  channel: ClientChannel | undefined;
+  output = '';
+  closed = false;
+  private writes: Promise<void> = Promise.resolve();
+
+  connect(port: number, config: Partial<ConnectConfig> = {}): Promise<void> {
+    this.client.on('banner', (message) => (this.banner += message));
+    this.client.on('close', () => (this.closed = true));
+    return new Promise((resolve, reject) => {
+      this.client.once('ready', () => resolve());
+      this.client.once('error', (error) => reject(this.banner ? new Error(`${error.message}; banner: ${this.banner.trim()}`) : error));
+      this.client.once('close', () => reject(new Error(`connection closed before login${this.banner ? `; banner: ${this.banner}` : ''}`)));
+      this.client.connect({ host: '127.0.0.1', port, username: 'guest', readyTimeout: 5000, ...config });
+    });
+  }
+
+  /** Opens the one session channel with a pty of the given size and a shell. */
+  shell(cols = 80, rows = 24): Promise<ClientChannel> {
+    this.screen = new Screen(cols, rows);
+    const screen = this.screen;
+    return new Promise((resolve, reject) => {
+      this.client.shell({ term: 'xterm-256color', cols, rows }, (error, channel) => {
+        if (error) return reject(error);
+        this.channel = channel;
+        channel.on('data', (data: Buffer) => {
+          this.output += data.toString('utf8');
+          this.writes = this.writes.then(() => screen.write(data));
+        });
+        resolve(channel);
+      });
+    });
+  }
+
+  async lines(): Promise<string[]> {
+    await this.writes;
+    return this.screen?.lines() ?? [];
+  }
+
+  async waitForText(text: string, timeoutMs = 10_000): Promise<void> {
+    await waitFor(`"${text}" on the ssh2 guest's screen`, async () => (await this.lines()).join('\n').includes(text), timeoutMs).catch(async (error: Error) => {
+      throw new Error(`${error.message}\nScreen was:\n${(await this.lines()).join('\n')}`);
+    });
+  }
+
+  end(): void {
+    this.client.end();
+    this.screen?.dispose();
+  }
+}
+
+/**
+ * Runs a client program to its end without blocking the event loop (the server under test lives
+ * in this process: spawnSync would stall it).
+ */
+export function runClient(argv: string[], options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(argv[0], argv.slice(1), { encoding: 'utf8', timeout: options.timeoutMs ?? 10_000, env: { ...process.env, SSH_AUTH_SOCK: '', ...options.env } }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin?.end(options.input ?? '');
+  });
+}
