@@ -2,7 +2,7 @@
 // needs to know what produced them.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 export interface MachineInfo {
@@ -16,6 +16,8 @@ export interface MachineInfo {
   openssh: string;
   ssh2: string;
   xtermHeadless: string;
+  /** 1-minute load average when the run started and ended: other work on the machine skews tails. */
+  loadAverage: { start: number; end?: number };
 }
 
 /** First line a program prints for its version; `ssh -V` writes it to stderr. */
@@ -35,6 +37,10 @@ function packageVersion(name: string): string {
   }
 }
 
+export function currentLoad(): number {
+  return loadavg()[0];
+}
+
 export function machineInfo(): MachineInfo {
   return {
     cores: cpus().length,
@@ -46,5 +52,6 @@ export function machineInfo(): MachineInfo {
     openssh: versionOf('ssh', ['-V']),
     ssh2: packageVersion('ssh2'),
     xtermHeadless: packageVersion('@xterm/headless'),
+    loadAverage: { start: loadavg()[0] },
   };
 }

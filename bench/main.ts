@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { BenchContext } from './context';
 import { HOST_BUNDLE, HostHandle } from './host/hostHandle';
-import { machineInfo } from './machine';
+import { currentLoad, machineInfo } from './machine';
 import { BenchUsageError, HELP, parseBenchArgs, RouteName } from './options';
 import { BenchResults, renderTable, SCHEMA, TARGETS } from './report';
 import { EmbeddedRoute } from './routes/embedded';
@@ -137,6 +137,16 @@ async function run(argv: string[]): Promise<number> {
         if (row) results.memory.push(row);
       }
     }
+    // Connect before flood: the 200-viewer flood is the longest step, so if the time limit
+    // cuts anything it cuts that.
+    if (options.scenarios.includes('connect')) {
+      for (const count of options.viewers.connect) {
+        for (const route of routes) {
+          const row = await attempt(route, `connect ${count} viewers`, () => measureConnect(ctx, route, count));
+          if (row) results.connect.push(row);
+        }
+      }
+    }
     if (options.scenarios.includes('flood')) {
       const flood = new Flood(ctx);
       try {
@@ -150,14 +160,6 @@ async function run(argv: string[]): Promise<number> {
         flood.dispose();
       }
     }
-    if (options.scenarios.includes('connect')) {
-      for (const count of options.viewers.connect) {
-        for (const route of routes) {
-          const row = await attempt(route, `connect ${count} viewers`, () => measureConnect(ctx, route, count));
-          if (row) results.connect.push(row);
-        }
-      }
-    }
   } finally {
     await cleanup();
   }
@@ -165,6 +167,7 @@ async function run(argv: string[]): Promise<number> {
   const finished = new Date();
   results.finishedAt = finished.toISOString();
   results.wallSec = (finished.getTime() - started.getTime()) / 1000;
+  results.machine.loadAverage.end = currentLoad();
   const out = options.out ? resolve(options.out) : defaultOut(started);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');

@@ -97,7 +97,7 @@ export function renderTable(r: BenchResults): string {
   const push = (section: string): void => {
     if (section) out.push(section);
   };
-  out.push(`Guest Broadcast bench, ${r.startedAt} (${r.wallSec.toFixed(0)} s): ${r.machine.cores} cores, ${r.machine.tmux}, ${r.machine.openssh.split(',')[0]}, node ${r.machine.node}`);
+  out.push(`Guest Broadcast bench, ${r.startedAt} (${r.wallSec.toFixed(0)} s): ${r.machine.cores} cores, ${r.machine.tmux}, ${r.machine.openssh.split(',')[0]}, node ${r.machine.node}, load ${r.machine.loadAverage.start.toFixed(1)} -> ${r.machine.loadAverage.end?.toFixed(1) ?? '?'}`);
   for (const name of ['embedded', 'system'] as const) {
     const st = r.routes[name];
     if (st.status !== 'measured') out.push(`  ${name} route: ${st.note ?? st.status}`);
@@ -109,6 +109,7 @@ export function renderTable(r: BenchResults): string {
     lat.push(line('latency p50 (ms)', p.viewers, p.e?.ms.p50, p.s?.ms.p50, 2));
     lat.push(line('latency p95 (ms)', p.viewers, p.e?.ms.p95, p.s?.ms.p95, 2));
     lat.push(line('latency p99 (ms)', p.viewers, p.e?.ms.p99, p.s?.ms.p99, 2));
+    if (p.viewers > 1) lat.push(line('  until every viewer, p50 (ms)', p.viewers, p.e?.everyViewerMs.p50, p.s?.everyViewerMs.p50, 2));
     lat.push(line('  samples', p.viewers, p.e?.ms.count, p.s?.ms.count, 0));
   }
   push(table('Latency: typed marker -> every viewer\'s rendered screen', lat));
