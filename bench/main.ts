@@ -12,7 +12,7 @@ import { BenchUsageError, HELP, parseBenchArgs, RouteName } from './options';
 import { BenchResults, renderTable, SCHEMA, TARGETS } from './report';
 import { EmbeddedRoute } from './routes/embedded';
 import { Route } from './routes/route';
-import { SystemRoute, systemRouteUnavailable } from './routes/system';
+import { BENCH_GUEST_NOTE, SystemRoute, systemRouteUnavailable } from './routes/system';
 import { measureConnect } from './scenarios/connect';
 import { measureExtension } from './scenarios/extension';
 import { Flood } from './scenarios/flood';
@@ -80,6 +80,7 @@ async function run(argv: string[]): Promise<number> {
         continue;
       }
       routes.push(new SystemRoute(workDir));
+      ctx.notes.push(BENCH_GUEST_NOTE);
     } else {
       routes.push(new EmbeddedRoute(workDir, largest + 10));
     }

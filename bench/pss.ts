@@ -12,6 +12,8 @@ export interface ProcessInfo {
 
 export interface PssReport {
   totalKiB: number;
+  /** Unique set size (private pages only): what ending these processes would free. */
+  ussKiB: number;
   processes: number;
   /** KiB and process count per kind. */
   byKind: Record<string, { kib: number; count: number }>;
@@ -73,19 +75,24 @@ export function processTree(roots: readonly number[]): ProcessInfo[] {
   return out;
 }
 
-/** Pss of one process in KiB, undefined when it is gone or not readable. */
-export function pssKiB(pid: number): number | undefined {
+/** Pss and Uss (Private_Clean + Private_Dirty) of one process in KiB; undefined when it is gone or not readable. */
+export function memoryKiB(pid: number): { pss: number; uss: number } | undefined {
   const text = readText(`/proc/${pid}/smaps_rollup`);
-  const m = text && /^Pss:\s+(\d+) kB/m.exec(text);
-  return m ? Number(m[1]) : undefined;
+  if (!text) return undefined;
+  const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
+  const pss = field('Pss');
+  if (!Number.isFinite(pss)) return undefined;
+  return { pss, uss: (field('Private_Clean') || 0) + (field('Private_Dirty') || 0) };
 }
 
 export function measurePss(roots: readonly number[]): PssReport {
-  const report: PssReport = { totalKiB: 0, processes: 0, byKind: {} };
+  const report: PssReport = { totalKiB: 0, ussKiB: 0, processes: 0, byKind: {} };
   for (const proc of processTree(roots)) {
-    const kib = pssKiB(proc.pid);
-    if (kib === undefined) continue;
+    const mem = memoryKiB(proc.pid);
+    if (mem === undefined) continue;
+    const kib = mem.pss;
     report.totalKiB += kib;
+    report.ussKiB += mem.uss;
     report.processes += 1;
     const entry = (report.byKind[proc.kind] ??= { kib: 0, count: 0 });
     entry.kib += kib;

@@ -7,8 +7,13 @@ import { HostHandle } from '../host/hostHandle';
 import { RunningSshd, startSshd } from '../../test/helpers/sshd';
 import { HOST_COLS, HOST_ROWS, openRun, Route, RouteRun, SESSION } from './route';
 
-/** The guest account the bench logs in as (the setup script creates or updates it idempotently). */
-export const BENCH_GUEST = 'guest';
+/**
+ * The guest account the bench logs in as. Its own name, not "guest": the setup script empties the
+ * account's password, and a bench must never change an account a user set up for real broadcasts.
+ * The script creates it on first use and leaves it (idempotent; other runs may be using it).
+ */
+export const BENCH_GUEST = 'gbbench';
+export const BENCH_GUEST_NOTE = `system route: the Unix account ${BENCH_GUEST} (empty password, only usable through the bench's own sshd, which is gone now) stays for later runs; remove it with: userdel ${BENCH_GUEST}`;
 
 export function systemRouteUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'skipped: needs root (it creates the guest account and runs sshd); run the bench as root for the OpenSSH baseline';

@@ -10,6 +10,8 @@ import { bringUp, closeAll } from '../viewerPool';
 export interface MemoryPoint {
   viewers: number;
   pssMiB: number;
+  /** Private pages only; unlike PSS it does not depend on what else maps the same files (other node processes). */
+  ussMiB: number;
   processes: number;
   /** MiB and process count per kind of process (node, tmux server, tmux client, sshd, shell). */
   byKind: Record<string, { mib: number; count: number }>;
@@ -32,7 +34,7 @@ function toPoint(viewers: number, reports: PssReport[]): MemoryPoint {
   const chosen = reports.reduce((best, r) => (Math.abs(r.totalKiB - mid) < Math.abs(best.totalKiB - mid) ? r : best));
   const byKind: MemoryPoint['byKind'] = {};
   for (const [kind, v] of Object.entries(chosen.byKind)) byKind[kind] = { mib: v.kib / 1024, count: v.count };
-  return { viewers, pssMiB: mid / 1024, processes: chosen.processes, byKind };
+  return { viewers, pssMiB: mid / 1024, ussMiB: chosen.ussKiB / 1024, processes: chosen.processes, byKind };
 }
 
 export async function measureMemory(ctx: BenchContext, route: Route, counts: number[]): Promise<MemoryRow> {
