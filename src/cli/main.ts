@@ -25,8 +25,10 @@ export function usage(): string {
     '  status        show the broadcast and its viewers (--json for scripts)',
     '  stop          end a broadcast; every guest is told',
     '  passphrase    print (--regenerate: renew) the passphrase of --access password',
+    '  setup-guest   print or apply (as root) the guest account setup for system mode',
+    '  doctor        check the guest account setup and say how to fix what is missing',
     ...Object.keys(commands)
-      .filter((c) => !['host', 'status', 'stop', 'passphrase'].includes(c))
+      .filter((c) => !['host', 'status', 'stop', 'passphrase', 'setup-guest', 'doctor'].includes(c))
       .map((c) => `  ${c}`),
     '',
     "Run 'guest-broadcast <command> --help' for a command's options.",

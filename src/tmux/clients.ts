@@ -65,7 +65,19 @@ export async function listClients(tmux: Tmux): Promise<TmuxClient[]> {
 
 /** Ends one client's view, showing it a one-line reason. */
 export async function kickClient(tmux: Tmux, clientName: string, message: string): Promise<void> {
-  await tmux.runIfServer(['detach-client', '-t', clientName, '-E', farewellCommand(message)]);
+  // tmux runs the -E command through the server's default-shell, which is the host's shell
+  // (often bash). A chrooted guest has only /bin/sh, so the farewell runs through /bin/sh; the
+  // host's setting is put back in the same tmux invocation, before any new window could use it.
+  const hostShell = (await tmux.runIfServer(['show-options', '-gv', 'default-shell']))?.trim();
+  if (hostShell === undefined) return;
+  const restore = ['set-option', '-g', 'default-shell', hostShell || '/bin/sh'];
+  try {
+    await tmux.runIfServer(['set-option', '-g', 'default-shell', '/bin/sh', ';', 'detach-client', '-t', clientName, '-E', farewellCommand(message), ';', ...restore]);
+  } catch (error) {
+    // tmux skips the rest of a command list after an error (the client had already gone).
+    await tmux.runIfServer(restore).catch(() => undefined);
+    throw error;
+  }
 }
 
 /**

@@ -107,6 +107,8 @@ test('an OpenSSH guest logs in with no password and sees the host screen; its ke
   guest.type('\x1b[200~echo pasted-by-guest\r\x1b[201~');
   guest.type('\x02)'); // C-b ) : next session
   guest.type('\x02:new-session -d -s guest-made\r');
+  guest.type('\x02:switch-client -r\r'); // try to make its own client writable again
+  guest.type('echo after-switch-client\r');
   guest.type('\x03\x04'); // Ctrl-C, Ctrl-D
   await new Promise((r) => setTimeout(r, 500));
   const pane = (await capturePane(sock.tmux, SESSION)).join('\n');

@@ -1,7 +1,8 @@
 // `guest-broadcast doctor`: checks each piece of system mode's guest access, in the order a
 // guest's login goes through them, and says for each what is wrong and how to fix it. The result
 // is structured (VS Code shows it as a list) and has a plain-text form for the CLI.
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { guestAttachArgv, shellCommand } from '../../tmux/attach';
 import { readMarkers } from '../../tmux/broadcastSession';
 import { probeTmuxVersion, Tmux } from '../../tmux/tmux';
@@ -168,19 +169,15 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
   }
 
   // The socket: every folder above it searchable, the socket writable by the guest, the ACL.
-  const blocked = untraversableParents(o.socketPath).filter((d) => {
-    try {
-      statSync(d);
-      return true;
-    } catch {
-      return false; // a missing folder is reported below
-    }
-  });
-  add(
-    blocked.length
-      ? { id: 'socket-path', title: 'socket folders searchable', status: 'fail', detail: `${blocked.join(', ')} cannot be searched by other users, so ${o.guestUser} cannot reach the socket.`, fix: blocked.map((d) => `sudo chmod o+x ${d}`).join('; ') }
-      : { id: 'socket-path', title: 'socket folders searchable', status: 'ok', detail: `every folder above ${o.socketPath} is searchable` },
-  );
+  const socketDir = dirname(o.socketPath);
+  const blocked = untraversableParents(o.socketPath).filter((d) => existsSync(d));
+  if (!existsSync(socketDir)) {
+    add({ id: 'socket-path', title: 'socket folders searchable', status: 'fail', detail: `The socket folder ${socketDir} does not exist.`, fix: setup });
+  } else if (blocked.length) {
+    add({ id: 'socket-path', title: 'socket folders searchable', status: 'fail', detail: `${blocked.join(', ')} cannot be searched by other users, so ${o.guestUser} cannot reach the socket.`, fix: blocked.map((d) => `sudo chmod o+x ${d}`).join('; ') });
+  } else {
+    add({ id: 'socket-path', title: 'socket folders searchable', status: 'ok', detail: `every folder above ${o.socketPath} is searchable` });
+  }
   const tmux = new Tmux(o.socketPath, o.tmuxPath);
   const markers = await readMarkers(tmux).catch(() => undefined);
   if (!markers) {
