@@ -5,7 +5,7 @@ import { MachineInfo } from './machine';
 import { BenchOptions, RouteName } from './options';
 import { ConnectRow } from './scenarios/connect';
 import { ExtensionRow } from './scenarios/extension';
-import { FloodRow } from './scenarios/flood';
+import { FloodRow, VIEWER_NICE } from './scenarios/flood';
 import { LatencyRow } from './scenarios/latency';
 import { MemoryRow } from './scenarios/memory';
 import { ratio } from './stats';
@@ -133,7 +133,7 @@ export function renderTable(r: BenchResults): string {
       flood.push(line('  viewers caught up after (s)', p.viewers, sec(p.e?.caughtUpMs), sec(p.s?.caughtUpMs), 2));
     }
   }
-  push(table("The host's own speed: cat in the host's session, one viewer stalled", flood));
+  push(table(`The host's own speed: cat in the host's session, one viewer stalled (viewers at nice ${VIEWER_NICE})`, flood));
 
   const conn: Line[] = [];
   for (const p of pairs(r.connect)) {

@@ -2,6 +2,7 @@
 // with N viewers attached of which one never reads its channel. The shell script measures the
 // cat itself (date before and after), so the figure is what the host feels at the prompt.
 import { existsSync, readFileSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BenchContext, sleep } from '../context';
@@ -73,6 +74,15 @@ function writeFloodScript(path: string, file: string): void {
   );
 }
 
+/**
+ * The bench's viewers all live in this process, on the host's machine; real guests render on their
+ * own machines. During the flood they would take a whole core from the host (200 screens parsing
+ * megabytes), so the bench yields to the host here: the viewers still read and render everything
+ * they are sent, only after the host's processes when both want the CPU. Raising the priority back
+ * needs root, which is why the flood runs last.
+ */
+export const VIEWER_NICE = 10;
+
 export class Flood {
   readonly file: string;
   private readonly script: string;
@@ -83,6 +93,11 @@ export class Flood {
     this.script = join(ctx.workDir, 'flood.sh');
     writeFloodFile(this.file, ctx.options.floodMiB);
     writeFloodScript(this.script, this.file);
+    try {
+      setPriority(Math.max(getPriority(), VIEWER_NICE));
+    } catch (error) {
+      ctx.note(`flood: could not lower the viewers' priority (${error instanceof Error ? error.message : String(error)}); they compete with the host for the CPU`);
+    }
   }
 
   async measure(route: Route, viewers: number): Promise<FloodRow> {
@@ -155,6 +170,12 @@ export class Flood {
   }
 
   dispose(): void {
+    // Back to normal priority where allowed (root); otherwise the rest of the run stays niced.
+    try {
+      setPriority(0);
+    } catch {
+      // not root: fine, nothing measured after the flood depends on it
+    }
     rmSync(this.file, { force: true });
   }
 }
