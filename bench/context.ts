@@ -1,6 +1,7 @@
 // What every scenario gets: the options, the run's deadline and work folder, a progress log and
 // the notes that end up in the JSON and under the table.
 import { BenchOptions } from './options';
+import { PoolOptions } from './viewerPool';
 
 export class BenchContext {
   readonly notes: string[] = [];
@@ -24,6 +25,18 @@ export class BenchContext {
   note(line: string): void {
     this.notes.push(line);
     this.log(`note: ${line}`);
+  }
+
+  /** How a scenario brings `count` viewers up: the run's sizes and concurrency, bounded in time. */
+  pool(count: number, stalled = 0): PoolOptions {
+    return {
+      count,
+      stalled,
+      concurrency: this.options.connectConcurrency,
+      sizes: this.options.sizes,
+      perViewerTimeoutMs: 30_000,
+      deadline: Date.now() + this.budget(180_000),
+    };
   }
 
   /** A bound for one step: `wantedMs`, but never past the run's deadline (and at least 1 s). */

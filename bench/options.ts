@@ -8,6 +8,11 @@ export type Scenario = (typeof SCENARIOS)[number];
 export const ROUTES = ['embedded', 'system'] as const;
 export type RouteName = (typeof ROUTES)[number];
 
+export interface ViewerSize {
+  cols: number;
+  rows: number;
+}
+
 export interface BenchOptions {
   quick: boolean;
   scenarios: Scenario[];
@@ -18,6 +23,8 @@ export interface BenchOptions {
   samples: number;
   /** Size of the text file `cat` in the flood scenario. */
   floodMiB: number;
+  /** Viewer terminal sizes, given out in turn (default: the host's size, so all share one screen). */
+  sizes: ViewerSize[];
   /** How many viewers connect at once (connect rate, and bringing viewers up elsewhere). */
   connectConcurrency: number;
   /** The whole bench stops starting new measurements after this long. */
@@ -44,6 +51,8 @@ Options:
   --samples N             latency markers per viewer count (default 200)
   --flood-mb N            size of the file the flood scenario cats, MiB (default 20)
   --concurrency N         viewers connecting at once (default 10)
+  --sizes LIST            viewer terminal sizes given out in turn, e.g. 120x34,80x24,200x50
+                          (default 120x34, the host's size)
   --time-limit SEC        stop starting new measurements after SEC seconds (default 600)
   --out FILE              where to write the JSON (default bench/results/bench-<time>.json)
   -h, --help              this help
@@ -83,6 +92,23 @@ export function parseViewerList(text: string): number[] {
   return [...new Set(counts)].sort((a, b) => a - b);
 }
 
+/** The host's terminal, and the default size of every viewer. */
+export const HOST_SIZE: ViewerSize = { cols: 120, rows: 34 };
+
+export function parseSizes(text: string): ViewerSize[] {
+  const items = text.split(',').map((v) => v.trim()).filter(Boolean);
+  if (!items.length) throw new BenchUsageError('--sizes needs a comma-separated list of COLSxROWS, e.g. 120x34,80x24.');
+  return items.map((item) => {
+    const m = /^(\d{1,4})x(\d{1,4})$/.exec(item);
+    const cols = Number(m?.[1]);
+    const rows = Number(m?.[2]);
+    if (!m || cols < 20 || cols > 1000 || rows < 5 || rows > 500) {
+      throw new BenchUsageError(`--sizes "${item}" is not a terminal size: write COLSxROWS with 20-1000 columns and 5-500 rows, e.g. 80x24.`);
+    }
+    return { cols, rows };
+  });
+}
+
 function withZero(counts: number[]): number[] {
   return counts.includes(0) ? counts : [0, ...counts];
 }
@@ -102,6 +128,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         samples: { type: 'string' },
         'flood-mb': { type: 'string' },
         concurrency: { type: 'string' },
+        sizes: { type: 'string' },
         'time-limit': { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -147,6 +174,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     viewers: { latency: [...viewers.latency], memory: [...viewers.memory], flood: [...viewers.flood], connect: [...viewers.connect] },
     samples: values.samples === undefined ? 200 : int('samples', values.samples, 1, 10_000),
     floodMiB: values['flood-mb'] === undefined ? 20 : int('flood-mb', values['flood-mb'], 1, 200),
+    sizes: values.sizes === undefined ? [HOST_SIZE] : parseSizes(values.sizes),
     connectConcurrency: values.concurrency === undefined ? 10 : int('concurrency', values.concurrency, 1, 100),
     timeLimitSec: values['time-limit'] === undefined ? 600 : int('time-limit', values['time-limit'], 10, 3600),
     out,

@@ -2,7 +2,7 @@
 // Every cross-route figure is shown with its ratio to the system route (OpenSSH), measured in the
 // same run; flood times also with their ratio to the same route's time with no viewers.
 import { MachineInfo } from './machine';
-import { BenchOptions, RouteName } from './options';
+import { BenchOptions, HOST_SIZE, RouteName } from './options';
 import { ConnectRow } from './scenarios/connect';
 import { ExtensionRow } from './scenarios/extension';
 import { FloodRow, VIEWER_NICE } from './scenarios/flood';
@@ -97,7 +97,9 @@ export function renderTable(r: BenchResults): string {
   const push = (section: string): void => {
     if (section) out.push(section);
   };
+  const sizes = r.options.sizes.map((z) => `${z.cols}x${z.rows}`).join(', ');
   out.push(`Guest Broadcast bench, ${r.startedAt} (${r.wallSec.toFixed(0)} s): ${r.machine.cores} cores, ${r.machine.tmux}, ${r.machine.openssh.split(',')[0]}, node ${r.machine.node}, load ${r.machine.loadAverage.start.toFixed(1)} -> ${r.machine.loadAverage.end?.toFixed(1) ?? '?'}`);
+  out.push(`Host terminal ${HOST_SIZE.cols}x${HOST_SIZE.rows}; viewers ${sizes}; viewers are ssh2 clients rendering with @xterm/headless, all in the bench's one process.`);
   for (const name of ['embedded', 'system'] as const) {
     const st = r.routes[name];
     if (st.status !== 'measured') out.push(`  ${name} route: ${st.note ?? st.status}`);

@@ -1,5 +1,6 @@
 // Bringing many viewers up a few at a time, and taking them down again.
 import { performance } from 'node:perf_hooks';
+import { ViewerSize } from './options';
 import { BenchViewer, ViewerTarget } from './viewerClient';
 
 /** What a viewer must show to count as up: the host's prompt (see host/session.ts). */
@@ -8,8 +9,8 @@ export const PROMPT = 'host$';
 export interface PoolOptions {
   count: number;
   concurrency: number;
-  cols: number;
-  rows: number;
+  /** Given out in turn. */
+  sizes: ViewerSize[];
   /** How many of them never read their channel (they count as up once their channel opens). */
   stalled?: number;
   /** For each viewer: connect, log in, shell, first screen. */
@@ -45,12 +46,14 @@ export async function bringUp(target: ViewerTarget, options: PoolOptions, into: 
   const started = performance.now();
   const result: PoolResult = { viewers: into, upMs: [], wallMs: 0, failures: [] };
   let next = 0;
+  const base = into.length; // sizes continue where earlier viewers of the same broadcast stopped
   const one = async (index: number): Promise<void> => {
     const t0 = performance.now();
     const stalled = index < (options.stalled ?? 0);
     const budget = Math.min(options.perViewerTimeoutMs, Math.max(1000, options.deadline - Date.now()));
     try {
-      const viewer = await BenchViewer.connect(target, { cols: options.cols, rows: options.rows, stalled, timeoutMs: budget });
+      const size = options.sizes[(base + index) % options.sizes.length];
+      const viewer = await BenchViewer.connect(target, { ...size, stalled, timeoutMs: budget });
       result.viewers.push(viewer);
       if (!stalled) await withTimeout(viewer.whenVisible(PROMPT), budget, 'the first screen');
       result.upMs.push(performance.now() - t0);

@@ -3,7 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { HostHandle } from '../host/hostHandle';
-import { HOST_COLS, HOST_ROWS, openRun, Route, RouteRun, SESSION } from './route';
+import { HOST_SIZE } from '../options';
+import { openRun, Route, RouteRun, SESSION } from './route';
 
 export class EmbeddedRoute implements Route {
   readonly name = 'embedded' as const;
@@ -24,8 +25,8 @@ export class EmbeddedRoute implements Route {
       guestUser: 'guest',
       stateDir: join(this.workDir, 'embedded-state'),
       cwd: dir,
-      cols: HOST_COLS,
-      rows: HOST_ROWS,
+      cols: HOST_SIZE.cols,
+      rows: HOST_SIZE.rows,
       maxViewers: this.maxViewers,
     });
     return openRun('embedded', host, { host: '127.0.0.1', port: host.port, username: 'viewer' }, () => []);

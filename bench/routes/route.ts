@@ -8,9 +8,6 @@ import { waitFor } from '../../test/helpers/screen';
 import { PROMPT } from '../viewerPool';
 
 export const SESSION = 'broadcast';
-/** The host's terminal size; viewers use the same size (the common case: one screen for all). */
-export const HOST_COLS = 120;
-export const HOST_ROWS = 34;
 
 export interface RouteRun {
   readonly route: RouteName;

@@ -5,7 +5,8 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HostHandle } from '../host/hostHandle';
 import { RunningSshd, startSshd } from '../../test/helpers/sshd';
-import { HOST_COLS, HOST_ROWS, openRun, Route, RouteRun, SESSION } from './route';
+import { HOST_SIZE } from '../options';
+import { openRun, Route, RouteRun, SESSION } from './route';
 
 /**
  * The guest account the bench logs in as. Its own name, not "guest": the setup script empties the
@@ -74,8 +75,8 @@ export class SystemRoute implements Route {
       sshPort: this.sshd.port,
       stateDir: join(this.workDir, 'system-state'),
       cwd: join(this.workDir, 'system'),
-      cols: HOST_COLS,
-      rows: HOST_ROWS,
+      cols: HOST_SIZE.cols,
+      rows: HOST_SIZE.rows,
       maxViewers: 0,
     });
     const pid = this.pid as number;

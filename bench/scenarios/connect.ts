@@ -1,7 +1,7 @@
 // Connect rate: bringing N viewers up, a few at a time (each: TCP, key exchange, login, pty,
 // shell, and the first screen rendered with the host's prompt).
 import { BenchContext } from '../context';
-import { HOST_COLS, HOST_ROWS, Route } from '../routes/route';
+import { Route } from '../routes/route';
 import { summarize, Summary } from '../stats';
 import { bringUp, closeAll } from '../viewerPool';
 
@@ -21,14 +21,7 @@ export interface ConnectRow {
 
 export async function measureConnect(ctx: BenchContext, route: Route, viewers: number): Promise<ConnectRow> {
   const run = await route.start();
-  const pool = await bringUp(run.target, {
-    count: viewers,
-    concurrency: ctx.options.connectConcurrency,
-    cols: HOST_COLS,
-    rows: HOST_ROWS,
-    perViewerTimeoutMs: 30_000,
-    deadline: Date.now() + ctx.budget(180_000),
-  });
+  const pool = await bringUp(run.target, ctx.pool(viewers));
   try {
     const up = pool.upMs.length;
     return {

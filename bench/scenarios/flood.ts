@@ -6,7 +6,7 @@ import { getPriority, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BenchContext, sleep } from '../context';
-import { HOST_COLS, HOST_ROWS, Route, RouteRun } from '../routes/route';
+import { Route, RouteRun } from '../routes/route';
 import { median } from '../stats';
 import { BenchViewer } from '../viewerClient';
 import { bringUp, closeAll } from '../viewerPool';
@@ -104,15 +104,7 @@ export class Flood {
     const ctx = this.ctx;
     const run = await route.start();
     const stalled = viewers > 0 ? 1 : 0;
-    const pool = await bringUp(run.target, {
-      count: viewers,
-      stalled,
-      concurrency: ctx.options.connectConcurrency,
-      cols: HOST_COLS,
-      rows: HOST_ROWS,
-      perViewerTimeoutMs: 30_000,
-      deadline: Date.now() + ctx.budget(180_000),
-    });
+    const pool = await bringUp(run.target, ctx.pool(viewers, stalled));
     const row: FloodRow = { route: route.name, viewers, stalled, fileMiB: ctx.options.floodMiB, catMs: null, catRunsMs: [], caughtUpMs: null, behind: 0, limitMs: 0 };
     try {
       if (pool.viewers.length < viewers) throw new Error(`only ${pool.viewers.length} of ${viewers} viewers came up: ${pool.failures[0] ?? ''}`);

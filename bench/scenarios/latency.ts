@@ -2,7 +2,7 @@
 // until it is rendered on every viewer's screen. Each marker gives one sample per viewer.
 import { performance } from 'node:perf_hooks';
 import { BenchContext, sleep } from '../context';
-import { HOST_COLS, HOST_ROWS, Route } from '../routes/route';
+import { Route } from '../routes/route';
 import { summarize, Summary } from '../stats';
 import { bringUp, closeAll } from '../viewerPool';
 
@@ -26,14 +26,7 @@ const WARM_UP = 5;
 
 export async function measureLatency(ctx: BenchContext, route: Route, viewers: number): Promise<LatencyRow> {
   const run = await route.start();
-  const pool = await bringUp(run.target, {
-    count: viewers,
-    concurrency: ctx.options.connectConcurrency,
-    cols: HOST_COLS,
-    rows: HOST_ROWS,
-    perViewerTimeoutMs: 30_000,
-    deadline: Date.now() + ctx.budget(120_000),
-  });
+  const pool = await bringUp(run.target, ctx.pool(viewers));
   try {
     if (pool.viewers.length < viewers) throw new Error(`only ${pool.viewers.length} of ${viewers} viewers came up: ${pool.failures[0] ?? ''}`);
     const samples: number[] = [];

@@ -2,7 +2,7 @@
 // clients, sshd processes on the system route) as idle viewers are added on one broadcast.
 import { BenchContext, sleep } from '../context';
 import { measurePss, PssReport } from '../pss';
-import { HOST_COLS, HOST_ROWS, Route } from '../routes/route';
+import { Route } from '../routes/route';
 import { median, slope } from '../stats';
 import { BenchViewer } from '../viewerClient';
 import { bringUp, closeAll } from '../viewerPool';
@@ -49,11 +49,7 @@ export async function measureMemory(ctx: BenchContext, route: Route, counts: num
       }
       const missing = count - viewers.length;
       if (missing > 0) {
-        const pool = await bringUp(
-          run.target,
-          { count: missing, concurrency: ctx.options.connectConcurrency, cols: HOST_COLS, rows: HOST_ROWS, perViewerTimeoutMs: 30_000, deadline: Date.now() + ctx.budget(180_000) },
-          viewers,
-        );
+        const pool = await bringUp(run.target, ctx.pool(missing), viewers);
         if (viewers.length < count) {
           ctx.note(`memory (${route.name}): only ${viewers.length} of ${count} viewers came up (${pool.failures[0] ?? 'time limit'})`);
           break;

@@ -33,6 +33,8 @@ test('--only is repeatable and comma-separated; --route and --viewers narrow the
   // Memory and flood keep 0 as their baseline; latency and connect have no use for 0.
   assert.deepEqual(o.viewers, { latency: [50, 200], memory: [0, 50, 200], flood: [0, 50, 200], connect: [50, 200] });
   assert.equal(o.out, 'x.json');
+  assert.deepEqual(o.sizes, [{ cols: 120, rows: 34 }]);
+  assert.deepEqual(parsed(['--sizes', '80x24, 200x50']).sizes, [{ cols: 80, rows: 24 }, { cols: 200, rows: 50 }]);
 });
 
 test('bad input gets an error that says what to do', () => {
@@ -45,6 +47,8 @@ test('bad input gets an error that says what to do', () => {
     [['--samples', '0'], /--samples must be a whole number from 1/],
     [['--flood-mb', '2.5'], /--flood-mb must be a whole number/],
     [['--fast'], /Unknown option.*--help/s],
+    [['--sizes', '80*24'], /not a terminal size: write COLSxROWS/],
+    [['--sizes', '10x10'], /20-1000 columns/],
   ];
   for (const [argv, message] of bad) assert.throws(() => parseBenchArgs(argv), (e: Error) => e instanceof BenchUsageError && message.test(e.message), argv.join(' '));
   assert.equal(parseBenchArgs(['--help']), 'help');
