@@ -43,7 +43,6 @@ interface Watch {
 export class BenchViewer {
   readonly screen: Screen;
   private readonly client = new Client();
-  private channel: ClientChannel | undefined;
   private watches: Watch[] = [];
   private pendingWrites = 0;
   bytes = 0;
@@ -100,7 +99,6 @@ export class BenchViewer {
   }
 
   private attach(channel: ClientChannel): void {
-    this.channel = channel;
     channel.on('close', () => {
       this.closed = true;
     });

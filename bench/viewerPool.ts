@@ -1,10 +1,9 @@
 // Bringing many viewers up a few at a time, and taking them down again.
 import { performance } from 'node:perf_hooks';
+import { PROMPT } from './host/hostConfig';
 import { ViewerSize } from './options';
 import { BenchViewer, ViewerTarget } from './viewerClient';
 
-/** What a viewer must show to count as up: the host's prompt (see host/session.ts). */
-export const PROMPT = 'host$';
 
 export interface PoolOptions {
   count: number;

@@ -23,10 +23,10 @@ export type HostReady =
   | { ready: true; pid: number; tmuxPid: number; listen: string | null }
   | { ready: false; error: string };
 
-/**
- * The host session's shell: plain sh with a fixed prompt and no rc files, so every run draws the
- * same screen. The prompt is what viewers wait for to count as up (viewerPool.PROMPT).
- */
+/** The host shell's prompt: what viewers wait for to count as up, and what a run waits for to start. */
+export const PROMPT = 'host$';
+
+/** The host session's shell: plain sh with a fixed prompt and no rc files, so every run draws the same screen. */
 export function hostShellCommand(): string {
-  return "env PS1='host$ ' /bin/sh";
+  return `env PS1='${PROMPT} ' /bin/sh`;
 }

@@ -5,7 +5,7 @@ import { HostHandle } from '../host/hostHandle';
 import { RouteName } from '../options';
 import { ViewerTarget } from '../viewerClient';
 import { waitFor } from '../../test/helpers/screen';
-import { PROMPT } from '../viewerPool';
+import { PROMPT } from '../host/hostConfig';
 
 export const SESSION = 'broadcast';
 
