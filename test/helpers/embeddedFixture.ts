@@ -62,17 +62,18 @@ export function emptyHome(): { home: string; cleanup(): void } {
 }
 
 /** argv for the real OpenSSH client against the fixture: no known_hosts, no config, no agent. */
-export function opensshArgv(port: number, user = 'guest', extra: string[] = []): string[] {
+export function opensshArgv(port: number, user = 'guest', extra: string[] = [], logLevel = 'ERROR'): string[] {
   return [
     'ssh', '-F', '/dev/null',
-    '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
+    // LogLevel ERROR hides "Permanently added"; the pre-login banner needs INFO (ssh's default).
+    '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', `LogLevel=${logLevel}`,
     '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=no', '-o', 'ConnectTimeout=5',
     '-p', String(port), ...extra, `${user}@127.0.0.1`,
   ];
 }
 
-export function opensshClient(port: number, options: { user?: string; cols?: number; rows?: number; extra?: string[]; home?: string } = {}): PtyClient {
-  return new PtyClient(opensshArgv(port, options.user, options.extra ?? ['-o', 'IdentityFile=none']), {
+export function opensshClient(port: number, options: { user?: string; cols?: number; rows?: number; extra?: string[]; home?: string; logLevel?: string } = {}): PtyClient {
+  return new PtyClient(opensshArgv(port, options.user, options.extra ?? ['-o', 'IdentityFile=none'], options.logLevel), {
     cols: options.cols,
     rows: options.rows,
     env: { SSH_AUTH_SOCK: '', ...(options.home ? { HOME: options.home } : {}) },
@@ -144,6 +145,8 @@ export function runClient(argv: string[], options: { input?: string; env?: NodeJ
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
       resolve({ code, stdout, stderr });
     });
+    // A client that exits without reading its input must not fail the test with EPIPE.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.input ?? '');
   });
 }

@@ -85,7 +85,9 @@ export function parseAuthorizedKeys(text: string, source = 'authorized_keys'): A
     const parts = words(trimmed);
     let at = 0;
     let options = '';
-    if (!KEY_TYPES.has(parts[0]) && !parts[0].startsWith('sk-')) {
+    // A line starts with its key type unless it starts with options ("no-pty,from=...").
+    const looksLikeType = /^(ssh|ecdsa|sk|rsa)-[A-Za-z0-9@._-]+$/.test(parts[0]);
+    if (!looksLikeType) {
       options = parts[0];
       at = 1;
     }

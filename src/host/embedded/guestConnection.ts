@@ -74,9 +74,14 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
       return;
     }
     // "none" is how every client asks which methods exist: not a failed attempt.
-    if (ctx.method !== 'none') this.failedAuths++;
+    if (ctx.method !== 'none' && ++this.failedAuths >= this.options.maxAuthAttempts) {
+      // Hang up instead of answering: a client waiting for the answer sees the disconnect at
+      // once, where after a refusal OpenSSH would sit at its next password prompt. (ssh2 cannot
+      // put a text in the disconnect message.)
+      this.client.end();
+      return;
+    }
     ctx.reject(methodsFor(this.options.access.policy));
-    if (this.failedAuths >= this.options.maxAuthAttempts) this.client.end();
   }
 
   private openSession(accept: () => Session, reject: () => void): void {
@@ -143,12 +148,24 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   async end(message: string): Promise<void> {
     if (this.closed || this.ending) return;
     this.ending = true;
+    const gone = new Promise<void>((resolve) => {
+      if (this.closed) return resolve();
+      const timer = setTimeout(resolve, 3000);
+      timer.unref();
+      this.once('closed', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     if (this.view) {
       await this.view.end(message);
       this.finish(0);
     } else {
       this.client.end();
     }
+    // Resolve once the guest has its last bytes and exit status (bounded): a stop that ends the
+    // process right after must not cut them off.
+    await gone;
   }
 
   private finish(code: number): void {

@@ -24,6 +24,9 @@ export interface GuestViewOptions {
 
 // Enough of the last output to tell whether a farewell already reached the guest.
 const TAIL = 2048;
+// Bytes waiting for a guest's SSH window before its tmux client is paused, and resumed below.
+const PAUSE_AT = 256 * 1024;
+const RESUME_AT = 64 * 1024;
 
 export class GuestView {
   readonly pty: IPty;
@@ -35,6 +38,8 @@ export class GuestView {
   private paused = false;
   /** Times the pty was paused because the guest's channel was full (for tests and benchmarks). */
   pauses = 0;
+  /** The most bytes ever waiting in the guest's channel: what backpressure keeps small. */
+  maxBuffered = 0;
 
   constructor(
     private readonly channel: ServerChannel,
@@ -60,24 +65,29 @@ export class GuestView {
     this.pty.onData((data) => {
       this.tail = (this.tail + data).slice(-TAIL);
       // Backpressure: a guest that cannot keep up pauses its own tmux client (tmux then skips
-      // frames for it) instead of this process buffering without bound.
-      if (!channel.write(data) && !this.paused) {
+      // frames for it) instead of this process buffering without bound. ssh2's own high-water
+      // mark is the 2 MB SSH window; pausing at PAUSE_AT keeps a slow guest's cost far lower.
+      const accepted = channel.write(data, () => this.maybeResume());
+      this.maxBuffered = Math.max(this.maxBuffered, channel.writableLength);
+      if ((!accepted || channel.writableLength >= PAUSE_AT) && !this.paused) {
         this.paused = true;
         this.pauses++;
         this.pty.pause();
       }
     });
-    channel.on('drain', () => {
-      if (this.paused) {
-        this.paused = false;
-        this.pty.resume();
-      }
-    });
+    channel.on('drain', () => this.maybeResume());
     this.pty.onExit(({ exitCode }) => {
       this.exited = true;
       for (const wake of this.exitWaiters.splice(0)) wake();
       this.onExit(exitCode);
     });
+  }
+
+  private maybeResume(): void {
+    if (this.paused && !this.exited && this.channel.writableLength <= RESUME_AT) {
+      this.paused = false;
+      this.pty.resume();
+    }
   }
 
   get running(): boolean {

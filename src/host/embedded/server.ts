@@ -108,6 +108,11 @@ export class EmbeddedGuestServer implements GuestServer {
     return out;
   }
 
+  /** Flow-control figures per viewer, for tests and benchmarks. */
+  flow(): Array<{ name: string; pauses: number; maxBuffered: number }> {
+    return [...this.connections].flatMap((c) => (c.view ? [{ name: c.id, pauses: c.view.pauses, maxBuffered: c.view.maxBuffered }] : []));
+  }
+
   async kick(name: string, message: string): Promise<boolean> {
     const connection = [...this.connections].find((c) => c.id === name);
     if (!connection) return false;

@@ -1,0 +1,188 @@
+// The embedded server's bounds, kick and stop, on real clients: whoever is beyond a bound is told
+// why, and the host's broadcast carries on.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { after, test as nodeTest } from 'node:test';
+import { KICKED_MESSAGE, ENDED_MESSAGE } from '../../src/host/broadcast';
+import { loadOrCreatePassphrase } from '../../src/host/embedded/passphrase';
+import { listClients } from '../../src/tmux/clients';
+import { EmbeddedFixture, opensshClient, Ssh2Guest, startEmbedded } from '../helpers/embeddedFixture';
+import { PtyClient } from '../helpers/ptyClient';
+import { waitFor } from '../helpers/screen';
+import { typeLine } from '../helpers/tmuxFixture';
+
+// Each test is bounded in time: a hang is a failure, not a stuck suite.
+const test = (name: string, fn: () => Promise<void>): void => void nodeTest(name, { timeout: 60_000 }, fn);
+
+const cleanups: Array<() => Promise<void> | void> = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+async function fixture(options: Parameters<typeof startEmbedded>[0]): Promise<EmbeddedFixture> {
+  const fx = await startEmbedded(options);
+  cleanups.push(() => fx.cleanup());
+  await typeLine(fx.sock.tmux, 'broadcast', 'echo bounded-screen');
+  return fx;
+}
+
+function track<T extends PtyClient | Ssh2Guest>(client: T): T {
+  cleanups.push(() => (client instanceof PtyClient ? client.kill() : client.end()));
+  return client;
+}
+
+async function viewer(port: number, shell = true): Promise<Ssh2Guest> {
+  const g = track(new Ssh2Guest());
+  await g.connect(port);
+  if (shell) await g.shell(80, 24);
+  return g;
+}
+
+async function refusal(port: number): Promise<string> {
+  const g = track(new Ssh2Guest());
+  await g.connect(port).then(
+    () => assert.fail('should have been refused'),
+    () => undefined,
+  );
+  return g.banner;
+}
+
+test('beyond the viewer bound (3 here) a guest is told why, OpenSSH and ssh2 alike; the others keep watching', async () => {
+  const fx = await fixture({ maxViewers: 3, maxConnectionsPerAddress: 10 });
+  const three = [await viewer(fx.port), await viewer(fx.port), await viewer(fx.port)];
+  assert.match(await refusal(fx.port), /already has 3 viewers, its limit/);
+  const ssh = track(opensshClient(fx.port, { logLevel: 'INFO' }));
+  await ssh.waitForText('already has 3 viewers, its limit');
+  assert.notEqual(await ssh.waitForExit(), 0);
+
+  // The host and the three viewers are unaffected; when one leaves, a new guest gets in.
+  await typeLine(fx.sock.tmux, 'broadcast', 'echo still-broadcasting');
+  for (const g of three) await g.waitForText('still-broadcasting');
+  three[0].end();
+  await waitFor('the server to count the leave', () => fx.server.viewers().length === 2);
+  const late = await viewer(fx.port);
+  await late.waitForText('still-broadcasting');
+});
+
+test('the default viewer bound: the 101st guest is refused with the reason', async () => {
+  const fx = await fixture({ maxConnectionsPerAddress: 1000 });
+  // Logged-in connections count against the bound even before their shell opens.
+  const guests = await Promise.all(Array.from({ length: 100 }, () => viewer(fx.port, false)));
+  assert.equal(guests.length, 100);
+  assert.match(await refusal(fx.port), /already has 100 viewers, its limit/);
+});
+
+test('the 6th connection from one address is refused with the reason', async () => {
+  const fx = await fixture({});
+  for (let i = 0; i < 5; i++) await viewer(fx.port, i < 2);
+  assert.match(await refusal(fx.port), /too many connections from 127\.0\.0\.1 \(at most 5 at a time\)/);
+  const ssh = track(opensshClient(fx.port, { logLevel: 'INFO' }));
+  await ssh.waitForText('too many connections from 127.0.0.1');
+});
+
+test('a client that never finishes the handshake is dropped; one that logged in is not', async () => {
+  const fx = await fixture({ handshakeTimeoutMs: 300 });
+  const silent = connect(fx.port, '127.0.0.1');
+  const identOnly = connect(fx.port, '127.0.0.1', () => identOnly.write('SSH-2.0-Stalling\r\n'));
+  cleanups.push(() => void silent.destroy(), () => void identOnly.destroy());
+  // Read what the server sends (its version line, its key exchange) so its hang-up is seen.
+  const closed = (s: typeof silent): Promise<void> => new Promise((resolve) => s.resume().once('close', () => resolve()));
+  await Promise.all([closed(silent), closed(identOnly)]);
+  const g = await viewer(fx.port);
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal(g.closed, false);
+  await typeLine(fx.sock.tmux, 'broadcast', 'echo after-timeout');
+  await g.waitForText('after-timeout');
+});
+
+test('failed logins are bounded per connection (3 here): OpenSSH gets no 4th prompt', async () => {
+  const fx = await fixture({ access: 'password', maxAuthAttempts: 3 });
+  loadOrCreatePassphrase(fx.stateDir);
+  const ssh = track(opensshClient(fx.port, { extra: ['-o', 'PubkeyAuthentication=no', '-o', 'NumberOfPasswordPrompts=6'] }));
+  for (let i = 1; i <= 3; i++) {
+    await waitFor(`password prompt ${i}`, () => (ssh.output.match(/password:/g) ?? []).length === i);
+    ssh.type(`wrong-${i}\r`);
+  }
+  assert.notEqual(await ssh.waitForExit(), 0);
+  assert.equal((ssh.output.match(/password:/g) ?? []).length, 3);
+  // The broadcast is unaffected.
+  const ok = track(new Ssh2Guest());
+  await ok.connect(fx.port, { password: loadOrCreatePassphrase(fx.stateDir) });
+});
+
+test('kick ends one guest with the message; stop ends all with the message, once', async () => {
+  const fx = await fixture({});
+  const ssh = track(opensshClient(fx.port, { user: 'erin' }));
+  await ssh.waitForText('bounded-screen');
+  const g = await viewer(fx.port);
+  await g.waitForText('bounded-screen');
+  const stays = await viewer(fx.port);
+  await waitFor('three viewers', () => fx.server.viewers().length === 3);
+
+  const erin = fx.server.viewers().find((v) => v.user === 'erin');
+  assert.ok(erin);
+  assert.equal(await fx.broadcast.kick(erin.name), true);
+  await ssh.waitForText(KICKED_MESSAGE);
+  assert.equal(await ssh.waitForExit(), 0);
+  const other = fx.server.viewers().find((v) => v !== undefined && v.name !== erin.name);
+  assert.ok(other);
+  assert.equal(await fx.broadcast.kick('no-such-guest'), false);
+  await waitFor('two viewers', () => fx.server.viewers().length === 2);
+
+  const guestName = fx.server.viewers()[0].name;
+  await fx.broadcast.kick(guestName);
+  const kicked = [g, stays].find((x) => x.output.includes(KICKED_MESSAGE));
+  assert.ok(kicked, 'one ssh2 guest got the kick message');
+  await waitFor('the kicked ssh2 guest to be closed', () => kicked.closed);
+
+  const last = kicked === g ? stays : g;
+  const ssh2 = track(opensshClient(fx.port));
+  await ssh2.waitForText('bounded-screen');
+  await fx.broadcast.stop();
+  await ssh2.waitForText(ENDED_MESSAGE);
+  assert.equal(await ssh2.waitForExit(), 0);
+  await waitFor('the ssh2 guest to be closed', () => last.closed);
+  assert.equal(last.output.split(ENDED_MESSAGE).length - 1, 1, 'the message is shown once');
+  assert.equal(ssh2.output.split(ENDED_MESSAGE).length - 1, 1, 'the message is shown once');
+});
+
+test('a guest that stops reading pauses its own tmux client: bounded buffering, the others unaffected', async () => {
+  const fx = await fixture({});
+  // A big, colourful host screen: every redraw for a guest is over a megabyte.
+  let art = '';
+  for (let y = 0; y < 95; y++) {
+    for (let x = 0; x < 300; x++) art += `\x1b[38;5;${(x * 7 + y * 13) % 256}m\x1b[48;5;${(x * 3 + y * 11) % 256}m${String.fromCharCode(33 + ((x + y) % 90))}`;
+    art += '\x1b[0m\n';
+  }
+  writeFileSync(join(fx.sock.dir, 'art'), art);
+  const host = track(new PtyClient(fx.broadcast.hostAttachArgv, { cols: 300, rows: 100 }));
+  await waitFor('the host client', async () => (await listClients(fx.sock.tmux)).some((c) => !c.readOnly));
+  const slow = track(new Ssh2Guest());
+  await slow.connect(fx.port);
+  await slow.shell(300, 100);
+  const other = await viewer(fx.port);
+  await typeLine(fx.sock.tmux, 'broadcast', `clear; cat ${join(fx.sock.dir, 'art')}`);
+  await other.waitForText('!"#$%');
+
+  // The slow guest stops reading; its window changes keep asking for full redraws.
+  slow.channel?.pause();
+  const slowName = fx.server.viewers()[0].name;
+  const slowFlow = (): { pauses: number; maxBuffered: number } | undefined => fx.server.flow().find((f) => f.name === slowName);
+  for (let i = 0; i < 300 && !slowFlow()?.pauses; i++) {
+    slow.channel?.setWindow(100, i % 2 ? 300 : 299, 0, 0);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const flow = slowFlow();
+  assert.ok(flow && flow.pauses > 0, `the slow guest's tmux client was paused: ${JSON.stringify(fx.server.flow())}`);
+  // What waits for the slow guest stays near the pause mark (256 KB), not the megabytes of redraws.
+  assert.ok(flow.maxBuffered < 512 * 1024, `buffered ${flow.maxBuffered} bytes`);
+
+  // The host and the other guest carry on; the slow one catches up once it reads again.
+  await typeLine(fx.sock.tmux, 'broadcast', 'clear; echo after-$((20+22))');
+  await other.waitForText('after-42');
+  slow.channel?.resume();
+  await slow.waitForText('after-42', 30_000);
+  host.kill();
+});

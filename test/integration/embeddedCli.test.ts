@@ -1,0 +1,120 @@
+// The real CLI (dist/cli.js, as `npm start` runs it) in a pty: `host` on the embedded default
+// serves a guest, `status --json` from another process lists the guest, Ctrl-C ends it cleanly;
+// a port in use and bad flags fail with errors that say what to do.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, test as nodeTest } from 'node:test';
+import { ENDED_MESSAGE } from '../../src/host/broadcast';
+import { opensshClient, runClient } from '../helpers/embeddedFixture';
+import { PtyClient } from '../helpers/ptyClient';
+import { waitFor } from '../helpers/screen';
+import { tempSocket, TEST_SHELL } from '../helpers/tmuxFixture';
+
+// Each test is bounded in time: a hang is a failure, not a stuck suite.
+const test = (name: string, fn: () => Promise<void>): void => void nodeTest(name, { timeout: 60_000 }, fn);
+
+const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+const sock = tempSocket('gb-cli-');
+const stateDir = join(sock.dir, 'state');
+const env = { XDG_CONFIG_HOME: join(sock.dir, 'config'), XDG_RUNTIME_DIR: sock.dir };
+const cleanups: Array<() => void> = [];
+after(async () => {
+  for (const c of cleanups) c();
+  await sock.cleanup();
+});
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runClient(['node', CLI, ...args], { env });
+}
+
+function host(args: string[]): PtyClient {
+  const p = new PtyClient(['node', CLI, 'host', '--socket', sock.socketPath, '--state-dir', stateDir, '--command', TEST_SHELL, '--tmux-config', '/dev/null', ...args], { cols: 160, rows: 40, env });
+  cleanups.push(() => p.kill());
+  return p;
+}
+
+test('host serves a guest, status --json lists it with user and since, Ctrl-C ends it cleanly', async () => {
+  const h = host(['--listen', '127.0.0.1:0']);
+  await h.waitForText('Press Ctrl-C to stop the broadcast.');
+  const port = Number(/ssh -p (\d+) guest@127\.0\.0\.1/.exec(h.output)?.[1]);
+  assert.ok(port > 0, h.output);
+  const text = (await h.lines()).join('\n');
+  assert.match(text, /Attach as the host \(read-write\): +tmux -S \S+ attach-session -t =broadcast/);
+  assert.match(text, /Host key fingerprint: +SHA256:[A-Za-z0-9+/]{43}/);
+  assert.match(text, /Access: +open: any user name, no password/);
+  assert.match(text, /only people logged in to this machine can watch/);
+
+  await runClient(['tmux', '-S', sock.socketPath, 'send-keys', '-t', 'broadcast', 'echo from-the-cli-host', 'Enter']);
+  const guest = opensshClient(port, { user: 'frank' });
+  cleanups.push(() => guest.kill());
+  await guest.waitForText('from-the-cli-host');
+  await h.waitForText('frank started watching from 127.0.0.1:');
+
+  const listed = await waitFor('status --json to list frank', async () => {
+    const r = await cli(['status', '--json', '--socket', sock.socketPath]);
+    const parsed = JSON.parse(r.stdout) as { broadcasting: boolean; mode: string; listen: string; viewers: Array<{ user: string; since: string; cols: number }> };
+    return parsed.viewers.length === 1 ? parsed : undefined;
+  });
+  assert.ok(listed);
+  const status = listed;
+  assert.equal(status.broadcasting, true);
+  assert.equal(status.mode, 'embedded');
+  assert.equal(status.listen, `127.0.0.1:${port}`);
+  assert.equal(status.viewers[0].user, 'frank');
+  assert.equal(status.viewers[0].cols, 80);
+  assert.ok(Date.now() - Date.parse(status.viewers[0].since) < 60_000);
+  const human = await cli(['status', '--socket', sock.socketPath]);
+  assert.match(human.stdout, /1 viewer:\n +frank/);
+
+  h.type('\x03');
+  await guest.waitForText(ENDED_MESSAGE);
+  assert.equal(await guest.waitForExit(), 0, JSON.stringify(guest.output.slice(-300)));
+  assert.equal(await h.waitForExit(), 0);
+  assert.match(h.output, /The broadcast has ended; every guest was told\./);
+  assert.equal(await sock.tmux.serverPid(), undefined);
+});
+
+test('a port in use fails the start with the port and the flag, and leaves no tmux server behind', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => blocker.close());
+  const port = (blocker.address() as { port: number }).port;
+  const r = await cli(['host', '--socket', sock.socketPath, '--state-dir', stateDir, '--tmux-config', '/dev/null', '--listen', `127.0.0.1:${port}`]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`Port ${port} is already in use on 127\\.0\\.0\\.1.*--listen`));
+  assert.equal(await sock.tmux.serverPid(), undefined);
+});
+
+test('bad flags are refused with what to do', async () => {
+  const bad = async (args: string[], pattern: RegExp): Promise<void> => {
+    const r = await cli(['host', '--socket', sock.socketPath, '--state-dir', stateDir, ...args]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, pattern);
+  };
+  await bad(['--access', 'everyone'], /--access must be one of open, password, keys/);
+  await bad(['--listen', 'nowhere'], /--listen "nowhere" is not a listen address \(no port\)\. Use HOST:PORT/);
+  await bad(['--listen', '127.0.0.1:70000'], /ports go up to 65535/);
+  await bad(['--access', 'keys', '--authorized-keys', join(sock.dir, 'missing')], /Cannot read the authorized keys file .*missing: it does not exist/);
+  await bad(['--authorized-keys', '/dev/null'], /--authorized-keys is only used with --access keys/);
+  await bad(['--mode', 'system', '--listen', '127.0.0.1:2222'], /--listen is for embedded mode/);
+  await bad(['--max-viewers', '0'], /--max-viewers must be a whole number from 1/);
+  assert.equal(await sock.tmux.serverPid(), undefined);
+});
+
+test('passphrase prints the password-policy passphrase, --regenerate replaces it, host --access password shows it', async () => {
+  const first = await cli(['passphrase', '--state-dir', stateDir]);
+  assert.equal(first.code, 0);
+  const value = first.stdout.trim();
+  assert.match(value, /^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
+  assert.equal((await cli(['passphrase', '--state-dir', stateDir])).stdout.trim(), value);
+  const renewed = await cli(['passphrase', '--regenerate', '--state-dir', stateDir]);
+  assert.notEqual(renewed.stdout.trim(), value);
+  assert.match(renewed.stderr, /New passphrase saved/);
+
+  const h = host(['--listen', '127.0.0.1:0', '--access', 'password']);
+  await h.waitForText('Press Ctrl-C');
+  assert.ok(h.output.includes(`password "${renewed.stdout.trim()}"`), h.output);
+  h.type('\x03');
+  assert.equal(await h.waitForExit(), 0);
+});
