@@ -88,8 +88,8 @@ function pairs<T extends { route: string; viewers: number }>(rows: T[]): { viewe
   }));
 }
 
-function line(figure: string, viewers: number | string, e: number | null | undefined, s: number | null | undefined, digits = 1): Line {
-  return { figure, viewers: String(viewers), embedded: fmt(e, digits), system: fmt(s, digits), ratio: fmtRatio(ratio(e, s)) };
+function line(figure: string, viewers: number | string, e: number | null | undefined, s: number | null | undefined, digits = 1, withRatio = true): Line {
+  return { figure, viewers: String(viewers), embedded: fmt(e, digits), system: fmt(s, digits), ratio: withRatio ? fmtRatio(ratio(e, s)) : '' };
 }
 
 export function renderTable(r: BenchResults): string {
@@ -112,7 +112,7 @@ export function renderTable(r: BenchResults): string {
     lat.push(line('latency p95 (ms)', p.viewers, p.e?.ms.p95, p.s?.ms.p95, 2));
     lat.push(line('latency p99 (ms)', p.viewers, p.e?.ms.p99, p.s?.ms.p99, 2));
     if (p.viewers > 1) lat.push(line('  until every viewer, p50 (ms)', p.viewers, p.e?.everyViewerMs.p50, p.s?.everyViewerMs.p50, 2));
-    lat.push(line('  samples', p.viewers, p.e?.ms.count, p.s?.ms.count, 0));
+    lat.push(line('  samples', p.viewers, p.e?.ms.count, p.s?.ms.count, 0, false));
   }
   push(table('Latency: typed marker -> every viewer\'s rendered screen', lat));
 
@@ -132,7 +132,8 @@ export function renderTable(r: BenchResults): string {
     flood.push(line(`cat ${r.options.floodMiB} MiB (s)`, p.viewers, sec(p.e?.catMs), sec(p.s?.catMs), 2));
     if (p.viewers > 0) {
       flood.push(line('  vs. no viewers (x)', p.viewers, ratio(p.e?.catMs, alone('embedded')), ratio(p.s?.catMs, alone('system')), 2));
-      flood.push(line('  viewers caught up after (s)', p.viewers, sec(p.e?.caughtUpMs), sec(p.s?.caughtUpMs), 2));
+      // Only the stalled viewer with one viewer: nobody live to catch up.
+      if (p.viewers > 1) flood.push(line('  live viewers caught up after (s)', p.viewers, sec(p.e?.caughtUpMs), sec(p.s?.caughtUpMs), 2));
     }
   }
   push(table(`The host's own speed: cat in the host's session, one viewer stalled (viewers at nice ${VIEWER_NICE})`, flood));
