@@ -127,11 +127,10 @@ export function renderTable(r: BenchResults): string {
   push(table('Memory: PSS of everything the broadcast runs', mem));
 
   const flood: Line[] = [];
-  const alone = (route: string): number | null => r.flood.find((f) => f.route === route && f.viewers === 0)?.catMs ?? null;
   for (const p of pairs(r.flood)) {
     flood.push(line(`cat ${r.options.floodMiB} MiB (s)`, p.viewers, sec(p.e?.catMs), sec(p.s?.catMs), 2));
     if (p.viewers > 0) {
-      flood.push(line('  vs. no viewers (x)', p.viewers, ratio(p.e?.catMs, alone('embedded')), ratio(p.s?.catMs, alone('system')), 2));
+      flood.push(line('  vs. alone just before (x)', p.viewers, p.e?.ratio, p.s?.ratio, 2));
       // Only the stalled viewer with one viewer: nobody live to catch up.
       if (p.viewers > 1) flood.push(line('  live viewers caught up after (s)', p.viewers, sec(p.e?.caughtUpMs), sec(p.s?.caughtUpMs), 2));
     }

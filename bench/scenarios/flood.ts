@@ -21,6 +21,13 @@ export interface FloodRow {
   catMs: number | null;
   /** Each run's wall time (three runs with no viewers, one otherwise). */
   catRunsMs: number[];
+  /**
+   * The same cat on the same broadcast seconds before the viewers joined (median of three): the
+   * denominator of `ratio`, so a change in the machine's load between rows does not skew it.
+   */
+  aloneMs: number | null;
+  /** catMs / aloneMs. */
+  ratio: number | null;
   /** From the end of the cat until every live viewer showed the line printed after it. */
   caughtUpMs: number | null;
   /** Live viewers that had not shown it when the limit ran out. */
@@ -104,9 +111,11 @@ export class Flood {
     const ctx = this.ctx;
     const run = await route.start();
     const stalled = viewers > 0 ? 1 : 0;
-    const pool = await bringUp(run.target, ctx.pool(viewers, stalled));
-    const row: FloodRow = { route: route.name, viewers, stalled, fileMiB: ctx.options.floodMiB, catMs: null, catRunsMs: [], caughtUpMs: null, behind: 0, limitMs: 0 };
+    const row: FloodRow = { route: route.name, viewers, stalled, fileMiB: ctx.options.floodMiB, catMs: null, catRunsMs: [], aloneMs: null, ratio: null, caughtUpMs: null, behind: 0, limitMs: 0 };
+    const viewersUp: BenchViewer[] = [];
     try {
+      await this.alone(run, row);
+      const pool = await bringUp(run.target, ctx.pool(viewers, stalled), viewersUp);
       if (pool.viewers.length < viewers) throw new Error(`only ${pool.viewers.length} of ${viewers} viewers came up: ${pool.failures[0] ?? ''}`);
       // Viewers finish connecting in any order: pick the live ones by what they are.
       const live = pool.viewers.filter((v) => !v.stalled);
@@ -125,11 +134,25 @@ export class Flood {
         if (once.behind) ctx.note(`flood (${route.name}, ${viewers} viewers): ${once.behind} live viewers had not shown the final screen after ${CATCH_UP_LIMIT_MS / 1000} s`);
       }
       row.catMs = row.catRunsMs.length === repeats ? median(row.catRunsMs) : null;
+      if (viewers === 0) row.aloneMs = row.catMs;
+      row.ratio = row.catMs !== null && row.aloneMs ? row.catMs / row.aloneMs : null;
       return row;
     } finally {
-      closeAll(pool.viewers);
+      closeAll(viewersUp);
       await run.stop();
     }
+  }
+
+  /** Measures row.aloneMs before any viewer joins (the 0-viewer row measures itself). */
+  private async alone(run: RouteRun, row: FloodRow): Promise<void> {
+    if (row.viewers === 0) return;
+    const runs: number[] = [];
+    for (let i = 0; i < BASELINE_REPEATS; i++) {
+      const once = await this.catOnce(run, [], `${row.route}${row.viewers}alone${++this.runs}`);
+      if (once.catMs === null) return;
+      runs.push(once.catMs);
+    }
+    row.aloneMs = median(runs);
   }
 
   /** One cat: its wall time, and when every live viewer showed the line printed after it. */

@@ -67,7 +67,7 @@ test('npm run bench -- --quick with tiny counts measures every scenario and writ
 
     const flood = json.flood.filter((row: { route: string }) => row.route === route);
     assert.deepEqual(flood.map((f: { viewers: number; stalled: number }) => [f.viewers, f.stalled]), [[0, 0], [1, 1]]);
-    for (const f of flood) assert.ok(isFinitePositive(f.catMs), JSON.stringify(f));
+    for (const f of flood) assert.ok(isFinitePositive(f.catMs) && isFinitePositive(f.aloneMs) && isFinitePositive(f.ratio), JSON.stringify(f));
 
     const connect = json.connect.find((row: { route: string }) => row.route === route);
     assert.equal(connect.up, 1, JSON.stringify(connect));
