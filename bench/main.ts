@@ -12,7 +12,7 @@ import { BenchUsageError, HELP, parseBenchArgs, RouteName } from './options';
 import { BenchResults, renderTable, SCHEMA, TARGETS } from './report';
 import { EmbeddedRoute } from './routes/embedded';
 import { Route } from './routes/route';
-import { BENCH_GUEST_NOTE, SystemRoute, systemRouteUnavailable } from './routes/system';
+import { SystemRoute, systemRouteUnavailable } from './routes/system';
 import { measureConnect } from './scenarios/connect';
 import { measureExtension } from './scenarios/extension';
 import { Flood } from './scenarios/flood';
@@ -80,15 +80,16 @@ async function run(argv: string[]): Promise<number> {
         continue;
       }
       routes.push(new SystemRoute(workDir));
-      ctx.notes.push(BENCH_GUEST_NOTE);
     } else {
       routes.push(new EmbeddedRoute(workDir, largest + 10));
     }
-    results.routes[name] = { status: 'measured' };
   }
-
+  // What happened on each route, for results.routes at the end.
+  const tried = new Set<RouteName>();
+  const measured = new Set<RouteName>();
+  /** Routes that could not start, with why: not tried again. */
   const failed = new Map<RouteName, string>();
-  /** Runs one measurement; a failure is noted and the route is skipped from then on. */
+  /** Runs one measurement; a failure is noted and the run goes on. */
   const attempt = async <T>(route: Route, what: string, fn: () => Promise<T>): Promise<T | undefined> => {
     if (failed.has(route.name)) return undefined;
     if (ctx.remainingMs() <= 0) {
@@ -96,22 +97,26 @@ async function run(argv: string[]): Promise<number> {
       return undefined;
     }
     ctx.log(`${what} on ${route.name}…`);
+    tried.add(route.name);
     try {
-      return await fn();
+      const row = await fn();
+      measured.add(route.name);
+      return row;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       ctx.note(`${what} (${route.name}) failed: ${message}`);
-      if (/did not start|failed to start|exited .* before it was ready|sshd/.test(message)) {
-        failed.set(route.name, message);
-        results.routes[route.name] = { status: 'failed', note: `failed: ${message.split('\n')[0]}` };
-      }
+      // A route that cannot even start is not tried again.
+      if (/did not start|failed to start|exited .* before it was ready|sshd/.test(message)) failed.set(route.name, message.split('\n')[0]);
       return undefined;
     }
   };
 
   const cleanup = async (): Promise<void> => {
     await HostHandle.stopAll();
-    for (const route of routes) await route.close().catch(() => undefined);
+    for (const route of routes) {
+      const note = await route.close().catch(() => undefined);
+      if (note) ctx.notes.push(note);
+    }
     rmSync(workDir, { recursive: true, force: true });
   };
   const interrupted = (signal: string): void => {
@@ -163,6 +168,14 @@ async function run(argv: string[]): Promise<number> {
     }
   } finally {
     await cleanup();
+  }
+
+  for (const route of routes) {
+    const why = failed.get(route.name);
+    if (measured.has(route.name)) results.routes[route.name] = why ? { status: 'measured', note: `measured, then failed: ${why}` } : { status: 'measured' };
+    else if (why) results.routes[route.name] = { status: 'failed', note: `failed: ${why}` };
+    else if (tried.has(route.name)) results.routes[route.name] = { status: 'failed', note: 'failed: no measurement on this route succeeded (see the notes)' };
+    else results.routes[route.name] = { status: 'skipped', note: 'skipped: no scenario that uses a route was asked for (--only)' };
   }
 
   const finished = new Date();

@@ -32,7 +32,8 @@ export class EmbeddedRoute implements Route {
     return openRun('embedded', host, { host: '127.0.0.1', port: host.port, username: 'viewer' }, () => []);
   }
 
-  async close(): Promise<void> {
-    // Nothing outlives a run.
+  async close(): Promise<undefined> {
+    // Nothing outlives a run: each host process ends its own tmux server and SSH server.
+    return undefined;
   }
 }

@@ -24,8 +24,8 @@ export interface Route {
   readonly name: RouteName;
   /** Starts a fresh broadcast and waits until its shell shows the prompt. */
   start(): Promise<RouteRun>;
-  /** Ends what the route set up once (sshd, the guest account). */
-  close(): Promise<void>;
+  /** Ends what the route set up once (sshd); resolves with what the reader must know about what stays. */
+  close(): Promise<string | undefined>;
 }
 
 /** Attaches the control client and waits for the host shell's first prompt. */

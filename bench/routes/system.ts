@@ -14,7 +14,7 @@ import { openRun, Route, RouteRun, SESSION } from './route';
  * The script creates it on first use and leaves it (idempotent; other runs may be using it).
  */
 export const BENCH_GUEST = 'gbbench';
-export const BENCH_GUEST_NOTE = `system route: the Unix account ${BENCH_GUEST} (empty password, only usable through the bench's own sshd, which is gone now) stays for later runs; remove it with: userdel ${BENCH_GUEST}`;
+const BENCH_GUEST_NOTE = `system route: the Unix account ${BENCH_GUEST} (empty password, only usable through the bench's own sshd, which is gone now) stays for later runs; remove it with: userdel ${BENCH_GUEST}`;
 
 export function systemRouteUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'skipped: needs root (it creates the guest account and runs sshd); run the bench as root for the OpenSSH baseline';
@@ -84,8 +84,10 @@ export class SystemRoute implements Route {
     return openRun('system', host, { host: '127.0.0.1', port: this.sshd.port, username: BENCH_GUEST }, () => [pid]);
   }
 
-  async close(): Promise<void> {
-    await this.sshd?.stop();
+  async close(): Promise<string | undefined> {
+    if (!this.sshd) return undefined;
+    await this.sshd.stop();
     this.sshd = undefined;
+    return BENCH_GUEST_NOTE;
   }
 }
