@@ -1,7 +1,7 @@
 // `npm run bench`: measures both routes in one run and reports every figure beside its baseline.
 // Bounded throughout: loopback only, every loop with a count and a time limit, and the run as a
 // whole stops starting new measurements at --time-limit. Never a pass/fail gate: exit 0 whenever
-// the run itself worked, whatever the figures say.
+// the run itself worked, whatever the figures say; 1 when a route could not be measured at all.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -187,7 +187,7 @@ async function run(argv: string[]): Promise<number> {
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(renderTable(results));
   process.stdout.write(`\nJSON: ${out}\n`);
-  return 0;
+  return Object.values(results.routes).some((r) => r.status === 'failed') ? 1 : 0;
 }
 
 run(process.argv.slice(2)).then(
