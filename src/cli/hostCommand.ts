@@ -35,6 +35,8 @@ Embedded mode:
   --state-dir DIR          host key and passphrase (default: ~/.config/guest-broadcast)
   --max-viewers N          guests at once (default: ${EMBEDDED_DEFAULTS.maxViewers})
   --max-per-address N      connections from one address at once (default: ${EMBEDDED_DEFAULTS.maxConnectionsPerAddress})
+  --login-timeout SECONDS  time from connecting to watching, password typing included
+                           (default: ${EMBEDDED_DEFAULTS.handshakeTimeoutMs / 1000})
 
 System mode:
   --guest-user NAME        the guests' Unix account (default: guest)
@@ -47,6 +49,11 @@ function accessOpt(values: Record<string, unknown>): AccessPolicy {
   const v = stringOpt(values, 'access') ?? 'open';
   if (!(ACCESS_POLICIES as readonly string[]).includes(v)) throw new UsageError(`--access must be one of ${ACCESS_POLICIES.join(', ')} (got "${v}").`);
   return v as AccessPolicy;
+}
+
+function secondsOpt(values: Record<string, unknown>, name: string): number | undefined {
+  const seconds = intOpt(values, name, 1, 3600);
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
@@ -69,6 +76,7 @@ export const hostCommand: CliCommand = {
       'state-dir': { type: 'string' },
       'max-viewers': { type: 'string' },
       'max-per-address': { type: 'string' },
+      'login-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -86,7 +94,7 @@ export const hostCommand: CliCommand = {
       configFile: stringOpt(values, 'tmux-config'),
       cwd: process.cwd(),
     };
-    const embeddedFlags = ['listen', 'access', 'authorized-keys', 'state-dir', 'max-viewers', 'max-per-address'].filter((f) => values[f] !== undefined);
+    const embeddedFlags = ['listen', 'access', 'authorized-keys', 'state-dir', 'max-viewers', 'max-per-address', 'login-timeout'].filter((f) => values[f] !== undefined);
     if (mode === 'system') {
       if (embeddedFlags.length) throw new UsageError(`--${embeddedFlags[0]} is for embedded mode; in system mode sshd serves the guests.`);
       return serve(options);
@@ -101,6 +109,7 @@ export const hostCommand: CliCommand = {
       stateDir: stringOpt(values, 'state-dir') ?? cliConfigDir(),
       maxViewers: intOpt(values, 'max-viewers', 1, 10_000),
       maxConnectionsPerAddress: intOpt(values, 'max-per-address', 1, 10_000),
+      handshakeTimeoutMs: secondsOpt(values, 'login-timeout'),
       onJoin: (guest) => out(`${stamp()} ${guest.user} started watching from ${guest.address}`),
       onLeave: (guest) => out(`${stamp()} ${guest.user} (${guest.address}) stopped watching`),
       onWarning: (message) => out(`  Warning: ${message}`),

@@ -66,23 +66,27 @@ test('beyond the viewer bound (3 here) a guest is told why, OpenSSH and ssh2 ali
   await late.waitForText('still-broadcasting');
 });
 
-test('the default viewer bound: the 101st guest is refused with the reason', async () => {
+test('the default viewer bound: 100 guests watch, the 101st is refused with the reason', async () => {
   const fx = await fixture({ maxConnectionsPerAddress: 1000 });
-  // Logged-in connections count against the bound even before their shell opens.
-  const guests = await Promise.all(Array.from({ length: 100 }, () => viewer(fx.port, false)));
-  assert.equal(guests.length, 100);
+  // Ten at a time: clients and server share this one process.
+  const guests: Ssh2Guest[] = [];
+  for (let batch = 0; batch < 10; batch++) guests.push(...(await Promise.all(Array.from({ length: 10 }, () => viewer(fx.port)))));
+  await waitFor('100 viewers', () => fx.server.viewers().length === 100);
   assert.match(await refusal(fx.port), /already has 100 viewers, its limit/);
+  await typeLine(fx.sock.tmux, 'broadcast', 'echo hundred-$((50+50))');
+  await guests[99].waitForText('hundred-100');
+  assert.equal((await listClients(fx.sock.tmux)).filter((c) => c.readOnly).length, 100);
 });
 
 test('the 6th connection from one address is refused with the reason', async () => {
   const fx = await fixture({});
-  for (let i = 0; i < 5; i++) await viewer(fx.port, i < 2);
+  for (let i = 0; i < 5; i++) await viewer(fx.port);
   assert.match(await refusal(fx.port), /too many connections from 127\.0\.0\.1 \(at most 5 at a time\)/);
   const ssh = track(opensshClient(fx.port, { logLevel: 'INFO' }));
   await ssh.waitForText('too many connections from 127.0.0.1');
 });
 
-test('a client that never finishes the handshake is dropped; one that logged in is not', async () => {
+test('a client that never finishes the handshake (or never asks for the view) is dropped; a watching one is not', async () => {
   const fx = await fixture({ handshakeTimeoutMs: 300 });
   const silent = connect(fx.port, '127.0.0.1');
   const identOnly = connect(fx.port, '127.0.0.1', () => identOnly.write('SSH-2.0-Stalling\r\n'));
@@ -90,8 +94,11 @@ test('a client that never finishes the handshake is dropped; one that logged in 
   // Read what the server sends (its version line, its key exchange) so its hang-up is seen.
   const closed = (s: typeof silent): Promise<void> => new Promise((resolve) => s.resume().once('close', () => resolve()));
   await Promise.all([closed(silent), closed(identOnly)]);
+  // Logged in but never asking for the view holds a viewer's place: dropped too.
+  const idle = await viewer(fx.port, false);
   const g = await viewer(fx.port);
   await new Promise((r) => setTimeout(r, 600));
+  assert.equal(idle.closed, true);
   assert.equal(g.closed, false);
   await typeLine(fx.sock.tmux, 'broadcast', 'echo after-timeout');
   await g.waitForText('after-timeout');

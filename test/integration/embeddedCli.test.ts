@@ -75,6 +75,22 @@ test('host serves a guest, status --json lists it with user and since, Ctrl-C en
   assert.equal(await sock.tmux.serverPid(), undefined);
 });
 
+test('guest-broadcast stop from another process ends the embedded guests with the message and the host command', async () => {
+  const h = host(['--listen', '127.0.0.1:0', '--login-timeout', '30']);
+  await h.waitForText('Press Ctrl-C to stop the broadcast.');
+  const port = Number(/ssh -p (\d+) guest@127\.0\.0\.1/.exec(h.output)?.[1]);
+  const guest = opensshClient(port, { user: 'gina' });
+  cleanups.push(() => guest.kill());
+  await h.waitForText('gina started watching');
+  const stop = await cli(['stop', '--socket', sock.socketPath]);
+  assert.equal(stop.code, 0);
+  assert.match(stop.stdout, /Stopped the broadcast of "broadcast"/);
+  await guest.waitForText(ENDED_MESSAGE);
+  assert.equal(await guest.waitForExit(), 0);
+  assert.equal(await h.waitForExit(), 0);
+  assert.match(h.output, /The broadcast ended: the tmux server exited\./);
+});
+
 test('a port in use fails the start with the port and the flag, and leaves no tmux server behind', async () => {
   const blocker = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
@@ -99,6 +115,7 @@ test('bad flags are refused with what to do', async () => {
   await bad(['--authorized-keys', '/dev/null'], /--authorized-keys is only used with --access keys/);
   await bad(['--mode', 'system', '--listen', '127.0.0.1:2222'], /--listen is for embedded mode/);
   await bad(['--max-viewers', '0'], /--max-viewers must be a whole number from 1/);
+  await bad(['--login-timeout', 'soon'], /--login-timeout must be a whole number from 1 to 3600/);
   assert.equal(await sock.tmux.serverPid(), undefined);
 });
 

@@ -17,8 +17,6 @@ export interface GuestConnectionOptions {
 }
 
 export interface GuestConnectionEvents {
-  /** Logged in. */
-  authenticated: [];
   /** The view started (a viewer from now on). */
   joined: [];
   /** The view's size changed. */
@@ -51,7 +49,6 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
     client.on('error', () => undefined); // a guest's broken connection is the guest's business
     client.on('close', () => this.onClose());
     client.on('authentication', (ctx) => this.authenticate(ctx));
-    client.on('ready', () => this.emit('authenticated'));
     client.on('session', (accept, reject) => this.openSession(accept, reject));
     // Port and socket forwarding, both directions: refused.
     client.on('tcpip', (_accept, reject) => reject());

@@ -22,8 +22,8 @@ export interface EmbeddedServerOptions {
   /** `keys` policy: an OpenSSH authorized_keys file (default: authorized_keys in stateDir). */
   authorizedKeysFile?: string;
   /**
-   * Bounds; defaults in EMBEDDED_DEFAULTS: 100 viewers, 5 connections per address, 10 s to finish
-   * the handshake and log in, 6 failed auths per connection (as sshd's MaxAuthTries: a client
+   * Bounds; defaults in EMBEDDED_DEFAULTS: 100 viewers, 5 connections per address, 10 s from
+   * connecting to watching (handshake, login, pty and shell), 6 failed auths per connection (as sshd's MaxAuthTries: a client
    * offering every key of its agent fails several times before its password).
    */
   maxViewers?: number;

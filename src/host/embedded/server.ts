@@ -145,7 +145,8 @@ export class EmbeddedGuestServer implements GuestServer {
     const address = normalizeAddress(socket.remoteAddress);
     const key = `${socket.remoteAddress}:${socket.remotePort}`;
     this.sockets.add(socket);
-    // Login must finish in time, whether the socket is admitted or only being told why not.
+    // Login (and asking for the view) must finish in time, whether the socket is admitted or
+    // only being told why not.
     const timer = setTimeout(() => socket.destroy(), this.options.handshakeTimeoutMs ?? EMBEDDED_DEFAULTS.handshakeTimeoutMs);
     timer.unref();
     this.handshakes.set(key, timer);
@@ -172,11 +173,11 @@ export class EmbeddedGuestServer implements GuestServer {
       appRoot: this.options.appRoot,
     });
     this.connections.add(connection);
-    connection.on('authenticated', () => {
+    // The handshake clock runs until the guest is watching, not just logged in: a connection is
+    // only ever for one view, and one that logs in and idles would hold a viewer's place.
+    connection.on('joined', () => {
       clearTimeout(this.handshakes.get(key));
       this.handshakes.delete(key);
-    });
-    connection.on('joined', () => {
       this.options.onJoin?.({ user: connection.user, address: connection.address });
       this.changed();
     });
