@@ -41,7 +41,12 @@ test('OpenSSH ssh and an ssh2 client both see the host screen; a second size cha
   // The host's own client sizes the window, as in real use.
   const host = new PtyClient(fx.broadcast.hostAttachArgv, { cols: 120, rows: 34 });
   clients.push(host);
-  await waitFor('the host client to size the window', async () => (await windowSize(fx.sock.tmux, 'broadcast')).cols === 120);
+  // 120x34 minus the status line: the session is created at 120x34 too, so only the row count
+  // shows that the host's client has attached and sized the window.
+  await waitFor('the host client to size the window', async () => {
+    const size = await windowSize(fx.sock.tmux, 'broadcast');
+    return size.cols === 120 && size.rows === 33;
+  });
   const hostWindow = await windowSize(fx.sock.tmux, 'broadcast');
 
   const first = opensshClient(fx.port, { user: 'alice', cols: 100, rows: 30 });
