@@ -42,6 +42,8 @@ export interface HostileCase {
   name: string;
   /** Default: both modes. */
   modes?: BroadcastMode[];
+  /** A known weakness in one mode that the project cannot fix from here: skipped there, with the reason shown in the summary. */
+  knownWeakness?: Partial<Record<BroadcastMode, string>>;
   run(ctx: CaseContext): Promise<void>;
 }
 
@@ -104,7 +106,8 @@ export function runCatalogue(mode: BroadcastMode, cases: HostileCase[]): void {
 
   for (const c of cases) {
     if (c.modes && !c.modes.includes(mode)) continue;
-    test(`${mode}: ${c.name}`, { skip, timeout }, async () => {
+    const known = c.knownWeakness?.[mode];
+    test(`${mode}: ${c.name}`, { skip: skip || (known ? `known weakness: ${known}` : false), timeout }, async () => {
       const cleanups: Array<() => void | Promise<void>> = [];
       const markers: string[] = [];
       const ctx: CaseContext = {
