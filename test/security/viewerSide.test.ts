@@ -3,17 +3,15 @@
 // records every byte the viewer sends; huge output completes in bounded pieces; a changed host
 // key and a man in the middle on the same port are refused before any login is tried.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test as nodeTest } from 'node:test';
 import { ServerChannel, utils } from 'ssh2';
-import { openWatchSession } from '../../src/viewer';
-import { WatchSession, WatchState } from '../../src/viewer/types';
 import { BroadcastMode, MODES, ModeFixture, startMode } from '../helpers/broadcastModes';
 import { FakeSshHost, startFakeSshHost } from '../helpers/fakeSshHost';
 import { isRoot } from '../helpers/ptyClient';
-import { Screen, waitFor } from '../helpers/screen';
+import { Viewer, screenShows, watchViewer } from '../helpers/watchViewer';
 import { TcpRelay } from '../helpers/tcpRelay';
 import { typeLine } from '../helpers/tmuxFixture';
 
@@ -26,59 +24,7 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-let homes = 0;
-interface Viewer {
-  session: WatchSession;
-  screen: Screen;
-  states: WatchState[];
-  events: string[];
-  /** The largest single piece of output handed to the terminal. */
-  maxChunk: number;
-  until(kind: WatchState['kind'], timeoutMs?: number): Promise<WatchState>;
-  text(): Promise<string>;
-  knownHosts: string;
-}
-
-/** A viewer with its own empty trust files; it trusts a new key when asked (TOFU), as a user would. */
-function watch(port: number, options: { knownHostsLine?: string; user?: string } = {}): Viewer {
-  const home = join(root, `home-${++homes}`);
-  const knownHosts = join(home, 'known_hosts');
-  mkdirSync(home, { recursive: true });
-  writeFileSync(knownHosts, options.knownHostsLine ?? '');
-  const screen = new Screen(80, 24);
-  const states: WatchState[] = [];
-  const events: string[] = [];
-  screen.term.onData((d) => events.push(`reply ${JSON.stringify(d)}`));
-  screen.term.onBinary((d) => events.push(`binary reply ${JSON.stringify(d)}`));
-  screen.term.onTitleChange((t) => events.push(`title ${t}`));
-  screen.term.parser.registerOscHandler(52, (d) => (events.push(`osc52 ${d}`), true));
-  screen.term.parser.registerOscHandler(8, (d) => (events.push(`osc8 ${d}`), false));
-  let writes = Promise.resolve();
-  const viewer: Viewer = {
-    session: openWatchSession(
-      { label: 'test', host: '127.0.0.1', port, user: options.user ?? 'guest', identityFiles: [] },
-      { confirmNewHostKey: async () => true, askSecret: async () => '' },
-      { cols: 80, rows: 24, home, hostKeyStorePath: join(home, 'store'), knownHostsFiles: [knownHosts], agentSocket: null, reconnect: { initialMs: 100, maxMs: 300, stableMs: 60_000 } },
-    ),
-    screen,
-    states,
-    events,
-    maxChunk: 0,
-    knownHosts,
-    until: (kind, timeoutMs = 15_000) => waitFor(`state ${kind}: ${JSON.stringify(states)}`, () => states.slice().reverse().find((s) => s.kind === kind), timeoutMs).then((s) => s!),
-    text: async () => (await writes, screen.text()),
-  };
-  viewer.session.onOutput((d) => {
-    viewer.maxChunk = Math.max(viewer.maxChunk, d.length);
-    writes = writes.then(() => screen.write(d));
-  });
-  viewer.session.onState((s) => states.push(s));
-  cleanups.push(() => {
-    viewer.session.close();
-    screen.dispose();
-  });
-  return viewer;
-}
+const watch = (port: number, options: { knownHostsLine?: string; user?: string } = {}): Viewer => watchViewer(root, cleanups, port, options);
 
 async function fakeHost(greeting: string | ((channel: ServerChannel) => void)): Promise<FakeSshHost> {
   const host = await startFakeSshHost({ offered: ['none', 'password'], acceptPassword: '', greeting });
@@ -93,12 +39,6 @@ async function burst(channel: ServerChannel, piece: string, total: number, tail:
     if (!channel.write(block)) await new Promise((r) => channel.once('drain', r));
   }
   channel.write(tail);
-}
-
-async function screenShows(viewer: Viewer, text: string, timeoutMs = 60_000): Promise<void> {
-  await waitFor(`"${text}" on the viewer's screen`, async () => (await viewer.text()).includes(text), timeoutMs, 200).catch(async (e: Error) => {
-    throw new Error(`${e.message}\nScreen was:\n${await viewer.text()}`);
-  });
 }
 
 test('viewer: OSC 52 clipboard writes and reads never reach the terminal', async () => {
