@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test as nodeTest } from 'node:test';
-import { Broadcast } from '../../src/host/broadcast';
+import { Broadcast, ENDED_MESSAGE } from '../../src/host/broadcast';
 import { embeddedGuestServerFactory } from '../../src/host/embedded/index';
 import { BroadcastMode, MODES, ModeFixture, startMode } from '../helpers/broadcastModes';
 import { opensshClient } from '../helpers/embeddedFixture';
@@ -69,7 +69,8 @@ for (const mode of MODES) {
     assert.equal(await ended, 'the tmux server exited');
     assert.equal(fx.broadcast.ended, true);
     assert.deepEqual(fx.broadcast.viewers, []);
-    // The OpenSSH guest is dropped (its session ends), not left staring at a frozen screen.
+    // The OpenSSH guest is told and dropped, not left staring at a frozen screen or tmux's "[lost server]".
+    await guest.waitForText(ENDED_MESSAGE);
     await guest.waitForExit(15_000);
     if (mode === 'embedded') assert.equal(await listening(fx.port), false, 'the guest server still listens after the broadcast ended');
     // The viewer does not take a crash for a deliberate end: it keeps trying.
