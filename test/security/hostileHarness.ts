@@ -149,9 +149,7 @@ export function runCatalogue(mode: BroadcastMode, cases: HostileCase[]): void {
         const before = await hostState(fx);
         assert.equal(before.writableClients.length, 1, `only the host's client is writable: ${JSON.stringify(before.writableClients)}`);
 
-        const t0 = Date.now();
         await c.run(ctx);
-        if (process.env.GB_TRACE) console.log(`  attack ${Date.now() - t0} ms`);
         await settle();
 
         const afterAttack = await hostState(fx);
@@ -168,9 +166,7 @@ export function runCatalogue(mode: BroadcastMode, cases: HostileCase[]): void {
         assert.equal(watcher.closed, false, 'the well-behaved viewer was disconnected');
         assert.deepEqual(await windowSize(fx.tmux, fx.sessionName), fx.hostSize);
       } finally {
-        const t1 = Date.now();
         for (const cleanup of cleanups.reverse()) await cleanup();
-        if (process.env.GB_TRACE) console.log(`  cleanup ${Date.now() - t1} ms`);
         for (const path of markers) rmSync(path, { force: true });
       }
     });
