@@ -13,8 +13,8 @@ import { applyPermissionFixup, FixupReport, prepareSocketDir } from './permissio
 import { BroadcastStatus, statusJson } from './status';
 import { sameViewers, Viewer, viewersFromClients } from './viewers';
 
-export const ENDED_MESSAGE = 'Guest Broadcast: the broadcast has ended.';
-export const KICKED_MESSAGE = 'Guest Broadcast: the host ended your view.';
+export { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
+import { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
 
 export interface BroadcastOptions {
   mode: BroadcastMode;

@@ -92,6 +92,9 @@ export class Ssh2Guest {
 
   connect(port: number, config: Partial<ConnectConfig> = {}): Promise<void> {
     this.client.on('banner', (message) => (this.banner += message));
+    // A refusal is reported through the promise; a later error (a server dropping a connection
+    // it never answered, as sshd does past MaxStartups) must not surface as an uncaught error.
+    this.client.on('error', () => undefined);
     this.client.on('close', () => (this.closed = true));
     return new Promise((resolve, reject) => {
       this.client.once('ready', () => resolve());

@@ -4,7 +4,7 @@
 // The wrapper lives in the temp folder too: tests running at the same time for the same guest
 // user but different sockets never overwrite each other's forced command.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,12 @@ export interface RunningSshd {
   setupOutput: string;
   /** sshd's own log so far (-e: it logs to stderr). */
   log(): string;
+  /**
+   * Stops sshd and starts it again on the same port, config and host key (a service restart).
+   * dropSessions: also end the per-connection processes it started (as a restart of the whole
+   * service does), so connected clients lose their sessions.
+   */
+  restart(options?: { dropSessions?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -114,7 +120,7 @@ export async function startSshd(options: SshdOptions): Promise<RunningSshd> {
       writeFileSync(configPath, baseConfig(dir, port, options.extraConfig ?? []), { mode: 0o600 });
       const { setup, result } = await applyTestGuestSetup(configPath, wrapperPath, options);
       if (result.exitCode !== 0) throw new Error(`The guest setup script failed (exit ${result.exitCode}):\n${result.output}`);
-      const started = await launch(configPath, port);
+      let started = await launch(configPath, port);
       if (started.ok) {
         return {
           port,
@@ -124,6 +130,12 @@ export async function startSshd(options: SshdOptions): Promise<RunningSshd> {
           setup,
           setupOutput: result.output,
           log: () => started.log(),
+          restart: async (how = {}) => {
+            if (how.dropSessions) started.killSessions();
+            await started.stop();
+            started = await launch(configPath, port);
+            if (!started.ok) throw new Error(`sshd did not start again on 127.0.0.1:${port}:\n${started.log()}`);
+          },
           stop: async () => {
             await started.stop();
             rmSync(dir, { recursive: true, force: true });
@@ -138,7 +150,24 @@ export async function startSshd(options: SshdOptions): Promise<RunningSshd> {
   }
 }
 
-async function launch(configPath: string, port: number): Promise<{ ok: boolean; log(): string; stop(): Promise<void> }> {
+/** The PIDs whose parent is `pid` (from /proc; no external tools). */
+function childPids(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid ...: comm may hold spaces, so read after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) children.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children;
+}
+
+async function launch(configPath: string, port: number): Promise<{ ok: boolean; log(): string; stop(): Promise<void>; killSessions(): void }> {
   const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   let exited = false;
@@ -164,5 +193,14 @@ async function launch(configPath: string, port: number): Promise<{ ok: boolean; 
     () => false,
   );
   if (!ok) await stop();
-  return { ok, log: () => log, stop };
+  const killSessions = (): void => {
+    for (const pid of child.pid ? childPids(child.pid) : []) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  return { ok, log: () => log, stop, killSessions };
 }

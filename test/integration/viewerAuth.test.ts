@@ -3,13 +3,12 @@
 import assert from 'node:assert/strict';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { AuthContext, Server, ServerChannel, utils } from 'ssh2';
 import { openWatchSession } from '../../src/viewer';
 import { WatchOptions, WatchSession, WatchState } from '../../src/viewer/types';
+import { FakeSshHost, FakeSshHostPolicy, startFakeSshHost } from '../helpers/fakeSshHost';
 import { Screen, waitFor } from '../helpers/screen';
 
 const root = mkdtempSync(join(tmpdir(), 'gb-viewer-auth-'));
@@ -26,78 +25,11 @@ function keyPair(passphrase = ''): { path: string; publicBlob: Buffer } {
   return { path, publicBlob: Buffer.from(readFileSync(path + '.pub', 'utf8').split(' ')[1], 'base64') };
 }
 
-interface Attempt {
-  method: string;
-  detail: string;
-}
-
-interface TestServer {
-  port: number;
-  attempts: Attempt[];
-  /** Bytes the server received on any session channel (must stay 0: the viewer never types). */
-  inputBytes: number;
-  windowChanges: string[];
-  channels: ServerChannel[];
-  close(): Promise<void>;
-}
-
-/** A real SSH server: offers `offered`, accepts only `acceptKey` (signed) or `acceptPassword`. */
-async function startServer(policy: { offered: string[]; acceptKey?: Buffer; acceptPassword?: string; greeting: string }): Promise<TestServer> {
-  const hostKey = utils.generateKeyPairSync('ed25519').private;
-  const state: TestServer = { port: 0, attempts: [], inputBytes: 0, windowChanges: [], channels: [], close: async () => undefined };
-  const server = new Server({ hostKeys: [hostKey] }, (client) => {
-    client.on('error', () => undefined);
-    client.on('authentication', (ctx: AuthContext) => {
-      let ok = false;
-      if (ctx.method === 'publickey') {
-        state.attempts.push({ method: 'publickey', detail: ctx.signature ? 'signed' : 'query' });
-        const matches = policy.acceptKey !== undefined && ctx.key.data.equals(policy.acceptKey);
-        if (matches && !ctx.signature) return ctx.accept(); // "this key would do": the client signs next
-        if (matches && ctx.signature && ctx.blob) {
-          const parsed = utils.parseKey(Buffer.concat([Buffer.from(`${ctx.key.algo} `), Buffer.from(ctx.key.data.toString('base64'))]));
-          ok = !(parsed instanceof Error) && parsed.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true;
-        }
-      } else if (ctx.method === 'password') {
-        state.attempts.push({ method: 'password', detail: JSON.stringify(ctx.password) });
-        ok = policy.acceptPassword !== undefined && ctx.password === policy.acceptPassword;
-      } else if (ctx.method === 'keyboard-interactive') {
-        state.attempts.push({ method: 'keyboard-interactive', detail: '' });
-        return ctx.prompt([{ prompt: 'Password: ', echo: false }], 'Server asks', (answers) => {
-          state.attempts[state.attempts.length - 1].detail = JSON.stringify(answers);
-          if (policy.acceptPassword !== undefined && answers[0] === policy.acceptPassword) ctx.accept();
-          else ctx.reject(policy.offered as never);
-        });
-      } else {
-        state.attempts.push({ method: ctx.method, detail: '' });
-      }
-      if (ok) ctx.accept();
-      else ctx.reject(policy.offered as never);
-    });
-    client.on('ready', () => {
-      client.on('session', (accept) => {
-        const session = accept();
-        session.on('pty', (acceptPty, _reject, info) => {
-          state.windowChanges.push(`pty ${info.cols}x${info.rows}`);
-          acceptPty?.();
-        });
-        session.on('window-change', (acceptWc, _reject, info) => {
-          state.windowChanges.push(`${info.cols}x${info.rows}`);
-          acceptWc?.();
-        });
-        session.on('shell', (acceptShell) => {
-          const channel = acceptShell();
-          state.channels.push(channel);
-          channel.on('data', (d: Buffer) => (state.inputBytes += d.length));
-          channel.write(policy.greeting);
-        });
-      });
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  state.port = (server.address() as AddressInfo).port;
-  state.close = () => new Promise<void>((r) => server.close(() => r()));
-  cleanups.push(() => state.close());
-  return state;
+/** A fake broadcast host (test/helpers/fakeSshHost.ts), closed after the file's tests. */
+async function startServer(policy: FakeSshHostPolicy): Promise<FakeSshHost> {
+  const server = await startFakeSshHost(policy);
+  cleanups.push(() => server.close());
+  return server;
 }
 
 /** A real ssh-agent on its own socket holding `keys`. */

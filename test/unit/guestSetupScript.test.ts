@@ -78,7 +78,11 @@ test('the forced command attaches with the one read-only argv, to the socket the
   const wrapper = forceCommandWrapper(o);
   const attach = shellCommand(guestAttachArgv({ socketPath: '/var/lib/tmux-sessions/guest', sessionName: 'demo', tmuxBin: '/usr/bin/tmux' }));
   assert.ok(wrapper.startsWith('#!/bin/sh\n'));
-  assert.equal(wrapper.trimEnd().split('\n').pop(), `exec ${attach}`);
+  // The attach is the wrapper's last command; only the exit status and a farewell follow it.
+  const lines = wrapper.trimEnd().split('\n');
+  assert.deepEqual(lines.slice(-4, -2), [attach, 'status=$?']);
+  assert.match(lines[lines.length - 2], /^if \[ "\$status" -ne 0 \]; then printf .*the broadcast has ended/);
+  assert.equal(lines[lines.length - 1], 'exit "$status"');
   assert.match(attach, / attach-session -r -t =demo$/);
   assert.ok(!wrapper.includes('/srv/gb'), 'the guest inside the chroot cannot see the chroot prefix');
   // The guest's requested command is never evaluated.

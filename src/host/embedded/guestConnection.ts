@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { AuthContext, Connection, PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
 import { Tmux } from '../../tmux/tmux';
+import { ENDED_MESSAGE } from '../messages';
 import { AccessConfig, decide, methodsFor } from './access';
 import { GuestView } from './guestView';
 
@@ -128,7 +129,13 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
         channel,
         { tmux: this.options.tmux, sessionName: this.options.sessionName, term: pty.term, cols: pty.cols, rows: pty.rows, appRoot: this.options.appRoot },
         (code) => {
-          if (!this.ending) this.finish(code);
+          if (this.ending) return;
+          // The tmux client ended by itself: the session's shell exited or the broadcast's tmux
+          // server went away. Either way the broadcast is over for this guest, so say so rather
+          // than leave tmux's "[lost server]" as the last word. The exit status stays tmux's, so
+          // a watcher still tells a crash (non-zero: try again) from a clean end.
+          this.view?.farewell(ENDED_MESSAGE);
+          this.finish(code);
         },
       );
     } catch (error) {

@@ -131,6 +131,11 @@ export class GuestView {
         await this.waitForExit(1000);
       }
     }
+    this.farewell(message);
+  }
+
+  /** Writes `message` on its own line unless the guest already got it (tmux's own farewell). */
+  farewell(message: string): void {
     if (!this.tail.includes(message) && this.channel.writable) this.channel.write(`\r\n${message}\r\n`);
   }
 }

@@ -152,7 +152,8 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
     const attach = shellCommand(guestAttachArgv({ socketPath: guestSocket, sessionName: o.sessionName, tmuxBin: o.tmuxPath }));
     let problem: string | undefined;
     if (text === undefined) problem = `${file} does not exist.`;
-    else if (!text.includes(`exec ${attach}`)) problem = `${file} does not attach read-only to ${guestSocket} (session ${o.sessionName}).`;
+    // The attach runs as a line of its own (older wrappers `exec` it: still read-only, still fine).
+    else if (!text.split('\n').some((line) => line.trim() === attach || line.trim() === `exec ${attach}`)) problem = `${file} does not attach read-only to ${guestSocket} (session ${o.sessionName}).`;
     else {
       try {
         accessSync(file, constants.X_OK);

@@ -2,6 +2,7 @@
 // run and attaches read-only to the broadcast; the argv comes from src/tmux/attach.ts, the one
 // place that defines a guest's client. It runs as the guest, through the guest's /bin/sh.
 import { guestAttachArgv, shellCommand, shellQuote } from '../../tmux/attach';
+import { ENDED_MESSAGE } from '../messages';
 import { GuestSetupOptions } from './options';
 
 export const NOTHING_BROADCAST_MESSAGE = 'Guest Broadcast: nothing is being broadcast right now. Try again later.';
@@ -29,7 +30,14 @@ export function forceCommandWrapper(o: Pick<GuestSetupOptions, 'guestUser' | 'gu
     `  printf '\\r\\n%s\\r\\n' "$message"`,
     '  exit 1',
     'fi',
-    `exec ${attach}`,
+    // Not exec: when the broadcast's tmux server dies under the guest, tmux exits non-zero with
+    // "[lost server]"; the guest is told the broadcast ended instead. The status is kept, so a
+    // watcher still tells a crash (try again) from the host's clean stop (status 0, farewell
+    // already printed by tmux).
+    attach,
+    'status=$?',
+    `if [ "$status" -ne 0 ]; then printf '\\r\\n%s\\r\\n' ${shellQuote(ENDED_MESSAGE)}; fi`,
+    'exit "$status"',
     '',
   ].join('\n');
 }

@@ -1,0 +1,101 @@
+// A real ssh2 SSH server playing the broadcast host for viewer tests: it offers the login methods
+// a test names, records every login attempt, every window change and every byte the viewer sends
+// on its channel (which must stay 0: a viewer never types), and writes what the test wants the
+// viewer to receive. A test can pass its host key, to play a changed host or a man in the middle.
+import { AddressInfo } from 'node:net';
+import { AuthContext, Server, ServerChannel, utils } from 'ssh2';
+
+export interface Attempt {
+  method: string;
+  detail: string;
+}
+
+export interface FakeSshHost {
+  port: number;
+  /** "ssh-ed25519 AAAA..." */
+  hostPublicKey: string;
+  attempts: Attempt[];
+  /** Bytes the server received on any session channel (must stay 0: the viewer never types). */
+  inputBytes: number;
+  windowChanges: string[];
+  channels: ServerChannel[];
+  close(): Promise<void>;
+}
+
+export interface FakeSshHostPolicy {
+  offered: string[];
+  acceptKey?: Buffer;
+  acceptPassword?: string;
+  /** Written to the shell channel at once; or a function that writes what it likes. */
+  greeting: string | ((channel: ServerChannel) => void);
+  /** OpenSSH-format private host key; default: a fresh ed25519 key. */
+  hostKey?: string;
+  /** Listen here instead of a free port. */
+  port?: number;
+}
+
+/** A real SSH server: offers `offered`, accepts only `acceptKey` (signed) or `acceptPassword`. */
+export async function startFakeSshHost(policy: FakeSshHostPolicy): Promise<FakeSshHost> {
+  const hostKey = policy.hostKey ?? utils.generateKeyPairSync('ed25519').private;
+  const parsedHostKey = utils.parseKey(hostKey);
+  const key = Array.isArray(parsedHostKey) ? parsedHostKey[0] : parsedHostKey;
+  if (key instanceof Error) throw key;
+  const state: FakeSshHost = { port: 0, hostPublicKey: `${key.type} ${key.getPublicSSH().toString('base64')}`, attempts: [], inputBytes: 0, windowChanges: [], channels: [], close: async () => undefined };
+  const server = new Server({ hostKeys: [hostKey] }, (client) => {
+    client.on('error', () => undefined);
+    client.on('authentication', (ctx: AuthContext) => {
+      let ok = false;
+      if (ctx.method === 'publickey') {
+        state.attempts.push({ method: 'publickey', detail: ctx.signature ? 'signed' : 'query' });
+        const matches = policy.acceptKey !== undefined && ctx.key.data.equals(policy.acceptKey);
+        if (matches && !ctx.signature) return ctx.accept(); // "this key would do": the client signs next
+        if (matches && ctx.signature && ctx.blob) {
+          const parsed = utils.parseKey(Buffer.concat([Buffer.from(`${ctx.key.algo} `), Buffer.from(ctx.key.data.toString('base64'))]));
+          ok = !(parsed instanceof Error) && parsed.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true;
+        }
+      } else if (ctx.method === 'password') {
+        state.attempts.push({ method: 'password', detail: JSON.stringify(ctx.password) });
+        ok = policy.acceptPassword !== undefined && ctx.password === policy.acceptPassword;
+      } else if (ctx.method === 'keyboard-interactive') {
+        state.attempts.push({ method: 'keyboard-interactive', detail: '' });
+        return ctx.prompt([{ prompt: 'Password: ', echo: false }], 'Server asks', (answers) => {
+          state.attempts[state.attempts.length - 1].detail = JSON.stringify(answers);
+          if (policy.acceptPassword !== undefined && answers[0] === policy.acceptPassword) ctx.accept();
+          else ctx.reject(policy.offered as never);
+        });
+      } else {
+        state.attempts.push({ method: ctx.method, detail: '' });
+      }
+      if (ok) ctx.accept();
+      else ctx.reject(policy.offered as never);
+    });
+    client.on('ready', () => {
+      client.on('session', (accept) => {
+        const session = accept();
+        session.on('pty', (acceptPty, _reject, info) => {
+          state.windowChanges.push(`pty ${info.cols}x${info.rows}`);
+          acceptPty?.();
+        });
+        session.on('window-change', (acceptWc, _reject, info) => {
+          state.windowChanges.push(`${info.cols}x${info.rows}`);
+          acceptWc?.();
+        });
+        session.on('shell', (acceptShell) => {
+          const channel = acceptShell();
+          state.channels.push(channel);
+          channel.on('data', (d: Buffer) => (state.inputBytes += d.length));
+          if (typeof policy.greeting === 'function') policy.greeting(channel);
+          else channel.write(policy.greeting);
+        });
+      });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(policy.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  state.port = (server.address() as AddressInfo).port;
+  state.close = () => new Promise<void>((r) => server.close(() => r()));
+  return state;
+}
+
