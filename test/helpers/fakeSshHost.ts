@@ -4,6 +4,7 @@
 // viewer to receive. A test can pass its host key, to play a changed host or a man in the middle.
 import { AddressInfo } from 'node:net';
 import { AuthContext, Server, ServerChannel, utils } from 'ssh2';
+import { generateEd25519KeyPair } from '../../src/host/embedded/ed25519';
 
 export interface Attempt {
   method: string;
@@ -36,7 +37,7 @@ export interface FakeSshHostPolicy {
 
 /** A real SSH server: offers `offered`, accepts only `acceptKey` (signed) or `acceptPassword`. */
 export async function startFakeSshHost(policy: FakeSshHostPolicy): Promise<FakeSshHost> {
-  const hostKey = policy.hostKey ?? utils.generateKeyPairSync('ed25519').private;
+  const hostKey = policy.hostKey ?? generateEd25519KeyPair().private;
   const parsedHostKey = utils.parseKey(hostKey);
   const key = Array.isArray(parsedHostKey) ? parsedHostKey[0] : parsedHostKey;
   if (key instanceof Error) throw key;

@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test as nodeTest } from 'node:test';
-import { utils } from 'ssh2';
 import { loadOrCreatePassphrase, regeneratePassphrase } from '../../src/host/embedded/passphrase';
 import { emptyHome, opensshArgv, opensshClient, runClient, Ssh2Guest, startEmbedded } from '../helpers/embeddedFixture';
 import { PtyClient } from '../helpers/ptyClient';
 import { typeLine } from '../helpers/tmuxFixture';
+import { generateEd25519KeyPair } from '../../src/host/embedded/ed25519';
 
 // Each test is bounded in time: a hang is a failure, not a stuck suite.
 const test = (name: string, fn: () => Promise<void>): void => void nodeTest(name, { timeout: 60_000 }, fn);
@@ -70,8 +70,8 @@ test('password policy: the passphrase lets in, a wrong one does not, a regenerat
 test('keys policy: a listed key lets in (OpenSSH and ssh2), another key does not', async () => {
   const home = emptyHome();
   cleanups.push(home.cleanup);
-  const allowed = utils.generateKeyPairSync('ed25519', { comment: 'dave@laptop' });
-  const other = utils.generateKeyPairSync('ed25519');
+  const allowed = generateEd25519KeyPair('dave@laptop');
+  const other = generateEd25519KeyPair();
   const allowedFile = join(home.home, 'allowed_key');
   const otherFile = join(home.home, 'other_key');
   writeFileSync(allowedFile, allowed.private, { mode: 0o600 });

@@ -14,6 +14,7 @@ import { isRoot } from '../helpers/ptyClient';
 import { Viewer, screenShows, watchViewer } from '../helpers/watchViewer';
 import { TcpRelay } from '../helpers/tcpRelay';
 import { typeLine } from '../helpers/tmuxFixture';
+import { generateEd25519KeyPair } from '../../src/host/embedded/ed25519';
 
 const test = (name: string, fn: () => Promise<void>, skip: string | false = false): void => void nodeTest(name, { timeout: 90_000, skip }, fn);
 
@@ -109,7 +110,7 @@ test('viewer: a runaway OSC (10 MB, never terminated) does not eat the text afte
 
 test('viewer: a changed host key is refused before any login is tried', async () => {
   const host = await fakeHost('should-not-show\r\n');
-  const other = utils.parseKey(utils.generateKeyPairSync('ed25519').private);
+  const other = utils.parseKey(generateEd25519KeyPair().private);
   const otherKey = Array.isArray(other) ? other[0] : other;
   if (otherKey instanceof Error) throw otherKey;
   const v = watch(host.port, { knownHostsLine: `[127.0.0.1]:${host.port} ssh-ed25519 ${otherKey.getPublicSSH().toString('base64')}\n` });

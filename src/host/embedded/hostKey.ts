@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ParsedKey, utils } from 'ssh2';
+import { generateEd25519KeyPair } from './ed25519';
 import { readOrCreateSecret } from './stateFiles';
 
 export const HOST_KEY_FILE = 'ssh_host_ed25519_key';
@@ -24,7 +25,7 @@ export function sshFingerprint(publicBlob: Buffer): string {
 
 export function loadOrCreateHostKey(stateDir: string): HostKey {
   const path = join(stateDir, HOST_KEY_FILE);
-  const privateKey = readOrCreateSecret(path, () => utils.generateKeyPairSync('ed25519', { comment: 'guest-broadcast host key' }).private);
+  const privateKey = readOrCreateSecret(path, () => generateEd25519KeyPair('guest-broadcast host key').private);
   const parsed = utils.parseKey(privateKey);
   const key: ParsedKey | undefined = parsed instanceof Error ? undefined : Array.isArray(parsed) ? (parsed as ParsedKey[])[0] : parsed;
   if (!key || !key.isPrivateKey()) {

@@ -6,9 +6,10 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server as SshServer, utils as sshUtils } from 'ssh2';
+import { Server as SshServer } from 'ssh2';
 import * as vscode from 'vscode';
 import { freePort } from '../../helpers/freePort';
+import { generateEd25519KeyPair } from '../../../src/host/embedded/ed25519';
 
 const EXTENSION_ID = 'guest-broadcast.guest-broadcast';
 
@@ -36,7 +37,7 @@ async function silentServer(): Promise<{ server: Server; port: number; sockets: 
  * prints a line. It counts sessions and what the viewer wrote on its channel (nothing, we expect).
  */
 async function fakeBroadcastHost(): Promise<{ port: number; publicKey: string; sessions: () => number; ended: () => number; received: () => string; stop: () => void }> {
-  const key = sshUtils.generateKeyPairSync('ed25519');
+  const key = generateEd25519KeyPair();
   let sessions = 0;
   let ended = 0;
   let received = '';
