@@ -4,6 +4,7 @@
 // stay out too: ssh2 falls back to pure JS when they are missing.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 const watch = process.argv.includes('--watch');
 const common = {
@@ -12,7 +13,8 @@ const common = {
   logLevel: 'warning',
   legalComments: 'none',
 };
-const nodeExternal = ['vscode', 'node-pty', 'cpu-features', './crypto/build/Release/sshcrypto.node'];
+// Exported so bench/build.mjs bundles the bench's host exactly as dist/cli.js is bundled.
+export const nodeExternal = ['vscode', 'node-pty', 'cpu-features', './crypto/build/Release/sshcrypto.node'];
 
 const builds = [
   { ...common, platform: 'node', target: 'node20', format: 'cjs', external: nodeExternal,
@@ -26,7 +28,9 @@ if (existsSync('media/viewer.ts')) {
     loader: { '.css': 'css' } });
 }
 
-for (const options of builds) {
+// Build only when run (`node esbuild.mjs`), not when imported for nodeExternal.
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+for (const options of isMain ? builds : []) {
   if (!existsSync(Object.values(options.entryPoints)[0])) continue;
   if (watch) {
     const ctx = await esbuild.context(options);

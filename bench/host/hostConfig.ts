@@ -1,0 +1,32 @@
+// What the bench driver tells its host process, and what the host process answers.
+import { RouteName } from '../options';
+
+export interface HostConfig {
+  route: RouteName;
+  socketPath: string;
+  sessionName: string;
+  /** System route: the Unix account guests log in as. */
+  guestUser: string;
+  sshPort?: number;
+  /** Embedded route: host key and other state. */
+  stateDir: string;
+  /** The session's working folder (and its HOME), a temp folder of the bench run. */
+  cwd: string;
+  /** The host's own terminal, which sets the window size. */
+  cols: number;
+  rows: number;
+  /** Embedded route: the viewer bound (set above the largest count measured). */
+  maxViewers: number;
+}
+
+export type HostReady =
+  | { ready: true; pid: number; tmuxPid: number; listen: string | null }
+  | { ready: false; error: string };
+
+/** The host shell's prompt: what viewers wait for to count as up, and what a run waits for to start. */
+export const PROMPT = 'host$';
+
+/** The host session's shell: plain sh with a fixed prompt and no rc files, so every run draws the same screen. */
+export function hostShellCommand(): string {
+  return `env PS1='${PROMPT} ' /bin/sh`;
+}

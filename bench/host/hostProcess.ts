@@ -1,0 +1,76 @@
+// The broadcast under test, in its own process as a user runs it (the CLI's `host`): the bench's
+// viewers live in another process, so this process's memory is the broadcast's own. Bundled by
+// bench/build.mjs with the same externals as dist/cli.js, so ssh2 runs without its optional
+// native crypto exactly as it does for users.
+//
+// argv[2]: HostConfig as JSON. Prints one JSON line when ready ({ready, pid, tmuxPid, listen}),
+// then serves until its stdin closes or SIGTERM, and stops the broadcast on the way out.
+import * as pty from 'node-pty';
+import { Broadcast } from '../../src/host/broadcast';
+import { embeddedGuestServerFactory } from '../../src/host/embedded';
+import { HostConfig, HostReady, hostShellCommand } from './hostConfig';
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.argv[2] ?? '') as HostConfig;
+  const broadcast = await Broadcast.start({
+    mode: config.route,
+    socketPath: config.socketPath,
+    sessionName: config.sessionName,
+    guestUser: config.guestUser,
+    sshPort: config.sshPort,
+    command: hostShellCommand(),
+    cwd: config.cwd,
+    configFile: '/dev/null',
+    env: { ...process.env, HOME: config.cwd, LANG: 'C.UTF-8' },
+    guestServerFactory:
+      config.route === 'embedded'
+        ? embeddedGuestServerFactory({
+            listen: '127.0.0.1:0',
+            access: 'open',
+            stateDir: config.stateDir,
+            // Every bench viewer comes from 127.0.0.1: lift the per-address bound, keep the rest.
+            maxViewers: config.maxViewers,
+            maxConnectionsPerAddress: config.maxViewers,
+            handshakeTimeoutMs: 30_000,
+          })
+        : undefined,
+  });
+
+  // The host's own terminal (VS Code's terminal in real use): read-write, sets the window size,
+  // and its output is read and dropped as a terminal would render it.
+  const host = pty.spawn(broadcast.hostAttachArgv[0], broadcast.hostAttachArgv.slice(1), {
+    name: 'xterm-256color',
+    cols: config.cols,
+    rows: config.rows,
+    cwd: config.cwd,
+    env: { ...process.env, TERM: 'xterm-256color', LANG: 'C.UTF-8' } as Record<string, string>,
+  });
+  host.onData(() => undefined);
+
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      host.kill();
+    } catch {
+      // already gone
+    }
+    await broadcast.stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.stdin.on('end', () => void stop());
+  process.stdin.on('error', () => void stop());
+  process.stdin.resume();
+  process.once('SIGTERM', () => void stop());
+  broadcast.on('error', (error) => process.stderr.write(`bench host: ${error.message}\n`));
+
+  const tmuxPid = await broadcast.tmux.serverPid();
+  const ready: HostReady = { ready: true, pid: process.pid, tmuxPid: tmuxPid ?? 0, listen: broadcast.listenAddress };
+  process.stdout.write(JSON.stringify(ready) + '\n');
+}
+
+main().catch((error: unknown) => {
+  process.stdout.write(JSON.stringify({ ready: false, error: error instanceof Error ? error.message : String(error) }) + '\n');
+  process.exit(1);
+});

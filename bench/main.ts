@@ -1,0 +1,199 @@
+// `npm run bench`: measures both routes in one run and reports every figure beside its baseline.
+// Bounded throughout: loopback only, every loop with a count and a time limit, and the run as a
+// whole stops starting new measurements at --time-limit. Never a pass/fail gate: exit 0 whenever
+// the run itself worked, whatever the figures say; 1 when a route could not be measured at all.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { BenchContext } from './context';
+import { HOST_BUNDLE, HostHandle } from './host/hostHandle';
+import { currentLoad, machineInfo } from './machine';
+import { BenchUsageError, HELP, parseBenchArgs, RouteName } from './options';
+import { BenchResults, renderTable, SCHEMA, TARGETS } from './report';
+import { EmbeddedRoute } from './routes/embedded';
+import { Route } from './routes/route';
+import { SystemRoute, systemRouteUnavailable } from './routes/system';
+import { measureConnect } from './scenarios/connect';
+import { measureExtension } from './scenarios/extension';
+import { Flood } from './scenarios/flood';
+import { measureLatency } from './scenarios/latency';
+import { measureMemory } from './scenarios/memory';
+
+const ROOT = join(__dirname, '..', '..');
+
+function defaultOut(startedAt: Date): string {
+  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+  return join(ROOT, 'bench', 'results', `bench-${stamp}.json`);
+}
+
+async function run(argv: string[]): Promise<number> {
+  let options;
+  try {
+    options = parseBenchArgs(argv);
+  } catch (error) {
+    if (error instanceof BenchUsageError) {
+      process.stderr.write(`bench: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (!existsSync(HOST_BUNDLE)) {
+    process.stderr.write(`bench: ${HOST_BUNDLE} is missing. Run the bench with "npm run bench", which builds it first.\n`);
+    return 2;
+  }
+
+  const started = new Date();
+  const workDir = mkdtempSync(join(tmpdir(), 'gb-bench-'));
+  const ctx = new BenchContext(options, workDir, started.getTime() + options.timeLimitSec * 1000);
+  const results: BenchResults = {
+    schema: SCHEMA,
+    startedAt: started.toISOString(),
+    finishedAt: '',
+    wallSec: 0,
+    machine: machineInfo(),
+    options,
+    routes: {
+      embedded: { status: 'skipped', note: 'skipped: not asked for (--route)' },
+      system: { status: 'skipped', note: 'skipped: not asked for (--route)' },
+    },
+    latency: [],
+    memory: [],
+    flood: [],
+    connect: [],
+    extension: null,
+    notes: ctx.notes,
+    targets: TARGETS,
+  };
+
+  const largest = Math.max(1, ...Object.values(options.viewers).flat());
+  const routes: Route[] = [];
+  for (const name of options.routes) {
+    if (name === 'system') {
+      const why = systemRouteUnavailable();
+      if (why) {
+        results.routes.system = { status: 'skipped', note: why };
+        ctx.note(`system route ${why}: no OpenSSH baseline in this run, so no emb/sys ratios`);
+        continue;
+      }
+      routes.push(new SystemRoute(workDir));
+    } else {
+      routes.push(new EmbeddedRoute(workDir, largest + 10));
+    }
+  }
+  // What happened on each route, for results.routes at the end.
+  const tried = new Set<RouteName>();
+  const measured = new Set<RouteName>();
+  /** Routes that could not start, with why: not tried again. */
+  const failed = new Map<RouteName, string>();
+  /** Runs one measurement; a failure is noted and the run goes on. */
+  const attempt = async <T>(route: Route, what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    if (failed.has(route.name)) return undefined;
+    if (ctx.remainingMs() <= 0) {
+      ctx.note(`${what} (${route.name}): not measured, the run's time limit (${options.timeLimitSec} s) was reached`);
+      return undefined;
+    }
+    ctx.log(`${what} on ${route.name}…`);
+    tried.add(route.name);
+    try {
+      const row = await fn();
+      measured.add(route.name);
+      return row;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.note(`${what} (${route.name}) failed: ${message}`);
+      // A route that cannot even start is not tried again.
+      if (/did not start|failed to start|exited .* before it was ready|sshd/.test(message)) failed.set(route.name, message.split('\n')[0]);
+      return undefined;
+    }
+  };
+
+  const cleanup = async (): Promise<void> => {
+    await HostHandle.stopAll();
+    for (const route of routes) {
+      const note = await route.close().catch(() => undefined);
+      if (note) ctx.notes.push(note);
+    }
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  const interrupted = (signal: string): void => {
+    process.stderr.write(`\nbench: ${signal}, cleaning up…\n`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', () => interrupted('SIGINT'));
+  process.once('SIGTERM', () => interrupted('SIGTERM'));
+
+  try {
+    if (options.scenarios.includes('extension')) results.extension = measureExtension(ctx);
+
+    if (options.scenarios.includes('latency')) {
+      for (const count of options.viewers.latency) {
+        for (const route of routes) {
+          const row = await attempt(route, `latency with ${count} viewers`, () => measureLatency(ctx, route, count));
+          if (row) results.latency.push(row);
+        }
+      }
+    }
+    if (options.scenarios.includes('memory')) {
+      for (const route of routes) {
+        const row = await attempt(route, `memory at ${options.viewers.memory.join(', ')} viewers`, () => measureMemory(ctx, route, options.viewers.memory));
+        if (row) results.memory.push(row);
+      }
+    }
+    // Connect before flood: the 200-viewer flood is the longest step, so if the time limit
+    // cuts anything it cuts that.
+    if (options.scenarios.includes('connect')) {
+      for (const count of options.viewers.connect) {
+        for (const route of routes) {
+          const row = await attempt(route, `connect ${count} viewers`, () => measureConnect(ctx, route, count));
+          if (row) results.connect.push(row);
+        }
+      }
+    }
+    if (options.scenarios.includes('flood')) {
+      const flood = new Flood(ctx);
+      try {
+        for (const count of options.viewers.flood) {
+          for (const route of routes) {
+            const row = await attempt(route, `flood with ${count} viewers`, () => flood.measure(route, count));
+            if (row) results.flood.push(row);
+          }
+        }
+      } finally {
+        flood.dispose();
+      }
+    }
+  } finally {
+    await cleanup();
+  }
+
+  for (const route of routes) {
+    const why = failed.get(route.name);
+    if (measured.has(route.name)) results.routes[route.name] = why ? { status: 'measured', note: `measured, then failed: ${why}` } : { status: 'measured' };
+    else if (why) results.routes[route.name] = { status: 'failed', note: `failed: ${why}` };
+    else if (tried.has(route.name)) results.routes[route.name] = { status: 'failed', note: 'failed: no measurement on this route succeeded (see the notes)' };
+    else results.routes[route.name] = { status: 'skipped', note: 'skipped: no scenario that uses a route was asked for (--only)' };
+  }
+
+  const finished = new Date();
+  results.finishedAt = finished.toISOString();
+  results.wallSec = (finished.getTime() - started.getTime()) / 1000;
+  results.machine.loadAverage.end = currentLoad();
+  const out = options.out ? resolve(options.out) : defaultOut(started);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write(renderTable(results));
+  process.stdout.write(`\nJSON: ${out}\n`);
+  return Object.values(results.routes).some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

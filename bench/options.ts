@@ -1,0 +1,182 @@
+// `npm run bench` options: what to measure, on which route, with how many viewers.
+// Every scenario has its own default viewer counts (issue 6); --viewers replaces them all, and
+// --quick shrinks them to 1 and 10 viewers so the whole run stays under two minutes.
+import { parseArgs } from 'node:util';
+
+export const SCENARIOS = ['latency', 'memory', 'flood', 'connect', 'extension'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+export const ROUTES = ['embedded', 'system'] as const;
+export type RouteName = (typeof ROUTES)[number];
+
+export interface ViewerSize {
+  cols: number;
+  rows: number;
+}
+
+export interface BenchOptions {
+  quick: boolean;
+  scenarios: Scenario[];
+  routes: RouteName[];
+  /** Viewer counts per scenario (0 included where it is the baseline). */
+  viewers: Record<Exclude<Scenario, 'extension'>, number[]>;
+  /** Markers typed for the latency probe at each viewer count. */
+  samples: number;
+  /** Size of the text file `cat` in the flood scenario. */
+  floodMiB: number;
+  /** Viewer terminal sizes, given out in turn (default: the host's size, so all share one screen). */
+  sizes: ViewerSize[];
+  /** How many viewers connect at once (connect rate, and bringing viewers up elsewhere). */
+  connectConcurrency: number;
+  /** The whole bench stops starting new measurements after this long. */
+  timeLimitSec: number;
+  /** The JSON file; undefined: bench/results/bench-<time>.json. */
+  out?: string;
+}
+
+export class BenchUsageError extends Error {}
+
+export const HELP = `Usage: npm run bench -- [options]
+
+Measures the embedded route (the built-in SSH server) and the system route (OpenSSH sshd and a
+guest account on a loopback port, root only) in one run. Prints a table and writes a JSON file.
+Never a pass/fail gate: it reports figures.
+
+Options:
+  --quick                 1 and 10 viewers only (under two minutes)
+  --only NAME             latency | memory | flood | connect | extension; repeatable or
+                          comma-separated (default: all)
+  --viewers LIST          viewer counts for every scenario, e.g. 0,50,200 (memory and flood
+                          always add 0 as their baseline; latency and connect skip 0)
+  --route NAME            embedded | system | both (default: both)
+  --samples N             latency markers per viewer count (default 200)
+  --flood-mb N            size of the file the flood scenario cats, MiB (default 20)
+  --concurrency N         viewers connecting at once (default 10)
+  --sizes LIST            viewer terminal sizes given out in turn, e.g. 120x34,80x24,200x50
+                          (default 120x34, the host's size)
+  --time-limit SEC        stop starting new measurements after SEC seconds (default 600)
+  --out FILE              where to write the JSON (default bench/results/bench-<time>.json)
+  -h, --help              this help
+`;
+
+const FULL: BenchOptions['viewers'] = {
+  latency: [1, 10, 100],
+  memory: [0, 1, 50, 200],
+  flood: [0, 50, 200],
+  connect: [200],
+};
+const QUICK: BenchOptions['viewers'] = {
+  latency: [1, 10],
+  memory: [0, 1, 10],
+  flood: [0, 1, 10],
+  connect: [10],
+};
+/** Beyond this the bench's own viewers (one process) would dominate the 2-core machine. */
+export const MAX_VIEWERS = 2000;
+
+function int(name: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(n) || n < min || n > max) {
+    throw new BenchUsageError(`--${name} must be a whole number from ${min} to ${max} (got "${text}").`);
+  }
+  return n;
+}
+
+function listOf(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+export function parseViewerList(text: string): number[] {
+  const items = text.split(',').map((v) => v.trim()).filter(Boolean);
+  if (!items.length) throw new BenchUsageError('--viewers needs a comma-separated list of counts, e.g. 0,50,200.');
+  const counts = items.map((v) => int('viewers', v, 0, MAX_VIEWERS));
+  return [...new Set(counts)].sort((a, b) => a - b);
+}
+
+/** The host's terminal, and the default size of every viewer. */
+export const HOST_SIZE: ViewerSize = { cols: 120, rows: 34 };
+
+export function parseSizes(text: string): ViewerSize[] {
+  const items = text.split(',').map((v) => v.trim()).filter(Boolean);
+  if (!items.length) throw new BenchUsageError('--sizes needs a comma-separated list of COLSxROWS, e.g. 120x34,80x24.');
+  return items.map((item) => {
+    const m = /^(\d{1,4})x(\d{1,4})$/.exec(item);
+    const cols = Number(m?.[1]);
+    const rows = Number(m?.[2]);
+    if (!m || cols < 20 || cols > 1000 || rows < 5 || rows > 500) {
+      throw new BenchUsageError(`--sizes "${item}" is not a terminal size: write COLSxROWS with 20-1000 columns and 5-500 rows, e.g. 80x24.`);
+    }
+    return { cols, rows };
+  });
+}
+
+function withZero(counts: number[]): number[] {
+  return counts.includes(0) ? counts : [0, ...counts];
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        quick: { type: 'boolean' },
+        only: { type: 'string', multiple: true },
+        viewers: { type: 'string' },
+        route: { type: 'string' },
+        samples: { type: 'string' },
+        'flood-mb': { type: 'string' },
+        concurrency: { type: 'string' },
+        sizes: { type: 'string' },
+        'time-limit': { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new BenchUsageError(`${error instanceof Error ? error.message : String(error)}\nRun with --help for the options.`);
+  }
+  if (values.help) return 'help';
+
+  const only = listOf(values.only);
+  for (const name of only) {
+    if (!(SCENARIOS as readonly string[]).includes(name)) {
+      throw new BenchUsageError(`--only "${name}" is not a scenario. Choose from: ${SCENARIOS.join(', ')}.`);
+    }
+  }
+  const scenarios = only.length ? SCENARIOS.filter((s) => only.includes(s)) : [...SCENARIOS];
+
+  const route = values.route ?? 'both';
+  if (route !== 'both' && !(ROUTES as readonly string[]).includes(route)) {
+    throw new BenchUsageError(`--route must be embedded, system or both (got "${route}").`);
+  }
+  const routes: RouteName[] = route === 'both' ? [...ROUTES] : [route as RouteName];
+
+  const quick = values.quick ?? false;
+  let viewers = quick ? QUICK : FULL;
+  if (values.viewers !== undefined) {
+    const counts = parseViewerList(values.viewers);
+    const positive = counts.filter((n) => n > 0);
+    viewers = { latency: positive, memory: withZero(counts), flood: withZero(counts), connect: positive };
+    if (!positive.length && (scenarios.includes('latency') || scenarios.includes('connect'))) {
+      throw new BenchUsageError('--viewers needs at least one count above 0 for latency and connect (or leave them out with --only).');
+    }
+  }
+
+  const out = values.out;
+  if (out !== undefined && !out.trim()) throw new BenchUsageError('--out needs a file name.');
+
+  return {
+    quick,
+    scenarios,
+    routes,
+    viewers: { latency: [...viewers.latency], memory: [...viewers.memory], flood: [...viewers.flood], connect: [...viewers.connect] },
+    samples: values.samples === undefined ? 200 : int('samples', values.samples, 1, 10_000),
+    floodMiB: values['flood-mb'] === undefined ? 20 : int('flood-mb', values['flood-mb'], 1, 200),
+    sizes: values.sizes === undefined ? [HOST_SIZE] : parseSizes(values.sizes),
+    connectConcurrency: values.concurrency === undefined ? 10 : int('concurrency', values.concurrency, 1, 100),
+    timeLimitSec: values['time-limit'] === undefined ? 600 : int('time-limit', values['time-limit'], 10, 3600),
+    out,
+  };
+}

@@ -1,0 +1,39 @@
+// The embedded route: the built-in ssh2 server in the host process (the default mode). Any user
+// name gets in ("open" access) from loopback.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { HostHandle } from '../host/hostHandle';
+import { HOST_SIZE } from '../options';
+import { openRun, Route, RouteRun, SESSION } from './route';
+
+export class EmbeddedRoute implements Route {
+  readonly name = 'embedded' as const;
+  private runs = 0;
+
+  constructor(
+    private readonly workDir: string,
+    private readonly maxViewers: number,
+  ) {}
+
+  async start(): Promise<RouteRun> {
+    const dir = join(this.workDir, `embedded-${++this.runs}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const host = await HostHandle.start({
+      route: 'embedded',
+      socketPath: join(dir, 'sock', 'guest'),
+      sessionName: SESSION,
+      guestUser: 'guest',
+      stateDir: join(this.workDir, 'embedded-state'),
+      cwd: dir,
+      cols: HOST_SIZE.cols,
+      rows: HOST_SIZE.rows,
+      maxViewers: this.maxViewers,
+    });
+    return openRun('embedded', host, { host: '127.0.0.1', port: host.port, username: 'viewer' }, () => []);
+  }
+
+  async close(): Promise<undefined> {
+    // Nothing outlives a run: each host process ends its own tmux server and SSH server.
+    return undefined;
+  }
+}

@@ -1,0 +1,82 @@
+// The bench still works: `--quick` with tiny counts runs every scenario end to end and writes
+// JSON of the documented shape. No figure is judged here (the bench is never a pass/fail gate);
+// this only proves the machinery runs. The system route needs root and is skipped otherwise,
+// which the JSON must then say.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { isRoot } from '../helpers/ptyClient';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'gb-bench-smoke-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Summary {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+function isFinitePositive(n: unknown): boolean {
+  return typeof n === 'number' && Number.isFinite(n) && n > 0;
+}
+
+test('npm run bench -- --quick with tiny counts measures every scenario and writes its JSON', { timeout: 120_000 }, () => {
+  // The test command compiles with tsc only; the bench's host process is an esbuild bundle.
+  const build = spawnSync(process.execPath, [join(ROOT, 'bench', 'build.mjs')], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(build.status, 0, build.stderr);
+
+  const out = join(dir, 'result.json');
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'out', 'bench', 'main.js'), '--quick', '--viewers', '1', '--samples', '20', '--flood-mb', '1', '--time-limit', '100', '--out', out],
+    { encoding: 'utf8', timeout: 110_000 },
+  );
+  assert.equal(r.status, 0, `bench exited ${r.status}\n${r.stderr}\n${r.stdout}`);
+  assert.match(r.stdout, /Latency: typed marker/);
+  assert.match(r.stdout, new RegExp(`JSON: ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+
+  const json = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(json.schema, 'guest-broadcast-bench/1');
+  assert.ok(Number.isInteger(json.machine.cores) && json.machine.cores > 0);
+  assert.match(json.machine.tmux, /^tmux \d/);
+  assert.match(json.machine.openssh, /OpenSSH/);
+  assert.match(json.machine.node, /^v\d+/);
+  assert.ok(json.wallSec > 0);
+
+  const routes: string[] = isRoot ? ['embedded', 'system'] : ['embedded'];
+  assert.equal(json.routes.embedded.status, 'measured', JSON.stringify(json.notes));
+  if (isRoot) assert.equal(json.routes.system.status, 'measured', JSON.stringify(json.notes));
+  else assert.match(json.routes.system.note, /needs root/);
+
+  for (const route of routes) {
+    const latency = json.latency.find((row: { route: string; viewers: number }) => row.route === route && row.viewers === 1);
+    assert.ok(latency, `latency row for ${route}`);
+    const ms = latency.ms as Summary;
+    assert.equal(ms.count + latency.timeouts, 20);
+    assert.ok(isFinitePositive(ms.p50) && ms.p50 <= ms.p95 && ms.p95 <= ms.p99, JSON.stringify(ms));
+
+    const memory = json.memory.find((row: { route: string }) => row.route === route);
+    assert.deepEqual(memory.points.map((p: { viewers: number }) => p.viewers), [0, 1]);
+    for (const p of memory.points) assert.ok(isFinitePositive(p.pssMiB) && p.byKind['tmux server'], JSON.stringify(p));
+    assert.equal(typeof memory.slopeMiBPerViewer, 'number');
+
+    const flood = json.flood.filter((row: { route: string }) => row.route === route);
+    assert.deepEqual(flood.map((f: { viewers: number; stalled: number }) => [f.viewers, f.stalled]), [[0, 0], [1, 1]]);
+    for (const f of flood) assert.ok(isFinitePositive(f.catMs) && isFinitePositive(f.aloneMs) && isFinitePositive(f.ratio), JSON.stringify(f));
+
+    const connect = json.connect.find((row: { route: string }) => row.route === route);
+    assert.equal(connect.up, 1, JSON.stringify(connect));
+    assert.ok(isFinitePositive(connect.wallMs));
+  }
+  if (isRoot) {
+    // Both routes measured: the table shows ratios against the OpenSSH baseline.
+    assert.match(r.stdout, /latency p50 \(ms\)\s+1\s+[\d.]+\s+[\d.]+\s+[\d.]+x/);
+  }
+  assert.ok(json.extension, 'extension row');
+  assert.ok(json.extension.bytes === null ? /not built/.test(json.extension.note) : json.extension.bytes > 0);
+});
