@@ -2,18 +2,17 @@
 // `pty-req` + `shell` (and `window-change`). Everything else a client may ask for is refused.
 import { EventEmitter } from 'node:events';
 import type { AuthContext, Connection, PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
-import { Tmux } from '../../tmux/tmux';
 import { AccessConfig, decide, methodsFor } from './access';
 import { GuestView } from './guestView';
+import { SizeGroups } from './sizeGroups';
 
 export interface GuestConnectionOptions {
   id: string;
   address: string;
   access: AccessConfig;
   maxAuthAttempts: number;
-  tmux: Tmux;
-  sessionName: string;
-  appRoot?: string;
+  /** The size groups whose tmux clients the guest's view joins. */
+  groups: SizeGroups;
 }
 
 export interface GuestConnectionEvents {
@@ -124,13 +123,9 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   private startView(channel: ServerChannel, pty: PseudoTtyInfo): void {
     this.channel = channel;
     try {
-      this.view = new GuestView(
-        channel,
-        { tmux: this.options.tmux, sessionName: this.options.sessionName, term: pty.term, cols: pty.cols, rows: pty.rows, appRoot: this.options.appRoot },
-        (code) => {
-          if (!this.ending) this.finish(code);
-        },
-      );
+      this.view = new GuestView(channel, this.options.groups, { term: pty.term, cols: pty.cols, rows: pty.rows }, (code) => {
+        if (!this.ending) this.finish(code);
+      });
     } catch (error) {
       // node-pty missing or broken: tell the guest rather than hanging up without a word.
       channel.write(`\r\nGuest Broadcast: the host cannot show the broadcast right now (${(error as Error).message.split('\n')[0]}).\r\n`);
@@ -189,13 +184,7 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.view?.running) {
-      try {
-        this.view.pty.kill();
-      } catch {
-        // already gone
-      }
-    }
+    this.view?.leave();
     this.emit('closed');
   }
 }
