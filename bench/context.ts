@@ -10,8 +10,21 @@ export class BenchContext {
     readonly options: BenchOptions,
     readonly workDir: string,
     /** Epoch ms after which no new measurement starts. */
-    readonly deadline: number,
+    private deadline: number,
   ) {}
+
+  private interrupted = false;
+
+  /** Ctrl-C: start nothing new. */
+  abort(): void {
+    this.interrupted = true;
+    this.deadline = 0;
+  }
+
+  /** Why a measurement was not started: for the notes. */
+  get stopReason(): string {
+    return this.interrupted ? 'the run was interrupted' : `the run's time limit (${this.options.timeLimitSec} s) was reached`;
+  }
 
   remainingMs(): number {
     return this.deadline - Date.now();

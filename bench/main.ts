@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { BenchContext } from './context';
+import { BenchContext, sleep } from './context';
 import { HOST_BUNDLE, HostHandle } from './host/hostHandle';
 import { currentLoad, machineInfo } from './machine';
 import { BenchUsageError, HELP, parseBenchArgs, RouteName } from './options';
@@ -89,17 +89,21 @@ async function run(argv: string[]): Promise<number> {
   const measured = new Set<RouteName>();
   /** Routes that could not start, with why: not tried again. */
   const failed = new Map<RouteName, string>();
+  /** The measurement running now, so Ctrl-C can let it fail before the process exits. */
+  let inFlight: Promise<unknown> = Promise.resolve();
   /** Runs one measurement; a failure is noted and the run goes on. */
   const attempt = async <T>(route: Route, what: string, fn: () => Promise<T>): Promise<T | undefined> => {
     if (failed.has(route.name)) return undefined;
     if (ctx.remainingMs() <= 0) {
-      ctx.note(`${what} (${route.name}): not measured, the run's time limit (${options.timeLimitSec} s) was reached`);
+      ctx.note(`${what} (${route.name}): not measured: ${ctx.stopReason}`);
       return undefined;
     }
     ctx.log(`${what} on ${route.name}…`);
     tried.add(route.name);
     try {
-      const row = await fn();
+      const pending = fn();
+      inFlight = pending.catch(() => undefined);
+      const row = await pending;
       measured.add(route.name);
       return row;
     } catch (error) {
@@ -121,7 +125,13 @@ async function run(argv: string[]): Promise<number> {
   };
   const interrupted = (signal: string): void => {
     process.stderr.write(`\nbench: ${signal}, cleaning up…\n`);
-    void cleanup().finally(() => process.exit(130));
+    ctx.abort();
+    // Stopping the hosts and sshd makes the running measurement fail quickly; give it a moment to
+    // finish failing (a route closed meanwhile stops what it was starting), then clean up again.
+    void cleanup()
+      .then(() => Promise.race([inFlight, sleep(3000)]))
+      .then(cleanup)
+      .finally(() => process.exit(130));
   };
   process.once('SIGINT', () => interrupted('SIGINT'));
   process.once('SIGTERM', () => interrupted('SIGTERM'));

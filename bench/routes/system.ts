@@ -50,6 +50,7 @@ export class SystemRoute implements Route {
   readonly name = 'system' as const;
   private sshd: RunningSshd | undefined;
   private pid: number | undefined;
+  private closed = false;
   private readonly socketPath: string;
 
   constructor(private readonly workDir: string) {
@@ -62,8 +63,15 @@ export class SystemRoute implements Route {
   }
 
   async start(): Promise<RouteRun> {
+    if (this.closed) throw new Error('the system route was closed (the bench is stopping)');
     if (!this.sshd) {
-      this.sshd = await startSshd({ guestUser: BENCH_GUEST, socketPath: this.socketPath, sessionName: SESSION });
+      const sshd = await startSshd({ guestUser: BENCH_GUEST, socketPath: this.socketPath, sessionName: SESSION });
+      if (this.closed) {
+        // Closed while sshd was starting (Ctrl-C): do not leave it behind.
+        await sshd.stop();
+        throw new Error('the system route was closed (the bench is stopping)');
+      }
+      this.sshd = sshd;
       this.pid = sshdPid(this.sshd);
       if (!this.pid) throw new Error('could not find the pid of the sshd the bench started');
     }
@@ -85,6 +93,7 @@ export class SystemRoute implements Route {
   }
 
   async close(): Promise<string | undefined> {
+    this.closed = true;
     if (!this.sshd) return undefined;
     await this.sshd.stop();
     this.sshd = undefined;

@@ -44,14 +44,14 @@ export async function measureMemory(ctx: BenchContext, route: Route, counts: num
   try {
     for (const count of [...counts].sort((a, b) => a - b)) {
       if (ctx.remainingMs() < 5000) {
-        ctx.note(`memory (${route.name}): stopped before ${count} viewers, the run's time limit was reached`);
+        ctx.note(`memory (${route.name}): stopped before ${count} viewers: ${ctx.stopReason}`);
         break;
       }
       const missing = count - viewers.length;
       if (missing > 0) {
         const pool = await bringUp(run.target, ctx.pool(missing), viewers);
         if (viewers.length < count) {
-          ctx.note(`memory (${route.name}): only ${viewers.length} of ${count} viewers came up (${pool.failures[0] ?? 'time limit'})`);
+          ctx.note(`memory (${route.name}): only ${viewers.length} of ${count} viewers came up (${pool.failures[0] ?? ctx.stopReason})`);
           break;
         }
       }
