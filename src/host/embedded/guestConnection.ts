@@ -39,6 +39,7 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   private channel: ServerChannel | undefined;
   private ending = false;
   private closed = false;
+  private finishing = false;
 
   constructor(
     private readonly client: Connection,
@@ -161,6 +162,10 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   }
 
   private finish(code: number): void {
+    // Once: a second call (stop racing the group's own end) must not hang up before the guest
+    // has the exit status.
+    if (this.finishing) return;
+    this.finishing = true;
     const channel = this.channel;
     if (!channel || !channel.writable) {
       this.client.end();

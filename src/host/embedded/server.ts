@@ -48,6 +48,8 @@ export class EmbeddedGuestServer implements GuestServer {
   private nextId = 1;
   private closing = false;
   private publishing: Promise<void> = Promise.resolve();
+  /** A publish waits to run; it will read the table when it does. */
+  private publishQueued = false;
 
   constructor(
     private readonly options: EmbeddedServerOptions,
@@ -218,8 +220,15 @@ export class EmbeddedGuestServer implements GuestServer {
    * older table never lands after a newer one.
    */
   private publish(): Promise<void> {
+    // A burst of joins makes one write, not one each: every `tmux` run stalls this process a
+    // little (see Broadcast.pollOnce), and only the newest table matters.
+    if (this.publishQueued) return this.publishing;
+    this.publishQueued = true;
     this.publishing = this.publishing
-      .then(() => setMarkers(this.tmux, { viewers: JSON.stringify(this.viewers()) }))
+      .then(() => {
+        this.publishQueued = false;
+        return setMarkers(this.tmux, { viewers: JSON.stringify(this.viewers()) });
+      })
       .catch(() => undefined); // the tmux server may be gone (stop): nothing left to tell
     return this.publishing;
   }

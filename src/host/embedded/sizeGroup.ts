@@ -45,6 +45,8 @@ export class SizeGroup implements SnapshotSource {
   private exited = false;
   private readonly exitWaiters: Array<() => void> = [];
   tail = '';
+  /** Snapshot requests at the current end of the stream, answered together. */
+  private waiting: Array<[ViewerFeed, number]> | undefined;
 
   constructor(
     private readonly options: SizeGroupOptions,
@@ -102,12 +104,25 @@ export class SizeGroup implements SnapshotSource {
 
   requestSnapshot(feed: ViewerFeed, generation: number): void {
     // The snapshot is taken when the model has parsed exactly the bytes fanned out before this
-    // call; everything after it is already in the feed's queue: no gap, no byte twice.
-    this.screen.whenParsed(() => feed.deliverSnapshot(generation, this.screen.snapshot()));
+    // call; everything after it is already in the feed's queue: no gap, no byte twice. Requests
+    // at the same point of the stream (a burst of joins) share one snapshot.
+    if (this.waiting) {
+      this.waiting.push([feed, generation]);
+      return;
+    }
+    const waiting: Array<[ViewerFeed, number]> = [[feed, generation]];
+    this.waiting = waiting;
+    this.screen.whenParsed(() => {
+      if (this.waiting === waiting) this.waiting = undefined;
+      const snapshot = this.screen.snapshot();
+      for (const [f, g] of waiting) f.deliverSnapshot(g, snapshot);
+    });
   }
 
   private fanOut(data: string): void {
     this.sentAnything = true;
+    // Later snapshot requests are at a later point of the stream.
+    this.waiting = undefined;
     this.tail = (this.tail + data).slice(-TAIL);
     this.screen.write(data);
     // Encoded once for every viewer.
