@@ -4,7 +4,24 @@
 // other API call returns an inert object. So the timing covers loading the bundle and running
 // activate()'s own code, and none of VS Code's own cost (IPC to the window, rendering).
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 type Listener = (value: unknown) => unknown;
+
+/**
+ * Every top-level name of the vscode API (classes, enums, namespaces), read from @types/vscode.
+ * A bundle copies the module's own properties when it imports it (esbuild's __toESM), so each
+ * name must exist up front; the ones not implemented below become inert values.
+ */
+function apiNames(): string[] {
+  try {
+    const dts = readFileSync(join(__dirname, '..', '..', '..', 'node_modules', '@types', 'vscode', 'index.d.ts'), 'utf8');
+    return [...dts.matchAll(/^\texport (?:class|namespace|enum|const|let|function) (\w+)/gm)].map((m) => m[1]);
+  } catch {
+    return []; // @types/vscode missing: only the names implemented below exist
+  }
+}
 
 class Disposable {
   constructor(private readonly fn: () => unknown = () => undefined) {}
@@ -130,7 +147,7 @@ function namespace(known: Record<string, unknown>): unknown {
 }
 
 export function createVscodeStandIn(appRoot: string): Record<string, unknown> {
-  return {
+  const api: Record<string, unknown> = {
     version: '1.90.0',
     Disposable,
     EventEmitter,
@@ -165,6 +182,9 @@ export function createVscodeStandIn(appRoot: string): Record<string, unknown> {
     env: namespace({ appRoot, uiKind: 1, remoteName: undefined, language: 'en', machineId: 'bench' }),
     extensions: namespace({ getExtension: () => undefined }),
   };
+  // Anything not implemented (RelativePattern, languages, tasks, ...) is inert, constructible too.
+  for (const name of apiNames()) if (!(name in api)) api[name] = inert();
+  return api;
 }
 
 /** A minimal ExtensionContext: storage folders under `storageDir`, in-memory state. */
