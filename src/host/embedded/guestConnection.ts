@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { AuthContext, Connection, PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
 import { AccessConfig, decide, methodsFor } from './access';
-import { GuestView } from './guestView';
+import { cannotShow, GuestView } from './guestView';
 import { SizeGroups } from './sizeGroups';
 
 export interface GuestConnectionOptions {
@@ -129,7 +129,7 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
       });
     } catch (error) {
       // node-pty missing or broken: tell the guest rather than hanging up without a word.
-      channel.write(`\r\nGuest Broadcast: the host cannot show the broadcast right now (${(error as Error).message.split('\n')[0]}).\r\n`);
+      channel.write(cannotShow(error));
       this.finish(1);
       return;
     }

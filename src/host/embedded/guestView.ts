@@ -17,6 +17,12 @@ import { ViewerFeed } from './viewerFeed';
 // terminal gets the same from here, since the group's tmux client stays for the others.
 const RESTORE_TERMINAL = '\x18\x1b[0m\x1b[r\x1b[?25h\x1b[?1l\x1b>\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1005l\x1b[?1004l\x1b[?2004l\x1b[?1049l';
 
+/** What a guest is told when no tmux client can be started for its view (node-pty missing or broken). */
+export function cannotShow(error: unknown): string {
+  const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return `\r\nGuest Broadcast: the host cannot show the broadcast right now (${reason}).\r\n`;
+}
+
 export class GuestView implements GroupMember {
   readonly feed: ViewerFeed;
   readonly term: string;
@@ -49,15 +55,6 @@ export class GuestView implements GroupMember {
     this.group = this.groups.place(this, this.cols, this.rows, this.term, (notice) => this.feed.write(`\r\n${notice}\r\n`)).group;
   }
 
-  get running(): boolean {
-    return !this.ended && !!this.group?.running;
-  }
-
-  /** The size of the view this guest is shown (its own, unless the group cap placed it in a larger one). */
-  get shownSize(): { cols: number; rows: number } | undefined {
-    return this.group && { cols: this.group.cols, rows: this.group.rows };
-  }
-
   /** The group's tmux client is gone (stop from anywhere, the session ended). */
   onGroupExit(code: number, tail: string): void {
     // Every member has the group's last output by now (live, or from the final snapshot).
@@ -76,7 +73,14 @@ export class GuestView implements GroupMember {
     this.rows = size.rows;
     if (this.ended || !this.group) return;
     this.group.remove(this);
-    this.join();
+    try {
+      this.join();
+    } catch (error) {
+      // No tmux client for the new size (node-pty failed): say so and end, as at the start.
+      this.feed.write(cannotShow(error));
+      this.ended = true;
+      this.onExit(1);
+    }
   }
 
   /** The connection is gone: leave the group (the last one out ends its tmux client). */
