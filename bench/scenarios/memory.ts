@@ -25,6 +25,8 @@ export interface MemoryRow {
 }
 
 const SETTLE_MS = 1500;
+/** The system route runs two processes per viewer; beyond this the bench would measure swapping. */
+export const SYSTEM_MEMORY_MAX = 200;
 const READINGS = 3;
 
 function toPoint(viewers: number, reports: PssReport[]): MemoryPoint {
@@ -43,6 +45,10 @@ export async function measureMemory(ctx: BenchContext, route: Route, counts: num
   const points: MemoryPoint[] = [];
   try {
     for (const count of [...counts].sort((a, b) => a - b)) {
+      if (route.name === 'system' && count > SYSTEM_MEMORY_MAX) {
+        ctx.note(`memory (system): not measured beyond ${SYSTEM_MEMORY_MAX} viewers: each is an sshd and a tmux client process, ${count} of them would crowd this machine`);
+        break;
+      }
       if (ctx.remainingMs() < 5000) {
         ctx.note(`memory (${route.name}): stopped before ${count} viewers: ${ctx.stopReason}`);
         break;

@@ -37,6 +37,8 @@ Embedded mode:
   --max-per-address N      connections from one address at once (default: ${EMBEDDED_DEFAULTS.maxConnectionsPerAddress})
   --login-timeout SECONDS  time from connecting to watching, password typing included
                            (default: ${EMBEDDED_DEFAULTS.handshakeTimeoutMs / 1000})
+  --max-size-groups N      terminal sizes served at once, one tmux client each; beyond it a
+                           guest sees the nearest larger size (default: ${EMBEDDED_DEFAULTS.maxSizeGroups})
 
 System mode:
   --guest-user NAME        the guests' Unix account (default: guest)
@@ -76,6 +78,7 @@ export const hostCommand: CliCommand = {
       'max-viewers': { type: 'string' },
       'max-per-address': { type: 'string' },
       'login-timeout': { type: 'string' },
+      'max-size-groups': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -93,7 +96,7 @@ export const hostCommand: CliCommand = {
       configFile: stringOpt(values, 'tmux-config'),
       cwd: process.cwd(),
     };
-    const embeddedFlags = ['listen', 'access', 'authorized-keys', 'state-dir', 'max-viewers', 'max-per-address', 'login-timeout'].filter((f) => values[f] !== undefined);
+    const embeddedFlags = ['listen', 'access', 'authorized-keys', 'state-dir', 'max-viewers', 'max-per-address', 'login-timeout', 'max-size-groups'].filter((f) => values[f] !== undefined);
     if (mode === 'system') {
       if (embeddedFlags.length) throw new UsageError(`--${embeddedFlags[0]} is for embedded mode; in system mode sshd serves the guests.`);
       return serve(options);
@@ -109,6 +112,7 @@ export const hostCommand: CliCommand = {
       maxViewers: intOpt(values, 'max-viewers', 1, 10_000),
       maxConnectionsPerAddress: intOpt(values, 'max-per-address', 1, 10_000),
       handshakeTimeoutMs: secondsOpt(values, 'login-timeout'),
+      maxSizeGroups: intOpt(values, 'max-size-groups', 1, 1000),
       onJoin: (guest) => out(`${stamp()} ${guest.user} started watching from ${guest.address}`),
       onLeave: (guest) => out(`${stamp()} ${guest.user} (${guest.address}) stopped watching`),
       onWarning: (message) => out(`  Warning: ${message}`),

@@ -1,6 +1,7 @@
 // The broadcast's lifecycle: one dedicated tmux server with one session, the permission fixup,
 // (embedded mode) the guest SSH server, and a monitor that follows viewers and server restarts.
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { hostAttachArgv, shellCommand } from '../tmux/attach';
 import { createBroadcastSession, readMarkers, setMarkers } from '../tmux/broadcastSession';
@@ -259,7 +260,10 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
 
   private async pollOnce(): Promise<void> {
     if (this.ended) return;
-    const pid = await this.tmux.serverPid();
+    // Embedded mode needs nothing else from tmux here: while the known server process lives and
+    // its socket is there, no `tmux` is run. Starting one blocks this process (which fans the
+    // broadcast out to every guest) until the child has exec'd: milliseconds on a busy machine.
+    const pid = this.guestServer && this.serverPid !== undefined && serverStillThere(this.serverPid, this.socketPath) ? this.serverPid : await this.tmux.serverPid();
     if (pid === undefined) {
       await this.guestServer?.close(ENDED_MESSAGE);
       this.finish('the tmux server exited');
@@ -275,6 +279,17 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       this.current = viewers;
       this.emit('viewers', viewers);
     }
+  }
+}
+
+/** Whether the process `pid` lives (EPERM: it does, as someone else) and the socket file is there. */
+function serverStillThere(pid: number, socketPath: string): boolean {
+  if (!existsSync(socketPath)) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -18,6 +18,7 @@ export async function embeddedGuestServerFactoryFor(settings: HostSettings, cont
     authorizedKeysFile: settings.authorizedKeysFile || undefined,
     maxViewers: settings.maxViewers,
     maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
+    maxSizeGroups: settings.maxSizeGroups,
     // The host key is kept here so guests' known_hosts stay valid across restarts.
     stateDir: embeddedStateDir(context),
     // So the server loads VS Code's own node-pty, built for this VS Code's runtime.

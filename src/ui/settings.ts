@@ -15,6 +15,7 @@ export interface HostSettings {
   authorizedKeysFile: string;
   maxViewers: number;
   maxConnectionsPerAddress: number;
+  maxSizeGroups: number;
   notifyOnJoin: boolean;
 }
 
@@ -55,6 +56,7 @@ export function readHostSettings(): HostSettings {
     authorizedKeysFile,
     maxViewers: positiveInt(c, 'maxViewers', EMBEDDED_DEFAULTS.maxViewers),
     maxConnectionsPerAddress: positiveInt(c, 'maxConnectionsPerAddress', EMBEDDED_DEFAULTS.maxConnectionsPerAddress),
+    maxSizeGroups: positiveInt(c, 'maxSizeGroups', EMBEDDED_DEFAULTS.maxSizeGroups),
     notifyOnJoin: c.get<boolean>('notifyOnJoin', true),
   };
 }

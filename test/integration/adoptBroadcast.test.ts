@@ -26,6 +26,7 @@ function settings(socketPath: string): HostSettings {
     authorizedKeysFile: '',
     maxViewers: 100,
     maxConnectionsPerAddress: 5,
+    maxSizeGroups: 16,
     notifyOnJoin: true,
   };
 }

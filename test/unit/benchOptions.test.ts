@@ -14,7 +14,7 @@ test('defaults are the full run of issue 6: both routes, every scenario, its vie
   const o = parsed([]);
   assert.deepEqual(o.routes, ['embedded', 'system']);
   assert.deepEqual(o.scenarios, ['latency', 'memory', 'flood', 'connect', 'extension']);
-  assert.deepEqual(o.viewers, { latency: [1, 10, 100], memory: [0, 1, 50, 200], flood: [0, 50, 200], connect: [200] });
+  assert.deepEqual(o.viewers, { latency: [1, 10, 100], memory: [0, 1, 50, 200, 1000], flood: [0, 50, 200], connect: [200] });
   assert.equal(o.samples, 200);
   assert.equal(o.floodMiB, 20);
 });

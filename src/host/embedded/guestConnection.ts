@@ -2,19 +2,18 @@
 // `pty-req` + `shell` (and `window-change`). Everything else a client may ask for is refused.
 import { EventEmitter } from 'node:events';
 import type { AuthContext, Connection, PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
-import { Tmux } from '../../tmux/tmux';
 import { ENDED_MESSAGE } from '../messages';
 import { AccessConfig, decide, methodsFor } from './access';
-import { GuestView } from './guestView';
+import { cannotShow, GuestView } from './guestView';
+import { SizeGroups } from './sizeGroups';
 
 export interface GuestConnectionOptions {
   id: string;
   address: string;
   access: AccessConfig;
   maxAuthAttempts: number;
-  tmux: Tmux;
-  sessionName: string;
-  appRoot?: string;
+  /** The size groups whose tmux clients the guest's view joins. */
+  groups: SizeGroups;
 }
 
 export interface GuestConnectionEvents {
@@ -41,6 +40,7 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   private channel: ServerChannel | undefined;
   private ending = false;
   private closed = false;
+  private finishing = false;
 
   constructor(
     private readonly client: Connection,
@@ -125,22 +125,19 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   private startView(channel: ServerChannel, pty: PseudoTtyInfo): void {
     this.channel = channel;
     try {
-      this.view = new GuestView(
-        channel,
-        { tmux: this.options.tmux, sessionName: this.options.sessionName, term: pty.term, cols: pty.cols, rows: pty.rows, appRoot: this.options.appRoot },
-        (code) => {
-          if (this.ending) return;
-          // The tmux client ended by itself: the session's shell exited or the broadcast's tmux
-          // server went away. Either way the broadcast is over for this guest, so say so rather
-          // than leave tmux's "[lost server]" as the last word. The exit status stays tmux's, so
-          // a watcher still tells a crash (non-zero: try again) from a clean end.
-          this.view?.farewell(ENDED_MESSAGE);
-          this.finish(code);
-        },
-      );
+      this.view = new GuestView(channel, this.options.groups, { term: pty.term, cols: pty.cols, rows: pty.rows }, (code) => {
+        if (this.ending) return;
+        // The group's tmux client ended by itself: the session's shell exited or the broadcast's
+        // tmux server went away. Either way the broadcast is over for this guest, so say so rather
+        // than leave tmux's "[lost server]" as the last word (end() skips it when tmux already
+        // said it). The exit status stays tmux's, so a watcher still tells a crash (non-zero: try
+        // again) from a clean end.
+        void this.view?.end(ENDED_MESSAGE);
+        this.finish(code);
+      });
     } catch (error) {
       // node-pty missing or broken: tell the guest rather than hanging up without a word.
-      channel.write(`\r\nGuest Broadcast: the host cannot show the broadcast right now (${(error as Error).message.split('\n')[0]}).\r\n`);
+      channel.write(cannotShow(error));
       this.finish(1);
       return;
     }
@@ -173,6 +170,10 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   }
 
   private finish(code: number): void {
+    // Once: a second call (stop racing the group's own end) must not hang up before the guest
+    // has the exit status.
+    if (this.finishing) return;
+    this.finishing = true;
     const channel = this.channel;
     if (!channel || !channel.writable) {
       this.client.end();
@@ -196,13 +197,7 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.view?.running) {
-      try {
-        this.view.pty.kill();
-      } catch {
-        // already gone
-      }
-    }
+    this.view?.leave();
     this.emit('closed');
   }
 }

@@ -1,141 +1,103 @@
-// One guest's view: a read-only tmux client (guestAttachArgv) in a node-pty of the guest's size,
-// its output written to the guest's SSH channel.
+// One guest's view: a member of the size group for its terminal size, which owns the read-only
+// tmux client (guestAttachArgv) and fans its output out; this guest's bytes flow through its own
+// ViewerFeed to its SSH channel.
 //
 // THE READ-ONLY GUARANTEE ON THE SERVER SIDE LIVES HERE: nothing a guest sends on its channel
-// is ever written to the pty. The channel's input is read (so SSH flow control keeps moving) and
-// dropped; this class has no path from the channel to the pty at all. tmux's `attach -r` is the
-// second, independent guard.
-import type { IPty } from 'node-pty';
+// is ever written anywhere. The channel's input is read (so SSH flow control keeps moving) and
+// dropped; neither this class nor its group has a path from a channel to the pty at all. tmux's
+// `attach -r` is the second, independent guard.
 import type { ServerChannel } from 'ssh2';
-import { guestAttachArgv } from '../../tmux/attach';
-import { kickClient, listClients } from '../../tmux/clients';
-import { Tmux } from '../../tmux/tmux';
-import { loadNodePty } from '../ptyLoader';
-import { clampSize, guestClientEnv, guestTerm } from './terminal';
+import { GroupMember, SizeGroup } from './sizeGroup';
+import { SizeGroups } from './sizeGroups';
+import { clampSize, guestTerm } from './terminal';
+import { ViewerFeed } from './viewerFeed';
 
-export interface GuestViewOptions {
-  tmux: Tmux;
-  sessionName: string;
-  term: string | undefined;
-  cols: number;
-  rows: number;
-  appRoot?: string;
+// What tmux sends a client it detaches: plain attributes, full scroll region, cursor shown,
+// keypad, mouse, focus and bracketed paste modes off, the normal screen back. A kicked viewer's
+// terminal gets the same from here, since the group's tmux client stays for the others.
+const RESTORE_TERMINAL = '\x18\x1b[0m\x1b[r\x1b[?25h\x1b[?1l\x1b>\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1005l\x1b[?1004l\x1b[?2004l\x1b[?1049l';
+
+/** What a guest is told when no tmux client can be started for its view (node-pty missing or broken). */
+export function cannotShow(error: unknown): string {
+  const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return `\r\nGuest Broadcast: the host cannot show the broadcast right now (${reason}).\r\n`;
 }
 
-// Enough of the last output to tell whether a farewell already reached the guest.
-const TAIL = 2048;
-// Bytes waiting for a guest's SSH window before its tmux client is paused, and resumed below.
-const PAUSE_AT = 256 * 1024;
-const RESUME_AT = 64 * 1024;
-
-export class GuestView {
-  readonly pty: IPty;
+export class GuestView implements GroupMember {
+  readonly feed: ViewerFeed;
+  readonly term: string;
   cols: number;
   rows: number;
-  private exited = false;
-  private readonly exitWaiters: Array<() => void> = [];
-  private tail = '';
-  private paused = false;
-  /** Times the pty was paused because the guest's channel was full (for tests and benchmarks). */
-  pauses = 0;
-  /** The most bytes ever waiting in the guest's channel: what backpressure keeps small. */
-  maxBuffered = 0;
+  private group: SizeGroup | undefined;
+  private ended = false;
+  /** The group's last output when its tmux client ended. */
+  private exitTail = '';
 
   constructor(
     private readonly channel: ServerChannel,
-    private readonly options: GuestViewOptions,
+    private readonly groups: SizeGroups,
+    options: { term: string | undefined; cols: number; rows: number },
     private readonly onExit: (code: number) => void,
   ) {
     const size = clampSize(options.cols, options.rows);
     this.cols = size.cols;
     this.rows = size.rows;
-    const argv = guestAttachArgv({ socketPath: options.tmux.socketPath, sessionName: options.sessionName, tmuxBin: options.tmux.bin });
-    const term = guestTerm(options.term);
-    this.pty = loadNodePty(options.appRoot).spawn(argv[0], argv.slice(1), {
-      name: term,
-      cols: this.cols,
-      rows: this.rows,
-      cwd: '/',
-      env: guestClientEnv(term),
-    });
+    this.term = guestTerm(options.term);
+    this.feed = new ViewerFeed(channel);
 
     // Guest input: read and dropped. See the header comment.
     channel.on('data', () => undefined);
 
-    this.pty.onData((data) => {
-      this.tail = (this.tail + data).slice(-TAIL);
-      // Backpressure: a guest that cannot keep up pauses its own tmux client (tmux then skips
-      // frames for it) instead of this process buffering without bound. ssh2's own high-water
-      // mark is the 2 MB SSH window; pausing at PAUSE_AT keeps a slow guest's cost far lower.
-      const accepted = channel.write(data, () => this.maybeResume());
-      this.maxBuffered = Math.max(this.maxBuffered, channel.writableLength);
-      if ((!accepted || channel.writableLength >= PAUSE_AT) && !this.paused) {
-        this.paused = true;
-        this.pauses++;
-        this.pty.pause();
-      }
-    });
-    channel.on('drain', () => this.maybeResume());
-    this.pty.onExit(({ exitCode }) => {
-      this.exited = true;
-      for (const wake of this.exitWaiters.splice(0)) wake();
-      this.onExit(exitCode);
-    });
+    this.join();
   }
 
-  private maybeResume(): void {
-    if (this.paused && !this.exited && this.channel.writableLength <= RESUME_AT) {
-      this.paused = false;
-      this.pty.resume();
+  private join(): void {
+    this.group = this.groups.place(this, this.cols, this.rows, this.term, (notice) => this.feed.write(`\r\n${notice}\r\n`)).group;
+  }
+
+  /** The group's tmux client is gone (stop from anywhere, the session ended). */
+  onGroupExit(code: number, tail: string): void {
+    // Every member has the group's last output by now (live, or from the final snapshot).
+    this.exitTail = tail;
+    this.group = undefined;
+    if (this.ended) return;
+    this.ended = true;
+    this.onExit(code);
+  }
+
+  /** The guest's window changed: it moves to the group of its new size (attach -r never resizes the host's window). */
+  resize(cols: number, rows: number): void {
+    const size = clampSize(cols, rows);
+    if (size.cols === this.cols && size.rows === this.rows) return;
+    this.cols = size.cols;
+    this.rows = size.rows;
+    if (this.ended || !this.group) return;
+    this.group.remove(this);
+    try {
+      this.join();
+    } catch (error) {
+      // No tmux client for the new size (node-pty failed): say so and end, as at the start.
+      this.feed.write(cannotShow(error));
+      this.ended = true;
+      this.onExit(1);
     }
   }
 
-  get running(): boolean {
-    return !this.exited;
-  }
-
-  /** The guest's window changed: this guest's client only (attach -r never resizes the host's window). */
-  resize(cols: number, rows: number): void {
-    const size = clampSize(cols, rows);
-    this.cols = size.cols;
-    this.rows = size.rows;
-    if (!this.exited) this.pty.resize(size.cols, size.rows);
-  }
-
-  private waitForExit(timeoutMs: number): Promise<boolean> {
-    if (this.exited) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(this.exited), timeoutMs);
-      this.exitWaiters.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+  /** The connection is gone: leave the group (the last one out ends its tmux client). */
+  leave(): void {
+    this.ended = true;
+    this.group?.remove(this);
+    this.group = undefined;
   }
 
   /**
-   * Ends the view with a one-line message. The tmux client is detached by tmux itself, so it
-   * restores the guest's terminal (leaves the alternate screen) and prints the message; only if
-   * that fails is the client killed and the message written directly.
+   * Ends this guest's view with a one-line message; the group's tmux client carries on for the
+   * others. When the group itself already ended with this message (stop), it is not shown twice.
    */
   async end(message: string): Promise<void> {
-    if (!this.exited) {
-      const client = (await listClients(this.options.tmux).catch(() => [])).find((c) => c.pid === this.pty.pid);
-      if (client) await kickClient(this.options.tmux, client.name, message).catch(() => undefined);
-      if (!(await this.waitForExit(client ? 2000 : 1000))) {
-        try {
-          this.pty.kill();
-        } catch {
-          // already gone
-        }
-        await this.waitForExit(1000);
-      }
-    }
-    this.farewell(message);
-  }
-
-  /** Writes `message` on its own line unless the guest already got it (tmux's own farewell). */
-  farewell(message: string): void {
-    if (!this.tail.includes(message) && this.channel.writable) this.channel.write(`\r\n${message}\r\n`);
+    const group = this.group;
+    const seen = group ? !group.running && this.feed.state === 'live' && group.tail.includes(message) : this.exitTail.includes(message);
+    this.leave();
+    if (!seen && this.channel.writable) this.feed.write(`${RESTORE_TERMINAL}\r\n${message}\r\n`);
   }
 }

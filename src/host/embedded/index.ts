@@ -27,6 +27,7 @@ function preflight(options: EmbeddedServerOptions): void {
     ['maxConnectionsPerAddress', options.maxConnectionsPerAddress],
     ['handshakeTimeoutMs', options.handshakeTimeoutMs],
     ['maxAuthAttempts', options.maxAuthAttempts],
+    ['maxSizeGroups', options.maxSizeGroups],
   ] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new Error(`${name} must be a whole number of at least 1 (got ${value}).`);
   }

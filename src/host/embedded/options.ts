@@ -11,6 +11,7 @@ export const EMBEDDED_DEFAULTS = {
   maxConnectionsPerAddress: 5,
   handshakeTimeoutMs: 10_000,
   maxAuthAttempts: 6,
+  maxSizeGroups: 16,
 } as const;
 
 export interface EmbeddedServerOptions {
@@ -30,6 +31,11 @@ export interface EmbeddedServerOptions {
   maxConnectionsPerAddress?: number;
   handshakeTimeoutMs?: number;
   maxAuthAttempts?: number;
+  /**
+   * Terminal sizes served at once, each by one read-only tmux client shared by all its viewers
+   * (default 16). A viewer of another size beyond it is shown the nearest larger size.
+   */
+  maxSizeGroups?: number;
   /** The name of the setting or flag the listen address came from, for error messages. */
   listenSettingName?: string;
   /** VS Code's install root, to load VS Code's own node-pty; undefined outside VS Code. */

@@ -14,6 +14,7 @@ import { HostKey } from './hostKey';
 import { describeExposure, embeddedWatchCommand, formatListen, ListenAddress, parseListen } from './listen';
 import { EMBEDDED_DEFAULTS, EmbeddedServerOptions } from './options';
 import { RefusalDesk } from './refusal';
+import { SizeGroups } from './sizeGroups';
 
 function listenError(error: NodeJS.ErrnoException, address: ListenAddress, setting: string): Error {
   const where = formatListen(address);
@@ -42,10 +43,13 @@ export class EmbeddedGuestServer implements GuestServer {
   private readonly listeners: Array<() => void> = [];
   private readonly tmux: Tmux;
   private readonly access: AccessConfig;
+  private readonly groups: SizeGroups;
   private bound: ListenAddress;
   private nextId = 1;
   private closing = false;
   private publishing: Promise<void> = Promise.resolve();
+  /** A publish waits to run; it will read the table when it does. */
+  private publishQueued = false;
 
   constructor(
     private readonly options: EmbeddedServerOptions,
@@ -59,6 +63,12 @@ export class EmbeddedGuestServer implements GuestServer {
       options.maxViewers ?? EMBEDDED_DEFAULTS.maxViewers,
       options.maxConnectionsPerAddress ?? EMBEDDED_DEFAULTS.maxConnectionsPerAddress,
     );
+    this.groups = new SizeGroups({
+      tmux: this.tmux,
+      sessionName: context.sessionName,
+      maxGroups: options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups,
+      appRoot: options.appRoot,
+    });
     this.refusals = new RefusalDesk(hostKey.privateKey);
     this.ssh = new SshServer({ hostKeys: [hostKey.privateKey], ident: 'GuestBroadcast' }, (client, info) => this.onSshClient(client, info.ip, info.port));
     this.tcp = createServer((socket) => this.onSocket(socket));
@@ -108,9 +118,17 @@ export class EmbeddedGuestServer implements GuestServer {
     return out;
   }
 
-  /** Flow-control figures per viewer, for tests and benchmarks. */
-  flow(): Array<{ name: string; pauses: number; maxBuffered: number }> {
-    return [...this.connections].flatMap((c) => (c.view ? [{ name: c.id, pauses: c.view.pauses, maxBuffered: c.view.maxBuffered }] : []));
+  /**
+   * Flow figures per viewer, for tests and benchmarks: times it fell behind and had its queue
+   * dropped, snapshots it was sent (join, move, resync), the most bytes that waited for it.
+   */
+  flow(): Array<{ name: string; drops: number; snapshots: number; maxBuffered: number }> {
+    return [...this.connections].flatMap((c) => (c.view ? [{ name: c.id, drops: c.view.feed.drops, snapshots: c.view.feed.snapshots, maxBuffered: c.view.feed.maxBuffered }] : []));
+  }
+
+  /** The size groups (one tmux client each) and how many viewers each serves. */
+  sizeGroups(): Array<{ cols: number; rows: number; term: string; viewers: number; pid: number }> {
+    return this.groups.list().map((g) => ({ cols: g.cols, rows: g.rows, term: g.term, viewers: g.size, pid: g.pid }));
   }
 
   async kick(name: string, message: string): Promise<boolean> {
@@ -124,6 +142,8 @@ export class EmbeddedGuestServer implements GuestServer {
     if (this.closing) return;
     this.closing = true;
     const stopped = new Promise<void>((resolve) => this.tcp.close(() => resolve()));
+    // One farewell per group's tmux client reaches all its viewers; then each connection ends.
+    await this.groups.endAll(message);
     await Promise.all([...this.connections].map((c) => c.end(message)));
     for (const socket of this.sockets) socket.destroy();
     for (const timer of this.handshakes.values()) clearTimeout(timer);
@@ -168,9 +188,7 @@ export class EmbeddedGuestServer implements GuestServer {
       address: `${normalizeAddress(ip)}:${port}`,
       access: this.access,
       maxAuthAttempts: this.options.maxAuthAttempts ?? EMBEDDED_DEFAULTS.maxAuthAttempts,
-      tmux: this.tmux,
-      sessionName: this.context.sessionName,
-      appRoot: this.options.appRoot,
+      groups: this.groups,
     });
     this.connections.add(connection);
     // The handshake clock runs until the guest is watching, not just logged in: a connection is
@@ -202,8 +220,15 @@ export class EmbeddedGuestServer implements GuestServer {
    * older table never lands after a newer one.
    */
   private publish(): Promise<void> {
+    // A burst of joins makes one write, not one each: every `tmux` run stalls this process a
+    // little (see Broadcast.pollOnce), and only the newest table matters.
+    if (this.publishQueued) return this.publishing;
+    this.publishQueued = true;
     this.publishing = this.publishing
-      .then(() => setMarkers(this.tmux, { viewers: JSON.stringify(this.viewers()) }))
+      .then(() => {
+        this.publishQueued = false;
+        return setMarkers(this.tmux, { viewers: JSON.stringify(this.viewers()) });
+      })
       .catch(() => undefined); // the tmux server may be gone (stop): nothing left to tell
     return this.publishing;
   }

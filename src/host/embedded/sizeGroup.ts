@@ -1,0 +1,185 @@
+// The viewers of one terminal size (and TERM): ONE read-only tmux client (guestAttachArgv, in a
+// node-pty of that size) whose output is fanned out to all of them, so tmux renders once per
+// size, not once per viewer. The group's screen is kept in a ScreenModel for viewers who join
+// late or fall behind. The tmux client is never paused for a viewer: a slow one is dropped and
+// resynchronised by its own ViewerFeed.
+//
+// Nothing flows from viewers to the pty: this class only reads the pty (see guestView.ts).
+import type { IPty } from 'node-pty';
+import { guestAttachArgv } from '../../tmux/attach';
+import { kickClient, listClients } from '../../tmux/clients';
+import { Tmux } from '../../tmux/tmux';
+import { loadNodePty } from '../ptyLoader';
+import { ScreenModel } from './screenModel';
+import { guestClientEnv } from './terminal';
+import { SnapshotSource, ViewerFeed } from './viewerFeed';
+
+export interface SizeGroupOptions {
+  tmux: Tmux;
+  sessionName: string;
+  /** Already checked by guestTerm(). */
+  term: string;
+  cols: number;
+  rows: number;
+  appRoot?: string;
+}
+
+/** What a group tells a member when its tmux client is gone (stop, the session ended). */
+export interface GroupMember {
+  feed: ViewerFeed;
+  onGroupExit(code: number, tail: string): void;
+}
+
+// Enough of the last output to tell whether a farewell already reached the viewers.
+const TAIL = 2048;
+
+export class SizeGroup implements SnapshotSource {
+  readonly key: string;
+  readonly cols: number;
+  readonly rows: number;
+  readonly term: string;
+  private readonly pty: IPty;
+  private readonly screen: ScreenModel;
+  private readonly members = new Set<GroupMember>();
+  private sentAnything = false;
+  private exited = false;
+  private readonly exitWaiters: Array<() => void> = [];
+  tail = '';
+  /** Snapshot requests at the current end of the stream, answered together. */
+  private waiting: Array<[ViewerFeed, number]> | undefined;
+
+  constructor(
+    private readonly options: SizeGroupOptions,
+    private readonly onEmpty: (group: SizeGroup) => void,
+  ) {
+    this.cols = options.cols;
+    this.rows = options.rows;
+    this.term = options.term;
+    this.key = SizeGroup.keyOf(options.cols, options.rows, options.term);
+    this.screen = new ScreenModel(options.cols, options.rows);
+    const argv = guestAttachArgv({ socketPath: options.tmux.socketPath, sessionName: options.sessionName, tmuxBin: options.tmux.bin });
+    this.pty = loadNodePty(options.appRoot).spawn(argv[0], argv.slice(1), {
+      name: options.term,
+      cols: options.cols,
+      rows: options.rows,
+      cwd: '/',
+      env: guestClientEnv(options.term),
+    });
+    this.pty.onData((data) => this.fanOut(data));
+    this.pty.onExit(({ exitCode }) => this.onExit(exitCode));
+  }
+
+  static keyOf(cols: number, rows: number, term: string): string {
+    return `${cols}x${rows} ${term}`;
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  get running(): boolean {
+    return !this.exited;
+  }
+
+  get pid(): number {
+    return this.pty.pid;
+  }
+
+  /** Adds a viewer: live from the first byte if the client has drawn nothing yet, else from a snapshot. */
+  add(member: GroupMember, holdMs = 0): void {
+    this.members.add(member);
+    if (holdMs > 0) member.feed.startAfter(this, holdMs);
+    else member.feed.start(this, !this.sentAnything);
+  }
+
+  /** Removes a viewer; the last one out ends the group's tmux client. */
+  remove(member: GroupMember): void {
+    if (!this.members.delete(member)) return;
+    member.feed.stop();
+    if (this.members.size === 0) {
+      this.kill();
+      this.onEmpty(this);
+    }
+  }
+
+  requestSnapshot(feed: ViewerFeed, generation: number): void {
+    // The snapshot is taken when the model has parsed exactly the bytes fanned out before this
+    // call; everything after it is already in the feed's queue: no gap, no byte twice. Requests
+    // at the same point of the stream (a burst of joins) share one snapshot.
+    if (this.waiting) {
+      this.waiting.push([feed, generation]);
+      return;
+    }
+    const waiting: Array<[ViewerFeed, number]> = [[feed, generation]];
+    this.waiting = waiting;
+    this.screen.whenParsed(() => {
+      if (this.waiting === waiting) this.waiting = undefined;
+      const snapshot = this.screen.snapshot();
+      for (const [f, g] of waiting) f.deliverSnapshot(g, snapshot);
+    });
+  }
+
+  private fanOut(data: string): void {
+    this.sentAnything = true;
+    // Later snapshot requests are at a later point of the stream.
+    this.waiting = undefined;
+    this.tail = (this.tail + data).slice(-TAIL);
+    this.screen.write(data);
+    // Encoded once for every viewer.
+    const bytes = Buffer.from(data, 'utf8');
+    for (const member of this.members) member.feed.push(bytes);
+  }
+
+  private onExit(code: number): void {
+    this.exited = true;
+    for (const wake of this.exitWaiters.splice(0)) wake();
+    // Viewers that were behind get the last screen (a farewell printed by tmux's -E command
+    // included) before they are told the view ended.
+    this.screen.whenParsed(() => {
+      const last = this.screen.snapshot();
+      for (const member of [...this.members]) {
+        if (member.feed.state !== 'live') member.feed.write(last);
+        member.feed.stop();
+        member.onGroupExit(code, this.tail);
+      }
+      this.members.clear();
+      this.screen.dispose();
+      this.onEmpty(this);
+    });
+  }
+
+  private kill(): void {
+    if (this.exited) return;
+    try {
+      this.pty.kill();
+    } catch {
+      // already gone
+    }
+  }
+
+  private waitForExit(timeoutMs: number): Promise<boolean> {
+    if (this.exited) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(this.exited), timeoutMs);
+      this.exitWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  /**
+   * Ends the group's view with a one-line message for all its viewers at once: tmux detaches the
+   * client and runs the farewell in it (restoring the terminal first), and the output reaches
+   * every viewer like any other. Only if that fails is the client killed.
+   */
+  async end(message: string): Promise<void> {
+    if (this.exited) return;
+    const client = (await listClients(this.options.tmux).catch(() => [])).find((c) => c.pid === this.pty.pid);
+    if (client) await kickClient(this.options.tmux, client.name, message).catch(() => undefined);
+    if (!(await this.waitForExit(client ? 2000 : 1000))) {
+      this.kill();
+      await this.waitForExit(1000);
+    }
+  }
+}

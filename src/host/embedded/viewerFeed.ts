@@ -1,0 +1,128 @@
+// One viewer's share of its size group's stream: the bytes go to the viewer's SSH channel, and
+// the channel's own buffer is the viewer's bounded queue. A viewer that falls behind is not
+// waited for: nothing more is queued for it, and once its channel has taken what it holds, it is
+// resynchronised from the group's screen (a snapshot) and goes live again.
+import type { ServerChannel } from 'ssh2';
+
+/** Bytes waiting in a viewer's channel beyond which the viewer counts as behind. */
+export const BEHIND_AT = 256 * 1024;
+/** Once a behind viewer's channel holds this little, it is resynchronised. */
+export const CAUGHT_UP_AT = 16 * 1024;
+
+export type FeedState = 'live' | 'syncing' | 'behind' | 'gone';
+
+/** What the feed needs from its group: a snapshot taken at the current point of the stream. */
+export interface SnapshotSource {
+  requestSnapshot(feed: ViewerFeed, generation: number): void;
+}
+
+export class ViewerFeed {
+  state: FeedState = 'syncing';
+  /** Which snapshot request is current; older answers are ignored. */
+  generation = 0;
+  private queue: Buffer[] = [];
+  private queued = 0;
+  private source: SnapshotSource | undefined;
+  /** Waiting out startAfter(): not resynchronised on drain. */
+  private holding = false;
+  /** Times the viewer fell behind and had its queue dropped (for tests and benchmarks). */
+  drops = 0;
+  /** Snapshots sent (joins, moves and resyncs). */
+  snapshots = 0;
+  /** The most bytes ever waiting in the viewer's channel. */
+  maxBuffered = 0;
+
+  constructor(private readonly channel: ServerChannel) {
+    channel.on('drain', () => this.maybeCatchUp());
+  }
+
+  /** Starts the feed on `source`: live at once (a group that has sent nothing yet) or from a snapshot. */
+  start(source: SnapshotSource, live: boolean): void {
+    this.source = source;
+    this.holding = false;
+    this.queue = [];
+    this.queued = 0;
+    if (live) {
+      this.state = 'live';
+    } else {
+      this.state = 'syncing';
+      source.requestSnapshot(this, ++this.generation);
+    }
+  }
+
+  /**
+   * Starts the feed on `source` only after `ms` (a notice stays readable meanwhile); the group's
+   * bytes until then are not queued: the snapshot covers them.
+   */
+  startAfter(source: SnapshotSource, ms: number): void {
+    this.source = source;
+    this.state = 'behind';
+    this.holding = true;
+    const generation = ++this.generation;
+    const timer = setTimeout(() => {
+      if (this.generation === generation && this.source === source) this.start(source, false);
+    }, ms);
+    timer.unref();
+  }
+
+  /** Live bytes of the group, in stream order. */
+  push(data: Buffer): void {
+    switch (this.state) {
+      case 'live':
+        if (this.channel.writableLength >= BEHIND_AT) this.fallBehind();
+        else this.send(data);
+        return;
+      case 'syncing':
+        // Held until the snapshot for this point of the stream is sent; bounded too.
+        this.queue.push(data);
+        this.queued += data.length;
+        if (this.queued >= BEHIND_AT && this.source) {
+          this.drops++;
+          this.start(this.source, false);
+        }
+        return;
+      default:
+        return; // behind or gone: dropped
+    }
+  }
+
+  /** The group's answer to requestSnapshot: the screen at the point where `queue` starts. */
+  deliverSnapshot(generation: number, snapshot: string): void {
+    if (generation !== this.generation || this.state !== 'syncing') return;
+    this.snapshots++;
+    this.send(Buffer.from(snapshot, 'utf8'));
+    for (const chunk of this.queue) this.send(chunk);
+    this.queue = [];
+    this.queued = 0;
+    this.state = 'live';
+  }
+
+  /** Stops the feed (the viewer leaves or moves); nothing more is written by it. */
+  stop(): void {
+    this.state = 'gone';
+    this.holding = false;
+    this.generation++;
+    this.queue = [];
+    this.queued = 0;
+    this.source = undefined;
+  }
+
+  /** Writes bytes of the viewer's own (a notice, a farewell) outside the group's stream. */
+  write(data: string): void {
+    if (this.channel.writable) this.send(Buffer.from(data, 'utf8'));
+  }
+
+  private send(data: Buffer): void {
+    this.channel.write(data, () => this.maybeCatchUp());
+    if (this.channel.writableLength > this.maxBuffered) this.maxBuffered = this.channel.writableLength;
+  }
+
+  private fallBehind(): void {
+    this.state = 'behind';
+    this.drops++;
+  }
+
+  private maybeCatchUp(): void {
+    if (this.state === 'behind' && !this.holding && this.source && this.channel.writableLength <= CAUGHT_UP_AT) this.start(this.source, false);
+  }
+}
