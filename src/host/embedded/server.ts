@@ -53,7 +53,7 @@ export class EmbeddedGuestServer implements GuestServer {
 
   constructor(
     private readonly options: EmbeddedServerOptions,
-    private readonly context: GuestServerContext,
+    context: GuestServerContext,
     readonly hostKey: HostKey,
   ) {
     this.bound = parseListen(options.listen, options.listenSettingName);
