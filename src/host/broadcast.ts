@@ -17,6 +17,9 @@ import { sameViewers, Viewer, viewersFromClients } from './viewers';
 export { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
 import { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
 
+/** A guest's session exit status when the broadcast went away without a stop (as tmux's own "[lost server]"). */
+export const LOST_EXIT_STATUS = 1;
+
 export interface BroadcastOptions {
   mode: BroadcastMode;
   /** Empty or undefined: the mode's default (see paths.ts). */
@@ -210,7 +213,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   /** Stops following the server without ending it (VS Code window closing: tmux keeps running). */
   detach(): void {
     this.stopMonitor();
-    void this.guestServer?.close(ENDED_MESSAGE);
+    // Not a stop: the next window serves the same broadcast again, so watchers should keep trying.
+    void this.guestServer?.close(ENDED_MESSAGE, LOST_EXIT_STATUS);
     this.guestServer = undefined;
   }
 
@@ -265,7 +269,9 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     // broadcast out to every guest) until the child has exec'd: milliseconds on a busy machine.
     const pid = this.guestServer && this.serverPid !== undefined && serverStillThere(this.serverPid, this.socketPath) ? this.serverPid : await this.tmux.serverPid();
     if (pid === undefined) {
-      await this.guestServer?.close(ENDED_MESSAGE);
+      // Lost, not stopped: a non-zero exit status tells watchers to keep trying, so a new start
+      // (on the same port, with the same host key) brings them back by themselves.
+      await this.guestServer?.close(ENDED_MESSAGE, LOST_EXIT_STATUS);
       this.finish('the tmux server exited');
       return;
     }

@@ -20,7 +20,12 @@ export interface GuestServer {
   /** Ends one guest with a one-line reason; false when no such viewer. */
   kick(name: string, message: string): Promise<boolean>;
   /** Tells every guest `message`, closes them, and stops listening. */
-  close(message: string): Promise<void>;
+  /**
+   * Tells every guest `message`, closes them, and stops listening. `exitStatus` is what each
+   * guest's session exits with: 0 for a deliberate stop (watchers show "ended"), non-zero when
+   * the broadcast was lost (watchers keep trying, and come back after a new start).
+   */
+  close(message: string, exitStatus?: number): Promise<void>;
   /** Registers a listener for joins and leaves (so the host need not wait for the next poll). */
   onChange(listener: () => void): void;
 }

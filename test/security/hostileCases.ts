@@ -261,9 +261,11 @@ export const HOSTILE_CASES: HostileCase[] = [
       const g = await ctx.ssh2();
       g.screen = undefined;
       const env = { LC_GB_HOSTILE: 'lc-from-guest', TMUX: '/tmp/gb-evil,1,0', LD_PRELOAD: '/tmp/gb-evil.so', GB_SECRET_ENV: 'from-guest' };
-      const channel = await new Promise<ClientChannel>((resolve, reject) => g.client.shell({ term: 'xterm-256color', cols: 80, rows: 24 }, { env }, (err, ch) => (err ? reject(err) : resolve(ch))));
+      // Sizes no other viewer has: the embedded server starts one tmux client per terminal size,
+      // so each of these guests brings a tmux client of its own whose environment can be read.
+      const channel = await new Promise<ClientChannel>((resolve, reject) => g.client.shell({ term: 'xterm-256color', cols: 83, rows: 27 }, { env }, (err, ch) => (err ? reject(err) : resolve(ch))));
       channel.on('data', () => undefined);
-      const ssh = ctx.ssh({ extra: ['-o', 'SetEnv=LD_PRELOAD=/tmp/gb-evil.so TMUX=/tmp/gb-evil,1,0 LC_GB_HOSTILE=lc-from-ssh', '-o', 'SendEnv=LC_*'] });
+      const ssh = ctx.ssh({ cols: 91, rows: 29, extra: ['-o', 'SetEnv=LD_PRELOAD=/tmp/gb-evil.so TMUX=/tmp/gb-evil,1,0 LC_GB_HOSTILE=lc-from-ssh', '-o', 'SendEnv=LC_*'] });
       await ssh.waitForText('host$');
       const { pid } = await newGuestClient(ctx.fx.tmux, before);
       await waitFor('both guest clients', async () => (await guestPids(ctx.fx.tmux)).filter((p) => !before.includes(p)).length === 2);

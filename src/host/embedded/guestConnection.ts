@@ -146,7 +146,7 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   }
 
   /** Ends the guest's view with a one-line message and closes the connection. */
-  async end(message: string): Promise<void> {
+  async end(message: string, exitStatus = 0): Promise<void> {
     if (this.closed || this.ending) return;
     this.ending = true;
     const gone = new Promise<void>((resolve) => {
@@ -160,7 +160,7 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
     });
     if (this.view) {
       await this.view.end(message);
-      this.finish(0);
+      this.finish(exitStatus);
     } else {
       this.client.end();
     }

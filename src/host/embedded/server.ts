@@ -138,13 +138,13 @@ export class EmbeddedGuestServer implements GuestServer {
     return true;
   }
 
-  async close(message: string): Promise<void> {
+  async close(message: string, exitStatus = 0): Promise<void> {
     if (this.closing) return;
     this.closing = true;
     const stopped = new Promise<void>((resolve) => this.tcp.close(() => resolve()));
     // One farewell per group's tmux client reaches all its viewers; then each connection ends.
     await this.groups.endAll(message);
-    await Promise.all([...this.connections].map((c) => c.end(message)));
+    await Promise.all([...this.connections].map((c) => c.end(message, exitStatus)));
     for (const socket of this.sockets) socket.destroy();
     for (const timer of this.handshakes.values()) clearTimeout(timer);
     this.handshakes.clear();

@@ -1,0 +1,46 @@
+// A system-mode broadcast whose guest account is chrooted, behind a real sshd: the fixture the
+// chroot tests share. It registers its own before/after hooks on the calling test file.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { Broadcast } from '../../src/host/broadcast';
+import { Tmux } from '../../src/tmux/tmux';
+import { isRoot, PtyClient } from './ptyClient';
+import { RunningSshd, startSshd } from './sshd';
+import { TEST_SHELL, typeLine } from './tmuxFixture';
+
+export interface ChrootBroadcast {
+  session: string;
+  chrootDir: string;
+  socketPath: string;
+  sshd: RunningSshd;
+  broadcast: Broadcast;
+  /** Clients the test started; killed after the file's tests. */
+  clients: PtyClient[];
+}
+
+/** Needs root (a guest account, sshd); without it nothing starts and the tests should skip. */
+export function useChrootBroadcast(prefix: string, hostLine: string): ChrootBroadcast {
+  // sshd refuses a chroot below a folder others can write (such as /tmp), so this one lives in /var/lib.
+  const chrootDir = isRoot ? mkdtempSync(`/var/lib/${prefix}`) : '';
+  const fx = { session: 'chrooted', chrootDir, socketPath: join(chrootDir, 'run', 'guest-broadcast', 'guest'), clients: [] } as unknown as ChrootBroadcast;
+
+  before(async () => {
+    if (!isRoot) return;
+    fx.sshd = await startSshd({ guestUser: 'guest', socketPath: fx.socketPath, sessionName: fx.session, chrootDir });
+    fx.broadcast = await Broadcast.start({
+      mode: 'system', socketPath: fx.socketPath, sessionName: fx.session, guestUser: 'guest', sshPort: fx.sshd.port,
+      command: TEST_SHELL, configFile: '/dev/null', pollIntervalMs: 200,
+    });
+    await typeLine(fx.broadcast.tmux, fx.session, `echo ${hostLine}`);
+  });
+
+  after(async () => {
+    for (const c of fx.clients) c.kill();
+    await fx.broadcast?.stop().catch(() => undefined);
+    await fx.sshd?.stop();
+    await new Tmux(fx.socketPath).killServer().catch(() => undefined);
+    if (chrootDir) rmSync(chrootDir, { recursive: true, force: true });
+  });
+  return fx;
+}
