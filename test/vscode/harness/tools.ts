@@ -49,6 +49,21 @@ function ensureDebianPackages(): void {
   }
 }
 
+// What an outer `npm test` leaves in the environment would mislead this inner npm: above all
+// npm_config_user_agent, which names the outer Node (20), and code-server's postinstall reads
+// the Node version from it and refuses. Where packages come from and go stays as configured.
+const KEPT_NPM_SETTINGS = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig', 'npm_config_globalconfig', 'npm_config_nodedir']);
+
+export function withoutOuterNpm(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (/^npm_/i.test(key) && !KEPT_NPM_SETTINGS.has(key.toLowerCase())) continue;
+    if (key === 'NODE') continue;
+    clean[key] = value;
+  }
+  return clean;
+}
+
 /**
  * Installs `spec` with npm into its own folder under the cache. The marker file is written last,
  * so an interrupted install is thrown away and redone rather than trusted.
@@ -62,7 +77,7 @@ function ensureNpmPackage(dir: string, spec: string, check: string, env: NodeJS.
   const logFile = join(dir, 'npm-install.log');
   log(`npm: installing ${spec} into ${dir} (log: ${logFile})`);
   const started = Date.now();
-  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=warn', spec], { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=warn', spec], { cwd: dir, env: withoutOuterNpm(env), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   writeFileSync(logFile, `${r.stdout ?? ''}\n${r.stderr ?? ''}`);
   if (r.status !== 0 || !existsSync(check)) {
     const tail = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
