@@ -52,21 +52,8 @@ export function socketDir(prefix: string): string {
 }
 
 /** Waits until `check` returns a truthy value; bounded by `timeoutMs`. */
-export async function waitUntil<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { waitFor as waitUntil } from '../../helpers/wait';
+export { waitUntil };
 
 /**
  * A program that needs a terminal (a tmux client, ssh) started from outside VS Code, in a
