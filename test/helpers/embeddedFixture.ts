@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, ClientChannel, ConnectConfig } from 'ssh2';
+import { after, test as nodeTest } from 'node:test';
 import { Broadcast } from '../../src/host/broadcast';
 import { embeddedGuestServerFactory } from '../../src/host/embedded/index';
 import { EmbeddedServerOptions } from '../../src/host/embedded/options';
@@ -152,4 +153,29 @@ export function runClient(argv: string[], options: { input?: string; env?: NodeJ
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.input ?? '');
   });
+}
+
+/** A test bounded in time: a hang is a failure, not a stuck suite. */
+export const boundedTest = (name: string, fn: () => Promise<void>): void => void nodeTest(name, { timeout: 60_000 }, fn);
+
+export interface Cleanups {
+  /** Run after the file's tests, last registered first. */
+  list: Array<() => Promise<void> | void>;
+  /** Registers a client to end after the file's tests, and returns it. */
+  track<T extends PtyClient | Ssh2Guest>(client: T): T;
+}
+
+/** Cleanups for one test file (registers its own `after` hook). */
+export function useCleanups(): Cleanups {
+  const list: Cleanups['list'] = [];
+  after(async () => {
+    for (const c of list.reverse()) await c();
+  });
+  return {
+    list,
+    track(client) {
+      list.push(() => (client instanceof PtyClient ? client.kill() : client.end()));
+      return client;
+    },
+  };
 }

@@ -4,25 +4,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test as nodeTest } from 'node:test';
 import { loadOrCreatePassphrase, regeneratePassphrase } from '../../src/host/embedded/passphrase';
-import { emptyHome, opensshArgv, opensshClient, runClient, Ssh2Guest, startEmbedded } from '../helpers/embeddedFixture';
-import { PtyClient } from '../helpers/ptyClient';
+import { emptyHome, opensshArgv, opensshClient, runClient, Ssh2Guest, startEmbedded, boundedTest, useCleanups } from '../helpers/embeddedFixture';
 import { typeLine } from '../helpers/tmuxFixture';
 import { generateEd25519KeyPair } from '../../src/host/embedded/ed25519';
 
-// Each test is bounded in time: a hang is a failure, not a stuck suite.
-const test = (name: string, fn: () => Promise<void>): void => void nodeTest(name, { timeout: 60_000 }, fn);
+const test = boundedTest;
 
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
-
-function track<T extends PtyClient | Ssh2Guest>(client: T): T {
-  cleanups.push(() => (client instanceof PtyClient ? client.kill() : client.end()));
-  return client;
-}
+const { list: cleanups, track } = useCleanups();
 
 async function refused(port: number, config: Parameters<Ssh2Guest['connect']>[1]): Promise<Error> {
   const g = track(new Ssh2Guest());

@@ -4,33 +4,23 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { after, test as nodeTest } from 'node:test';
 import { KICKED_MESSAGE, ENDED_MESSAGE } from '../../src/host/broadcast';
 import { loadOrCreatePassphrase } from '../../src/host/embedded/passphrase';
 import { listClients } from '../../src/tmux/clients';
-import { EmbeddedFixture, opensshClient, Ssh2Guest, startEmbedded } from '../helpers/embeddedFixture';
+import { EmbeddedFixture, opensshClient, Ssh2Guest, startEmbedded, boundedTest, useCleanups } from '../helpers/embeddedFixture';
 import { PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
 import { typeLine } from '../helpers/tmuxFixture';
 
-// Each test is bounded in time: a hang is a failure, not a stuck suite.
-const test = (name: string, fn: () => Promise<void>): void => void nodeTest(name, { timeout: 60_000 }, fn);
+const test = boundedTest;
 
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const { list: cleanups, track } = useCleanups();
 
 async function fixture(options: Parameters<typeof startEmbedded>[0]): Promise<EmbeddedFixture> {
   const fx = await startEmbedded(options);
   cleanups.push(() => fx.cleanup());
   await typeLine(fx.sock.tmux, 'broadcast', 'echo bounded-screen');
   return fx;
-}
-
-function track<T extends PtyClient | Ssh2Guest>(client: T): T {
-  cleanups.push(() => (client instanceof PtyClient ? client.kill() : client.end()));
-  return client;
 }
 
 async function viewer(port: number, shell = true): Promise<Ssh2Guest> {
