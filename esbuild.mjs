@@ -14,12 +14,24 @@ const common = {
   legalComments: 'none',
 };
 // Exported so bench/build.mjs bundles the bench's host exactly as dist/cli.js is bundled.
-export const nodeExternal = ['vscode', 'node-pty', 'cpu-features', './crypto/build/Release/sshcrypto.node'];
+export const nodeExternal = ['vscode', 'node-pty', 'cpu-features'];
+
+// ssh2 loads its native ciphers with a path relative to its own file, which no longer exists
+// once bundled, so it silently fell back to pure JS: a new OpenSSL cipher and four socket writes
+// for every packet to every viewer. Pointing the require at the package keeps the native
+// ciphers wherever node_modules has them (the CLI, npm start); in the packaged extension, and
+// in VS Code's Electron (another ABI), the require fails and ssh2 still falls back to JS.
+export const ssh2NativeCrypto = {
+  name: 'ssh2-native-crypto',
+  setup(build) {
+    build.onResolve({ filter: /\/sshcrypto\.node$/ }, () => ({ path: 'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node', external: true }));
+  },
+};
 
 const builds = [
-  { ...common, platform: 'node', target: 'node20', format: 'cjs', external: nodeExternal,
+  { ...common, platform: 'node', target: 'node20', format: 'cjs', external: nodeExternal, plugins: [ssh2NativeCrypto],
     entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
-  { ...common, platform: 'node', target: 'node20', format: 'cjs', external: nodeExternal,
+  { ...common, platform: 'node', target: 'node20', format: 'cjs', external: nodeExternal, plugins: [ssh2NativeCrypto],
     entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
 if (existsSync('media/viewer.ts')) {

@@ -2,7 +2,7 @@
 // optional native crypto stay external), so the embedded route runs as users run it.
 // `npm run bench` runs this after the project build and the tsc compile.
 import * as esbuild from 'esbuild';
-import { nodeExternal } from '../esbuild.mjs';
+import { nodeExternal, ssh2NativeCrypto } from '../esbuild.mjs';
 
 process.chdir(new URL('..', import.meta.url).pathname);
 await esbuild.build({
@@ -14,6 +14,7 @@ await esbuild.build({
   target: 'node20',
   format: 'cjs',
   external: nodeExternal,
+  plugins: [ssh2NativeCrypto],
   entryPoints: { hostProcess: 'bench/host/hostProcess.ts' },
   outdir: 'out/bench-host',
 });

@@ -9,7 +9,8 @@
 import type { ServerChannel } from 'ssh2';
 import { GroupMember, SizeGroup } from './sizeGroup';
 import { SizeGroups } from './sizeGroups';
-import { clampSize, guestTerm } from './terminal';
+import { clampSize } from '../guestWindow';
+import { guestTerm } from './terminal';
 import { ViewerFeed } from './viewerFeed';
 
 // What tmux sends a client it detaches: plain attributes, full scroll region, cursor shown,

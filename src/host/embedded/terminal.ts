@@ -45,9 +45,3 @@ export function guestClientEnv(term: string, hostEnv: NodeJS.ProcessEnv = proces
     LC_ALL: utf8Locale(hostEnv),
   };
 }
-
-/** Sizes a guest may ask for; tmux and node-pty take anything, this keeps silly values out. */
-export function clampSize(cols: number, rows: number): { cols: number; rows: number } {
-  const clamp = (n: number, max: number, fallback: number): number => (Number.isInteger(n) && n > 0 ? Math.min(n, max) : fallback);
-  return { cols: clamp(cols, 1000, 80), rows: clamp(rows, 500, 24) };
-}

@@ -1,0 +1,160 @@
+// System mode's size relay. sshd hands a guest's window-change to the guest's tmux client
+// unchanged, and tmux 3.3a has no option that caps a client's size: a guest claiming 10000x10000
+// stalls the host's tmux server for seconds, again at every resize. So the forced command does
+// not give tmux the guest's own terminal. It runs the read-only client in a pty of its own whose
+// size is the guest's, clamped to MAX_GUEST_COLS x MAX_GUEST_ROWS, and relays bytes both ways.
+//
+// It is Perl because the relay must run inside a guest chroot that holds no toolchain, and
+// Perl with its POSIX module (Debian's perl-base, an Essential package) is on every host this
+// targets; the setup script copies it into the chroot along with the pty device it needs.
+// Input is relayed unchanged: read-only stays tmux's job (`attach -r`, src/tmux/attach.ts).
+import { MAX_GUEST_COLS, MAX_GUEST_ROWS } from '../guestWindow';
+
+// The relay lives at the end of the forced command's own file, after its shell part has exited,
+// and runs as `perl -x WRAPPER ...`: -x skips to the "#!perl" line. One file for an admin to
+// review and the doctor to check, and no program text in the guest's process list.
+//
+// Written without "${" or backquotes so it sits in a template literal as is. The ioctl numbers
+// are Linux's generic ones (x86, arm, riscv); if one fails the relay refuses to show anything
+// rather than fall back to an unclamped client.
+const RELAY_SOURCE = String.raw`
+#!perl
+# The size relay (see above): runs the guest's client in a pty no bigger than the limits.
+use strict;
+use warnings;
+use POSIX ();
+
+my ($max_cols, $max_rows, @command) = @ARGV;
+my ($TIOCGWINSZ, $TIOCSWINSZ, $TIOCGPTN, $TIOCSPTLCK) = (0x5413, 0x5414, 0x80045430, 0x40045431);
+
+sub refuse {
+  print STDOUT "\r\nGuest Broadcast: the broadcast cannot be shown right now ($_[0]). Ask the host to run: guest-broadcast doctor\r\n";
+  exit 1;
+}
+
+# The guest's size, clamped; 80x24 when the guest's terminal reports none.
+sub clamped_winsize {
+  my ($rows, $cols) = (24, 80);
+  my $ws = "\0" x 8;
+  if (ioctl(STDIN, $TIOCGWINSZ, $ws)) {
+    my ($r, $c) = unpack('S2', $ws);
+    ($rows, $cols) = ($r, $c) if $r > 0 && $c > 0;
+  }
+  $rows = $max_rows if $rows > $max_rows;
+  $cols = $max_cols if $cols > $max_cols;
+  return pack('S4', $rows, $cols, 0, 0);
+}
+
+refuse('no command to relay') unless @command && $max_cols > 0 && $max_rows > 0;
+sysopen(my $master, '/dev/ptmx', POSIX::O_RDWR() | POSIX::O_NOCTTY()) or refuse("no pseudo-terminal: /dev/ptmx: $!");
+my $unlock = pack('i', 0);
+ioctl($master, $TIOCSPTLCK, $unlock) or refuse("cannot unlock a pseudo-terminal: $!");
+my $number = pack('i', 0);
+ioctl($master, $TIOCGPTN, $number) or refuse("cannot name a pseudo-terminal: $!");
+my $slave_path = '/dev/pts/' . unpack('i', $number);
+my $size = clamped_winsize();
+ioctl($master, $TIOCSWINSZ, $size) or refuse("cannot size a pseudo-terminal: $!");
+
+# The guest's terminal goes raw: every byte passes through untouched, in both directions.
+my $saved = POSIX::Termios->new;
+my $have_saved = $saved->getattr(0);
+if ($have_saved) {
+  my $raw = POSIX::Termios->new;
+  $raw->getattr(0);
+  $raw->setlflag($raw->getlflag & ~(POSIX::ECHO() | POSIX::ICANON() | POSIX::ISIG() | POSIX::IEXTEN()));
+  $raw->setiflag($raw->getiflag & ~(POSIX::BRKINT() | POSIX::ICRNL() | POSIX::INPCK() | POSIX::ISTRIP() | POSIX::IXON()));
+  $raw->setoflag($raw->getoflag & ~POSIX::OPOST());
+  $raw->setcflag(($raw->getcflag & ~(POSIX::CSIZE() | POSIX::PARENB())) | POSIX::CS8());
+  $raw->setcc(POSIX::VMIN(), 1);
+  $raw->setcc(POSIX::VTIME(), 0);
+  $raw->setattr(0, POSIX::TCSANOW());
+}
+sub restore_terminal { $saved->setattr(0, POSIX::TCSANOW()) if $have_saved; }
+
+my $pid = fork();
+refuse("cannot start the viewer: $!") unless defined $pid;
+if ($pid == 0) {
+  # A session of its own, whose controlling terminal is the new pty (opened after setsid).
+  POSIX::setsid();
+  sysopen(my $slave, $slave_path, POSIX::O_RDWR()) or POSIX::_exit(126);
+  POSIX::dup2(fileno($slave), $_) for 0 .. 2;
+  { no warnings 'exec'; exec { $command[0] } @command; }
+  print STDERR "\r\nGuest Broadcast: cannot run $command[0]: $!\r\n";
+  POSIX::_exit(127);
+}
+
+my ($resized, $child_done, $hangup) = (0, 0, 0);
+$SIG{WINCH} = sub { $resized = 1 };
+$SIG{CHLD} = sub { $child_done = 1 };
+$SIG{HUP} = $SIG{TERM} = sub { $hangup = 1 };
+$SIG{PIPE} = 'IGNORE';
+
+sub write_all {
+  my ($fh, $data) = @_;
+  while (length $data) {
+    my $n = syswrite($fh, $data);
+    if (!defined $n) { next if $!{EINTR} || $!{EAGAIN}; return 0; }
+    substr($data, 0, $n) = '';
+  }
+  return 1;
+}
+
+my $input_open = 1;
+my $drain_until = 0;
+while (!$hangup) {
+  if ($resized) {
+    $resized = 0;
+    my $size = clamped_winsize();
+    ioctl($master, $TIOCSWINSZ, $size);
+  }
+  # Once the client has exited, what it left in the pty is passed on for a moment, then done.
+  $drain_until = time + 1 if $child_done && !$drain_until;
+  last if $drain_until && time > $drain_until;
+  my $want = '';
+  vec($want, fileno($master), 1) = 1;
+  vec($want, 0, 1) = 1 if $input_open && !$child_done;
+  my $ready = select(my $got = $want, undef, undef, $child_done ? 0.1 : undef);
+  if ($ready < 0) { next if $!{EINTR}; last; }
+  last if $ready == 0;
+  if (vec($got, fileno($master), 1)) {
+    my $n = sysread($master, my $buffer, 65536);
+    if (!defined $n) { next if $!{EINTR} || $!{EAGAIN}; last; }
+    last if $n == 0;
+    last unless write_all(\*STDOUT, $buffer);
+  }
+  if ($input_open && vec($got, 0, 1)) {
+    my $n = sysread(STDIN, my $buffer, 65536);
+    if (!defined $n) { next if $!{EINTR}; $input_open = 0; }
+    elsif ($n == 0) { $input_open = 0; $hangup = 1; }
+    else { write_all($master, $buffer); }
+  }
+}
+
+# The guest left (or the relay was told to stop): the client goes too.
+kill 'HUP', $pid if !$child_done;
+my $status;
+for (1 .. 50) {
+  my $done = waitpid($pid, POSIX::WNOHANG());
+  if ($done == $pid) { $status = $?; last; }
+  last if $done < 0;
+  select(undef, undef, undef, 0.02);
+}
+if (!defined $status) {
+  kill 'KILL', $pid;
+  waitpid($pid, 0);
+  $status = 1 << 8;
+}
+restore_terminal();
+exit(POSIX::WIFEXITED($status) ? POSIX::WEXITSTATUS($status) : 1);
+__END__
+`;
+
+/** The relay's Perl text, from its "#!perl" line to __END__, for the end of the forced command. */
+export function sizeRelaySource(): string {
+  return RELAY_SOURCE.trim() + '\n';
+}
+
+/** argv that runs `command` behind the relay kept in `file` (the forced command itself). */
+export function sizeRelayArgv(perlPath: string, file: string, command: readonly string[]): string[] {
+  return [perlPath, '-x', file, String(MAX_GUEST_COLS), String(MAX_GUEST_ROWS), ...command];
+}
