@@ -1,6 +1,7 @@
 // A system-mode broadcast whose guest account is chrooted, behind a real sshd: the fixture the
 // chroot tests share. It registers its own before/after hooks on the calling test file.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { Broadcast } from '../../src/host/broadcast';
@@ -17,6 +18,14 @@ export interface ChrootBroadcast {
   broadcast: Broadcast;
   /** Clients the test started; killed after the file's tests. */
   clients: PtyClient[];
+}
+
+/** Removes a test chroot, unmounting the pty filesystem the setup mounted in it first. */
+export function removeChroot(dir: string): void {
+  const pts = join(dir, 'dev', 'pts');
+  const mounted = readFileSync('/proc/mounts', 'utf8').split('\n').some((line) => line.split(' ')[1] === pts);
+  if (mounted) execFileSync('umount', ['--lazy', pts]);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** Needs root (a guest account, sshd); without it nothing starts and the tests should skip. */
@@ -40,7 +49,7 @@ export function useChrootBroadcast(prefix: string, hostLine: string): ChrootBroa
     await fx.broadcast?.stop().catch(() => undefined);
     await fx.sshd?.stop();
     await new Tmux(fx.socketPath).killServer().catch(() => undefined);
-    if (chrootDir) rmSync(chrootDir, { recursive: true, force: true });
+    if (chrootDir) removeChroot(chrootDir);
   });
   return fx;
 }

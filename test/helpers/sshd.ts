@@ -7,7 +7,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { applyGuestSetup, ApplyResult } from '../../src/host/guestAccount/applySetup';
 import { GuestSetupOptions, resolveGuestSetupOptions } from '../../src/host/guestAccount/options';
 import { waitFor } from './screen';
@@ -97,6 +97,8 @@ export async function applyTestGuestSetup(configPath: string, wrapperPath: strin
     wrapperPath,
     hostUser: 'root',
     reload: false,
+    // A chroot's pty mount is recorded here, not in the machine's /etc/fstab.
+    fstabPath: join(dirname(configPath), 'fstab'),
   });
   return { setup, result: await applyGuestSetup(setup) };
 }

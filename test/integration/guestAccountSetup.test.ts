@@ -22,7 +22,7 @@ const BASE = (key: string): string => `# test sshd\nPort 22\nListenAddress 127.0
 
 function options(config: string, extra: Partial<GuestSetupOptions> = {}): GuestSetupOptions {
   return {
-    ...resolveGuestSetupOptions({ guestUser: 'guest', socketPath: join(dir, 'sock', 'guest'), sessionName: 'broadcast', sshdConfig: config, wrapperPath: join(dir, 'watch'), hostUser: 'root', reload: false }),
+    ...resolveGuestSetupOptions({ guestUser: 'guest', socketPath: join(dir, 'sock', 'guest'), sessionName: 'broadcast', sshdConfig: config, wrapperPath: join(dir, 'watch'), hostUser: 'root', reload: false, fstabPath: join(dir, 'fstab') }),
     ...extra,
   };
 }

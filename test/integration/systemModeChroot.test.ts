@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runDoctor } from '../../src/host/guestAccount/doctor';
 import { useChrootBroadcast } from '../helpers/chrootBroadcast';
+import { assertGuestSizeCapped } from '../helpers/guestSize';
 import { isRoot, PtyClient } from '../helpers/ptyClient';
 
 const skip = isRoot ? false : 'needs root';
@@ -31,8 +32,12 @@ test('a chrooted guest logs in with ssh and sees the host screen, read-only', { 
   await fx.broadcast.poll();
   assert.deepEqual(fx.broadcast.viewers.map((v) => v.user), ['guest']);
 
+  // The size relay runs inside the chroot too (perl and a pty filesystem of the chroot's own).
+  await assertGuestSizeCapped(fx.broadcast.tmux, fx.session, guest);
+
   const report = await runDoctor(fx.sshd.setup);
   assert.deepEqual(report.checks.filter((c) => c.status !== 'ok'), []);
+  assert.match(report.checks.find((c) => c.id === 'size-relay')?.detail ?? '', /inside/);
   assert.match(report.checks.find((c) => c.id === 'sshd-options')?.detail ?? '', new RegExp(`chroot ${fx.chrootDir}`));
 
   await fx.broadcast.stop();

@@ -10,6 +10,7 @@ import { Client, ClientChannel } from 'ssh2';
 import { Broadcast } from '../../src/host/broadcast';
 import { runDoctor } from '../../src/host/guestAccount/doctor';
 import { createBroadcastSession } from '../../src/tmux/broadcastSession';
+import { assertGuestSizeCapped } from '../helpers/guestSize';
 import { isRoot, PtyClient } from '../helpers/ptyClient';
 import { Screen, waitFor } from '../helpers/screen';
 import { RunningSshd, startSshd } from '../helpers/sshd';
@@ -122,6 +123,16 @@ test('an OpenSSH guest logs in with no password and sees the host screen; its ke
   guest.kill();
 });
 
+test("a guest's window is capped before tmux sees it (the size relay in the forced command)", { skip }, async () => {
+  const guest = sshGuest();
+  await guest.waitForText('hello-from-host');
+  await assertGuestSizeCapped(sock.tmux, SESSION, guest);
+  await typeLine(sock.tmux, SESSION, 'echo after-the-resizes');
+  await guest.waitForText('after-the-resizes');
+  guest.kill();
+  await waitFor('the guest gone', async () => (await sock.tmux.run(['list-clients'])).trim() === '');
+});
+
 test('the viewer count and `status --json` list the ssh guest', { skip }, async () => {
   const guest = sshGuest([], { cols: 90, rows: 25 });
   await guest.waitForText('hello-from-host');
@@ -211,7 +222,7 @@ test('the doctor finds every piece in place', { skip }, async () => {
   assert.equal(report.ok, true);
   assert.deepEqual(
     report.checks.map((c) => c.id),
-    ['tmux-version', 'user', 'shell', 'password', 'pam-nullok', 'sshd-config', 'sshd-options', 'wrapper', 'socket-path', 'broadcast'],
+    ['tmux-version', 'user', 'shell', 'password', 'pam-nullok', 'sshd-config', 'sshd-options', 'wrapper', 'size-relay', 'socket-path', 'broadcast'],
   );
 });
 

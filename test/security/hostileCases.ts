@@ -188,13 +188,10 @@ export const HOSTILE_CASES: HostileCase[] = [
     },
   },
   {
+    // Unclamped, 10000x10000 keeps tmux 3.3a's server busy for about 13 s at every redraw: the
+    // embedded server clamps sizes (clampSize), system mode's forced command runs the guest's
+    // client behind the size relay (src/host/guestAccount/sizeRelay.ts).
     name: 'resize to 10000x10000',
-    knownWeakness: {
-      // Measured: 1000x1000, 10000x50 and 200x10000 are fine; at 10000x10000 the host's tmux
-      // 3.3a server spins for tens of seconds and stops answering. sshd hands the size to the
-      // guest's tmux client unchanged; the embedded server clamps it (clampSize) and passes.
-      system: 'a 10000x10000 window-change through sshd stalls the tmux 3.3a server (embedded mode clamps sizes)',
-    },
     run: async (ctx) => {
       const ssh = ctx.ssh();
       await ssh.waitForText('host$');

@@ -78,16 +78,21 @@ test('the forced command attaches with the one read-only argv, to the socket the
   const wrapper = forceCommandWrapper(o);
   const attach = shellCommand(guestAttachArgv({ socketPath: '/var/lib/tmux-sessions/guest', sessionName: 'demo', tmuxBin: '/usr/bin/tmux' }));
   assert.ok(wrapper.startsWith('#!/bin/sh\n'));
-  // The attach is the wrapper's last command; only the exit status and a farewell follow it.
-  const lines = wrapper.trimEnd().split('\n');
-  assert.deepEqual(lines.slice(-4, -2), [attach, 'status=$?']);
+  // The attach (behind the size relay, which is this same file) is the shell's last command; only
+  // the exit status and a farewell follow it, then the relay's Perl, which the shell never reads.
+  const shellPart = wrapper.slice(0, wrapper.indexOf('\n#!perl\n'));
+  const lines = shellPart.trimEnd().split('\n');
+  assert.deepEqual(lines.slice(-4, -2), [`/usr/bin/perl -x /usr/local/libexec/guest-broadcast/watch-guest 1000 500 ${attach}`, 'status=$?']);
   assert.match(lines[lines.length - 2], /^if \[ "\$status" -ne 0 \]; then printf .*the broadcast has ended/);
   assert.equal(lines[lines.length - 1], 'exit "$status"');
   assert.match(attach, / attach-session -r -t =demo$/);
+  assert.ok(wrapper.trimEnd().endsWith('__END__'));
+  const compiled = spawnSync('perl', ['-c', '-x', '-'], { input: wrapper, encoding: 'utf8' });
+  assert.equal(compiled.status, 0, compiled.stderr);
   assert.ok(!wrapper.includes('/srv/gb'), 'the guest inside the chroot cannot see the chroot prefix');
   // The guest's requested command is never evaluated.
   assert.ok(!wrapper.split('\n').some((l) => !l.startsWith('#') && l.includes('SSH_ORIGINAL_COMMAND')));
-  assert.equal(spawnSync('/bin/sh', ['-n'], { input: wrapper }).status, 0);
+  assert.equal(spawnSync('/bin/sh', ['-n'], { input: shellPart }).status, 0);
 });
 
 test('the root script backs up, validates with sshd -t, restores on failure, and reloads only after', () => {

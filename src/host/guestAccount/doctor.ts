@@ -9,7 +9,9 @@ import { probeTmuxVersion, Tmux } from '../../tmux/tmux';
 import { atLeast, hasServerAccess } from '../../tmux/version';
 import { untraversableParents } from '../permissionFixup';
 import { isRootUser } from './applySetup';
+import { wrapperAttachLine } from './forceCommandWrapper';
 import { GuestSetupOptions } from './options';
+import { relayCheck } from './relayCheck';
 import { countManagedBlocks, expectedSshdOptions } from './sshdMatchBlock';
 import {
   getentPasswd,
@@ -150,10 +152,13 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
     const text = readTextIfExists(file);
     const guestSocket = prefix && o.socketPath.startsWith(prefix + '/') ? o.socketPath.slice(prefix.length) : o.socketPath;
     const attach = shellCommand(guestAttachArgv({ socketPath: guestSocket, sessionName: o.sessionName, tmuxBin: o.tmuxPath }));
+    const relayed = wrapperAttachLine({ guestSocketPath: guestSocket, sessionName: o.sessionName, tmuxPath: o.tmuxPath, perlPath: o.perlPath, wrapperPath: forceCommand });
+    const lines = text?.split('\n').map((line) => line.trim()) ?? [];
+    // Wrappers from before the size relay attach directly (some with exec): still read-only.
+    const unrelayed = lines.some((line) => line === attach || line === `exec ${attach}`);
     let problem: string | undefined;
     if (text === undefined) problem = `${file} does not exist.`;
-    // The attach runs as a line of its own (older wrappers `exec` it: still read-only, still fine).
-    else if (!text.split('\n').some((line) => line.trim() === attach || line.trim() === `exec ${attach}`)) problem = `${file} does not attach read-only to ${guestSocket} (session ${o.sessionName}).`;
+    else if (!lines.includes(relayed) && !unrelayed) problem = `${file} does not attach read-only to ${guestSocket} (session ${o.sessionName}).`;
     else {
       try {
         accessSync(file, constants.X_OK);
@@ -162,7 +167,10 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
         problem = `${file} is not executable.`;
       }
     }
-    add(problem ? { id: 'wrapper', title: 'forced command', status: 'fail', detail: problem, fix: setup } : { id: 'wrapper', title: 'forced command', status: 'ok', detail: `${file}: ${attach}` });
+    if (problem) add({ id: 'wrapper', title: 'forced command', status: 'fail', detail: problem, fix: setup });
+    else if (!lines.includes(relayed)) add({ id: 'wrapper', title: 'forced command', status: 'warn', detail: `${file} attaches without the size relay: a guest claiming a huge window can stall the broadcast's tmux.`, fix: setup });
+    else add({ id: 'wrapper', title: 'forced command', status: 'ok', detail: `${file}: ${attach}, behind the size relay` });
+    if (!problem && lines.includes(relayed)) add(await relayCheck(o, prefix, forceCommand, setup));
     if (prefix && !o.socketPath.startsWith(prefix + '/')) {
       const inside = `${prefix}/var/lib/tmux-sessions/guest`;
       add({ id: 'chroot-socket', title: 'socket inside the chroot', status: 'fail', detail: `The guest is chrooted to ${prefix} but the socket ${o.socketPath} is outside it.`, fix: `Broadcast on a socket under ${prefix} (--socket ${inside}) and run ${setupCommand({ ...o, socketPath: inside, chrootDir: prefix })}` });

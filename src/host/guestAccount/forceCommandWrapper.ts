@@ -1,14 +1,23 @@
 // The script sshd runs for every guest login (ForceCommand). It ignores what the guest asked to
 // run and attaches read-only to the broadcast; the argv comes from src/tmux/attach.ts, the one
-// place that defines a guest's client. It runs as the guest, through the guest's /bin/sh.
+// place that defines a guest's client. It runs as the guest, through the guest's /bin/sh, and
+// the client runs behind the size relay (sizeRelay.ts), whose Perl text ends this same file.
 import { guestAttachArgv, shellCommand, shellQuote } from '../../tmux/attach';
 import { ENDED_MESSAGE } from '../messages';
 import { GuestSetupOptions } from './options';
+import { sizeRelayArgv, sizeRelaySource } from './sizeRelay';
+
+type WrapperOptions = Pick<GuestSetupOptions, 'guestUser' | 'guestSocketPath' | 'sessionName' | 'tmuxPath' | 'perlPath' | 'wrapperPath'>;
+
+/** The wrapper's line that starts the guest's client: the read-only attach behind the size relay. */
+export function wrapperAttachLine(o: Omit<WrapperOptions, 'guestUser'>): string {
+  const attach = guestAttachArgv({ socketPath: o.guestSocketPath, sessionName: o.sessionName, tmuxBin: o.tmuxPath });
+  return shellCommand(sizeRelayArgv(o.perlPath, o.wrapperPath, attach));
+}
 
 export const NOTHING_BROADCAST_MESSAGE = 'Guest Broadcast: nothing is being broadcast right now. Try again later.';
 
-export function forceCommandWrapper(o: Pick<GuestSetupOptions, 'guestUser' | 'guestSocketPath' | 'sessionName' | 'tmuxPath'>): string {
-  const attach = shellCommand(guestAttachArgv({ socketPath: o.guestSocketPath, sessionName: o.sessionName, tmuxBin: o.tmuxPath }));
+export function forceCommandWrapper(o: WrapperOptions): string {
   const probe = shellCommand([o.tmuxPath, '-S', o.guestSocketPath, 'list-clients']);
   const noTty = `Guest Broadcast: this account only shows a live terminal. Connect with a terminal: ssh -t ${o.guestUser}@HOST`;
   return [
@@ -34,10 +43,12 @@ export function forceCommandWrapper(o: Pick<GuestSetupOptions, 'guestUser' | 'gu
     // "[lost server]"; the guest is told the broadcast ended instead. The status is kept, so a
     // watcher still tells a crash (try again) from the host's clean stop (status 0, farewell
     // already printed by tmux).
-    attach,
+    wrapperAttachLine(o),
     'status=$?',
     `if [ "$status" -ne 0 ]; then printf '\\r\\n%s\\r\\n' ${shellQuote(ENDED_MESSAGE)}; fi`,
     'exit "$status"',
     '',
+    // The shell never reads past the exit above; `perl -x` starts at the relay's "#!perl" line.
+    sizeRelaySource(),
   ].join('\n');
 }

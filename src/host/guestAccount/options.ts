@@ -10,6 +10,7 @@ import { SYSTEM_SOCKET_PATH } from '../paths';
 export const DEFAULT_SSHD_CONFIG = '/etc/ssh/sshd_config';
 export const DEFAULT_GUEST_USER = 'guest';
 export const DEFAULT_SESSION = 'broadcast';
+export const DEFAULT_FSTAB = '/etc/fstab';
 
 export interface GuestSetupInput {
   guestUser?: string;
@@ -29,6 +30,10 @@ export interface GuestSetupInput {
   wrapperPath?: string;
   /** Absolute path of sshd, used to validate the config (default /usr/sbin/sshd). */
   sshdPath?: string;
+  /** Absolute path of perl, which runs the forced command's size relay (found on PATH when omitted). */
+  perlPath?: string;
+  /** Where the chroot's pty mount is recorded so it returns after a reboot (default /etc/fstab). */
+  fstabPath?: string;
 }
 
 export interface GuestSetupOptions {
@@ -44,6 +49,8 @@ export interface GuestSetupOptions {
   tmuxPath: string;
   wrapperPath: string;
   sshdPath: string;
+  perlPath: string;
+  fstabPath: string;
 }
 
 export class GuestSetupError extends Error {}
@@ -126,6 +133,7 @@ export function resolveGuestSetupOptions(input: GuestSetupInput): GuestSetupOpti
   const tmuxPath = checkPath('The tmux path', '--tmux', input.tmuxPath ?? findOnPath('tmux') ?? '/usr/bin/tmux');
   const sshdPath = checkPath('The sshd path', '--sshd', input.sshdPath ?? '/usr/sbin/sshd');
   const wrapperPath = checkPath('The wrapper path', '--wrapper', input.wrapperPath ?? defaultWrapperPath(guestUser));
+  const perlPath = checkPath('The perl path', '--perl', input.perlPath ?? findOnPath('perl') ?? '/usr/bin/perl');
 
   return {
     guestUser,
@@ -139,5 +147,7 @@ export function resolveGuestSetupOptions(input: GuestSetupInput): GuestSetupOpti
     tmuxPath,
     wrapperPath,
     sshdPath,
+    perlPath,
+    fstabPath: checkPath('The fstab path', '--fstab', input.fstabPath ?? DEFAULT_FSTAB),
   };
 }
