@@ -5,7 +5,7 @@ import * as esbuild from 'esbuild';
 import { nodeExternal, ssh2NativeCrypto } from '../esbuild.mjs';
 
 process.chdir(new URL('..', import.meta.url).pathname);
-await esbuild.build({
+const common = {
   bundle: true,
   sourcemap: true,
   logLevel: 'warning',
@@ -13,8 +13,13 @@ await esbuild.build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  external: nodeExternal,
-  plugins: [ssh2NativeCrypto],
-  entryPoints: { hostProcess: 'bench/host/hostProcess.ts' },
   outdir: 'out/bench-host',
+};
+// Like dist/cli.js: ssh2's native ciphers from node_modules.
+await esbuild.build({ ...common, external: nodeExternal, plugins: [ssh2NativeCrypto], entryPoints: { hostProcess: 'bench/host/hostProcess.ts' } });
+// Like the extension in VS Code, where they cannot load (`--ciphers js`): ssh2's pure-JS ciphers.
+await esbuild.build({
+  ...common,
+  external: [...nodeExternal, './crypto/build/Release/sshcrypto.node'],
+  entryPoints: { 'hostProcess-jsciphers': 'bench/host/hostProcess.ts' },
 });

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { BenchContext, sleep } from './context';
-import { HOST_BUNDLE, HostHandle } from './host/hostHandle';
+import { HOST_BUNDLE, HOST_BUNDLE_JS_CIPHERS, HostHandle } from './host/hostHandle';
 import { currentLoad, machineInfo } from './machine';
 import { BenchUsageError, HELP, parseBenchArgs, RouteName } from './options';
 import { BenchResults, renderTable, SCHEMA, TARGETS } from './report';
@@ -41,8 +41,8 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (!existsSync(HOST_BUNDLE)) {
-    process.stderr.write(`bench: ${HOST_BUNDLE} is missing. Run the bench with "npm run bench", which builds it first.\n`);
+  if (!existsSync(HOST_BUNDLE) || !existsSync(HOST_BUNDLE_JS_CIPHERS)) {
+    process.stderr.write(`bench: the host bundles (${HOST_BUNDLE} and ${HOST_BUNDLE_JS_CIPHERS}) are missing. Run the bench with "npm run bench", which builds them first.\n`);
     return 2;
   }
 
@@ -81,7 +81,7 @@ async function run(argv: string[]): Promise<number> {
       }
       routes.push(new SystemRoute(workDir));
     } else {
-      routes.push(new EmbeddedRoute(workDir, largest + 10));
+      routes.push(new EmbeddedRoute(workDir, largest + 10, options.ciphers));
     }
   }
   // What happened on each route, for results.routes at the end.

@@ -13,6 +13,9 @@ export interface ViewerSize {
   rows: number;
 }
 
+/** ssh2's ciphers in the embedded host: native (the CLI, npm start) or pure JS (VS Code's extension host). */
+export type CipherChoice = 'native' | 'js';
+
 export interface BenchOptions {
   quick: boolean;
   scenarios: Scenario[];
@@ -31,6 +34,7 @@ export interface BenchOptions {
   timeLimitSec: number;
   /** The JSON file; undefined: bench/results/bench-<time>.json. */
   out?: string;
+  ciphers: CipherChoice;
 }
 
 export class BenchUsageError extends Error {}
@@ -55,6 +59,8 @@ Options:
                           (default 120x34, the host's size)
   --time-limit SEC        stop starting new measurements after SEC seconds (default 600)
   --out FILE              where to write the JSON (default bench/results/bench-<time>.json)
+  --ciphers native|js     ssh2's ciphers in the embedded host: native from node_modules, as the
+                          CLI runs (default), or pure JS, as the extension runs in VS Code
   -h, --help              this help
 `;
 
@@ -132,6 +138,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         sizes: { type: 'string' },
         'time-limit': { type: 'string' },
         out: { type: 'string' },
+        ciphers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -165,6 +172,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     }
   }
 
+  const ciphers = values.ciphers ?? 'native';
+  if (ciphers !== 'native' && ciphers !== 'js') throw new BenchUsageError(`--ciphers must be native or js (got "${ciphers}").`);
+
   const out = values.out;
   if (out !== undefined && !out.trim()) throw new BenchUsageError('--out needs a file name.');
 
@@ -179,5 +189,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     connectConcurrency: values.concurrency === undefined ? 10 : int('concurrency', values.concurrency, 1, 100),
     timeLimitSec: values['time-limit'] === undefined ? 600 : int('time-limit', values['time-limit'], 10, 3600),
     out,
+    ciphers,
   };
 }

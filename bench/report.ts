@@ -100,6 +100,7 @@ export function renderTable(r: BenchResults): string {
   const sizes = r.options.sizes.map((z) => `${z.cols}x${z.rows}`).join(', ');
   out.push(`Guest Broadcast bench, ${r.startedAt} (${r.wallSec.toFixed(0)} s): ${r.machine.cores} cores, ${r.machine.tmux}, ${r.machine.openssh.split(',')[0]}, node ${r.machine.node}, load ${r.machine.loadAverage.start.toFixed(1)} -> ${r.machine.loadAverage.end?.toFixed(1) ?? '?'}`);
   out.push(`Host terminal ${HOST_SIZE.cols}x${HOST_SIZE.rows}; viewers ${sizes}; viewers are ssh2 clients rendering with @xterm/headless, all in the bench's one process.`);
+  out.push(`Embedded host: ssh2's ${r.options.ciphers === 'js' ? 'pure-JS ciphers, as the extension runs in VS Code' : 'native ciphers, as the CLI runs'} (--ciphers).`);
   for (const name of ['embedded', 'system'] as const) {
     const st = r.routes[name];
     if (st.status !== 'measured') out.push(`  ${name} route: ${st.note ?? st.status}`);

@@ -1,5 +1,5 @@
 // What the bench driver tells its host process, and what the host process answers.
-import { RouteName } from '../options';
+import { CipherChoice, RouteName } from '../options';
 
 export interface HostConfig {
   route: RouteName;
@@ -17,6 +17,8 @@ export interface HostConfig {
   rows: number;
   /** Embedded route: the viewer bound (set above the largest count measured). */
   maxViewers: number;
+  /** Embedded route: ssh2's native ciphers (as the CLI) or its pure-JS ones (as in VS Code). */
+  ciphers?: CipherChoice;
 }
 
 export type HostReady =

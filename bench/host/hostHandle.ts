@@ -7,6 +7,8 @@ import { HostConfig, HostReady } from './hostConfig';
 
 /** The bundle bench/build.mjs writes (same externals as dist/cli.js). */
 export const HOST_BUNDLE = join(__dirname, '..', '..', '..', 'out', 'bench-host', 'hostProcess.js');
+/** The same host without ssh2's native ciphers, as the extension runs in VS Code (`--ciphers js`). */
+export const HOST_BUNDLE_JS_CIPHERS = join(__dirname, '..', '..', '..', 'out', 'bench-host', 'hostProcess-jsciphers.js');
 
 export class HostHandle {
   /** Hosts not stopped yet, so an interrupted bench leaves no broadcast behind. */
@@ -31,7 +33,8 @@ export class HostHandle {
   }
 
   static start(config: HostConfig, timeoutMs = 20_000): Promise<HostHandle> {
-    const proc = spawn(process.execPath, [HOST_BUNDLE, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const bundle = config.ciphers === 'js' ? HOST_BUNDLE_JS_CIPHERS : HOST_BUNDLE;
+    const proc = spawn(process.execPath, [bundle, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     proc.stderr.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);

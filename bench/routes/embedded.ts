@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { HostHandle } from '../host/hostHandle';
-import { HOST_SIZE } from '../options';
+import { CipherChoice, HOST_SIZE } from '../options';
 import { openRun, Route, RouteRun, SESSION } from './route';
 
 export class EmbeddedRoute implements Route {
@@ -13,6 +13,7 @@ export class EmbeddedRoute implements Route {
   constructor(
     private readonly workDir: string,
     private readonly maxViewers: number,
+    private readonly ciphers: CipherChoice,
   ) {}
 
   async start(): Promise<RouteRun> {
@@ -28,6 +29,7 @@ export class EmbeddedRoute implements Route {
       cols: HOST_SIZE.cols,
       rows: HOST_SIZE.rows,
       maxViewers: this.maxViewers,
+      ciphers: this.ciphers,
     });
     return openRun('embedded', host, { host: '127.0.0.1', port: host.port, username: 'viewer' }, () => []);
   }

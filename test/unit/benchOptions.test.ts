@@ -17,6 +17,8 @@ test('defaults are the full run of issue 6: both routes, every scenario, its vie
   assert.deepEqual(o.viewers, { latency: [1, 10, 100], memory: [0, 1, 50, 200, 1000], flood: [0, 50, 200], connect: [200] });
   assert.equal(o.samples, 200);
   assert.equal(o.floodMiB, 20);
+  assert.equal(o.ciphers, 'native');
+  assert.equal(parsed(['--ciphers', 'js']).ciphers, 'js');
 });
 
 test('--quick uses 1 and 10 viewers', () => {
@@ -49,6 +51,7 @@ test('bad input gets an error that says what to do', () => {
     [['--fast'], /Unknown option.*--help/s],
     [['--sizes', '80*24'], /not a terminal size: write COLSxROWS/],
     [['--sizes', '10x10'], /20-1000 columns/],
+    [['--ciphers', 'aes'], /--ciphers must be native or js/],
   ];
   for (const [argv, message] of bad) assert.throws(() => parseBenchArgs(argv), (e: Error) => e instanceof BenchUsageError && message.test(e.message), argv.join(' '));
   assert.equal(parseBenchArgs(['--help']), 'help');

@@ -6,6 +6,7 @@ import { ENDED_MESSAGE } from '../messages';
 import { AccessConfig, decide, methodsFor } from './access';
 import { cannotShow, GuestView } from './guestView';
 import { SizeGroups } from './sizeGroups';
+import { Corkable } from './viewerFeed';
 
 export interface GuestConnectionOptions {
   id: string;
@@ -14,6 +15,8 @@ export interface GuestConnectionOptions {
   maxAuthAttempts: number;
   /** The size groups whose tmux clients the guest's view joins. */
   groups: SizeGroups;
+  /** The connection's TCP socket (the view sends each write's pieces on it as one). */
+  socket?: Corkable;
 }
 
 export interface GuestConnectionEvents {
@@ -125,7 +128,7 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   private startView(channel: ServerChannel, pty: PseudoTtyInfo): void {
     this.channel = channel;
     try {
-      this.view = new GuestView(channel, this.options.groups, { term: pty.term, cols: pty.cols, rows: pty.rows }, (code) => {
+      this.view = new GuestView(channel, this.options.groups, { term: pty.term, cols: pty.cols, rows: pty.rows, socket: this.options.socket }, (code) => {
         if (this.ending) return;
         // The group's tmux client ended by itself: the session's shell exited or the broadcast's
         // tmux server went away. Either way the broadcast is over for this guest, so say so rather

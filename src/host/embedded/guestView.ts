@@ -11,7 +11,7 @@ import { GroupMember, SizeGroup } from './sizeGroup';
 import { SizeGroups } from './sizeGroups';
 import { clampSize } from '../guestWindow';
 import { guestTerm } from './terminal';
-import { ViewerFeed } from './viewerFeed';
+import { Corkable, ViewerFeed } from './viewerFeed';
 
 // What tmux sends a client it detaches: plain attributes, full scroll region, cursor shown,
 // keypad, mouse, focus and bracketed paste modes off, the normal screen back. A kicked viewer's
@@ -37,14 +37,14 @@ export class GuestView implements GroupMember {
   constructor(
     private readonly channel: ServerChannel,
     private readonly groups: SizeGroups,
-    options: { term: string | undefined; cols: number; rows: number },
+    options: { term: string | undefined; cols: number; rows: number; socket?: Corkable },
     private readonly onExit: (code: number) => void,
   ) {
     const size = clampSize(options.cols, options.rows);
     this.cols = size.cols;
     this.rows = size.rows;
     this.term = guestTerm(options.term);
-    this.feed = new ViewerFeed(channel);
+    this.feed = new ViewerFeed(channel, options.socket);
 
     // Guest input: read and dropped. See the header comment.
     channel.on('data', () => undefined);

@@ -39,7 +39,8 @@ export class EmbeddedGuestServer implements GuestServer {
   private readonly connections = new Set<GuestConnection>();
   /** Sockets still in their handshake, by "ip:port": the timer that drops them. */
   private readonly handshakes = new Map<string, NodeJS.Timeout>();
-  private readonly sockets = new Set<Socket>();
+  /** Open sockets by "address:port", as ssh2 reports a connection's origin. */
+  private readonly sockets = new Map<string, Socket>();
   private readonly listeners: Array<() => void> = [];
   private readonly tmux: Tmux;
   private readonly access: AccessConfig;
@@ -145,7 +146,7 @@ export class EmbeddedGuestServer implements GuestServer {
     // One farewell per group's tmux client reaches all its viewers; then each connection ends.
     await this.groups.endAll(message);
     await Promise.all([...this.connections].map((c) => c.end(message, exitStatus)));
-    for (const socket of this.sockets) socket.destroy();
+    for (const socket of this.sockets.values()) socket.destroy();
     for (const timer of this.handshakes.values()) clearTimeout(timer);
     this.handshakes.clear();
     await stopped;
@@ -164,7 +165,7 @@ export class EmbeddedGuestServer implements GuestServer {
     }
     const address = normalizeAddress(socket.remoteAddress);
     const key = `${socket.remoteAddress}:${socket.remotePort}`;
-    this.sockets.add(socket);
+    this.sockets.set(key, socket);
     // Login (and asking for the view) must finish in time, whether the socket is admitted or
     // only being told why not.
     const timer = setTimeout(() => socket.destroy(), this.options.handshakeTimeoutMs ?? EMBEDDED_DEFAULTS.handshakeTimeoutMs);
@@ -172,7 +173,7 @@ export class EmbeddedGuestServer implements GuestServer {
     this.handshakes.set(key, timer);
     const refusal = this.limits.admit(address);
     socket.once('close', () => {
-      this.sockets.delete(socket);
+      if (this.sockets.get(key) === socket) this.sockets.delete(key);
       clearTimeout(timer);
       this.handshakes.delete(key);
       if (!refusal) this.limits.release(address);
@@ -189,6 +190,7 @@ export class EmbeddedGuestServer implements GuestServer {
       access: this.access,
       maxAuthAttempts: this.options.maxAuthAttempts ?? EMBEDDED_DEFAULTS.maxAuthAttempts,
       groups: this.groups,
+      socket: this.sockets.get(key),
     });
     this.connections.add(connection);
     // The handshake clock runs until the guest is watching, not just logged in: a connection is

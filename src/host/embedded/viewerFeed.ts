@@ -4,6 +4,12 @@
 // resynchronised from the group's screen (a snapshot) and goes live again.
 import type { ServerChannel } from 'ssh2';
 
+/** The viewer's TCP socket, as far as the feed needs it: to send each write's pieces as one. */
+export interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
 /** Bytes waiting in a viewer's channel beyond which the viewer counts as behind. */
 export const BEHIND_AT = 256 * 1024;
 /** Once a behind viewer's channel holds this little, it is resynchronised. */
@@ -32,7 +38,10 @@ export class ViewerFeed {
   /** The most bytes ever waiting in the viewer's channel. */
   maxBuffered = 0;
 
-  constructor(private readonly channel: ServerChannel) {
+  constructor(
+    private readonly channel: ServerChannel,
+    private readonly socket?: Corkable,
+  ) {
     channel.on('drain', () => this.maybeCatchUp());
   }
 
@@ -113,7 +122,12 @@ export class ViewerFeed {
   }
 
   private send(data: Buffer): void {
+    // ssh2 hands each packet to the socket in pieces (four when its native ciphers are missing,
+    // as in VS Code), each a system call of its own: corked for the length of this one write,
+    // they leave as one writev, at once (no waiting for the other viewers).
+    this.socket?.cork();
     this.channel.write(data, () => this.maybeCatchUp());
+    this.socket?.uncork();
     if (this.channel.writableLength > this.maxBuffered) this.maxBuffered = this.channel.writableLength;
   }
 
