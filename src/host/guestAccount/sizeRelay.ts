@@ -5,8 +5,8 @@
 // size is the guest's, clamped to MAX_GUEST_COLS x MAX_GUEST_ROWS, and relays bytes both ways.
 //
 // It is Perl because the relay must run inside a guest chroot that holds no toolchain, and
-// Perl with its POSIX module (Debian's perl-base, an Essential package) is on every host this
-// targets; the setup script copies it into the chroot along with the pty device it needs.
+// Perl (Debian's perl-base, an Essential package) is on every host this targets; the setup
+// script copies it into the chroot along with the pty device it needs.
 // Input is relayed unchanged: read-only stays tmux's job (`attach -r`, src/tmux/attach.ts).
 import { MAX_GUEST_COLS, MAX_GUEST_ROWS } from '../guestWindow';
 
@@ -14,18 +14,19 @@ import { MAX_GUEST_COLS, MAX_GUEST_ROWS } from '../guestWindow';
 // and runs as `perl -x WRAPPER ...`: -x skips to the "#!perl" line. One file for an admin to
 // review and the doctor to check, and no program text in the guest's process list.
 //
-// Written without "${" or backquotes so it sits in a template literal as is. The ioctl numbers
-// are Linux's generic ones (x86, arm, riscv); if one fails the relay refuses to show anything
-// rather than fall back to an unclamped client.
+// Written without "${" or backquotes so it sits in a template literal as is. The ioctl numbers,
+// open flags and the termios layout are Linux's generic ones (x86, arm, riscv); if making the
+// pty fails the relay refuses to show anything rather than fall back to an unclamped client.
 const RELAY_SOURCE = String.raw`
 #!perl
 # The size relay (see above): runs the guest's client in a pty no bigger than the limits.
+# Core Perl only: the POSIX module alone would cost every guest 2 MiB more.
 use strict;
 use warnings;
-use POSIX ();
 
 my ($max_cols, $max_rows, @command) = @ARGV;
-my ($TIOCGWINSZ, $TIOCSWINSZ, $TIOCGPTN, $TIOCSPTLCK) = (0x5413, 0x5414, 0x80045430, 0x40045431);
+my ($TCGETS, $TCSETS, $TIOCGWINSZ, $TIOCSWINSZ, $TIOCGPTN, $TIOCSPTLCK) = (0x5401, 0x5402, 0x5413, 0x5414, 0x80045430, 0x40045431);
+my ($O_RDWR, $O_NOCTTY, $WNOHANG) = (2, 0400, 1);
 
 sub refuse {
   print STDOUT "\r\nGuest Broadcast: the broadcast cannot be shown right now ($_[0]). Ask the host to run: guest-broadcast doctor\r\n";
@@ -46,7 +47,7 @@ sub clamped_winsize {
 }
 
 refuse('no command to relay') unless @command && $max_cols > 0 && $max_rows > 0;
-sysopen(my $master, '/dev/ptmx', POSIX::O_RDWR() | POSIX::O_NOCTTY()) or refuse("no pseudo-terminal: /dev/ptmx: $!");
+sysopen(my $master, '/dev/ptmx', $O_RDWR | $O_NOCTTY) or refuse("no pseudo-terminal: /dev/ptmx: $!");
 my $unlock = pack('i', 0);
 ioctl($master, $TIOCSPTLCK, $unlock) or refuse("cannot unlock a pseudo-terminal: $!");
 my $number = pack('i', 0);
@@ -55,32 +56,33 @@ my $slave_path = '/dev/pts/' . unpack('i', $number);
 my $size = clamped_winsize();
 ioctl($master, $TIOCSWINSZ, $size) or refuse("cannot size a pseudo-terminal: $!");
 
-# The guest's terminal goes raw: every byte passes through untouched, in both directions.
-my $saved = POSIX::Termios->new;
-my $have_saved = $saved->getattr(0);
+# The guest's terminal goes raw (what cfmakeraw does): every byte passes through untouched.
+# struct termios: four flag words, the line discipline, then c_cc (VTIME is 5, VMIN is 6).
+my $saved = "\0" x 64;
+my $have_saved = ioctl(STDIN, $TCGETS, $saved);
 if ($have_saved) {
-  my $raw = POSIX::Termios->new;
-  $raw->getattr(0);
-  $raw->setlflag($raw->getlflag & ~(POSIX::ECHO() | POSIX::ICANON() | POSIX::ISIG() | POSIX::IEXTEN()));
-  $raw->setiflag($raw->getiflag & ~(POSIX::BRKINT() | POSIX::ICRNL() | POSIX::INPCK() | POSIX::ISTRIP() | POSIX::IXON()));
-  $raw->setoflag($raw->getoflag & ~POSIX::OPOST());
-  $raw->setcflag(($raw->getcflag & ~(POSIX::CSIZE() | POSIX::PARENB())) | POSIX::CS8());
-  $raw->setcc(POSIX::VMIN(), 1);
-  $raw->setcc(POSIX::VTIME(), 0);
-  $raw->setattr(0, POSIX::TCSANOW());
+  my ($iflag, $oflag, $cflag, $lflag, $line, @cc) = unpack('L4 C C19', $saved);
+  $iflag &= ~(01 | 02 | 010 | 040 | 0100 | 0200 | 0400 | 02000);
+  $oflag &= ~01;
+  $lflag &= ~(010 | 0100 | 02 | 01 | 0100000);
+  $cflag = ($cflag & ~(060 | 0400)) | 060;
+  @cc[5, 6] = (0, 1);
+  my $raw = pack('L4 C C19', $iflag, $oflag, $cflag, $lflag, $line, @cc) . substr($saved, 36);
+  ioctl(STDIN, $TCSETS, $raw);
 }
-sub restore_terminal { $saved->setattr(0, POSIX::TCSANOW()) if $have_saved; }
+sub restore_terminal { ioctl(STDIN, $TCSETS, $saved) if $have_saved; }
 
 my $pid = fork();
 refuse("cannot start the viewer: $!") unless defined $pid;
 if ($pid == 0) {
-  # A session of its own, whose controlling terminal is the new pty (opened after setsid).
-  POSIX::setsid();
-  sysopen(my $slave, $slave_path, POSIX::O_RDWR()) or POSIX::_exit(126);
-  POSIX::dup2(fileno($slave), $_) for 0 .. 2;
+  # A process group of its own, so the guest's terminal signals only the relay. The pty is not
+  # the client's controlling terminal: the relay tells it about size changes itself (SIGWINCH).
+  setpgrp(0, 0);
+  sysopen(my $slave, $slave_path, $O_RDWR | $O_NOCTTY) or exit 126;
+  open(STDIN, '<&', $slave) && open(STDOUT, '>&', $slave) && open(STDERR, '>&', $slave) or exit 126;
   { no warnings 'exec'; exec { $command[0] } @command; }
   print STDERR "\r\nGuest Broadcast: cannot run $command[0]: $!\r\n";
-  POSIX::_exit(127);
+  exit 127;
 }
 
 my ($resized, $child_done, $hangup) = (0, 0, 0);
@@ -106,6 +108,7 @@ while (!$hangup) {
     $resized = 0;
     my $size = clamped_winsize();
     ioctl($master, $TIOCSWINSZ, $size);
+    kill 'WINCH', $pid;
   }
   # Once the client has exited, what it left in the pty is passed on for a moment, then done.
   $drain_until = time + 1 if $child_done && !$drain_until;
@@ -134,7 +137,7 @@ while (!$hangup) {
 kill 'HUP', $pid if !$child_done;
 my $status;
 for (1 .. 50) {
-  my $done = waitpid($pid, POSIX::WNOHANG());
+  my $done = waitpid($pid, $WNOHANG);
   if ($done == $pid) { $status = $?; last; }
   last if $done < 0;
   select(undef, undef, undef, 0.02);
@@ -145,7 +148,7 @@ if (!defined $status) {
   $status = 1 << 8;
 }
 restore_terminal();
-exit(POSIX::WIFEXITED($status) ? POSIX::WEXITSTATUS($status) : 1);
+exit(($status & 127) ? 1 : $status >> 8);
 __END__
 `;
 
