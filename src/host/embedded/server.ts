@@ -31,6 +31,9 @@ function listenError(error: NodeJS.ErrnoException, address: ListenAddress, setti
   }
 }
 
+
+/** The least time between two writes of the viewer table to tmux (see publish). */
+const PUBLISH_GAP_MS = 250;
 export class EmbeddedGuestServer implements GuestServer {
   private readonly tcp: NetServer;
   private readonly ssh: SshServer;
@@ -51,6 +54,7 @@ export class EmbeddedGuestServer implements GuestServer {
   private publishing: Promise<void> = Promise.resolve();
   /** A publish waits to run; it will read the table when it does. */
   private publishQueued = false;
+  private lastPublishAt = 0;
 
   constructor(
     private readonly options: EmbeddedServerOptions,
@@ -222,13 +226,17 @@ export class EmbeddedGuestServer implements GuestServer {
    * older table never lands after a newer one.
    */
   private publish(): Promise<void> {
-    // A burst of joins makes one write, not one each: every `tmux` run stalls this process a
-    // little (see Broadcast.pollOnce), and only the newest table matters.
+    // A burst of joins makes one write, not one each, and writes are at least PUBLISH_GAP_MS
+    // apart: starting `tmux` stalls this process (which fans the broadcast out to every guest)
+    // for about 6 ms, and only the newest table matters.
     if (this.publishQueued) return this.publishing;
     this.publishQueued = true;
     this.publishing = this.publishing
-      .then(() => {
+      .then(async () => {
+        const wait = this.lastPublishAt + PUBLISH_GAP_MS - Date.now();
+        if (wait > 0 && !this.closing) await new Promise((resolve) => setTimeout(resolve, wait));
         this.publishQueued = false;
+        this.lastPublishAt = Date.now();
         return setMarkers(this.tmux, { viewers: JSON.stringify(this.viewers()) });
       })
       .catch(() => undefined); // the tmux server may be gone (stop): nothing left to tell
