@@ -130,7 +130,9 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
         if (startedNow) await tmux.killServer().catch(() => undefined);
         throw error;
       }
-      await setMarkers(tmux, { listen: guestServer.listenAddress, watch: guestServer.watchCommand });
+      // The server's process too: `status` from elsewhere can then tell a session nobody serves
+      // (the host process was killed) from a live broadcast.
+      await setMarkers(tmux, { listen: guestServer.listenAddress, watch: guestServer.watchCommand, 'server-pid': String(process.pid) });
     }
 
     const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, guestServer, lastFixup);

@@ -38,7 +38,11 @@ export function formatStatus(status: BroadcastStatus, now = new Date()): string 
   }
   const lines = [
     `Broadcasting session "${status.session}" (${status.mode} mode) on ${status.socket}`,
-    status.listen ? `Guests connect to ${status.listen}` : '',
+    status.listen
+      ? `Guests connect to ${status.listen}`
+      : status.mode === 'embedded'
+        ? `No SSH server serves it right now: the process that hosted it ended. Serve it again with: guest-broadcast host --socket ${status.socket}, or end it with: guest-broadcast stop --socket ${status.socket}`
+        : '',
     `Watch with: ${status.watch}`,
     viewerCountLabel(status.viewers.length) + (status.viewers.length ? ':' : ''),
     ...status.viewers.map(

@@ -36,6 +36,25 @@ function viewersFromMarker(json: string): Viewer[] {
   }
 }
 
+/** Whether process `pid` lives (EPERM: it does, as another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * An embedded broadcast whose server process is gone (killed without a chance to stop): the
+ * session still runs in tmux, but nobody listens for guests and its viewer table is stale.
+ */
+export function embeddedServerGone(markers: Record<string, string>): boolean {
+  const pid = Number(markers['server-pid']);
+  return markers.mode !== 'system' && Number.isInteger(pid) && pid > 0 && !processAlive(pid);
+}
+
 export async function readBroadcastStatus(mode: BroadcastMode, socket?: string): Promise<BroadcastStatus> {
   const found = await findBroadcast(mode, socket);
   if (!found) {
@@ -43,13 +62,15 @@ export async function readBroadcastStatus(mode: BroadcastMode, socket?: string):
   }
   const { tmux, markers } = found;
   const foundMode: BroadcastMode = markers.mode === 'system' ? 'system' : 'embedded';
-  const viewers = markers.viewers !== undefined ? viewersFromMarker(markers.viewers) : viewersFromClients(await listClients(tmux));
+  const unserved = embeddedServerGone(markers);
+  const viewers = unserved ? [] : markers.viewers !== undefined ? viewersFromMarker(markers.viewers) : viewersFromClients(await listClients(tmux));
   return statusJson({
     broadcasting: true,
     mode: foundMode,
     socket: tmux.socketPath,
     session: markers.session ?? '',
-    listen: markers.listen || null,
+    // No listen address: nothing serves guests until `host` serves the session again.
+    listen: unserved ? null : markers.listen || null,
     watch: markers.watch ?? '',
     viewers,
   });

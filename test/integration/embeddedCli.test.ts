@@ -91,6 +91,35 @@ test('guest-broadcast stop from another process ends the embedded guests with th
   assert.match(h.output, /The broadcast ended: the tmux server exited\./);
 });
 
+test('a host killed with -9 leaves a session nobody serves: status says so, and host serves it again', async () => {
+  const h = host(['--listen', '127.0.0.1:0']);
+  await h.waitForText('Press Ctrl-C to stop the broadcast.');
+  const port = Number(/ssh -p (\d+) guest@127\.0\.0\.1/.exec(h.output)?.[1]);
+  const guest = opensshClient(port, { user: 'hank' });
+  cleanups.push(() => guest.kill());
+  await h.waitForText('hank started watching');
+  await waitFor('status to list hank', async () => JSON.parse((await cli(['status', '--json', '--socket', sock.socketPath])).stdout).viewers.length === 1);
+
+  process.kill(h.proc.pid, 'SIGKILL');
+  await h.waitForExit();
+  const status = JSON.parse((await cli(['status', '--json', '--socket', sock.socketPath])).stdout) as { broadcasting: boolean; listen: string | null; viewers: unknown[] };
+  assert.deepEqual({ broadcasting: status.broadcasting, listen: status.listen, viewers: status.viewers }, { broadcasting: true, listen: null, viewers: [] });
+  const human = await cli(['status', '--socket', sock.socketPath]);
+  assert.match(human.stdout, /No SSH server serves it right now: the process that hosted it ended\. Serve it again with: guest-broadcast host --socket /);
+
+  // Serving it again picks the same session up (tmux kept it), on the same port.
+  const again = host(['--listen', `127.0.0.1:${port}`]);
+  await again.waitForText('Press Ctrl-C to stop the broadcast.');
+  const back = await waitFor('status to show the server again', async () => {
+    const s = JSON.parse((await cli(['status', '--json', '--socket', sock.socketPath])).stdout) as { listen: string | null };
+    return s.listen === `127.0.0.1:${port}` ? s : undefined;
+  });
+  assert.ok(back);
+  const stop = await cli(['stop', '--socket', sock.socketPath]);
+  assert.equal(stop.code, 0);
+  assert.equal(await again.waitForExit(), 0);
+});
+
 test('a port in use fails the start with the port and the flag, and leaves no tmux server behind', async () => {
   const blocker = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
