@@ -22,7 +22,7 @@ export async function resolveTarget(spec: string, options: ResolveOptions = {}):
   const parsed = parseTargetSpec(spec);
   const home = options.home ?? homedir();
   const configPath = options.sshConfigPath === undefined ? join(home, '.ssh', 'config') : options.sshConfigPath;
-  const fromConfig = configPath ? lookupSshConfig(loadSshConfig(configPath), parsed.host) : { identityFiles: [], userKnownHostsFiles: [] };
+  const fromConfig = configPath ? lookupSshConfig(loadSshConfig(configPath, home), parsed.host) : { identityFiles: [], userKnownHostsFiles: [] };
 
   const host = fromConfig.hostName ? fromConfig.hostName.replace(/%h/g, parsed.host) : parsed.host;
   let port = parsed.port ?? options.port;

@@ -1,10 +1,11 @@
 // Reads ~/.ssh/config with the `ssh-config` package, as OpenSSH would for one host: HostName,
 // Port, User, IdentityFile, UserKnownHostsFile. `Match exec` is never run: watching a host must
-// not execute commands from a config file. `Include` is not followed (the package does not).
+// not execute commands from a config file. `Include` is followed (sshConfigInclude.ts).
 import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import SSHConfig from 'ssh-config';
+import { followIncludes } from './sshConfigInclude';
 
 export interface SshConfigHost {
   hostName?: string;
@@ -14,13 +15,13 @@ export interface SshConfigHost {
   userKnownHostsFiles: string[];
 }
 
-/** The parsed config, or an empty one when the file does not exist. Syntax errors are reported. */
-export function loadSshConfig(path: string): SSHConfig {
+/** One config file, parsed; a missing top-level file is an empty config. Errors name the file. */
+function parseFile(path: string, missingIsEmpty: boolean): SSHConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return SSHConfig.parse('');
+    if (missingIsEmpty && (error as NodeJS.ErrnoException).code === 'ENOENT') return SSHConfig.parse('');
     throw new Error(`Cannot read the ssh config ${path}: ${(error as Error).message}`);
   }
   try {
@@ -28,6 +29,14 @@ export function loadSshConfig(path: string): SSHConfig {
   } catch (error) {
     throw new Error(`Cannot parse the ssh config ${path}: ${(error as Error).message}. Fix the file or pass the host as user@host:port.`);
   }
+}
+
+/**
+ * The parsed config with its Include files, or an empty one when the file does not exist.
+ * `home` is where `~` and relative Include patterns (HOME/.ssh/...) point.
+ */
+export function loadSshConfig(path: string, home = homedir()): SSHConfig {
+  return followIncludes(parseFile(path, true), { home, parse: (file) => parseFile(file, false) });
 }
 
 function first(value: string | string[] | undefined): string | undefined {
@@ -88,5 +97,5 @@ export function listSshConfigAliases(config: SSHConfig): string[] {
 
 /** The aliases of HOME/.ssh/config (none when the file is missing), for the hosts sidebar. */
 export function readSshConfigAliases(home: string): string[] {
-  return listSshConfigAliases(loadSshConfig(join(home, '.ssh', 'config')));
+  return listSshConfigAliases(loadSshConfig(join(home, '.ssh', 'config'), home));
 }

@@ -101,3 +101,39 @@ test('a bad Port in the ssh config is reported with the file', async (t) => {
   t.after(() => rmSync(home, { recursive: true, force: true }));
   await assert.rejects(resolveTarget('broken', { home }), /Port for "broken" in .*config.*not a number.*Fix the ssh config/);
 });
+
+test('Include is followed as OpenSSH does: globs from ~/.ssh in order, ~ paths, nested, and inside Host *', async (t) => {
+  const home = tempHome(['Include config.d/*.conf', 'Include ~/extra/none-*', 'Host *', '  Include ~/all-hosts', 'Host direct', '  Include scoped', '  Port 2201', ''].join('\n'));
+  t.after(() => rmSync(home, { recursive: true, force: true }));
+  const dir = join(home, '.ssh', 'config.d');
+  mkdirSync(dir);
+  // Read in lexical order: the first value obtained wins, so 10-work's Port for "work" beats 20-late's.
+  writeFileSync(join(dir, '10-work.conf'), 'Host work\n  HostName work.internal\n  Port 2222\n  Include nested\n');
+  writeFileSync(join(dir, '20-late.conf'), 'Host work late\n  Port 2999\n  User late-user\n');
+  writeFileSync(join(dir, '.hidden.conf'), 'Host hidden\n  Port 1\n');
+  writeFileSync(join(dir, 'ignored.txt'), 'Host ignored\n');
+  writeFileSync(join(home, '.ssh', 'nested'), 'User nested-user\n');
+  writeFileSync(join(home, 'all-hosts'), 'IdentityFile ~/.ssh/everywhere\nHost from-all\n  Port 2300\n');
+  writeFileSync(join(home, '.ssh', 'scoped'), 'User scoped-user\nHost never-listed\n  Port 1\n');
+
+  assert.deepEqual(readSshConfigAliases(home).sort(), ['direct', 'from-all', 'late', 'work']);
+  const work = await resolveTarget('work', { home });
+  assert.deepEqual([work.host, work.port, work.user], ['work.internal', 2222, 'nested-user']);
+  assert.ok(work.identityFiles.includes(join(home, '.ssh', 'everywhere')), work.identityFiles.join());
+  const late = await resolveTarget('late', { home });
+  assert.deepEqual([late.port, late.user], [2999, 'late-user']);
+  assert.equal((await resolveTarget('from-all', { home })).port, 2300);
+  const direct = await resolveTarget('direct', { home });
+  assert.deepEqual([direct.port, direct.user], [2201, 'scoped-user']);
+  assert.equal((await resolveTarget('other', { home })).user, 'guest', 'a block-scoped Include applies only within its block');
+});
+
+test('an Include that includes itself stops with a clear error; a folder matching a pattern is skipped', async (t) => {
+  const home = tempHome('Include loop\n');
+  t.after(() => rmSync(home, { recursive: true, force: true }));
+  writeFileSync(join(home, '.ssh', 'loop'), 'Include loop\n');
+  await assert.rejects(resolveTarget('x', { home }), /nested more than 16 levels.*includes itself/);
+  mkdirSync(join(home, '.ssh', 'dir.conf'));
+  writeFileSync(join(home, '.ssh', 'config'), 'Include dir.conf\n');
+  assert.deepEqual(readSshConfigAliases(home), [], 'a folder matching the pattern is not a file to read');
+});
