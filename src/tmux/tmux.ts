@@ -1,7 +1,7 @@
 // The only code that executes the tmux binary. Every call names the broadcast's own socket (-S),
 // so nothing here ever touches the user's everyday tmux server.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, unlinkSync } from 'node:fs';
 import { parseTmuxVersion, TmuxVersion } from './version';
 
 export class TmuxError extends Error {
@@ -128,6 +128,15 @@ export class Tmux {
     if (pid === undefined) return;
     const deadline = Date.now() + timeoutMs;
     while (processExists(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // tmux leaves its socket file behind; nothing answers on it any more, so it goes too (unless
+    // a new server took the path meanwhile).
+    if (!processExists(pid) && (await this.serverPid()) === undefined) {
+      try {
+        if (lstatSync(this.socketPath).isSocket()) unlinkSync(this.socketPath);
+      } catch {
+        // already gone, or not ours to remove
+      }
+    }
   }
 }
 

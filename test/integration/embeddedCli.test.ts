@@ -2,6 +2,7 @@
 // serves a guest, `status --json` from another process lists the guest, Ctrl-C ends it cleanly;
 // a port in use and bad flags fail with errors that say what to do.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test as nodeTest } from 'node:test';
@@ -73,6 +74,7 @@ test('host serves a guest, status --json lists it with user and since, Ctrl-C en
   assert.equal(await h.waitForExit(), 0);
   assert.match(h.output, /The broadcast has ended; every guest was told\./);
   assert.equal(await sock.tmux.serverPid(), undefined);
+  assert.ok(!existsSync(sock.socketPath), 'the socket file is left behind');
 });
 
 test('guest-broadcast stop from another process ends the embedded guests with the message and the host command', async () => {
