@@ -22,7 +22,7 @@ export interface HostConfig {
 }
 
 export type HostReady =
-  | { ready: true; pid: number; tmuxPid: number; listen: string | null }
+  | { ready: true; pid: number; tmuxPid: number; listen: string | null; nativeCiphers: boolean }
   | { ready: false; error: string };
 
 /** The host shell's prompt: what viewers wait for to count as up, and what a run waits for to start. */

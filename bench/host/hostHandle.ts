@@ -21,6 +21,8 @@ export class HostHandle {
     readonly pid: number,
     readonly tmuxPid: number,
     readonly listen: string | null,
+    /** Whether ssh2's native ciphers loaded in the host process. */
+    readonly nativeCiphers: boolean,
   ) {
     proc.on('exit', () => {
       this.exited = true;
@@ -59,7 +61,7 @@ export class HostHandle {
           reject(new Error(`the ${config.route} host failed to start: ${ready.error}`));
           return;
         }
-        resolve(new HostHandle(proc, config, ready.pid, ready.tmuxPid, ready.listen));
+        resolve(new HostHandle(proc, config, ready.pid, ready.tmuxPid, ready.listen, ready.nativeCiphers));
       });
       proc.on('exit', (code) => {
         clearTimeout(timer);

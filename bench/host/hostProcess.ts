@@ -66,7 +66,9 @@ async function main(): Promise<void> {
   broadcast.on('error', (error) => process.stderr.write(`bench host: ${error.message}\n`));
 
   const tmuxPid = await broadcast.tmux.serverPid();
-  const ready: HostReady = { ready: true, pid: process.pid, tmuxPid: tmuxPid ?? 0, listen: broadcast.listenAddress };
+  // The same ssh2 module the server uses (bundled once): did its native ciphers load?
+  const nativeCiphers = (require('ssh2/lib/protocol/crypto.js') as { bindingAvailable: boolean }).bindingAvailable;
+  const ready: HostReady = { ready: true, pid: process.pid, tmuxPid: tmuxPid ?? 0, listen: broadcast.listenAddress, nativeCiphers };
   process.stdout.write(JSON.stringify(ready) + '\n');
 }
 

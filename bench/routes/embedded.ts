@@ -31,6 +31,15 @@ export class EmbeddedRoute implements Route {
       maxViewers: this.maxViewers,
       ciphers: this.ciphers,
     });
+    // The report names the ciphers; make sure that is what ran.
+    if (host.nativeCiphers !== (this.ciphers === 'native')) {
+      await host.stop();
+      throw new Error(
+        this.ciphers === 'native'
+          ? "ssh2's native ciphers did not load in the host (node_modules/ssh2 built without them: npm ci needs python3 and a C++ compiler). Measure the pure-JS ciphers with --ciphers js."
+          : "ssh2's native ciphers loaded although --ciphers js asked for the pure-JS ones: rebuild the bench (npm run bench builds it).",
+      );
+    }
     return openRun('embedded', host, { host: '127.0.0.1', port: host.port, username: 'viewer' }, () => []);
   }
 

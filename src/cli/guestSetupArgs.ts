@@ -9,6 +9,7 @@ export const GUEST_SETUP_OPTIONS: Options = {
   'sshd-config': { type: 'string' },
   chroot: { type: 'string' },
   'host-user': { type: 'string' },
+  perl: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -19,6 +20,7 @@ export const GUEST_SETUP_HELP = `  --guest-user NAME     the guests' Unix accoun
   --sshd-config PATH    the sshd_config to change (default: /etc/ssh/sshd_config)
   --chroot DIR          lock guests into DIR (a root-owned folder such as /srv/guest-broadcast)
   --host-user NAME      who runs the broadcast and owns the socket folder (default: $SUDO_USER or you)
+  --perl PATH           the perl that runs the guest's size relay (default: perl on PATH)
 `;
 
 export function guestSetupOptionsFrom(values: Record<string, unknown>, extra: Partial<GuestSetupInput> = {}): GuestSetupOptions {
@@ -30,6 +32,7 @@ export function guestSetupOptionsFrom(values: Record<string, unknown>, extra: Pa
       sshdConfig: stringOpt(values, 'sshd-config'),
       chrootDir: stringOpt(values, 'chroot'),
       hostUser: stringOpt(values, 'host-user'),
+      perlPath: stringOpt(values, 'perl'),
       ...extra,
     });
   } catch (error) {

@@ -41,7 +41,7 @@ export function formatStatus(status: BroadcastStatus, now = new Date()): string 
     status.listen
       ? `Guests connect to ${status.listen}`
       : status.mode === 'embedded'
-        ? `No SSH server serves it right now: the process that hosted it ended. Serve it again with: guest-broadcast host --socket ${status.socket}, or end it with: guest-broadcast stop --socket ${status.socket}`
+        ? `No SSH server serves it right now: the process that hosted it ended. Serve it again with: guest-broadcast host --socket ${status.socket}${status.session !== 'broadcast' ? ` --session ${status.session}` : ''}, or end it with: guest-broadcast stop --socket ${status.socket}`
         : '',
     `Watch with: ${status.watch}`,
     viewerCountLabel(status.viewers.length) + (status.viewers.length ? ':' : ''),

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { Broadcast } from '../../src/host/broadcast';
+import { CHROOT_PTS_DIR } from '../../src/host/guestAccount/setupScript';
 import { Tmux } from '../../src/tmux/tmux';
 import { isRoot, PtyClient } from './ptyClient';
 import { RunningSshd, startSshd } from './sshd';
@@ -22,7 +23,7 @@ export interface ChrootBroadcast {
 
 /** Removes a test chroot, unmounting the pty filesystem the setup mounted in it first. */
 export function removeChroot(dir: string): void {
-  const pts = join(dir, 'dev', 'pts');
+  const pts = join(dir, 'dev', CHROOT_PTS_DIR);
   const mounted = readFileSync('/proc/mounts', 'utf8').split('\n').some((line) => line.split(' ')[1] === pts);
   if (mounted) execFileSync('umount', ['--lazy', pts]);
   rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { Client, ClientChannel } from 'ssh2';
 import { Broadcast } from '../../src/host/broadcast';
 import { runDoctor } from '../../src/host/guestAccount/doctor';
+import { getentPasswd } from '../../src/host/guestAccount/systemFacts';
 import { createBroadcastSession } from '../../src/tmux/broadcastSession';
 import { assertGuestSizeCapped } from '../helpers/guestSize';
 import { isRoot, PtyClient } from '../helpers/ptyClient';
@@ -121,6 +122,17 @@ test('an OpenSSH guest logs in with no password and sees the host screen; its ke
   await typeLine(sock.tmux, SESSION, 'echo second-line-from-host');
   await guest.waitForText('second-line-from-host');
   guest.kill();
+});
+
+test('the guest\'s environment cannot steer the relay\'s perl (an sshd that accepts PERL5OPT, a locale nobody has)', { skip }, async () => {
+  // As sshd would run the forced command for a guest whose environment it let through.
+  const guestIds = (await getentPasswd('guest')) ?? { uid: -1, gid: -1 };
+  const guest = new PtyClient(['setpriv', `--reuid=${guestIds.uid}`, `--regid=${guestIds.gid}`, '--clear-groups', 'env', 'PERL5OPT=-Mstrict;print("PERL5OPT-RAN\\n");', 'PERL5LIB=/tmp', 'LANG=xx_XX.UTF-8', '/bin/sh', '-c', sshd.setup.wrapperPath], { cols: 100, rows: 30 });
+  await guest.waitForText('hello-from-host');
+  assert.ok(!guest.output.includes('PERL5OPT-RAN'), guest.output);
+  assert.ok(!/locale/i.test(guest.output), guest.output);
+  guest.kill();
+  await waitFor('the guest gone', async () => (await sock.tmux.run(['list-clients'])).trim() === '');
 });
 
 test("a guest's window is capped before tmux sees it (the size relay in the forced command)", { skip }, async () => {

@@ -2,6 +2,9 @@
 // generated root script (syntax-checked by the real /bin/sh, never run here).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { forceCommandWrapper } from '../../src/host/guestAccount/forceCommandWrapper';
 import { GuestSetupError, resolveGuestSetupOptions } from '../../src/host/guestAccount/options';
@@ -83,12 +86,27 @@ test('the forced command attaches with the one read-only argv, to the socket the
   const shellPart = wrapper.slice(0, wrapper.indexOf('\n#!perl\n'));
   const lines = shellPart.trimEnd().split('\n');
   assert.deepEqual(lines.slice(-4, -2), [`/usr/bin/perl -x /usr/local/libexec/guest-broadcast/watch-guest 1000 500 ${attach}`, 'status=$?']);
-  assert.match(lines[lines.length - 2], /^if \[ "\$status" -ne 0 \]; then printf .*the broadcast has ended/);
+  // The relay's own refusal (125) has said why; any other failure is the end of the broadcast.
+  assert.match(lines[lines.length - 2], /^if \[ "\$status" -ne 0 \] && \[ "\$status" -ne 125 \]; then printf .*the broadcast has ended/);
+  assert.match(lines[lines.length - 6], /^unset PERL5OPT PERL5LIB .*PERL5DB/);
   assert.equal(lines[lines.length - 1], 'exit "$status"');
   assert.match(attach, / attach-session -r -t =demo$/);
   assert.ok(wrapper.trimEnd().endsWith('__END__'));
   const compiled = spawnSync('perl', ['-c', '-x', '-'], { input: wrapper, encoding: 'utf8' });
   assert.equal(compiled.status, 0, compiled.stderr);
+  // The relay runs a command in its pty and passes its exit status on; what it cannot run, it says.
+  const dir = mkdtempSync(join(tmpdir(), 'gb-relay-'));
+  try {
+    writeFileSync(join(dir, 'watch'), wrapper);
+    const ran = spawnSync('perl', ['-x', join(dir, 'watch'), '80', '24', '/bin/sh', '-c', 'stty size; exit 7'], { encoding: 'utf8', input: '' });
+    assert.equal(ran.status, 7, ran.stdout + ran.stderr);
+    assert.match(ran.stdout, /^24 80\r?$/m);
+    const refused = spawnSync('perl', ['-x', join(dir, 'watch'), '80', '24', '/nonexistent/tmux'], { encoding: 'utf8', input: '' });
+    assert.equal(refused.status, 125);
+    assert.match(refused.stdout, /cannot run \/nonexistent\/tmux/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   assert.ok(!wrapper.includes('/srv/gb'), 'the guest inside the chroot cannot see the chroot prefix');
   // The guest's requested command is never evaluated.
   assert.ok(!wrapper.split('\n').some((l) => !l.startsWith('#') && l.includes('SSH_ORIGINAL_COMMAND')));

@@ -152,8 +152,11 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
     const text = readTextIfExists(file);
     const guestSocket = prefix && o.socketPath.startsWith(prefix + '/') ? o.socketPath.slice(prefix.length) : o.socketPath;
     const attach = shellCommand(guestAttachArgv({ socketPath: guestSocket, sessionName: o.sessionName, tmuxBin: o.tmuxPath }));
-    const relayed = wrapperAttachLine({ guestSocketPath: guestSocket, sessionName: o.sessionName, tmuxPath: o.tmuxPath, perlPath: o.perlPath, wrapperPath: forceCommand });
     const lines = text?.split('\n').map((line) => line.trim()) ?? [];
+    // The relay line, with whichever perl the setup found (it may not be the doctor's).
+    const relayedWith = (perlPath: string): string => wrapperAttachLine({ guestSocketPath: guestSocket, sessionName: o.sessionName, tmuxPath: o.tmuxPath, perlPath, wrapperPath: forceCommand });
+    const perlInWrapper = lines.map((line) => line.split(' ')[0]).find((word) => word.startsWith('/') && lines.includes(relayedWith(word)));
+    const relayed = relayedWith(perlInWrapper ?? o.perlPath);
     // Wrappers from before the size relay attach directly (some with exec): still read-only.
     const unrelayed = lines.some((line) => line === attach || line === `exec ${attach}`);
     let problem: string | undefined;
@@ -170,7 +173,7 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
     if (problem) add({ id: 'wrapper', title: 'forced command', status: 'fail', detail: problem, fix: setup });
     else if (!lines.includes(relayed)) add({ id: 'wrapper', title: 'forced command', status: 'warn', detail: `${file} attaches without the size relay: a guest claiming a huge window can stall the broadcast's tmux.`, fix: setup });
     else add({ id: 'wrapper', title: 'forced command', status: 'ok', detail: `${file}: ${attach}, behind the size relay` });
-    if (!problem && lines.includes(relayed)) add(await relayCheck(o, prefix, forceCommand, setup));
+    if (!problem && perlInWrapper) add(await relayCheck(o, prefix, forceCommand, perlInWrapper, setup));
     if (prefix && !o.socketPath.startsWith(prefix + '/')) {
       const inside = `${prefix}/var/lib/tmux-sessions/guest`;
       add({ id: 'chroot-socket', title: 'socket inside the chroot', status: 'fail', detail: `The guest is chrooted to ${prefix} but the socket ${o.socketPath} is outside it.`, fix: `Broadcast on a socket under ${prefix} (--socket ${inside}) and run ${setupCommand({ ...o, socketPath: inside, chrootDir: prefix })}` });

@@ -5,7 +5,7 @@
 import { guestAttachArgv, shellCommand, shellQuote } from '../../tmux/attach';
 import { ENDED_MESSAGE } from '../messages';
 import { GuestSetupOptions } from './options';
-import { sizeRelayArgv, sizeRelaySource } from './sizeRelay';
+import { PERL_ENVIRONMENT, RELAY_REFUSED_STATUS, sizeRelayArgv, sizeRelaySource } from './sizeRelay';
 
 type WrapperOptions = Pick<GuestSetupOptions, 'guestUser' | 'guestSocketPath' | 'sessionName' | 'tmuxPath' | 'perlPath' | 'wrapperPath'>;
 
@@ -43,9 +43,13 @@ export function forceCommandWrapper(o: WrapperOptions): string {
     // "[lost server]"; the guest is told the broadcast ended instead. The status is kept, so a
     // watcher still tells a crash (try again) from the host's clean stop (status 0, farewell
     // already printed by tmux).
+    '# Nothing from the guest\'s environment steers perl; a locale the chroot lacks is no warning.',
+    `unset ${PERL_ENVIRONMENT.join(' ')}`,
+    'PERL_BADLANG=0; export PERL_BADLANG',
     wrapperAttachLine(o),
     'status=$?',
-    `if [ "$status" -ne 0 ]; then printf '\\r\\n%s\\r\\n' ${shellQuote(ENDED_MESSAGE)}; fi`,
+    // The relay's own refusal has said what is wrong; anything else non-zero is the end.
+    `if [ "$status" -ne 0 ] && [ "$status" -ne ${RELAY_REFUSED_STATUS} ]; then printf '\\r\\n%s\\r\\n' ${shellQuote(ENDED_MESSAGE)}; fi`,
     'exit "$status"',
     '',
     // The shell never reads past the exit above; `perl -x` starts at the relay's "#!perl" line.

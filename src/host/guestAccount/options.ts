@@ -148,6 +148,6 @@ export function resolveGuestSetupOptions(input: GuestSetupInput): GuestSetupOpti
     wrapperPath,
     sshdPath,
     perlPath,
-    fstabPath: checkPath('The fstab path', '--fstab', input.fstabPath ?? DEFAULT_FSTAB),
+    fstabPath: checkPath('The fstab path', 'fstabPath', input.fstabPath ?? DEFAULT_FSTAB),
   };
 }

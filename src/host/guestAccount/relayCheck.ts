@@ -1,13 +1,16 @@
-// The doctor's check of the size relay (sizeRelay.ts): perl can run it where the guest runs,
-// and, in a chroot, the pty filesystem it opens its pty on is there.
-import { existsSync, lstatSync } from 'node:fs';
+// The doctor's check of the size relay (sizeRelay.ts): it runs where the guest runs it, as the
+// guest when the doctor is root, with a harmless command in place of tmux; in a chroot, the pty
+// filesystem it needs is looked at first, for a precise fix.
+import { existsSync, readlinkSync } from 'node:fs';
 import type { DoctorCheck } from './doctor';
 import { isRootUser } from './applySetup';
 import { GuestSetupOptions } from './options';
-import { readTextIfExists, runCommand } from './systemFacts';
+import { CHROOT_PTS_DIR } from './setupScript';
+import { getentPasswd, readTextIfExists, runCommand } from './systemFacts';
 
 const ID = 'size-relay';
 const TITLE = 'size relay';
+const TRIAL = ['80', '24', '/bin/sh', '-c', 'true'];
 
 function isMounted(dir: string, type: string): boolean {
   return (readTextIfExists('/proc/mounts') ?? '').split('\n').some((line) => {
@@ -16,29 +19,40 @@ function isMounted(dir: string, type: string): boolean {
   });
 }
 
+function firstLine(r: { stdout: string; stderr: string; code: number }): string {
+  return (r.stderr || r.stdout).trim().split('\n').pop()?.trim() || `exit ${r.code}`;
+}
+
 /**
- * `chroot` is the guest's chroot folder or '' and `wrapper` the forced command as the guest sees
- * it; `setup` is the command that repairs everything.
+ * `chroot` is the guest's chroot folder or '', `wrapper` the forced command as the guest sees it,
+ * `perl` the perl the wrapper runs; `setup` is the command that repairs everything.
  */
-export async function relayCheck(o: GuestSetupOptions, chroot: string, wrapper: string, setup: string): Promise<DoctorCheck> {
+export async function relayCheck(o: GuestSetupOptions, chroot: string, wrapper: string, perl: string, setup: string): Promise<DoctorCheck> {
   const fail = (detail: string, fix = setup): DoctorCheck => ({ id: ID, title: TITLE, status: 'fail', detail, fix });
-  if (!chroot) {
-    const r = await runCommand(o.perlPath, ['-c', '-x', wrapper]);
-    if (r.code !== 0) return fail(`${o.perlPath} cannot run the relay in ${wrapper}: ${(r.stderr || r.stdout).trim().split('\n')[0] || `exit ${r.code}`}`, `Install perl (apt-get install perl-base), then: ${setup}`);
-    return { id: ID, title: TITLE, status: 'ok', detail: `${o.perlPath} runs it; guests' windows are capped` };
+  if (chroot) {
+    if (!existsSync(chroot + perl)) return fail(`${chroot}${perl} is missing: guests in the chroot cannot start their view.`);
+    const pts = `${chroot}/dev/${CHROOT_PTS_DIR}`;
+    if (!isMounted(pts, 'devpts')) return fail(`No pty filesystem is mounted on ${pts}: guests in the chroot cannot start their view.`, `sudo mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts ${pts} (the setup does this and records it in /etc/fstab: ${setup})`);
+    let link: string | undefined;
+    try {
+      link = readlinkSync(`${chroot}/dev/ptmx`);
+    } catch {
+      // missing, or not a link
+    }
+    if (link !== `${CHROOT_PTS_DIR}/ptmx`) return fail(`${chroot}/dev/ptmx is not a link to ${CHROOT_PTS_DIR}/ptmx.`, `sudo ln -sfn ${CHROOT_PTS_DIR}/ptmx ${chroot}/dev/ptmx`);
   }
-  if (!existsSync(chroot + o.perlPath)) return fail(`${chroot}${o.perlPath} is missing: guests in the chroot cannot start their view.`);
-  const pts = `${chroot}/dev/pts`;
-  if (!isMounted(pts, 'devpts')) return fail(`No pty filesystem is mounted on ${pts}: guests in the chroot cannot start their view.`, `sudo mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts ${pts} (the setup does this and records it in /etc/fstab: ${setup})`);
-  let ptmxLink = false;
-  try {
-    ptmxLink = lstatSync(`${chroot}/dev/ptmx`).isSymbolicLink();
-  } catch {
-    // missing
+  if (!isRootUser()) {
+    if (chroot) return { id: ID, title: TITLE, status: 'skip', detail: `perl and ${chroot}/dev/${CHROOT_PTS_DIR} are in place; only root can try the relay inside the chroot.`, fix: 'Run the doctor with sudo.' };
+    const r = await runCommand(perl, ['-x', wrapper, ...TRIAL]);
+    if (r.code !== 0) return fail(`${perl} cannot run the relay in ${wrapper}: ${firstLine(r)}`, `Install perl (apt-get install perl-base), then: ${setup}`);
+    return { id: ID, title: TITLE, status: 'ok', detail: `it runs (tried as you; run the doctor with sudo to try it as ${o.guestUser}); guests' windows are capped` };
   }
-  if (!ptmxLink) return fail(`${chroot}/dev/ptmx is not a link to pts/ptmx.`, `sudo ln -sf pts/ptmx ${chroot}/dev/ptmx`);
-  if (!isRootUser()) return { id: ID, title: TITLE, status: 'ok', detail: `perl and ${pts} are in place (run the doctor with sudo to try the relay inside the chroot)` };
-  const r = await runCommand('chroot', [chroot, o.perlPath, '-c', '-x', wrapper]);
-  if (r.code !== 0) return fail(`perl inside ${chroot} cannot run the relay: ${(r.stderr || r.stdout).trim().split('\n')[0] || `exit ${r.code}`}`);
-  return { id: ID, title: TITLE, status: 'ok', detail: `perl runs it inside ${chroot}, ${pts} is mounted; guests' windows are capped` };
+  const user = await getentPasswd(o.guestUser);
+  if (!user) return fail(`There is no user "${o.guestUser}" to try the relay as.`);
+  const ids = `${user.uid}:${user.gid}`;
+  const r = chroot
+    ? await runCommand('chroot', [`--userspec=${ids}`, chroot, perl, '-x', wrapper, ...TRIAL])
+    : await runCommand('setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', perl, '-x', wrapper, ...TRIAL]);
+  if (r.code !== 0) return fail(`The relay does not run for ${o.guestUser}${chroot ? ` inside ${chroot}` : ''}: ${firstLine(r)}`);
+  return { id: ID, title: TITLE, status: 'ok', detail: `it runs for ${o.guestUser}${chroot ? ` inside ${chroot}` : ''}; guests' windows are capped at its limits` };
 }

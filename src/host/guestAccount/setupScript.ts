@@ -9,6 +9,9 @@ import { forceCommandWrapper } from './forceCommandWrapper';
 import { GuestSetupOptions } from './options';
 import { beginMarker, endMarker, sshdMatchBlock } from './sshdMatchBlock';
 
+/** Where in CHROOT/dev the chroot's own pty filesystem is mounted (see the chroot step). */
+export const CHROOT_PTS_DIR = 'guest-broadcast-pts';
+
 /** Suffix of the backup the script keeps next to sshd_config (the last config before a change). */
 export const BACKUP_SUFFIX = '.guest-broadcast.bak';
 
@@ -87,13 +90,12 @@ function wrapper(o: GuestSetupOptions): string[] {
   return [
     '',
     '# 2. The forced command: attaches read-only to the broadcast, ignores what the guest asked for.',
+    '#    Written next to the old one and tried (step 5) before it replaces it, so a failed run',
+    '#    leaves a working setup as it was.',
     'mkdir -p "$(dirname "$WRAPPER")"',
     `cat > "$WRAPPER.new" ${heredoc('GUEST_BROADCAST_WRAPPER', forceCommandWrapper(o))}`,
     'chown root:root "$WRAPPER.new"',
     'chmod 0755 "$WRAPPER.new"',
-    '"$PERL" -c -x "$WRAPPER.new" 2>/dev/null || die "perl cannot compile the size relay in $WRAPPER.new: check $PERL (perl -c -x $WRAPPER.new)."',
-    'mv -f "$WRAPPER.new" "$WRAPPER"',
-    'say "wrote the forced command $WRAPPER"',
   ];
 }
 
@@ -152,10 +154,11 @@ function chroot(): string[] {
     '  copy_with_libs /bin/sh',
     '  copy_with_libs "$TMUX_BIN"',
     '  copy_with_libs "$PERL"',
-    '  # The folder holding strict.pm holds the rest the relay loads (on Debian: perl-base\'s own).',
-    '  PERL_LIB=$(dirname "$("$PERL" -Mstrict -e \'print $INC{"strict.pm"}\')")',
-    '  mkdir -p "$CHROOT$PERL_LIB"',
-    '  cp -a "$PERL_LIB/." "$CHROOT$PERL_LIB/"',
+    '  # The modules the relay loads, wherever this perl keeps them.',
+    '  "$PERL" -e \'use strict; use warnings; use Errno; print "$_\\n" for values %INC\' | while read -r module; do',
+    '    mkdir -p "$CHROOT$(dirname "$module")"',
+    '    cp -fL "$module" "$CHROOT$module"',
+    '  done',
     '  if [ -d /usr/lib/locale/C.utf8 ]; then',
     '    mkdir -p "$CHROOT/usr/lib/locale"',
     '    cp -a /usr/lib/locale/C.utf8 "$CHROOT/usr/lib/locale/"',
@@ -168,22 +171,24 @@ function chroot(): string[] {
     '  mkdir -p "$CHROOT/dev" "$CHROOT/etc"',
     '  [ -c "$CHROOT/dev/null" ] || mknod -m 0666 "$CHROOT/dev/null" c 1 3 || warn "could not create $CHROOT/dev/null"',
     '  # The relay opens a pty: a devpts instance of the chroot\'s own (newinstance), so guests see',
-    '  # only the ptys made in there. Recorded in fstab so it is back after a reboot.',
-    '  mkdir -p "$CHROOT/dev/pts"',
+    `  # only the ptys made in there. Not at dev/pts: tmux names a client after its tty, found there,`,
+    `  # and chroot ptys numbered like the host's would share names with the host's own clients.`,
+    '  # Recorded in fstab so it is back after a reboot.',
+    `  PTS_DIR="$CHROOT/dev/${CHROOT_PTS_DIR}"`,
+    '  mkdir -p "$PTS_DIR"',
     '  PTS_OPTIONS=newinstance,ptmxmode=0666,mode=0620',
-    '  if awk -v dir="$CHROOT/dev/pts" \'$2 == dir && $3 == "devpts" { found = 1 } END { exit !found }\' /proc/mounts; then',
-    '    say "$CHROOT/dev/pts is mounted"',
+    '  if awk -v dir="$PTS_DIR" \'$2 == dir && $3 == "devpts" { found = 1 } END { exit !found }\' /proc/mounts; then',
+    '    say "$PTS_DIR is mounted"',
     '  else',
-    '    mount -t devpts -o "$PTS_OPTIONS" devpts "$CHROOT/dev/pts" || die "could not mount a pty filesystem on $CHROOT/dev/pts, which the guest\'s size relay needs: mount -t devpts -o $PTS_OPTIONS devpts $CHROOT/dev/pts"',
-    '    say "mounted a pty filesystem of its own on $CHROOT/dev/pts"',
+    '    mount -t devpts -o "$PTS_OPTIONS" devpts "$PTS_DIR" || die "could not mount a pty filesystem on $PTS_DIR, which the guest\'s size relay needs: mount -t devpts -o $PTS_OPTIONS devpts $PTS_DIR"',
+    '    say "mounted a pty filesystem of its own on $PTS_DIR"',
     '  fi',
-    '  [ -L "$CHROOT/dev/ptmx" ] || { rm -f "$CHROOT/dev/ptmx"; ln -s pts/ptmx "$CHROOT/dev/ptmx"; }',
-    '  FSTAB_LINE="devpts $CHROOT/dev/pts devpts $PTS_OPTIONS 0 0"',
+    `  if [ "$(readlink "$CHROOT/dev/ptmx" 2>/dev/null)" != ${CHROOT_PTS_DIR}/ptmx ]; then rm -f "$CHROOT/dev/ptmx"; ln -s ${CHROOT_PTS_DIR}/ptmx "$CHROOT/dev/ptmx"; fi`,
+    '  FSTAB_LINE="devpts $PTS_DIR devpts $PTS_OPTIONS,nofail 0 0"',
     '  if ! grep -qxF "$FSTAB_LINE" "$FSTAB" 2>/dev/null; then',
     '    printf \'%s\\n\' "$FSTAB_LINE" >> "$FSTAB"',
-    '    say "added the mount of $CHROOT/dev/pts to $FSTAB (it comes back after a reboot)"',
+    '    say "added the mount of $PTS_DIR to $FSTAB (it comes back after a reboot)"',
     '  fi',
-    '  chroot "$CHROOT" "$PERL" -c -x "$GUEST_WRAPPER" 2>/dev/null || die "perl inside $CHROOT cannot compile the size relay: check what the chroot is missing with: chroot $CHROOT $PERL -c -x $GUEST_WRAPPER"',
     '  # Only the accounts tmux may look up, and never a password hash.',
     '  { getent passwd root "$GUEST" "$HOST_USER" | cut -d: -f1,3- | sed "s/:/:x:/"; } | sort -u > "$CHROOT/etc/passwd"',
     '  { getent group root "$(id -gn "$GUEST")" | cut -d: -f1,3- | sed "s/:/:x:/"; } | sort -u > "$CHROOT/etc/group"',
@@ -192,10 +197,28 @@ function chroot(): string[] {
   ];
 }
 
+function installWrapper(): string[] {
+  return [
+    '',
+    '# 5. Try the new forced command\'s relay where guests run it (as the guest, in the chroot if',
+    '#    there is one, with a harmless command instead of tmux), then put it in place.',
+    'GUEST_IDS="$(id -u "$GUEST"):$(id -g "$GUEST")"',
+    'if [ -n "$CHROOT" ]; then',
+    '  trial=$(chroot --userspec="$GUEST_IDS" "$CHROOT" "$PERL" -x "$GUEST_WRAPPER.new" 80 24 /bin/sh -c true 2>&1 </dev/null) \\',
+    '    || die "the size relay does not run inside $CHROOT ($trial): check it with: chroot --userspec=$GUEST_IDS $CHROOT $PERL -x $GUEST_WRAPPER.new 80 24 /bin/sh -c true"',
+    'else',
+    '  trial=$(setpriv --reuid="$(id -u "$GUEST")" --regid="$(id -g "$GUEST")" --clear-groups "$PERL" -x "$WRAPPER.new" 80 24 /bin/sh -c true 2>&1 </dev/null) \\',
+    '    || die "the size relay does not run for $GUEST ($trial): check $PERL and /dev/ptmx, then run this again."',
+    'fi',
+    'mv -f "$WRAPPER.new" "$WRAPPER"',
+    'say "wrote the forced command $WRAPPER (its size relay runs)"',
+  ];
+}
+
 function sshdConfig(o: GuestSetupOptions): string[] {
   return [
     '',
-    '# 5. sshd_config: our Match block replaces any earlier one (between the markers), at the end',
+    '# 6. sshd_config: our Match block replaces any earlier one (between the markers), at the end',
     '#    of the file where a Match block must be. Backed up first; restored if sshd -t rejects it.',
     '[ -d /run/sshd ] || mkdir -m 0755 /run/sshd  # sshd -t needs its privilege separation folder',
     'NEW_CONFIG="$SSHD_CONFIG.guest-broadcast.new"',
@@ -226,7 +249,7 @@ function sshdConfig(o: GuestSetupOptions): string[] {
 function reload(): string[] {
   return [
     '',
-    '# 6. Reload sshd (only after the check above passed). Existing sessions stay up.',
+    '# 7. Reload sshd (only after the check above passed). Existing sessions stay up.',
     'if [ "$RELOAD" = yes ] && [ "$CHANGED" = yes ]; then',
     '  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet ssh 2>/dev/null; then',
     '    systemctl reload ssh && say "reloaded sshd (systemctl reload ssh)"',
@@ -244,5 +267,5 @@ function reload(): string[] {
 
 /** The whole root script, as `setup-guest --print` shows it and `--apply` runs it. */
 export function guestSetupScript(o: GuestSetupOptions): string {
-  return [...header(o), ...account(), ...wrapper(o), ...socketDir(), ...chroot(), ...sshdConfig(o), ...reload(), ''].join('\n');
+  return [...header(o), ...account(), ...wrapper(o), ...socketDir(), ...chroot(), ...installWrapper(), ...sshdConfig(o), ...reload(), ''].join('\n');
 }

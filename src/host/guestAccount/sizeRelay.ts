@@ -25,13 +25,22 @@ use strict;
 use warnings;
 
 my ($max_cols, $max_rows, @command) = @ARGV;
-my ($TCGETS, $TCSETS, $TIOCGWINSZ, $TIOCSWINSZ, $TIOCGPTN, $TIOCSPTLCK) = (0x5401, 0x5402, 0x5413, 0x5414, 0x80045430, 0x40045431);
+my ($TCGETS, $TCSETS, $TIOCGWINSZ, $TIOCSWINSZ, $TIOCGPTN, $TIOCSPTLCK, $TIOCGPTPEER) = (0x5401, 0x5402, 0x5413, 0x5414, 0x80045430, 0x40045431, 0x5441);
 my ($O_RDWR, $O_NOCTTY, $WNOHANG) = (2, 0400, 1);
+# The relay's own failures exit with this (the wrapper then adds no "broadcast ended").
+my $REFUSED = @REFUSED@;
 
 sub refuse {
   print STDOUT "\r\nGuest Broadcast: the broadcast cannot be shown right now ($_[0]). Ask the host to run: guest-broadcast doctor\r\n";
-  exit 1;
+  exit $REFUSED;
 }
+
+# Handlers first: a resize or the client's exit before the loop starts is not lost.
+my ($resized, $child_done, $hangup) = (0, 0, 0);
+$SIG{WINCH} = sub { $resized = 1 };
+$SIG{CHLD} = sub { $child_done = 1 };
+$SIG{HUP} = $SIG{TERM} = sub { $hangup = 1 };
+$SIG{PIPE} = 'IGNORE';
 
 # The guest's size, clamped; 80x24 when the guest's terminal reports none.
 sub clamped_winsize {
@@ -50,9 +59,18 @@ refuse('no command to relay') unless @command && $max_cols > 0 && $max_rows > 0;
 sysopen(my $master, '/dev/ptmx', $O_RDWR | $O_NOCTTY) or refuse("no pseudo-terminal: /dev/ptmx: $!");
 my $unlock = pack('i', 0);
 ioctl($master, $TIOCSPTLCK, $unlock) or refuse("cannot unlock a pseudo-terminal: $!");
-my $number = pack('i', 0);
-ioctl($master, $TIOCGPTN, $number) or refuse("cannot name a pseudo-terminal: $!");
-my $slave_path = '/dev/pts/' . unpack('i', $number);
+# The other end, opened from this one (Linux 4.13+) so no path is needed; else by its number, in
+# the folder /dev/ptmx points into (a chroot's pty filesystem is not at /dev/pts, see the setup).
+my $slave;
+my $peer = ioctl($master, $TIOCGPTPEER, $O_RDWR | $O_NOCTTY);
+if (defined $peer) {
+  open($slave, '+<&=', int($peer)) or refuse("cannot open a pseudo-terminal: $!");
+} else {
+  my $number = pack('i', 0);
+  ioctl($master, $TIOCGPTN, $number) or refuse("cannot name a pseudo-terminal: $!");
+  my $dir = -l '/dev/ptmx' ? '/dev/' . (readlink('/dev/ptmx') =~ s{/?ptmx$}{}r) : '/dev/pts';
+  sysopen($slave, "$dir/" . unpack('i', $number), $O_RDWR | $O_NOCTTY) or refuse("cannot open a pseudo-terminal: $!");
+}
 my $size = clamped_winsize();
 ioctl($master, $TIOCSWINSZ, $size) or refuse("cannot size a pseudo-terminal: $!");
 
@@ -78,24 +96,19 @@ if ($pid == 0) {
   # A process group of its own, so the guest's terminal signals only the relay. The pty is not
   # the client's controlling terminal: the relay tells it about size changes itself (SIGWINCH).
   setpgrp(0, 0);
-  sysopen(my $slave, $slave_path, $O_RDWR | $O_NOCTTY) or exit 126;
-  open(STDIN, '<&', $slave) && open(STDOUT, '>&', $slave) && open(STDERR, '>&', $slave) or exit 126;
+  open(STDIN, '<&', $slave) && open(STDOUT, '>&', $slave) && open(STDERR, '>&', $slave) or exit $REFUSED;
   { no warnings 'exec'; exec { $command[0] } @command; }
   print STDERR "\r\nGuest Broadcast: cannot run $command[0]: $!\r\n";
-  exit 127;
+  exit $REFUSED;
 }
-
-my ($resized, $child_done, $hangup) = (0, 0, 0);
-$SIG{WINCH} = sub { $resized = 1 };
-$SIG{CHLD} = sub { $child_done = 1 };
-$SIG{HUP} = $SIG{TERM} = sub { $hangup = 1 };
-$SIG{PIPE} = 'IGNORE';
+# Only the client holds the pty now: when it is gone, reading this end ends.
+close $slave;
 
 sub write_all {
   my ($fh, $data) = @_;
   while (length $data) {
     my $n = syswrite($fh, $data);
-    if (!defined $n) { next if $!{EINTR} || $!{EAGAIN}; return 0; }
+    if (!defined $n) { next if ($!{EINTR} || $!{EAGAIN}) && !$hangup; return 0; }
     substr($data, 0, $n) = '';
   }
   return 1;
@@ -127,8 +140,10 @@ while (!$hangup) {
   }
   if ($input_open && vec($got, 0, 1)) {
     my $n = sysread(STDIN, my $buffer, 65536);
-    if (!defined $n) { next if $!{EINTR}; $input_open = 0; }
-    elsif ($n == 0) { $input_open = 0; $hangup = 1; }
+    # A terminal that hung up reads as an error (and sends SIGHUP); an empty read only means
+    # there is no more input (stdin not a terminal, as in the doctor's trial run).
+    if (!defined $n) { next if $!{EINTR}; $input_open = 0; $hangup = 1; }
+    elsif ($n == 0) { $input_open = 0; }
     else { write_all($master, $buffer); }
   }
 }
@@ -152,10 +167,19 @@ exit(($status & 127) ? 1 : $status >> 8);
 __END__
 `;
 
+/** The relay's exit status when it cannot show anything (it has said why); tmux never uses it. */
+export const RELAY_REFUSED_STATUS = 125;
+
 /** The relay's Perl text, from its "#!perl" line to __END__, for the end of the forced command. */
 export function sizeRelaySource(): string {
-  return RELAY_SOURCE.trim() + '\n';
+  return RELAY_SOURCE.trim().replace('@REFUSED@', String(RELAY_REFUSED_STATUS)) + '\n';
 }
+
+/**
+ * Perl reads these from the environment, and sshd passes on whatever AcceptEnv allows: PERL5OPT
+ * alone would let a guest run code instead of the relay. The wrapper unsets them all.
+ */
+export const PERL_ENVIRONMENT = ['PERL5OPT', 'PERL5LIB', 'PERLLIB', 'PERL5DB', 'PERL5SHELL', 'PERLIO', 'PERLIO_DEBUG', 'PERL_UNICODE', 'PERL_ENCODING', 'PERL_HASH_SEED', 'PERL_HASH_SEED_DEBUG', 'PERL_PERTURB_KEYS', 'PERL_SIGNALS', 'PERL_DESTRUCT_LEVEL', 'PERL_DL_NONLAZY', 'PERL_USE_UNSAFE_INC', 'PERL_MEM_LOG', 'PERL_ROOT'];
 
 /** argv that runs `command` behind the relay kept in `file` (the forced command itself). */
 export function sizeRelayArgv(perlPath: string, file: string, command: readonly string[]): string[] {

@@ -116,9 +116,21 @@ describe('watching a saved host in the real workbench (Chromium)', function () {
     await vscode.commands.executeCommand('guestBroadcast.hosts.watch', hostNode);
     const tab = (await waitUntil('the viewer tab', () => viewerTabs().find((t) => t.label === `Watching ${target}`))) as vscode.Tab;
     assert.ok(tab.isActive);
-    await waitUntil('the marker in the webview', async () => (await webviewScreen(target)).includes(marker), 30_000).catch(async (error: Error) => {
-      throw new Error(`${error.message}\nthe webview showed:\n${await webviewScreen(target).catch((e: Error) => e.message)}`);
-    });
+    // The webview shows what the host pane shows. (Opening the panel can shrink the host's
+    // terminal for a moment, which pushes the earlier marker into tmux's history: compare with
+    // the pane as it is now, then follow a new line live.)
+    const shows = async (what: string, expected: () => Promise<string[]>): Promise<void> => {
+      await waitUntil(what, async () => {
+        const screen = await webviewScreen(target);
+        return (await expected()).every((line) => screen.includes(line));
+      }, 30_000).catch(async (error: Error) => {
+        throw new Error(`${error.message}\nthe webview showed:\n${await webviewScreen(target).catch((e: Error) => e.message)}\nthe host pane:\n${await capture(tmux)}`);
+      });
+    };
+    await shows('the host pane in the webview', async () => (await capture(tmux)).split('\n').map((l) => l.trim()).filter(Boolean));
+    const live = `live-marker-${process.pid}`;
+    api.hostTerminal?.sendText(`echo ${live}`);
+    await shows('the host\'s new line in the webview', async () => [live]);
     const item = await api.hostsTree.getTreeItem(hostNode as HostNode);
     assert.equal(item.contextValue, 'host.saved.watched');
   });
