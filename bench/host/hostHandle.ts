@@ -2,6 +2,7 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { processExists } from '../../src/processExists';
 import { Tmux } from '../../src/tmux/tmux';
 import { HostConfig, HostReady } from './hostConfig';
 
@@ -91,12 +92,7 @@ export class HostHandle {
       await gone;
       clearTimeout(timer);
     }
-    // The tmux server is not our child: end it by its pid if the host could not.
-    try {
-      process.kill(this.tmuxPid, 0);
-      await this.tmux.killServer().catch(() => undefined);
-    } catch {
-      // already gone
-    }
+    // The tmux server is not our child: end it if the host could not.
+    if (processExists(this.tmuxPid)) await this.tmux.killServer().catch(() => undefined);
   }
 }

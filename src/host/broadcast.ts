@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { hostAttachArgv, shellCommand } from '../tmux/attach';
 import { createBroadcastSession, readMarkers, setMarkers } from '../tmux/broadcastSession';
 import { kickClient, listClients } from '../tmux/clients';
+import { processExists } from '../processExists';
 import { probeTmuxVersion, Tmux } from '../tmux/tmux';
 import { assertSupported, TmuxVersion } from '../tmux/version';
 import { GuestServer, GuestServerFactory } from './guestServer';
@@ -290,15 +291,9 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   }
 }
 
-/** Whether the process `pid` lives (EPERM: it does, as someone else) and the socket file is there. */
+/** Whether the process `pid` lives and the socket file is there. */
 function serverStillThere(pid: number, socketPath: string): boolean {
-  if (!existsSync(socketPath)) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return existsSync(socketPath) && processExists(pid);
 }
 
 /**

@@ -2,6 +2,7 @@
 // window): everything needed lives in the tmux server's @ options and its client list.
 import { readMarkers } from '../tmux/broadcastSession';
 import { listClients } from '../tmux/clients';
+import { processExists } from '../processExists';
 import { Tmux } from '../tmux/tmux';
 import { BroadcastMode, defaultSocketPath } from './paths';
 import { BroadcastStatus, statusJson } from './status';
@@ -36,23 +37,13 @@ function viewersFromMarker(json: string): Viewer[] {
   }
 }
 
-/** Whether process `pid` lives (EPERM: it does, as another user). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * An embedded broadcast whose server process is gone (killed without a chance to stop): the
  * session still runs in tmux, but nobody listens for guests and its viewer table is stale.
  */
 export function embeddedServerGone(markers: Record<string, string>): boolean {
   const pid = Number(markers['server-pid']);
-  return markers.mode !== 'system' && Number.isInteger(pid) && pid > 0 && !processAlive(pid);
+  return markers.mode !== 'system' && Number.isInteger(pid) && pid > 0 && !processExists(pid);
 }
 
 export async function readBroadcastStatus(mode: BroadcastMode, socket?: string): Promise<BroadcastStatus> {

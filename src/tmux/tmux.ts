@@ -1,7 +1,8 @@
 // The only code that executes the tmux binary. Every call names the broadcast's own socket (-S),
 // so nothing here ever touches the user's everyday tmux server.
 import { execFile } from 'node:child_process';
-import { lstatSync, readFileSync, unlinkSync } from 'node:fs';
+import { lstatSync, unlinkSync } from 'node:fs';
+import { processExists } from '../processExists';
 import { parseTmuxVersion, TmuxVersion } from './version';
 
 export class TmuxError extends Error {
@@ -137,24 +138,5 @@ export class Tmux {
         // already gone, or not ours to remove
       }
     }
-  }
-}
-
-/**
- * True while `pid` is a live process (one of another user counts as live). A zombie has exited:
- * the daemonized server's new parent may be slow to reap it.
- */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    // /proc/PID/stat: "pid (comm) STATE ...", comm may hold spaces and parentheses.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no /proc (not Linux): kill(0) said it exists
   }
 }
