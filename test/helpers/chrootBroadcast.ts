@@ -1,11 +1,12 @@
 // A system-mode broadcast whose guest account is chrooted, behind a real sshd: the fixture the
 // chroot tests share. It registers its own before/after hooks on the calling test file.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { Broadcast } from '../../src/host/broadcast';
 import { CHROOT_PTS_DIR } from '../../src/host/guestAccount/setupScript';
+import { isMounted } from '../../src/host/guestAccount/systemFacts';
 import { Tmux } from '../../src/tmux/tmux';
 import { isRoot, PtyClient } from './ptyClient';
 import { RunningSshd, startSshd } from './sshd';
@@ -24,8 +25,7 @@ export interface ChrootBroadcast {
 /** Removes a test chroot, unmounting the pty filesystem the setup mounted in it first. */
 export function removeChroot(dir: string): void {
   const pts = join(dir, 'dev', CHROOT_PTS_DIR);
-  const mounted = readFileSync('/proc/mounts', 'utf8').split('\n').some((line) => line.split(' ')[1] === pts);
-  if (mounted) execFileSync('umount', ['--lazy', pts]);
+  if (isMounted(pts)) execFileSync('umount', ['--lazy', pts]);
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -6,18 +6,11 @@ import type { DoctorCheck } from './doctor';
 import { isRootUser } from './applySetup';
 import { GuestSetupOptions } from './options';
 import { CHROOT_PTS_DIR } from './setupScript';
-import { getentPasswd, readTextIfExists, runCommand } from './systemFacts';
+import { getentPasswd, isMounted, runCommand } from './systemFacts';
 
 const ID = 'size-relay';
 const TITLE = 'size relay';
 const TRIAL = ['80', '24', '/bin/sh', '-c', 'true'];
-
-function isMounted(dir: string, type: string): boolean {
-  return (readTextIfExists('/proc/mounts') ?? '').split('\n').some((line) => {
-    const [, where, fsType] = line.split(' ');
-    return where === dir && fsType === type;
-  });
-}
 
 function firstLine(r: { stdout: string; stderr: string; code: number }): string {
   return (r.stderr || r.stdout).trim().split('\n').pop()?.trim() || `exit ${r.code}`;

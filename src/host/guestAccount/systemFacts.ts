@@ -84,3 +84,11 @@ export function readTextIfExists(path: string): string | undefined {
     return undefined;
   }
 }
+
+/** Whether something (of `type`, when given) is mounted on `dir`, from /proc/mounts. */
+export function isMounted(dir: string, type?: string): boolean {
+  return (readTextIfExists('/proc/mounts') ?? '').split('\n').some((line) => {
+    const [, where, fsType] = line.split(' ');
+    return where === dir && (type === undefined || fsType === type);
+  });
+}
