@@ -89,7 +89,6 @@ export class Ssh2Guest {
   channel: ClientChannel | undefined;
   output = '';
   closed = false;
-  private writes: Promise<void> = Promise.resolve();
 
   connect(port: number, config: Partial<ConnectConfig> = {}): Promise<void> {
     this.client.on('banner', (message) => (this.banner += message));
@@ -115,7 +114,7 @@ export class Ssh2Guest {
         this.channel = channel;
         channel.on('data', (data: Buffer) => {
           this.output += data.toString('utf8');
-          this.writes = this.writes.then(() => screen.write(data));
+          screen.feed(data);
         });
         resolve(channel);
       });
@@ -123,7 +122,7 @@ export class Ssh2Guest {
   }
 
   async lines(): Promise<string[]> {
-    await this.writes;
+    await this.screen?.settled();
     return this.screen?.lines() ?? [];
   }
 

@@ -8,7 +8,6 @@ export class PtyClient {
   readonly proc: pty.IPty;
   output = '';
   exitCode: number | undefined;
-  private writes: Promise<void> = Promise.resolve();
 
   constructor(argv: string[], options: { cols?: number; rows?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
     const cols = options.cols ?? 80;
@@ -23,7 +22,7 @@ export class PtyClient {
     });
     this.proc.onData((data) => {
       this.output += data;
-      this.writes = this.writes.then(() => this.screen.write(data));
+      this.screen.feed(data);
     });
     this.proc.onExit(({ exitCode }) => {
       this.exitCode = exitCode;
@@ -41,7 +40,7 @@ export class PtyClient {
   }
 
   async lines(): Promise<string[]> {
-    await this.writes;
+    await this.screen.settled();
     return this.screen.lines();
   }
 

@@ -4,6 +4,7 @@ import { Terminal } from '@xterm/headless';
 
 export class Screen {
   readonly term: Terminal;
+  private parsed: Promise<void> = Promise.resolve();
 
   constructor(cols = 80, rows = 24) {
     this.term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
@@ -12,6 +13,22 @@ export class Screen {
   /** Writes bytes and resolves once xterm has parsed them. */
   write(data: string | Uint8Array): Promise<void> {
     return new Promise((resolve) => this.term.write(data, resolve));
+  }
+
+  /** Queues bytes from a stream's callback (which cannot wait); they are parsed in arrival order. */
+  feed(data: string | Uint8Array): void {
+    this.parsed = this.parsed.then(() => this.write(data));
+  }
+
+  /** Resolves once everything fed so far is parsed. */
+  settled(): Promise<void> {
+    return this.parsed;
+  }
+
+  /** The visible text once everything fed so far is parsed. */
+  async settledText(): Promise<string> {
+    await this.parsed;
+    return this.text();
   }
 
   resize(cols: number, rows: number): void {

@@ -34,7 +34,6 @@ export function watchViewer(root: string, cleanups: Array<() => void>, port: num
   screen.term.onTitleChange((t) => events.push(`title ${t}`));
   screen.term.parser.registerOscHandler(52, (d) => (events.push(`osc52 ${d}`), true));
   screen.term.parser.registerOscHandler(8, (d) => (events.push(`osc8 ${d}`), false));
-  let writes = Promise.resolve();
   const viewer: Viewer = {
     session: openWatchSession(
       { label: 'test', host: '127.0.0.1', port, user: options.user ?? 'guest', identityFiles: [] },
@@ -47,11 +46,11 @@ export function watchViewer(root: string, cleanups: Array<() => void>, port: num
     maxChunk: 0,
     knownHosts,
     until: (kind, timeoutMs = 15_000) => waitFor(`state ${kind}: ${JSON.stringify(states)}`, () => states.slice().reverse().find((s) => s.kind === kind), timeoutMs).then((s) => s!),
-    text: async () => (await writes, screen.text()),
+    text: () => screen.settledText(),
   };
   viewer.session.onOutput((d) => {
     viewer.maxChunk = Math.max(viewer.maxChunk, d.length);
-    writes = writes.then(() => screen.write(d));
+    screen.feed(d);
   });
   viewer.session.onState((s) => states.push(s));
   cleanups.push(() => {

@@ -170,12 +170,8 @@ test('an ssh2 guest (no password, host key checked) sees the host screen', { ski
     conn.shell({ term: 'xterm-256color', cols: 80, rows: 24 }, (err, ch) => (err ? reject(err) : resolve(ch))),
   );
   const screen = new Screen(80, 24);
-  let writes = Promise.resolve();
-  channel.on('data', (d: Buffer) => (writes = writes.then(() => screen.write(d))));
-  await waitFor('the host screen in the ssh2 guest', async () => {
-    await writes;
-    return screen.text().includes('hello-from-host');
-  });
+  channel.on('data', (d: Buffer) => screen.feed(d));
+  await waitFor('the host screen in the ssh2 guest', async () => (await screen.settledText()).includes('hello-from-host'));
   channel.write('echo typed-by-ssh2-guest\r');
   await new Promise((r) => setTimeout(r, 300));
   assert.ok(!(await capturePane(sock.tmux, SESSION)).join('\n').includes('typed-by-ssh2-guest'));
@@ -206,12 +202,8 @@ test('the guest cannot get a shell: commands, exec with a pty, sftp and forwardi
   // exec with a pty: ForceCommand wins, the guest lands in the read-only broadcast.
   const withPty = await new Promise<ClientChannel>((resolve, reject) => conn.exec('echo PWNED; exec sh', { pty: { term: 'xterm', cols: 80, rows: 24 } }, (err, ch) => (err ? reject(err) : resolve(ch))));
   const screen = new Screen(80, 24);
-  let writes = Promise.resolve();
-  withPty.on('data', (d: Buffer) => (writes = writes.then(() => screen.write(d))));
-  await waitFor('the broadcast instead of the command', async () => {
-    await writes;
-    return screen.text().includes('hello-from-host');
-  });
+  withPty.on('data', (d: Buffer) => screen.feed(d));
+  await waitFor('the broadcast instead of the command', async () => (await screen.settledText()).includes('hello-from-host'));
   assert.ok(!screen.text().includes('PWNED'));
   screen.dispose();
   withPty.close();

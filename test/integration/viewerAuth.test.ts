@@ -62,17 +62,16 @@ function watch(port: number, home: string, secret: (prompt: string) => string | 
   const screen = new Screen(80, 24);
   const states: WatchState[] = [];
   const prompts: string[] = [];
-  let writes = Promise.resolve();
   const session: WatchSession = openWatchSession(
     { label: 'test', host: '127.0.0.1', port, user: 'viewer', identityFiles: [] },
     { confirmNewHostKey: async () => true, askSecret: async (p) => (prompts.push(p), secret(p)) },
     { cols: 80, rows: 24, home, hostKeyStorePath: join(home, 'store'), knownHostsFiles: [], agentSocket: null, reconnect: { initialMs: 100, maxMs: 300 }, ...extra },
   );
   cleanups.push(() => session.close());
-  session.onOutput((d) => (writes = writes.then(() => screen.write(d))));
+  session.onOutput((d) => screen.feed(d));
   session.onState((s) => states.push(s));
   const until = (kind: WatchState['kind']) => waitFor(`state ${kind}: ${JSON.stringify(states)}`, () => states.find((s) => s.kind === kind), 10_000).then((s) => s!);
-  return { session, screen, states, prompts, until, text: async () => (await writes, screen.text()) };
+  return { session, screen, states, prompts, until, text: () => screen.settledText() };
 }
 
 test('login order: none, empty password, empty keyboard-interactive, agent, key files, then a password; the failure names the offered methods', async () => {

@@ -68,7 +68,6 @@ function watch(options: { port?: number; trust: { knownHosts: string; store: str
   const states: WatchState[] = [];
   const asked: HostKeyInfo[] = [];
   const secretsAsked: string[] = [];
-  let writes = Promise.resolve();
   const session = openWatchSession(
     { ...target(options.port), user: options.user ?? 'guest' },
     {
@@ -87,9 +86,9 @@ function watch(options: { port?: number; trust: { knownHosts: string; store: str
     },
   );
   sessions.push(session);
-  session.onOutput((data) => (writes = writes.then(() => screen.write(data))));
+  session.onOutput((data) => screen.feed(data));
   session.onState((s) => states.push(s));
-  const lines = async (): Promise<string> => (await writes, screen.text());
+  const lines = (): Promise<string> => screen.settledText();
   return {
     session,
     screen,
