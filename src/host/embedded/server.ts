@@ -31,9 +31,9 @@ function listenError(error: NodeJS.ErrnoException, address: ListenAddress, setti
   }
 }
 
-
 /** The least time between two writes of the viewer table to tmux (see publish). */
 const PUBLISH_GAP_MS = 250;
+
 export class EmbeddedGuestServer implements GuestServer {
   private readonly tcp: NetServer;
   private readonly ssh: SshServer;

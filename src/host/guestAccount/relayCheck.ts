@@ -5,12 +5,12 @@ import { existsSync, readlinkSync } from 'node:fs';
 import type { DoctorCheck } from './doctor';
 import { isRootUser } from './applySetup';
 import { GuestSetupOptions } from './options';
-import { CHROOT_PTS_DIR } from './setupScript';
+import { CHROOT_PTS_DIR, CHROOT_PTS_OPTIONS } from './setupScript';
+import { RELAY_TRIAL } from './sizeRelay';
 import { getentPasswd, isMounted, runCommand } from './systemFacts';
 
 const ID = 'size-relay';
 const TITLE = 'size relay';
-const TRIAL = ['80', '24', '/bin/sh', '-c', 'true'];
 
 function firstLine(r: { stdout: string; stderr: string; code: number }): string {
   return (r.stderr || r.stdout).trim().split('\n').pop()?.trim() || `exit ${r.code}`;
@@ -25,7 +25,7 @@ export async function relayCheck(o: GuestSetupOptions, chroot: string, wrapper: 
   if (chroot) {
     if (!existsSync(chroot + perl)) return fail(`${chroot}${perl} is missing: guests in the chroot cannot start their view.`);
     const pts = `${chroot}/dev/${CHROOT_PTS_DIR}`;
-    if (!isMounted(pts, 'devpts')) return fail(`No pty filesystem is mounted on ${pts}: guests in the chroot cannot start their view.`, `sudo mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts ${pts} (the setup does this and records it in /etc/fstab: ${setup})`);
+    if (!isMounted(pts, 'devpts')) return fail(`No pty filesystem is mounted on ${pts}: guests in the chroot cannot start their view.`, `sudo mount -t devpts -o ${CHROOT_PTS_OPTIONS} devpts ${pts} (the setup does this and records it in /etc/fstab: ${setup})`);
     let link: string | undefined;
     try {
       link = readlinkSync(`${chroot}/dev/ptmx`);
@@ -36,7 +36,7 @@ export async function relayCheck(o: GuestSetupOptions, chroot: string, wrapper: 
   }
   if (!isRootUser()) {
     if (chroot) return { id: ID, title: TITLE, status: 'skip', detail: `perl and ${chroot}/dev/${CHROOT_PTS_DIR} are in place; only root can try the relay inside the chroot.`, fix: 'Run the doctor with sudo.' };
-    const r = await runCommand(perl, ['-x', wrapper, ...TRIAL]);
+    const r = await runCommand(perl, ['-x', wrapper, ...RELAY_TRIAL]);
     if (r.code !== 0) return fail(`${perl} cannot run the relay in ${wrapper}: ${firstLine(r)}`, `Install perl (apt-get install perl-base), then: ${setup}`);
     return { id: ID, title: TITLE, status: 'ok', detail: `it runs (tried as you; run the doctor with sudo to try it as ${o.guestUser}); guests' windows are capped` };
   }
@@ -44,8 +44,8 @@ export async function relayCheck(o: GuestSetupOptions, chroot: string, wrapper: 
   if (!user) return fail(`There is no user "${o.guestUser}" to try the relay as.`);
   const ids = `${user.uid}:${user.gid}`;
   const r = chroot
-    ? await runCommand('chroot', [`--userspec=${ids}`, chroot, perl, '-x', wrapper, ...TRIAL])
-    : await runCommand('setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', perl, '-x', wrapper, ...TRIAL]);
+    ? await runCommand('chroot', [`--userspec=${ids}`, chroot, perl, '-x', wrapper, ...RELAY_TRIAL])
+    : await runCommand('setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', perl, '-x', wrapper, ...RELAY_TRIAL]);
   if (r.code !== 0) return fail(`The relay does not run for ${o.guestUser}${chroot ? ` inside ${chroot}` : ''}: ${firstLine(r)}`);
   return { id: ID, title: TITLE, status: 'ok', detail: `it runs for ${o.guestUser}${chroot ? ` inside ${chroot}` : ''}; guests' windows are capped at its limits` };
 }

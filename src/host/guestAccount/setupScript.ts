@@ -4,13 +4,16 @@
 // it changes anything, replaces its own sshd_config block, and a second run changes nothing.
 // It never locks the admin out: the old sshd_config is backed up and restored when `sshd -t`
 // rejects the new one, and sshd is only reloaded after a successful check.
-import { shellQuote as q } from '../../tmux/attach';
+import { shellCommand, shellQuote as q } from '../../tmux/attach';
 import { forceCommandWrapper } from './forceCommandWrapper';
+import { RELAY_TRIAL } from './sizeRelay';
 import { GuestSetupOptions } from './options';
 import { beginMarker, endMarker, sshdMatchBlock } from './sshdMatchBlock';
 
 /** Where in CHROOT/dev the chroot's own pty filesystem is mounted (see the chroot step). */
 export const CHROOT_PTS_DIR = 'guest-broadcast-pts';
+/** Its mount options: an instance of its own, whose ptmx anyone may open. */
+export const CHROOT_PTS_OPTIONS = 'newinstance,ptmxmode=0666,mode=0620';
 
 /** Suffix of the backup the script keeps next to sshd_config (the last config before a change). */
 export const BACKUP_SUFFIX = '.guest-broadcast.bak';
@@ -176,7 +179,7 @@ function chroot(): string[] {
     '  # Recorded in fstab so it is back after a reboot.',
     `  PTS_DIR="$CHROOT/dev/${CHROOT_PTS_DIR}"`,
     '  mkdir -p "$PTS_DIR"',
-    '  PTS_OPTIONS=newinstance,ptmxmode=0666,mode=0620',
+    `  PTS_OPTIONS=${CHROOT_PTS_OPTIONS}`,
     '  if awk -v dir="$PTS_DIR" \'$2 == dir && $3 == "devpts" { found = 1 } END { exit !found }\' /proc/mounts; then',
     '    say "$PTS_DIR is mounted"',
     '  else',
@@ -198,16 +201,17 @@ function chroot(): string[] {
 }
 
 function installWrapper(): string[] {
+  const trial = shellCommand(RELAY_TRIAL);
   return [
     '',
     '# 5. Try the new forced command\'s relay where guests run it (as the guest, in the chroot if',
     '#    there is one, with a harmless command instead of tmux), then put it in place.',
     'GUEST_IDS="$(id -u "$GUEST"):$(id -g "$GUEST")"',
     'if [ -n "$CHROOT" ]; then',
-    '  trial=$(chroot --userspec="$GUEST_IDS" "$CHROOT" "$PERL" -x "$GUEST_WRAPPER.new" 80 24 /bin/sh -c true 2>&1 </dev/null) \\',
-    '    || die "the size relay does not run inside $CHROOT ($trial): check it with: chroot --userspec=$GUEST_IDS $CHROOT $PERL -x $GUEST_WRAPPER.new 80 24 /bin/sh -c true"',
+    `  trial=$(chroot --userspec="$GUEST_IDS" "$CHROOT" "$PERL" -x "$GUEST_WRAPPER.new" ${trial} 2>&1 </dev/null) \\`,
+    `    || die "the size relay does not run inside $CHROOT ($trial): check it with: chroot --userspec=$GUEST_IDS $CHROOT $PERL -x $GUEST_WRAPPER.new ${trial}"`,
     'else',
-    '  trial=$(setpriv --reuid="$(id -u "$GUEST")" --regid="$(id -g "$GUEST")" --clear-groups "$PERL" -x "$WRAPPER.new" 80 24 /bin/sh -c true 2>&1 </dev/null) \\',
+    `  trial=$(setpriv --reuid="$(id -u "$GUEST")" --regid="$(id -g "$GUEST")" --clear-groups "$PERL" -x "$WRAPPER.new" ${trial} 2>&1 </dev/null) \\`,
     '    || die "the size relay does not run for $GUEST ($trial): check $PERL and /dev/ptmx, then run this again."',
     'fi',
     'mv -f "$WRAPPER.new" "$WRAPPER"',

@@ -181,6 +181,9 @@ export function sizeRelaySource(): string {
  */
 export const PERL_ENVIRONMENT = ['PERL5OPT', 'PERL5LIB', 'PERLLIB', 'PERL5DB', 'PERL5SHELL', 'PERLIO', 'PERLIO_DEBUG', 'PERL_UNICODE', 'PERL_ENCODING', 'PERL_HASH_SEED', 'PERL_HASH_SEED_DEBUG', 'PERL_PERTURB_KEYS', 'PERL_SIGNALS', 'PERL_DESTRUCT_LEVEL', 'PERL_DL_NONLAZY', 'PERL_USE_UNSAFE_INC', 'PERL_MEM_LOG', 'PERL_ROOT'];
 
+/** What the setup and the doctor run behind the relay to try it: a harmless command, no tmux. */
+export const RELAY_TRIAL = ['80', '24', '/bin/sh', '-c', 'true'];
+
 /** argv that runs `command` behind the relay kept in `file` (the forced command itself). */
 export function sizeRelayArgv(perlPath: string, file: string, command: readonly string[]): string[] {
   return [perlPath, '-x', file, String(MAX_GUEST_COLS), String(MAX_GUEST_ROWS), ...command];
