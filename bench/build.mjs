@@ -1,5 +1,5 @@
-// Bundles the bench's host process with the same settings as dist/cli.js (node-pty and ssh2's
-// optional native crypto stay external), so the embedded route runs as users run it.
+// Bundles the bench's host process twice: as dist/cli.js is bundled (node-pty external, ssh2's
+// native ciphers loaded from node_modules), and without those ciphers, as VS Code runs it.
 // `npm run bench` runs this after the project build and the tsc compile.
 import * as esbuild from 'esbuild';
 import { nodeExternal, ssh2NativeCrypto } from '../esbuild.mjs';

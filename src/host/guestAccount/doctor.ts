@@ -156,12 +156,11 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
     // The relay line, with whichever perl the setup found (it may not be the doctor's).
     const relayedWith = (perlPath: string): string => wrapperAttachLine({ guestSocketPath: guestSocket, sessionName: o.sessionName, tmuxPath: o.tmuxPath, perlPath, wrapperPath: forceCommand });
     const perlInWrapper = lines.map((line) => line.split(' ')[0]).find((word) => word.startsWith('/') && lines.includes(relayedWith(word)));
-    const relayed = relayedWith(perlInWrapper ?? o.perlPath);
     // Wrappers from before the size relay attach directly (some with exec): still read-only.
     const unrelayed = lines.some((line) => line === attach || line === `exec ${attach}`);
     let problem: string | undefined;
     if (text === undefined) problem = `${file} does not exist.`;
-    else if (!lines.includes(relayed) && !unrelayed) problem = `${file} does not attach read-only to ${guestSocket} (session ${o.sessionName}).`;
+    else if (!perlInWrapper && !unrelayed) problem = `${file} does not attach read-only to ${guestSocket} (session ${o.sessionName}).`;
     else {
       try {
         accessSync(file, constants.X_OK);
@@ -171,7 +170,7 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
       }
     }
     if (problem) add({ id: 'wrapper', title: 'forced command', status: 'fail', detail: problem, fix: setup });
-    else if (!lines.includes(relayed)) add({ id: 'wrapper', title: 'forced command', status: 'warn', detail: `${file} attaches without the size relay: a guest claiming a huge window can stall the broadcast's tmux.`, fix: setup });
+    else if (!perlInWrapper) add({ id: 'wrapper', title: 'forced command', status: 'warn', detail: `${file} attaches without the size relay: a guest claiming a huge window can stall the broadcast's tmux.`, fix: setup });
     else add({ id: 'wrapper', title: 'forced command', status: 'ok', detail: `${file}: ${attach}, behind the size relay` });
     if (!problem && perlInWrapper) add(await relayCheck(o, prefix, forceCommand, perlInWrapper, setup));
     if (prefix && !o.socketPath.startsWith(prefix + '/')) {
