@@ -154,8 +154,9 @@ export function runClient(argv: string[], options: { input?: string; env?: NodeJ
   });
 }
 
-/** A test bounded in time: a hang is a failure, not a stuck suite. */
-export const boundedTest = (name: string, fn: () => Promise<void>): void => void nodeTest(name, { timeout: 60_000 }, fn);
+/** A test bounded in time (60 s unless told): a hang is a failure, not a stuck suite. */
+export const boundedTest = (name: string, fn: () => Promise<void>, options: { timeoutMs?: number; skip?: string | false } = {}): void =>
+  void nodeTest(name, { timeout: options.timeoutMs ?? 60_000, skip: options.skip ?? false }, fn);
 
 export interface Cleanups {
   /** Run after the file's tests, last registered first. */

@@ -5,15 +5,14 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { after, test as nodeTest } from 'node:test';
+import { after } from 'node:test';
 import { ENDED_MESSAGE } from '../../src/host/broadcast';
-import { opensshClient, runClient } from '../helpers/embeddedFixture';
+import { boundedTest as test, opensshClient, runClient } from '../helpers/embeddedFixture';
 import { PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
 import { tempSocket, TEST_SHELL } from '../helpers/tmuxFixture';
 
 // Each test is bounded in time: a hang is a failure, not a stuck suite.
-const test = (name: string, fn: () => Promise<void>): void => void nodeTest(name, { timeout: 60_000 }, fn);
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const sock = tempSocket('gb-cli-');

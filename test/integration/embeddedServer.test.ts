@@ -3,16 +3,15 @@
 // request beyond watching is refused.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, test as nodeTest } from 'node:test';
+import { after, before } from 'node:test';
 import { readBroadcastStatus } from '../../src/host/statusReader';
 import { listClients } from '../../src/tmux/clients';
-import { EmbeddedFixture, opensshArgv, opensshClient, runClient, Ssh2Guest, startEmbedded } from '../helpers/embeddedFixture';
+import { boundedTest as test, EmbeddedFixture, opensshArgv, opensshClient, runClient, Ssh2Guest, startEmbedded } from '../helpers/embeddedFixture';
 import { PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
 import { capturePane, typeLine, windowSize } from '../helpers/tmuxFixture';
 
 // Each test is bounded in time: a hang is a failure, not a stuck suite.
-const test = (name: string, fn: () => Promise<void>): void => void nodeTest(name, { timeout: 60_000 }, fn);
 
 let fx: EmbeddedFixture;
 const clients: Array<PtyClient | Ssh2Guest> = [];

@@ -7,16 +7,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test as nodeTest } from 'node:test';
+import { after, before } from 'node:test';
 import { listClients } from '../../src/tmux/clients';
 import { openWatchSession } from '../../src/viewer';
 import { HostKeyInfo, WatchSession, WatchState } from '../../src/viewer/types';
-import { EmbeddedFixture, startEmbedded } from '../helpers/embeddedFixture';
+import { boundedTest, EmbeddedFixture, startEmbedded } from '../helpers/embeddedFixture';
 import { waitFor } from '../helpers/screen';
 import { TcpRelay } from '../helpers/tcpRelay';
 
 // Each test is bounded in time: a hang is a failure, not a stuck suite.
-const test = (name: string, fn: () => Promise<void>): void => void nodeTest(name, { timeout: 30_000 }, fn);
+const test = (name: string, fn: () => Promise<void>): void => boundedTest(name, fn, { timeoutMs: 30_000 });
 const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 // Far longer than any wait below: a socket that closes is closed by close(), not by this timeout.

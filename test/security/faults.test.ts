@@ -7,24 +7,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test as nodeTest } from 'node:test';
 import { Broadcast, ENDED_MESSAGE } from '../../src/host/broadcast';
 import { embeddedGuestServerFactory } from '../../src/host/embedded/index';
 import { BroadcastMode, MODES, ModeFixture, startMode } from '../helpers/broadcastModes';
-import { opensshClient } from '../helpers/embeddedFixture';
+import { boundedTest, opensshClient, useCleanups } from '../helpers/embeddedFixture';
 import { isRoot, PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
 import { tempSocket, TEST_SHELL, typeLine } from '../helpers/tmuxFixture';
 import { screenShows, watchViewer } from '../helpers/watchViewer';
 
-const test = (name: string, fn: () => Promise<void>, skip: string | false = false): void => void nodeTest(name, { timeout: 90_000, skip }, fn);
+const test = (name: string, fn: () => Promise<void>, skip: string | false = false): void => boundedTest(name, fn, { timeoutMs: 90_000, skip });
 
 const root = mkdtempSync(join(tmpdir(), 'gb-sec-faults-'));
-const cleanups: Array<() => void | Promise<void>> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-  rmSync(root, { recursive: true, force: true });
-});
+const { list: cleanups } = useCleanups();
+// Registered first, so it runs after everything else.
+cleanups.push(() => rmSync(root, { recursive: true, force: true }));
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test as nodeTest } from 'node:test';
 import { ServerChannel, utils } from 'ssh2';
 import { BroadcastMode, MODES, ModeFixture, startMode } from '../helpers/broadcastModes';
+import { boundedTest, useCleanups } from '../helpers/embeddedFixture';
 import { FakeSshHost, startFakeSshHost } from '../helpers/fakeSshHost';
 import { isRoot } from '../helpers/ptyClient';
 import { Viewer, screenShows, watchViewer } from '../helpers/watchViewer';
@@ -16,14 +16,12 @@ import { TcpRelay } from '../helpers/tcpRelay';
 import { typeLine } from '../helpers/tmuxFixture';
 import { generateEd25519KeyPair } from '../../src/host/embedded/ed25519';
 
-const test = (name: string, fn: () => Promise<void>, skip: string | false = false): void => void nodeTest(name, { timeout: 90_000, skip }, fn);
+const test = (name: string, fn: () => Promise<void>, skip: string | false = false): void => boundedTest(name, fn, { timeoutMs: 90_000, skip });
 
 const root = mkdtempSync(join(tmpdir(), 'gb-sec-viewer-'));
-const cleanups: Array<() => void | Promise<void>> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-  rmSync(root, { recursive: true, force: true });
-});
+const { list: cleanups } = useCleanups();
+// Registered first, so it runs after everything else.
+cleanups.push(() => rmSync(root, { recursive: true, force: true }));
 
 const watch = (port: number, options: { knownHostsLine?: string; user?: string } = {}): Viewer => watchViewer(root, cleanups, port, options);
 
