@@ -5,7 +5,7 @@ import { MachineInfo } from './machine';
 import { BenchOptions, HOST_SIZE, RouteName } from './options';
 import { ConnectRow } from './scenarios/connect';
 import { ExtensionRow } from './scenarios/extension';
-import { FloodRow, VIEWER_NICE } from './scenarios/flood';
+import { FloodRow } from './scenarios/flood';
 import { LatencyRow } from './scenarios/latency';
 import { MemoryRow } from './scenarios/memory';
 import { ratio } from './stats';
@@ -135,8 +135,20 @@ export function renderTable(r: BenchResults): string {
       // Only the stalled viewer with one viewer: nobody live to catch up.
       if (p.viewers > 1) flood.push(line('  live viewers caught up after (s)', p.viewers, sec(p.e?.caughtUpMs), sec(p.s?.caughtUpMs), 2));
     }
+    // CPU per cat (cpuTime.ts): alone, then with the row's viewers.
+    if (p.viewers > 0) {
+      flood.push(line('  tmux server CPU per cat, alone (s)', p.viewers, sec(p.e?.aloneCpuMs?.tmux), sec(p.s?.aloneCpuMs?.tmux), 2));
+      flood.push(line('  serving the viewers CPU per cat, alone (s)', p.viewers, sec(p.e?.aloneCpuMs?.serving), sec(p.s?.aloneCpuMs?.serving), 2));
+    }
+    flood.push(line('  tmux server CPU per cat (s)', p.viewers, sec(p.e?.cpuMs?.tmux), sec(p.s?.cpuMs?.tmux), 2));
+    flood.push(line('  serving the viewers CPU per cat (s)', p.viewers, sec(p.e?.cpuMs?.serving), sec(p.s?.cpuMs?.serving), 2));
+    if (p.viewers > 0) {
+      flood.push(line('  the bench\'s viewers CPU per cat (s)', p.viewers, sec(p.e?.cpuMs?.viewers), sec(p.s?.cpuMs?.viewers), 2));
+      flood.push(line('  received per live viewer per cat (KiB)', p.viewers, kib(p.e?.bytesPerViewer), kib(p.s?.bytesPerViewer), 0));
+    }
   }
-  push(table(`The host's own speed: cat in the host's session, one viewer stalled (viewers at nice ${VIEWER_NICE})`, flood));
+  const yielded = r.flood.find((row) => row.viewers > 0)?.viewersYield;
+  push(table(`The host's own speed: cat in the host's session, one viewer stalled${yielded ? ` (viewers at ${yielded})` : ''}`, flood));
 
   const conn: Line[] = [];
   for (const p of pairs(r.connect)) {
@@ -163,6 +175,10 @@ export function renderTable(r: BenchResults): string {
     for (const n of r.notes) out.push(`  - ${n}`);
   }
   return out.join('\n') + '\n';
+}
+
+function kib(bytes: number | null | undefined): number | null {
+  return bytes == null ? null : bytes / 1024;
 }
 
 function sec(ms: number | null | undefined): number | null {

@@ -37,7 +37,10 @@ export class HostHandle {
 
   static start(config: HostConfig, timeoutMs = 20_000): Promise<HostHandle> {
     const bundle = config.ciphers === 'js' ? HOST_BUNDLE_JS_CIPHERS : HOST_BUNDLE;
-    const proc = spawn(process.execPath, [bundle, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // A session of its own, as a real host's is: the bench lowers its own session's priority for
+    // its viewers during the flood (viewerPriority.ts), and the host must not be lowered with them.
+    // It still ends with the bench: it stops when its stdin closes.
+    const proc = spawn(process.execPath, [bundle, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let stderr = '';
     proc.stderr.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);

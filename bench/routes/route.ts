@@ -17,6 +17,8 @@ export interface RouteRun {
   readonly control: ControlClient;
   /** Roots of the process trees whose PSS is the broadcast's memory. */
   pssRoots(): number[];
+  /** Roots of the process trees that serve the viewers (the host process; sshd on the system route). */
+  servingRoots(): number[];
   stop(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function openRun(route: RouteName, host: HostHandle, target: Viewer
     target,
     control: ctl,
     pssRoots: () => [host.pid, host.tmuxPid, ...extraRoots()],
+    servingRoots: () => [host.pid, ...extraRoots()],
     async stop() {
       ctl.close();
       await host.stop();

@@ -65,7 +65,7 @@ export class SystemRoute implements Route {
   async start(): Promise<RouteRun> {
     if (this.closed) throw new Error('the system route was closed (the bench is stopping)');
     if (!this.sshd) {
-      const sshd = await startSshd({ guestUser: BENCH_GUEST, socketPath: this.socketPath, sessionName: SESSION });
+      const sshd = await startSshd({ guestUser: BENCH_GUEST, socketPath: this.socketPath, sessionName: SESSION, ownSession: true });
       if (this.closed) {
         // Closed while sshd was starting (Ctrl-C): do not leave it behind.
         await sshd.stop();

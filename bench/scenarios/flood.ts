@@ -2,30 +2,42 @@
 // with N viewers attached of which one never reads its channel. The shell script measures the
 // cat itself (date before and after), so the figure is what the host feels at the prompt.
 import { existsSync, readFileSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BenchContext, sleep } from '../context';
+import { cpuMsBetween, sampleCpu } from '../cpuTime';
 import { Route, RouteRun } from '../routes/route';
 import { median } from '../stats';
 import { BenchViewer } from '../viewerClient';
 import { bringUp, closeAll } from '../viewerPool';
+import { yieldToHost } from '../viewerPriority';
 
 export interface FloodRow {
   route: string;
   viewers: number;
   /** Viewers that never read (1 when viewers > 0). */
   stalled: number;
+  /** How the viewers yielded the CPU to the host during the cat (viewerPriority.ts). */
+  viewersYield: string;
   fileMiB: number;
   /** Wall time of the cat in the host's session (median of the runs); null when one did not finish within the limit. */
   catMs: number | null;
-  /** Each run's wall time (three runs; one when a run with viewers takes over REPEAT_UNDER_MS). */
+  /** Each run's wall time (REPEATS runs; one when a run with viewers takes over REPEAT_UNDER_MS). */
   catRunsMs: number[];
   /**
-   * The same cat on the same broadcast seconds before the viewers joined (median of three): the
+   * The same cat on the same broadcast seconds before the viewers joined (median of REPEATS): the
    * denominator of `ratio`, so a change in the machine's load between rows does not skew it.
    */
   aloneMs: number | null;
+  aloneRunsMs: number[];
+  /**
+   * CPU time per cat (median of the runs, CatCpu). Alone: the same before the viewers joined.
+   * What the viewers cost the host's machine, beside the wall time.
+   */
+  cpuMs: CatCpu | null;
+  aloneCpuMs: CatCpu | null;
+  /** Bytes each live viewer received per cat (median), the farewell line and prompt included. */
+  bytesPerViewer: number | null;
   /** catMs / aloneMs. */
   ratio: number | null;
   /** From the end of the cat until every live viewer showed the line printed after it. */
@@ -35,12 +47,41 @@ export interface FloodRow {
   limitMs: number;
 }
 
+/**
+ * CPU ms per cat: the tmux server; what serves the viewers (the host process with its tmux
+ * clients, or sshd with its children: cpuTime.ts); and the bench's own viewers (this process: on
+ * a real broadcast, the guests' machines).
+ */
+export interface CatCpu {
+  tmux: number;
+  serving: number;
+  viewers: number;
+}
+
+interface CatOnce {
+  catMs: number | null;
+  cpuMs: CatCpu;
+  bytesPerViewer: number;
+  caughtUpMs: number | null;
+  behind: number;
+  limitMs: number;
+}
+
+interface CatRuns {
+  wallMs: number[];
+  cpuMs: CatCpu | null;
+  bytesPerViewer: number | null;
+  /** Every run finished (or, with viewers, one was long enough to stand alone). */
+  finished: boolean;
+}
+
 const CAT_LIMIT_MS = 180_000;
 const CATCH_UP_LIMIT_MS = 60_000;
-const BASELINE_REPEATS = 3;
-/** A cat with viewers is repeated (median of three) only when it is quick: a shared machine's
- * noise is of the order of the cat itself, while a cat of a minute (OpenSSH, 200 viewers) says
- * what it has to say once. */
+/** Runs per figure, alone and with viewers: a cat takes about half a second, and on a shared
+ * 2-core machine one run varies by a quarter of that. */
+const REPEATS = 5;
+/** A cat with viewers is repeated only when it is quick: a cat of a minute (OpenSSH, 200
+ * viewers) says what it has to say once. */
 const REPEAT_UNDER_MS = 10_000;
 
 /** A text file of numbered 80-column lines with varied words: what a log or a build prints. */
@@ -85,15 +126,6 @@ function writeFloodScript(path: string, file: string): void {
   );
 }
 
-/**
- * The bench's viewers all live in this process, on the host's machine; real guests render on their
- * own machines. During the flood they would take a whole core from the host (200 screens parsing
- * megabytes), so the bench yields to the host here: the viewers still read and render everything
- * they are sent, only after the host's processes when both want the CPU. Raising the priority back
- * needs root, which is why the flood runs last.
- */
-export const VIEWER_NICE = 10;
-
 export class Flood {
   readonly file: string;
   private readonly script: string;
@@ -104,42 +136,61 @@ export class Flood {
     this.script = join(ctx.workDir, 'flood.sh');
     writeFloodFile(this.file, ctx.options.floodMiB);
     writeFloodScript(this.script, this.file);
-    try {
-      setPriority(Math.max(getPriority(), VIEWER_NICE));
-    } catch (error) {
-      ctx.note(`flood: could not lower the viewers' priority (${error instanceof Error ? error.message : String(error)}); they compete with the host for the CPU`);
-    }
   }
 
   async measure(route: Route, viewers: number): Promise<FloodRow> {
     const ctx = this.ctx;
     const run = await route.start();
     const stalled = viewers > 0 ? 1 : 0;
-    const row: FloodRow = { route: route.name, viewers, stalled, fileMiB: ctx.options.floodMiB, catMs: null, catRunsMs: [], aloneMs: null, ratio: null, caughtUpMs: null, behind: 0, limitMs: 0 };
+    const row: FloodRow = {
+      route: route.name,
+      viewers,
+      stalled,
+      viewersYield: '',
+      fileMiB: ctx.options.floodMiB,
+      catMs: null,
+      catRunsMs: [],
+      aloneMs: null,
+      aloneRunsMs: [],
+      cpuMs: null,
+      aloneCpuMs: null,
+      bytesPerViewer: null,
+      ratio: null,
+      caughtUpMs: null,
+      behind: 0,
+      limitMs: 0,
+    };
     const viewersUp: BenchViewer[] = [];
     try {
-      await this.alone(run, row);
+      if (viewers > 0) {
+        const alone = await this.catRuns(run, [], row, 'alone');
+        row.aloneRunsMs = alone.wallMs;
+        row.aloneMs = alone.finished ? median(alone.wallMs) : null;
+        row.aloneCpuMs = alone.cpuMs;
+      }
       const pool = await bringUp(run.target, ctx.pool(viewers, stalled), viewersUp);
       if (pool.viewers.length < viewers) throw new Error(`only ${pool.viewers.length} of ${viewers} viewers came up: ${pool.failures[0] ?? ''}`);
       // Viewers finish connecting in any order: pick the live ones by what they are.
       const live = pool.viewers.filter((v) => !v.stalled);
-      // The median of three, like the baseline, unless one run is already long.
-      for (let i = 0; i < BASELINE_REPEATS; i++) {
-        const once = await this.catOnce(run, live, `${route.name}${viewers}x${++this.runs}`);
-        row.limitMs = once.limitMs;
-        if (once.catMs === null) {
-          ctx.note(`flood (${route.name}, ${viewers} viewers): the cat did not finish within ${Math.round(once.limitMs / 1000)} s`);
-          break;
-        }
-        row.catRunsMs.push(once.catMs);
-        row.caughtUpMs = once.caughtUpMs;
-        row.behind = once.behind;
-        if (once.behind) ctx.note(`flood (${route.name}, ${viewers} viewers): ${once.behind} live viewers had not shown the final screen after ${CATCH_UP_LIMIT_MS / 1000} s`);
-        if (viewers > 0 && once.catMs > REPEAT_UNDER_MS) break;
+      // Lowered only now: the route's processes were started at normal priority (viewerPriority.ts).
+      const yielded = await yieldToHost();
+      row.viewersYield = yielded.how;
+      if (!yielded.lowered) ctx.note(`flood: the viewers' priority is ${yielded.how}; they compete with the host for the CPU, which raises the cat ratio`);
+      let watched: CatRuns;
+      try {
+        watched = await this.catRuns(run, live, row, 'x');
+      } finally {
+        await yielded.restore();
       }
-      const finished = row.catRunsMs.length === BASELINE_REPEATS || (viewers > 0 && (row.catRunsMs.at(-1) ?? 0) > REPEAT_UNDER_MS);
-      row.catMs = finished ? median(row.catRunsMs) : null;
-      if (viewers === 0) row.aloneMs = row.catMs;
+      row.catRunsMs = watched.wallMs;
+      row.catMs = watched.finished ? median(watched.wallMs) : null;
+      row.cpuMs = watched.cpuMs;
+      row.bytesPerViewer = watched.bytesPerViewer;
+      if (viewers === 0) {
+        row.aloneMs = row.catMs;
+        row.aloneRunsMs = row.catRunsMs;
+        row.aloneCpuMs = row.cpuMs;
+      }
       row.ratio = row.catMs !== null && row.aloneMs ? row.catMs / row.aloneMs : null;
       return row;
     } finally {
@@ -148,20 +199,39 @@ export class Flood {
     }
   }
 
-  /** Measures row.aloneMs before any viewer joins (the 0-viewer row measures itself). */
-  private async alone(run: RouteRun, row: FloodRow): Promise<void> {
-    if (row.viewers === 0) return;
-    const runs: number[] = [];
-    for (let i = 0; i < BASELINE_REPEATS; i++) {
-      const once = await this.catOnce(run, [], `${row.route}${row.viewers}alone${++this.runs}`);
-      if (once.catMs === null) return;
-      runs.push(once.catMs);
+  /**
+   * The cat REPEATS times with `live` watching (none: alone), or until one run is long (with
+   * viewers) or does not finish. Sets the row's catch-up figures from the last run with viewers.
+   */
+  private async catRuns(run: RouteRun, live: BenchViewer[], row: FloodRow, kind: 'alone' | 'x'): Promise<CatRuns> {
+    const ctx = this.ctx;
+    const { route, viewers } = row;
+    const wallMs: number[] = [];
+    const cpu: CatCpu[] = [];
+    const bytes: number[] = [];
+    for (let i = 0; i < REPEATS; i++) {
+      const once = await this.catOnce(run, live, `${route}${viewers}${kind}${++this.runs}`);
+      row.limitMs = once.limitMs;
+      if (once.catMs === null) {
+        ctx.note(`flood (${route}, ${viewers} viewers${kind === 'alone' ? ', alone' : ''}): the cat did not finish within ${Math.round(once.limitMs / 1000)} s`);
+        return { wallMs, cpuMs: null, bytesPerViewer: null, finished: false };
+      }
+      wallMs.push(once.catMs);
+      cpu.push(once.cpuMs);
+      bytes.push(once.bytesPerViewer);
+      if (live.length) {
+        row.caughtUpMs = once.caughtUpMs;
+        row.behind = once.behind;
+        if (once.behind) ctx.note(`flood (${route}, ${viewers} viewers): ${once.behind} live viewers had not shown the final screen after ${CATCH_UP_LIMIT_MS / 1000} s`);
+      }
+      if (kind === 'x' && viewers > 0 && once.catMs > REPEAT_UNDER_MS) break;
     }
-    row.aloneMs = median(runs);
+    const cpuMs = { tmux: median(cpu.map((c) => c.tmux)), serving: median(cpu.map((c) => c.serving)), viewers: median(cpu.map((c) => c.viewers)) };
+    return { wallMs, cpuMs, bytesPerViewer: live.length ? median(bytes) : null, finished: true };
   }
 
-  /** One cat: its wall time, and when every live viewer showed the line printed after it. */
-  private async catOnce(run: RouteRun, live: BenchViewer[], id: string): Promise<{ catMs: number | null; caughtUpMs: number | null; behind: number; limitMs: number }> {
+  /** One cat: its wall time and CPU, and when every live viewer showed the line printed after it. */
+  private async catOnce(run: RouteRun, live: BenchViewer[], id: string): Promise<CatOnce> {
     const ctx = this.ctx;
     const limitMs = ctx.budget(CAT_LIMIT_MS);
     const result = join(ctx.workDir, `flood-${id}.result`);
@@ -169,6 +239,9 @@ export class Flood {
     const seen: (number | undefined)[] = live.map(() => undefined);
     live.forEach((v, i) => void v.whenVisible(`flood-done-${id}`).then((t) => (seen[i] = performance.timeOrigin + t)));
 
+    const cpuBefore = sampleCpu(run.host.tmuxPid, run.servingRoots());
+    const viewersBefore = process.cpuUsage();
+    const bytesBefore = live.reduce((sum, v) => sum + v.bytes, 0);
     await run.control.type(`sh ${this.script} ${result} ${id}`);
     await run.control.keys('Enter');
     const catDeadline = Date.now() + limitMs;
@@ -176,8 +249,12 @@ export class Flood {
     if (!existsSync(result)) {
       await run.control.keys('C-c').catch(() => undefined);
       for (const v of live) v.clearWatches();
-      return { catMs: null, caughtUpMs: null, behind: live.length, limitMs };
+      return { catMs: null, cpuMs: { tmux: 0, serving: 0, viewers: 0 }, bytesPerViewer: 0, caughtUpMs: null, behind: live.length, limitMs };
     }
+    // From just before the command was typed until its result was seen: the cat, plus up to one
+    // polling interval on each side, the same for every row.
+    const used = cpuMsBetween(cpuBefore, sampleCpu(run.host.tmuxPid, run.servingRoots()));
+    const viewersUsed = process.cpuUsage(viewersBefore);
     const [start, end] = readFileSync(result, 'utf8').trim().split(' ').map((ns) => Number(BigInt(ns) / 1000n) / 1000);
 
     const catchUpDeadline = Date.now() + ctx.budget(CATCH_UP_LIMIT_MS);
@@ -186,16 +263,13 @@ export class Flood {
     const behind = seen.filter((t) => t === undefined).length;
     const times = seen.filter((t): t is number => t !== undefined);
     const caughtUpMs = live.length && behind === 0 ? Math.max(0, Math.max(...times) - end) : null;
-    return { catMs: end - start, caughtUpMs, behind, limitMs };
+    // Counted once every live viewer caught up (or the limit ran out): the whole cat's output.
+    const bytesPerViewer = live.length ? (live.reduce((sum, v) => sum + v.bytes, 0) - bytesBefore) / live.length : 0;
+    const cpuMs = { tmux: used.tmuxMs, serving: used.servingMs, viewers: (viewersUsed.user + viewersUsed.system) / 1000 };
+    return { catMs: end - start, cpuMs, bytesPerViewer, caughtUpMs, behind, limitMs };
   }
 
   dispose(): void {
-    // Back to normal priority where allowed (root); otherwise the rest of the run stays niced.
-    try {
-      setPriority(0);
-    } catch {
-      // not root: fine, nothing measured after the flood depends on it
-    }
     rmSync(this.file, { force: true });
   }
 }

@@ -22,6 +22,11 @@ export interface SshdOptions {
   chrootDir?: string;
   /** Extra global sshd_config lines (before the Match block). */
   extraConfig?: string[];
+  /**
+   * Start sshd in a session of its own, as a real one runs (the bench: it lowers its own session's
+   * priority for its viewers, and the guests' sshd processes must not be lowered with them).
+   */
+  ownSession?: boolean;
 }
 
 export interface RunningSshd {
@@ -122,7 +127,7 @@ export async function startSshd(options: SshdOptions): Promise<RunningSshd> {
       writeFileSync(configPath, baseConfig(dir, port, options.extraConfig ?? []), { mode: 0o600 });
       const { setup, result } = await applyTestGuestSetup(configPath, wrapperPath, options);
       if (result.exitCode !== 0) throw new Error(`The guest setup script failed (exit ${result.exitCode}):\n${result.output}`);
-      let started = await launch(configPath, port);
+      let started = await launch(configPath, port, options.ownSession === true);
       if (started.ok) {
         return {
           port,
@@ -135,7 +140,7 @@ export async function startSshd(options: SshdOptions): Promise<RunningSshd> {
           restart: async (how = {}) => {
             if (how.dropSessions) started.killSessions();
             await started.stop();
-            started = await launch(configPath, port);
+            started = await launch(configPath, port, options.ownSession === true);
             if (!started.ok) throw new Error(`sshd did not start again on 127.0.0.1:${port}:\n${started.log()}`);
           },
           stop: async () => {
@@ -169,8 +174,8 @@ function childPids(pid: number): number[] {
   return children;
 }
 
-async function launch(configPath: string, port: number): Promise<{ ok: boolean; log(): string; stop(): Promise<void>; killSessions(): void }> {
-  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+async function launch(configPath: string, port: number, ownSession: boolean): Promise<{ ok: boolean; log(): string; stop(): Promise<void>; killSessions(): void }> {
+  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'], detached: ownSession });
   let log = '';
   let exited = false;
   child.stderr?.on('data', (chunk: Buffer) => {
