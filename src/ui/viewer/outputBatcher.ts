@@ -4,11 +4,9 @@
 // animation frame, ~16 ms), each at most `maxBatchBytes`; a backlog drains one batch per interval.
 // Plain Node (no vscode), so it is unit-tested with fake timers.
 
-export interface BatcherTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  now(): number;
-}
+import { realTimers, Timers } from '../../timers';
+
+export type BatcherTimers = Timers;
 
 export interface BatcherOptions {
   /** Minimum time between two posts. */
@@ -17,12 +15,6 @@ export interface BatcherOptions {
   maxBatchBytes?: number;
   timers?: BatcherTimers;
 }
-
-const realTimers: BatcherTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-  now: () => performance.now(),
-};
 
 export class OutputBatcher {
   private readonly intervalMs: number;
