@@ -105,6 +105,26 @@ test('a stalled viewer does not hold up the others and recovers to the right scr
   assert.equal(fx.server.sizeGroups().length, 1);
 });
 
+test('a flood reaches the viewers as frames of the screen, and they end on the screen a tmux client of their size shows', async () => {
+  const fx = await fixture();
+  const watching = [await viewer(fx, 120, 36), await viewer(fx, 120, 36)];
+  await typeLine(fx.sock.tmux, 'broadcast', 'echo before-flood');
+  for (const g of watching) await g.waitForText('before-flood');
+  // About 10 MB in colour: far more per frame than the screen it leaves.
+  await typeLine(fx.sock.tmux, 'broadcast', `seq 1 150000 | sed 's/.*/\x1b[3&m&\x1b[0m flood line & with some words after it/' | cut -c1-118; echo flood-$((6*7))`);
+  for (const g of watching) await g.waitForText('flood-42', 60_000);
+  const [group] = fx.server.sizeGroups();
+  assert.ok(group.snapshotFrames > 0, `the flood went out as frames of the screen: ${JSON.stringify(group)}`);
+  const ref = reference(fx, 120, 36);
+  await ref.waitForText('flood-42');
+  for (const g of watching) await sameScreen('a viewer and a plain tmux client of its size to match after the flood', g, ref);
+  // Typing after the flood goes out as it comes again, on the same stream.
+  await typeLine(fx.sock.tmux, 'broadcast', 'echo after-$((40+2))');
+  for (const g of watching) await g.waitForText('after-42');
+  await ref.waitForText('after-42');
+  for (const g of watching) await sameScreen('and after typing', g, ref);
+});
+
 test('viewers of different sizes each see the screen of their own size; a resize moves a viewer to its new group', async () => {
   const fx = await fixture();
   await typeLine(fx.sock.tmux, 'broadcast', BUSY);

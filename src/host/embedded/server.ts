@@ -131,9 +131,9 @@ export class EmbeddedGuestServer implements GuestServer {
     return [...this.connections].flatMap((c) => (c.view ? [{ name: c.id, drops: c.view.feed.drops, snapshots: c.view.feed.snapshots, maxBuffered: c.view.feed.maxBuffered }] : []));
   }
 
-  /** The size groups (one tmux client each) and how many viewers each serves. */
-  sizeGroups(): Array<{ cols: number; rows: number; term: string; viewers: number; pid: number }> {
-    return this.groups.list().map((g) => ({ cols: g.cols, rows: g.rows, term: g.term, viewers: g.size, pid: g.pid }));
+  /** The size groups (one tmux client each), how many viewers each serves, and its flood frames sent as a screen. */
+  sizeGroups(): Array<{ cols: number; rows: number; term: string; viewers: number; pid: number; snapshotFrames: number }> {
+    return this.groups.list().map((g) => ({ cols: g.cols, rows: g.rows, term: g.term, viewers: g.size, pid: g.pid, snapshotFrames: g.snapshotFrames }));
   }
 
   async kick(name: string, message: string): Promise<boolean> {

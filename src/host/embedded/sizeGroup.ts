@@ -10,6 +10,7 @@ import { guestAttachArgv } from '../../tmux/attach';
 import { kickClient, listClients } from '../../tmux/clients';
 import { Tmux } from '../../tmux/tmux';
 import { loadNodePty } from '../ptyLoader';
+import { OutputPacer } from './outputPacer';
 import { ScreenModel } from './screenModel';
 import { guestClientEnv } from './terminal';
 import { SnapshotSource, ViewerFeed } from './viewerFeed';
@@ -40,11 +41,18 @@ export class SizeGroup implements SnapshotSource {
   readonly term: string;
   private readonly pty: IPty;
   private readonly screen: ScreenModel;
+  /** Passes the client's output on at once, or in frames while the session floods. */
+  private readonly pacer = new OutputPacer(
+    (data) => this.fanOut(data),
+    (data, done) => this.fanOutFrame(data, done),
+  );
   private readonly members = new Set<GroupMember>();
   private sentAnything = false;
   private exited = false;
   private readonly exitWaiters: Array<() => void> = [];
   tail = '';
+  /** Frames of a flood sent as the screen they leave (fanOutFrame), for tests and benchmarks. */
+  snapshotFrames = 0;
   /** Snapshot requests at the current end of the stream, answered together. */
   private waiting: Array<[ViewerFeed, number]> | undefined;
 
@@ -65,7 +73,7 @@ export class SizeGroup implements SnapshotSource {
       cwd: '/',
       env: guestClientEnv(options.term),
     });
-    this.pty.onData((data) => this.fanOut(data));
+    this.pty.onData((data) => this.pacer.push(data));
     this.pty.onExit(({ exitCode }) => this.onExit(exitCode));
   }
 
@@ -119,12 +127,47 @@ export class SizeGroup implements SnapshotSource {
     });
   }
 
+  /** Output as it comes (the pacer's immediate path). */
   private fanOut(data: string): void {
+    this.take(data);
+    this.sendAll(data);
+  }
+
+  /**
+   * A frame of a flood. tmux's output during a flood is mostly lines drawn and scrolled away
+   * within the frame: when it outweighs the screen it leaves, the viewers are sent that screen
+   * instead (a snapshot, as a late joiner gets), which is all they could have seen of it.
+   */
+  private fanOutFrame(data: string, done: () => void): void {
+    this.take(data);
+    // Under one character per cell the frame is sent as it is, without waiting for the parse.
+    if (data.length < this.cols * this.rows) {
+      this.sendAll(data);
+      done();
+      return;
+    }
+    this.screen.whenParsed(() => {
+      const snapshot = this.screen.snapshot();
+      if (snapshot.length < data.length) {
+        this.snapshotFrames++;
+        this.sendAll(snapshot);
+      } else {
+        this.sendAll(data);
+      }
+      done();
+    });
+  }
+
+  /** Output into the group's screen: snapshots from here on include it. */
+  private take(data: string): void {
     this.sentAnything = true;
     // Later snapshot requests are at a later point of the stream.
     this.waiting = undefined;
     this.tail = (this.tail + data).slice(-TAIL);
     this.screen.write(data);
+  }
+
+  private sendAll(data: string): void {
     // Encoded once for every viewer.
     const bytes = Buffer.from(data, 'utf8');
     for (const member of this.members) member.feed.push(bytes);
@@ -133,9 +176,10 @@ export class SizeGroup implements SnapshotSource {
   private onExit(code: number): void {
     this.exited = true;
     for (const wake of this.exitWaiters.splice(0)) wake();
-    // Viewers that were behind get the last screen (a farewell printed by tmux's -E command
-    // included) before they are told the view ended.
-    this.screen.whenParsed(() => {
+    // The output still gathered for a frame (a farewell among it) goes out first; then viewers
+    // that were behind get the last screen (a farewell printed by tmux's -E command included)
+    // before they are told the view ended.
+    this.pacer.flush(() => this.screen.whenParsed(() => {
       const last = this.screen.snapshot();
       for (const member of [...this.members]) {
         if (member.feed.state !== 'live') member.feed.write(last);
@@ -145,7 +189,7 @@ export class SizeGroup implements SnapshotSource {
       this.members.clear();
       this.screen.dispose();
       this.onEmpty(this);
-    });
+    }));
   }
 
   private kill(): void {
