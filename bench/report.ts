@@ -130,22 +130,25 @@ export function renderTable(r: BenchResults): string {
   const flood: Line[] = [];
   for (const p of pairs(r.flood)) {
     flood.push(line(`cat ${r.options.floodMiB} MiB (s)`, p.viewers, sec(p.e?.catMs), sec(p.s?.catMs), 2));
-    if (p.viewers > 0) {
-      flood.push(line('  vs. alone just before (x)', p.viewers, p.e?.ratio, p.s?.ratio, 2));
-      // Only the stalled viewer with one viewer: nobody live to catch up.
-      if (p.viewers > 1) flood.push(line('  live viewers caught up after (s)', p.viewers, sec(p.e?.caughtUpMs), sec(p.s?.caughtUpMs), 2));
+    if (p.viewers === 0) {
+      flood.push(line('  tmux server CPU per cat (s)', p.viewers, sec(p.e?.cpuMs?.tmux), sec(p.s?.cpuMs?.tmux), 2));
+      flood.push(line('  serving the viewers CPU per cat (s)', p.viewers, sec(p.e?.cpuMs?.serving), sec(p.s?.cpuMs?.serving), 2));
+      continue;
     }
-    // CPU per cat (cpuTime.ts): alone, then with the row's viewers.
-    if (p.viewers > 0) {
-      flood.push(line('  tmux server CPU per cat, alone (s)', p.viewers, sec(p.e?.aloneCpuMs?.tmux), sec(p.s?.aloneCpuMs?.tmux), 2));
-      flood.push(line('  serving the viewers CPU per cat, alone (s)', p.viewers, sec(p.e?.aloneCpuMs?.serving), sec(p.s?.aloneCpuMs?.serving), 2));
-    }
-    flood.push(line('  tmux server CPU per cat (s)', p.viewers, sec(p.e?.cpuMs?.tmux), sec(p.s?.cpuMs?.tmux), 2));
-    flood.push(line('  serving the viewers CPU per cat (s)', p.viewers, sec(p.e?.cpuMs?.serving), sec(p.s?.cpuMs?.serving), 2));
-    if (p.viewers > 0) {
-      flood.push(line('  the bench\'s viewers CPU per cat (s)', p.viewers, sec(p.e?.cpuMs?.viewers), sec(p.s?.cpuMs?.viewers), 2));
-      flood.push(line('  received per live viewer per cat (KiB)', p.viewers, kib(p.e?.bytesPerViewer), kib(p.s?.bytesPerViewer), 0));
-    }
+    // Embedded: a second broadcast nobody watches, catting in turn; OpenSSH: just before (FloodRow.baseline).
+    flood.push(line('  vs. the same cat unwatched (x)', p.viewers, p.e?.ratio, p.s?.ratio, 2));
+    // Only the stalled viewer with one viewer: nobody live to catch up.
+    if (p.viewers > 1) flood.push(line('  live viewers caught up after (s)', p.viewers, sec(p.e?.caughtUpMs), sec(p.s?.caughtUpMs), 2));
+    flood.push(line('  viewers reading after the cat: vs. unwatched (x)', p.viewers, p.e?.deferredRatio, p.s?.deferredRatio, 2));
+    // CPU per cat (cpuTime.ts): unwatched, watched, watched with the viewers reading after it.
+    flood.push(line('  tmux server CPU per cat: unwatched (s)', p.viewers, sec(p.e?.aloneCpuMs?.tmux), sec(p.s?.aloneCpuMs?.tmux), 2));
+    flood.push(line('    watched (s)', p.viewers, sec(p.e?.cpuMs?.tmux), sec(p.s?.cpuMs?.tmux), 2));
+    flood.push(line('    viewers reading after it (s)', p.viewers, sec(p.e?.deferredCpuMs?.tmux), sec(p.s?.deferredCpuMs?.tmux), 2));
+    flood.push(line('  serving the viewers CPU per cat: unwatched (s)', p.viewers, sec(p.e?.aloneCpuMs?.serving), sec(p.s?.aloneCpuMs?.serving), 2));
+    flood.push(line('    watched (s)', p.viewers, sec(p.e?.cpuMs?.serving), sec(p.s?.cpuMs?.serving), 2));
+    flood.push(line('    viewers reading after it (s)', p.viewers, sec(p.e?.deferredCpuMs?.serving), sec(p.s?.deferredCpuMs?.serving), 2));
+    flood.push(line("  the bench's viewers CPU per watched cat (s)", p.viewers, sec(p.e?.cpuMs?.viewers), sec(p.s?.cpuMs?.viewers), 2));
+    flood.push(line('  received per live viewer per cat (KiB)', p.viewers, kib(p.e?.bytesPerViewer), kib(p.s?.bytesPerViewer), 0));
   }
   const yielded = r.flood.find((row) => row.viewers > 0)?.viewersYield;
   push(table(`The host's own speed: cat in the host's session, one viewer stalled${yielded ? ` (viewers at ${yielded})` : ''}`, flood));

@@ -2,6 +2,7 @@
 // rendered by @xterm/headless exactly as a guest's terminal would. Waiting for text looks at the
 // rows around the cursor only (where typed text and a command's last line appear), so checking
 // after every write stays cheap with hundreds of viewers in one process.
+import { createConnection, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Client, ClientChannel } from 'ssh2';
 import { Screen } from '../test/helpers/screen';
@@ -43,6 +44,8 @@ interface Watch {
 export class BenchViewer {
   readonly screen: Screen;
   private readonly client = new Client();
+  /** The TCP connection, ours so that reading can be held (holdReading). */
+  private socket: Socket | undefined;
   private watches: Watch[] = [];
   private pendingWrites = 0;
   bytes = 0;
@@ -84,7 +87,9 @@ export class BenchViewer {
           resolve(viewer);
         });
       });
+      viewer.socket = createConnection({ host: target.host, port: target.port });
       viewer.client.connect({
+        sock: viewer.socket,
         host: target.host,
         port: target.port,
         username: target.username,
@@ -132,6 +137,19 @@ export class BenchViewer {
   whenVisible(text: string): Promise<number> {
     if (this.pendingWrites === 0 && this.nearCursor(text)) return Promise.resolve(performance.now());
     return new Promise<number>((resolve) => this.watches.push({ text, resolve }));
+  }
+
+  /**
+   * Stops reading the connection (nothing is decrypted or rendered) until resumeReading(). The
+   * server cannot tell: what it sends waits in the kernel's socket buffer, as it would on its way
+   * to a guest on another machine.
+   */
+  holdReading(): void {
+    this.socket?.pause();
+  }
+
+  resumeReading(): void {
+    this.socket?.resume();
   }
 
   /** Forgets pending watches (a sample that timed out). */

@@ -8,6 +8,8 @@ import { openRun, Route, RouteRun, SESSION } from './route';
 
 export class EmbeddedRoute implements Route {
   readonly name = 'embedded' as const;
+  // Each run has its own folder, socket, tmux server and port.
+  readonly concurrentRuns = true;
   private runs = 0;
 
   constructor(

@@ -24,6 +24,8 @@ export interface RouteRun {
 
 export interface Route {
   readonly name: RouteName;
+  /** Whether two broadcasts can run at once (the flood measures one without viewers beside one with). */
+  readonly concurrentRuns: boolean;
   /** Starts a fresh broadcast and waits until its shell shows the prompt. */
   start(): Promise<RouteRun>;
   /** Ends what the route set up once (sshd); resolves with what the reader must know about what stays. */

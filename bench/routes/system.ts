@@ -48,6 +48,8 @@ function sshdPid(sshd: RunningSshd): number | undefined {
 
 export class SystemRoute implements Route {
   readonly name = 'system' as const;
+  // One sshd, whose forced command reaches one socket: one broadcast at a time.
+  readonly concurrentRuns = false;
   private sshd: RunningSshd | undefined;
   private pid: number | undefined;
   private closed = false;

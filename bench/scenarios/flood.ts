@@ -19,14 +19,20 @@ export interface FloodRow {
   stalled: number;
   /** How the viewers yielded the CPU to the host during the cat (viewerPriority.ts). */
   viewersYield: string;
+  /**
+   * Where `alone` comes from: a second broadcast with no viewers, catting in turn with the watched
+   * one ('interleaved', where the route can run two); the same broadcast before the viewers joined
+   * ('before'); or the row itself (0 viewers).
+   */
+  baseline: 'interleaved' | 'before' | 'itself';
   fileMiB: number;
   /** Wall time of the cat in the host's session (median of the runs); null when one did not finish within the limit. */
   catMs: number | null;
   /** Each run's wall time (REPEATS runs; one when a run with viewers takes over REPEAT_UNDER_MS). */
   catRunsMs: number[];
   /**
-   * The same cat on the same broadcast seconds before the viewers joined (median of REPEATS): the
-   * denominator of `ratio`, so a change in the machine's load between rows does not skew it.
+   * The same cat with no viewers (median of REPEATS; `baseline` says where): the denominator of
+   * `ratio`, measured beside the watched runs so the machine's load at the time skews both alike.
    */
   aloneMs: number | null;
   aloneRunsMs: number[];
@@ -40,6 +46,16 @@ export interface FloodRow {
   bytesPerViewer: number | null;
   /** catMs / aloneMs. */
   ratio: number | null;
+  /**
+   * The same cat with the same viewers, all of which read what they are sent only once the cat
+   * is over: the host sends every byte as before (it cannot tell), while the bench's viewers do
+   * not decrypt and render on the host's 2 cores meanwhile, as guests on their own machines do
+   * not. Null where not measured (a cat with viewers over REPEAT_UNDER_MS is measured once, live).
+   */
+  deferredCatMs: number | null;
+  deferredCatRunsMs: number[];
+  deferredCpuMs: CatCpu | null;
+  deferredRatio: number | null;
   /** From the end of the cat until every live viewer showed the line printed after it. */
   caughtUpMs: number | null;
   /** Live viewers that had not shown it when the limit ran out. */
@@ -65,6 +81,16 @@ interface CatOnce {
   caughtUpMs: number | null;
   behind: number;
   limitMs: number;
+}
+
+/**
+ * One broadcast's part in catRuns: `alone` has no viewers; `x` has the row's viewers reading as
+ * the output comes; `deferred` has them reading only once the cat is over.
+ */
+interface Turn {
+  run: RouteRun;
+  live: BenchViewer[];
+  kind: 'alone' | 'x' | 'deferred';
 }
 
 interface CatRuns {
@@ -147,6 +173,7 @@ export class Flood {
       viewers,
       stalled,
       viewersYield: '',
+      baseline: viewers === 0 ? 'itself' : route.concurrentRuns ? 'interleaved' : 'before',
       fileMiB: ctx.options.floodMiB,
       catMs: null,
       catRunsMs: [],
@@ -156,18 +183,20 @@ export class Flood {
       aloneCpuMs: null,
       bytesPerViewer: null,
       ratio: null,
+      deferredCatMs: null,
+      deferredCatRunsMs: [],
+      deferredCpuMs: null,
+      deferredRatio: null,
       caughtUpMs: null,
       behind: 0,
       limitMs: 0,
     };
     const viewersUp: BenchViewer[] = [];
+    let beside: RouteRun | undefined;
     try {
-      if (viewers > 0) {
-        const alone = await this.catRuns(run, [], row, 'alone');
-        row.aloneRunsMs = alone.wallMs;
-        row.aloneMs = alone.finished ? median(alone.wallMs) : null;
-        row.aloneCpuMs = alone.cpuMs;
-      }
+      let alone: CatRuns | undefined;
+      if (row.baseline === 'interleaved') beside = await route.start();
+      else if (row.baseline === 'before') alone = await this.catRuns([{ run, live: [], kind: 'alone' }], row).then((r) => r.alone);
       const pool = await bringUp(run.target, ctx.pool(viewers, stalled), viewersUp);
       if (pool.viewers.length < viewers) throw new Error(`only ${pool.viewers.length} of ${viewers} viewers came up: ${pool.failures[0] ?? ''}`);
       // Viewers finish connecting in any order: pick the live ones by what they are.
@@ -176,62 +205,97 @@ export class Flood {
       const yielded = await yieldToHost();
       row.viewersYield = yielded.how;
       if (!yielded.lowered) ctx.note(`flood: the viewers' priority is ${yielded.how}; they compete with the host for the CPU, which raises the cat ratio`);
-      let watched: CatRuns;
+      let watched: CatRuns | undefined;
+      let deferred: CatRuns | undefined;
       try {
-        watched = await this.catRuns(run, live, row, 'x');
+        const turns: Turn[] = [{ run, live, kind: 'x' }];
+        if (viewers > 0) turns.push({ run, live, kind: 'deferred' });
+        // The same cat on a broadcast nobody watches, in turn with the watched one: moments of a
+        // shared machine's load fall on both alike.
+        if (beside) turns.unshift({ run: beside, live: [], kind: 'alone' });
+        const runs = await this.catRuns(turns, row);
+        watched = runs.x;
+        deferred = runs.deferred;
+        alone ??= runs.alone;
       } finally {
         await yielded.restore();
       }
-      row.catRunsMs = watched.wallMs;
-      row.catMs = watched.finished ? median(watched.wallMs) : null;
-      row.cpuMs = watched.cpuMs;
-      row.bytesPerViewer = watched.bytesPerViewer;
-      if (viewers === 0) {
-        row.aloneMs = row.catMs;
-        row.aloneRunsMs = row.catRunsMs;
-        row.aloneCpuMs = row.cpuMs;
-      }
+      if (viewers === 0) alone = watched;
+      row.catRunsMs = watched?.wallMs ?? [];
+      row.catMs = watched?.finished ? median(watched.wallMs) : null;
+      row.cpuMs = watched?.cpuMs ?? null;
+      row.bytesPerViewer = watched?.bytesPerViewer ?? null;
+      row.aloneRunsMs = alone?.wallMs ?? [];
+      row.aloneMs = alone?.finished ? median(alone.wallMs) : null;
+      row.aloneCpuMs = alone?.cpuMs ?? null;
       row.ratio = row.catMs !== null && row.aloneMs ? row.catMs / row.aloneMs : null;
+      row.deferredCatRunsMs = deferred?.wallMs ?? [];
+      row.deferredCatMs = deferred?.finished && deferred.wallMs.length ? median(deferred.wallMs) : null;
+      row.deferredCpuMs = deferred?.cpuMs ?? null;
+      row.deferredRatio = row.deferredCatMs !== null && row.aloneMs ? row.deferredCatMs / row.aloneMs : null;
       return row;
     } finally {
       closeAll(viewersUp);
       await run.stop();
+      await beside?.stop();
     }
   }
 
   /**
-   * The cat REPEATS times with `live` watching (none: alone), or until one run is long (with
-   * viewers) or does not finish. Sets the row's catch-up figures from the last run with viewers.
+   * The cat REPEATS times on each turn's broadcast, turn after turn, with the turn's `live` viewers
+   * watching (none: alone). A kind stops early when one of its runs does not finish or, with
+   * viewers, takes over REPEAT_UNDER_MS. Sets the row's catch-up figures from the last watched run.
    */
-  private async catRuns(run: RouteRun, live: BenchViewer[], row: FloodRow, kind: 'alone' | 'x'): Promise<CatRuns> {
+  private async catRuns(turns: Turn[], row: FloodRow): Promise<Partial<Record<Turn['kind'], CatRuns>>> {
     const ctx = this.ctx;
     const { route, viewers } = row;
-    const wallMs: number[] = [];
-    const cpu: CatCpu[] = [];
-    const bytes: number[] = [];
+    const out: Partial<Record<Turn['kind'], CatRuns & { cpu: CatCpu[]; bytes: number[]; done: boolean }>> = {};
+    for (const t of turns) out[t.kind] = { wallMs: [], cpuMs: null, bytesPerViewer: null, finished: false, cpu: [], bytes: [], done: false };
     for (let i = 0; i < REPEATS; i++) {
-      const once = await this.catOnce(run, live, `${route}${viewers}${kind}${++this.runs}`);
-      row.limitMs = once.limitMs;
-      if (once.catMs === null) {
-        ctx.note(`flood (${route}, ${viewers} viewers${kind === 'alone' ? ', alone' : ''}): the cat did not finish within ${Math.round(once.limitMs / 1000)} s`);
-        return { wallMs, cpuMs: null, bytesPerViewer: null, finished: false };
+      for (const turn of turns) {
+        const acc = out[turn.kind];
+        if (!acc || acc.done) continue;
+        // A watched cat of over REPEAT_UNDER_MS is measured once, live only.
+        if (turn.kind === 'deferred' && out.x?.finished) {
+          acc.done = true;
+          continue;
+        }
+        const once = await this.catOnce(turn.run, turn.live, `${route}${viewers}${turn.kind}${++this.runs}`, turn.kind === 'deferred');
+        row.limitMs = once.limitMs;
+        if (once.catMs === null) {
+          ctx.note(`flood (${route}, ${viewers} viewers${turn.kind === 'alone' ? ', alone' : ''}): the cat did not finish within ${Math.round(once.limitMs / 1000)} s`);
+          acc.done = true;
+          continue;
+        }
+        acc.wallMs.push(once.catMs);
+        acc.cpu.push(once.cpuMs);
+        acc.bytes.push(once.bytesPerViewer);
+        if (turn.kind === 'x' && turn.live.length) {
+          row.caughtUpMs = once.caughtUpMs;
+          row.behind = once.behind;
+          if (once.behind) ctx.note(`flood (${route}, ${viewers} viewers): ${once.behind} live viewers had not shown the final screen after ${CATCH_UP_LIMIT_MS / 1000} s`);
+        }
+        if (turn.kind !== 'alone' && viewers > 0 && once.catMs > REPEAT_UNDER_MS) {
+          acc.done = true;
+          acc.finished = true; // one long run stands alone
+        }
       }
-      wallMs.push(once.catMs);
-      cpu.push(once.cpuMs);
-      bytes.push(once.bytesPerViewer);
-      if (live.length) {
-        row.caughtUpMs = once.caughtUpMs;
-        row.behind = once.behind;
-        if (once.behind) ctx.note(`flood (${route}, ${viewers} viewers): ${once.behind} live viewers had not shown the final screen after ${CATCH_UP_LIMIT_MS / 1000} s`);
-      }
-      if (kind === 'x' && viewers > 0 && once.catMs > REPEAT_UNDER_MS) break;
     }
-    const cpuMs = { tmux: median(cpu.map((c) => c.tmux)), serving: median(cpu.map((c) => c.serving)), viewers: median(cpu.map((c) => c.viewers)) };
-    return { wallMs, cpuMs, bytesPerViewer: live.length ? median(bytes) : null, finished: true };
+    const result: Partial<Record<Turn['kind'], CatRuns>> = {};
+    for (const [kind, acc] of Object.entries(out) as Array<[Turn['kind'], NonNullable<(typeof out)['x']>]>) {
+      const finished = acc.finished || acc.wallMs.length === REPEATS;
+      const cpuMs = acc.cpu.length ? { tmux: median(acc.cpu.map((c) => c.tmux)), serving: median(acc.cpu.map((c) => c.serving)), viewers: median(acc.cpu.map((c) => c.viewers)) } : null;
+      const live = turns.find((t) => t.kind === kind)?.live.length ?? 0;
+      result[kind] = { wallMs: acc.wallMs, cpuMs, bytesPerViewer: live && acc.bytes.length ? median(acc.bytes) : null, finished };
+    }
+    return result;
   }
 
-  /** One cat: its wall time and CPU, and when every live viewer showed the line printed after it. */
-  private async catOnce(run: RouteRun, live: BenchViewer[], id: string): Promise<CatOnce> {
+  /**
+   * One cat: its wall time and CPU, and when every live viewer showed the line printed after it.
+   * `deferReading`: the viewers read nothing until the cat is over (FloodRow.deferredCatMs).
+   */
+  private async catOnce(run: RouteRun, live: BenchViewer[], id: string, deferReading = false): Promise<CatOnce> {
     const ctx = this.ctx;
     const limitMs = ctx.budget(CAT_LIMIT_MS);
     const result = join(ctx.workDir, `flood-${id}.result`);
@@ -239,6 +303,7 @@ export class Flood {
     const seen: (number | undefined)[] = live.map(() => undefined);
     live.forEach((v, i) => void v.whenVisible(`flood-done-${id}`).then((t) => (seen[i] = performance.timeOrigin + t)));
 
+    if (deferReading) for (const v of live) v.holdReading();
     const cpuBefore = sampleCpu(run.host.tmuxPid, run.servingRoots());
     const viewersBefore = process.cpuUsage();
     const bytesBefore = live.reduce((sum, v) => sum + v.bytes, 0);
@@ -247,6 +312,7 @@ export class Flood {
     const catDeadline = Date.now() + limitMs;
     while (!existsSync(result) && Date.now() < catDeadline) await sleep(20);
     if (!existsSync(result)) {
+      for (const v of live) v.resumeReading();
       await run.control.keys('C-c').catch(() => undefined);
       for (const v of live) v.clearWatches();
       return { catMs: null, cpuMs: { tmux: 0, serving: 0, viewers: 0 }, bytesPerViewer: 0, caughtUpMs: null, behind: live.length, limitMs };
@@ -255,6 +321,7 @@ export class Flood {
     // polling interval on each side, the same for every row.
     const used = cpuMsBetween(cpuBefore, sampleCpu(run.host.tmuxPid, run.servingRoots()));
     const viewersUsed = process.cpuUsage(viewersBefore);
+    for (const v of live) v.resumeReading();
     const [start, end] = readFileSync(result, 'utf8').trim().split(' ').map((ns) => Number(BigInt(ns) / 1000n) / 1000);
 
     const catchUpDeadline = Date.now() + ctx.budget(CATCH_UP_LIMIT_MS);
