@@ -105,25 +105,45 @@ test('a stalled viewer does not hold up the others and recovers to the right scr
   assert.equal(fx.server.sizeGroups().length, 1);
 });
 
-test('a flood reaches the viewers as frames of the screen, and they end on the screen a tmux client of their size shows', async () => {
-  const fx = await fixture();
-  const watching = [await viewer(fx, 120, 36), await viewer(fx, 120, 36)];
-  await typeLine(fx.sock.tmux, 'broadcast', 'echo before-flood');
-  for (const g of watching) await g.waitForText('before-flood');
-  // About 10 MB in colour: far more per frame than the screen it leaves.
-  await typeLine(fx.sock.tmux, 'broadcast', `seq 1 150000 | sed 's/.*/\x1b[3&m&\x1b[0m flood line & with some words after it/' | cut -c1-118; echo flood-$((6*7))`);
-  for (const g of watching) await g.waitForText('flood-42', 60_000);
-  const [group] = fx.server.sizeGroups();
-  assert.ok(group.snapshotFrames > 0, `the flood went out as frames of the screen: ${JSON.stringify(group)}`);
-  const ref = reference(fx, 120, 36);
-  await ref.waitForText('flood-42');
-  for (const g of watching) await sameScreen('a viewer and a plain tmux client of its size to match after the flood', g, ref);
-  // Typing after the flood goes out as it comes again, on the same stream.
-  await typeLine(fx.sock.tmux, 'broadcast', 'echo after-$((40+2))');
-  for (const g of watching) await g.waitForText('after-42');
-  await ref.waitForText('after-42');
-  for (const g of watching) await sameScreen('and after typing', g, ref);
-});
+/** About 9 MB of coloured lines: far more per 100 ms frame than the screen it leaves. */
+const FLOOD = `seq 1 150000 | awk '{ printf "\\033[3%dmflood line %d\\033[0m with some words after it\\n", $1 % 8, $1 }'`;
+
+test(
+  'a flood reaches the viewers as frames of the screen; one joining mid-flood and the others end on the screen a tmux client of their size shows',
+  async () => {
+    const fx = await fixture();
+    const watching = [await viewer(fx, 120, 36), await viewer(fx, 120, 36)];
+    await typeLine(fx.sock.tmux, 'broadcast', 'echo before-flood');
+    for (const g of watching) await g.waitForText('before-flood');
+    await typeLine(fx.sock.tmux, 'broadcast', `${FLOOD}; echo flood-$((6*7))`);
+    // A viewer joining while frames are being sent: its snapshot and the frames must not overlap.
+    await waitFor('the flood to be sent as frames', () => (fx.server.sizeGroups()[0]?.snapshotFrames ?? 0) > 0, 30_000);
+    watching.push(await viewer(fx, 120, 36));
+    for (const g of watching) await g.waitForText('flood-42', 90_000);
+    const ref = reference(fx, 120, 36);
+    await ref.waitForText('flood-42');
+    for (const g of watching) await sameScreen('a viewer and a plain tmux client of its size to match after the flood', g, ref);
+    // Typing after the flood goes out as it comes again, on the same stream.
+    await typeLine(fx.sock.tmux, 'broadcast', 'echo after-$((40+2))');
+    for (const g of watching) await g.waitForText('after-42');
+    await ref.waitForText('after-42');
+    for (const g of watching) await sameScreen('and after typing', g, ref);
+  },
+  { timeoutMs: 180_000 },
+);
+
+test(
+  'a stop in the middle of a flood still tells every viewer the broadcast ended',
+  async () => {
+    const fx = await fixture();
+    const watching = [await viewer(fx, 120, 36), await viewer(fx, 100, 30)];
+    await typeLine(fx.sock.tmux, 'broadcast', `while :; do ${FLOOD}; done`);
+    await waitFor('the flood to be sent as frames', () => fx.server.sizeGroups().some((g) => g.snapshotFrames > 0), 30_000);
+    await fx.broadcast.stop();
+    for (const g of watching) await g.waitForText('the broadcast has ended', 30_000);
+  },
+  { timeoutMs: 120_000 },
+);
 
 test('viewers of different sizes each see the screen of their own size; a resize moves a viewer to its new group', async () => {
   const fx = await fixture();

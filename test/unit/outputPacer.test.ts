@@ -113,4 +113,26 @@ test('flush sends what a frame gathered at once, after a frame being rendered, t
   held.shift()?.();
   assert.ok(flushed);
   assert.equal(all(sent), 'a'.repeat(FLOOD_BYTES) + 'b' + 'c'.repeat(FLOOD_BYTES + 1) + 'de');
+  clock.advance(FRAME_MS * 3);
+  assert.equal(clock.pendingTimers, 0, 'no frame starts after the flush (the group has exited)');
+});
+
+test('output slower than a flood right after one (a progress bar, typing) goes out at once again', () => {
+  const { clock, sent, pacer } = setup();
+  for (let t = 0; t < 500; t += 2) {
+    pacer.push('y'.repeat(1000));
+    clock.advance(2);
+  }
+  // Now an echo every 80 ms. Those within the frame holding the flood's last output and the one
+  // after it (which gathers too little to be a flood) wait for it; every later one goes at once.
+  const floodEnd = clock.time;
+  const late: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    pacer.push(`k${i}`);
+    const atOnce = sent.at(-1)?.data === `k${i}` && sent.at(-1)?.at === clock.time;
+    if (!atOnce && clock.time - floodEnd >= 2 * FRAME_MS) late.push(clock.time - floodEnd);
+    clock.advance(80);
+  }
+  assert.deepEqual(late, [], 'echoes held for a frame later than two frames after the flood');
+  assert.equal(all(sent), 'y'.repeat(250_000) + Array.from({ length: 20 }, (_, i) => `k${i}`).join(''));
 });

@@ -11,7 +11,7 @@
 //
 // Why not always: a keystroke's echo must not wait for a frame. Until the output within one
 // WINDOW_MS reaches FLOOD_BYTES (typing, a prompt, a command's few lines stay far below), every
-// piece goes out at once, and after a frame that gathered nothing, at once again.
+// piece goes out at once; and a frame that gathers less than that rate ends the flood.
 
 /** Length of a frame while the session floods: tmux's own redraw interval for a slow terminal. */
 export const FRAME_MS = 100;
@@ -109,18 +109,28 @@ export class OutputPacer {
   private endFrame(): void {
     this.timer = undefined;
     if (this.pending.length === 0) return; // the flood is over: back to passing on at once
-    // Still flooding: this frame's output goes now, and the next frame starts once it has gone
-    // (output meanwhile waits in `pending`, so the order is kept).
+    const data = this.takePending();
+    // A frame that gathered less than a flood's rate ends the flood: the next keystroke's echo
+    // must not wait for a frame because a progress bar or a clock also prints now and then.
+    const flooding = data.length >= (this.floodBytes * this.frameMs) / this.windowMs;
+    // This frame's output goes now; nothing else does until it has gone (output meanwhile waits
+    // in `pending`, so the order is kept).
     this.sending = true;
-    this.emitFrame(this.takePending(), () => {
+    this.emitFrame(data, () => {
       this.sending = false;
       const then = this.flushed;
       if (then) {
         this.flushed = undefined;
         this.emitPending();
         then();
-      } else {
+      } else if (flooding) {
         this.startFrame();
+      } else {
+        // Out of the flood: a new window starts, and what came meanwhile is passed on as if it came now.
+        this.windowStart = -Infinity;
+        const meanwhile = this.pending;
+        this.pending = [];
+        for (const piece of meanwhile) this.push(piece);
       }
     });
   }

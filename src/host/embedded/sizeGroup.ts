@@ -53,6 +53,10 @@ export class SizeGroup implements SnapshotSource {
   tail = '';
   /** Frames of a flood sent as the screen they leave (fanOutFrame), for tests and benchmarks. */
   snapshotFrames = 0;
+  /** A frame is in the screen model and waits for its parse to be sent (fanOutFrame). */
+  private rendering = false;
+  /** A snapshot was requested while `rendering`. */
+  private snapshotAsked = false;
   /** Snapshot requests at the current end of the stream, answered together. */
   private waiting: Array<[ViewerFeed, number]> | undefined;
 
@@ -114,6 +118,7 @@ export class SizeGroup implements SnapshotSource {
     // The snapshot is taken when the model has parsed exactly the bytes fanned out before this
     // call; everything after it is already in the feed's queue: no gap, no byte twice. Requests
     // at the same point of the stream (a burst of joins) share one snapshot.
+    if (this.rendering) this.snapshotAsked = true;
     if (this.waiting) {
       this.waiting.push([feed, generation]);
       return;
@@ -130,7 +135,7 @@ export class SizeGroup implements SnapshotSource {
   /** Output as it comes (the pacer's immediate path). */
   private fanOut(data: string): void {
     this.take(data);
-    this.sendAll(data);
+    this.sendAll(data, data);
   }
 
   /**
@@ -142,18 +147,24 @@ export class SizeGroup implements SnapshotSource {
     this.take(data);
     // Under one character per cell the frame is sent as it is, without waiting for the parse.
     if (data.length < this.cols * this.rows) {
-      this.sendAll(data);
+      this.sendAll(data, data);
       done();
       return;
     }
+    this.rendering = true;
     this.screen.whenParsed(() => {
       const snapshot = this.screen.snapshot();
-      if (snapshot.length < data.length) {
+      // A snapshot asked for meanwhile is taken after this frame (its callback comes after this
+      // one), and the feed replays its queue on top of it: the frame must reach that queue as
+      // this same screen, or its bytes would be applied twice. A screen on the same screen is no change.
+      if (this.snapshotAsked || snapshot.length < data.length) {
         this.snapshotFrames++;
-        this.sendAll(snapshot);
+        this.sendAll(snapshot, data);
       } else {
-        this.sendAll(data);
+        this.sendAll(data, data);
       }
+      this.rendering = false;
+      this.snapshotAsked = false;
       done();
     });
   }
@@ -163,33 +174,38 @@ export class SizeGroup implements SnapshotSource {
     this.sentAnything = true;
     // Later snapshot requests are at a later point of the stream.
     this.waiting = undefined;
-    this.tail = (this.tail + data).slice(-TAIL);
     this.screen.write(data);
   }
 
-  private sendAll(data: string): void {
+  /** Sends every member `data`: the output `raw`, or the screen it leaves. */
+  private sendAll(data: string, raw: string): void {
+    // Only what was sent counts as seen (GuestView.end reads the tail for a farewell).
+    this.tail = (this.tail + raw).slice(-TAIL);
     // Encoded once for every viewer.
     const bytes = Buffer.from(data, 'utf8');
     for (const member of this.members) member.feed.push(bytes);
   }
 
   private onExit(code: number): void {
-    this.exited = true;
-    for (const wake of this.exitWaiters.splice(0)) wake();
-    // The output still gathered for a frame (a farewell among it) goes out first; then viewers
-    // that were behind get the last screen (a farewell printed by tmux's -E command included)
-    // before they are told the view ended.
-    this.pacer.flush(() => this.screen.whenParsed(() => {
-      const last = this.screen.snapshot();
-      for (const member of [...this.members]) {
-        if (member.feed.state !== 'live') member.feed.write(last);
-        member.feed.stop();
-        member.onGroupExit(code, this.tail);
-      }
-      this.members.clear();
-      this.screen.dispose();
-      this.onEmpty(this);
-    }));
+    // The output still gathered or being rendered for a frame (a farewell among it) goes out
+    // first; only then does the group count as ended, for those waiting on it. Then viewers that
+    // were behind get the last screen (a farewell printed by tmux's -E command included) before
+    // they are told the view ended.
+    this.pacer.flush(() => {
+      this.exited = true;
+      for (const wake of this.exitWaiters.splice(0)) wake();
+      this.screen.whenParsed(() => {
+        const last = this.screen.snapshot();
+        for (const member of [...this.members]) {
+          if (member.feed.state !== 'live') member.feed.write(last);
+          member.feed.stop();
+          member.onGroupExit(code, this.tail);
+        }
+        this.members.clear();
+        this.screen.dispose();
+        this.onEmpty(this);
+      });
+    });
   }
 
   private kill(): void {
