@@ -23,7 +23,7 @@ function setup(holdFrames = false) {
       if (holdFrames) held.push(done);
       else done();
     },
-    { timers: clock },
+    clock,
   );
   return { clock, sent, held, pacer };
 }

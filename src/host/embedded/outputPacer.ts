@@ -12,6 +12,7 @@
 // Why not always: a keystroke's echo must not wait for a frame. Until the output within one
 // WINDOW_MS reaches FLOOD_BYTES (typing, a prompt, a command's few lines stay far below), every
 // piece goes out at once; and a frame that gathers less than that rate ends the flood.
+import { realTimers, Timers } from '../../timers';
 
 /** Length of a frame while the session floods: tmux's own redraw interval for a slow terminal. */
 export const FRAME_MS = 100;
@@ -22,21 +23,10 @@ export const FRAME_MS = 100;
 export const FLOOD_BYTES = 8 * 1024;
 export const WINDOW_MS = 100;
 
-import { realTimers, Timers } from '../../timers';
-
-export interface PacerOptions {
-  frameMs?: number;
-  floodBytes?: number;
-  windowMs?: number;
-  /** For tests: timers and clock. */
-  timers?: Timers;
-}
+/** A frame's output goes to the group, which calls `done` once it has sent it. */
+export type EmitFrame = (data: string, done: () => void) => void;
 
 export class OutputPacer {
-  private readonly frameMs: number;
-  private readonly floodBytes: number;
-  private readonly windowMs: number;
-  private readonly timers: Timers;
   private windowStart = -Infinity;
   private windowBytes = 0;
   private pending: string[] = [];
@@ -50,23 +40,16 @@ export class OutputPacer {
    * @param emit passes output on as it comes.
    * @param emitFrame passes a frame's output on, and calls `done` once it has (it may take a
    * moment: the group renders the frame first); nothing else is emitted meanwhile.
+   * @param timers for tests: timers and clock.
    */
   constructor(
     private readonly emit: (data: string) => void,
-    private readonly emitFrame: (data: string, done: () => void) => void = (data, done) => {
-      emit(data);
-      done();
-    },
-    options: PacerOptions = {},
-  ) {
-    this.frameMs = options.frameMs ?? FRAME_MS;
-    this.floodBytes = options.floodBytes ?? FLOOD_BYTES;
-    this.windowMs = options.windowMs ?? WINDOW_MS;
-    this.timers = options.timers ?? realTimers;
-  }
+    private readonly emitFrame: EmitFrame,
+    private readonly timers: Timers = realTimers,
+  ) {}
 
-  /** Whether output is being gathered into a frame right now. */
-  get framing(): boolean {
+  /** Whether output is being gathered into a frame, or a frame is being sent. */
+  private get framing(): boolean {
     return this.timer !== undefined || this.sending;
   }
 
@@ -77,14 +60,14 @@ export class OutputPacer {
       return;
     }
     const now = this.timers.now();
-    if (now - this.windowStart >= this.windowMs) {
+    if (now - this.windowStart >= WINDOW_MS) {
       this.windowStart = now;
       this.windowBytes = 0;
     }
     this.windowBytes += data.length;
     this.emit(data);
     // A flood: what comes next waits for the end of this frame.
-    if (this.windowBytes >= this.floodBytes) this.startFrame();
+    if (this.windowBytes >= FLOOD_BYTES) this.startFrame();
   }
 
   /**
@@ -103,7 +86,7 @@ export class OutputPacer {
   }
 
   private startFrame(): void {
-    this.timer = this.timers.setTimeout(() => this.endFrame(), this.frameMs);
+    this.timer = this.timers.setTimeout(() => this.endFrame(), FRAME_MS);
   }
 
   private endFrame(): void {
@@ -112,7 +95,7 @@ export class OutputPacer {
     const data = this.takePending();
     // A frame that gathered less than a flood's rate ends the flood: the next keystroke's echo
     // must not wait for a frame because a progress bar or a clock also prints now and then.
-    const flooding = data.length >= (this.floodBytes * this.frameMs) / this.windowMs;
+    const flooding = data.length >= (FLOOD_BYTES * FRAME_MS) / WINDOW_MS;
     // This frame's output goes now; nothing else does until it has gone (output meanwhile waits
     // in `pending`, so the order is kept).
     this.sending = true;
