@@ -90,8 +90,9 @@ test('a stalled viewer does not hold up the others and recovers to the right scr
   const stalledName = (await waitFor('the stalled viewer', () => fx.server.viewers()[0])).name;
   const others = [await viewer(fx, 120, 36), await viewer(fx, 120, 36)];
   stalled.channel?.pause(); // never reads its channel from now on
-  // ssh2's client takes up to its 2 MB SSH window before the server sees it stall.
-  for (let round = 0; round < 30 && !fx.server.flow().find((f) => f.name === stalledName)?.drops; round++) {
+  // ssh2's client takes up to its 2 MB SSH window before the server sees it stall. A round is
+  // sent in 100 ms flood frames, each at most one screen (about 100 KB here): about 25 rounds.
+  for (let round = 0; round < 100 && !fx.server.flow().find((f) => f.name === stalledName)?.drops; round++) {
     await typeLine(fx.sock.tmux, 'broadcast', `for i in 1 2 3 4 5 6 7 8; do cat ${join(fx.sock.dir, 'art')}; done; echo round-${round}`);
     for (const g of others) await g.waitForText(`round-${round}`, 20_000);
   }
