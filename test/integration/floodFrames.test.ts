@@ -8,13 +8,12 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Terminal } from '@xterm/headless';
 import type { ServerChannel } from 'ssh2';
 import { SizeGroup } from '../../src/host/embedded/sizeGroup';
 import { ViewerFeed } from '../../src/host/embedded/viewerFeed';
 import { Tmux } from '../../src/tmux/tmux';
 import { boundedTest } from '../helpers/embeddedFixture';
-import { waitFor } from '../helpers/screen';
+import { Screen, waitFor } from '../helpers/screen';
 
 const COLS = 120;
 const ROWS = 36;
@@ -59,12 +58,12 @@ class TakingChannel extends EventEmitter {
   }
 }
 
+/** The screen a viewer shows after everything it was sent. */
 async function screenOf(bytes: Buffer): Promise<string[]> {
-  const term = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
-  await new Promise<void>((resolve) => term.write(bytes, resolve));
-  const buffer = term.buffer.active;
-  const lines = Array.from({ length: ROWS }, (_, y) => buffer.getLine(buffer.baseY + y)?.translateToString(true) ?? '');
-  term.dispose();
+  const screen = new Screen(COLS, ROWS);
+  await screen.write(bytes);
+  const lines = screen.lines();
+  screen.dispose();
   return lines;
 }
 
