@@ -38,8 +38,8 @@ export interface FloodRow {
   aloneMs: number | null;
   aloneRunsMs: number[];
   /**
-   * CPU time per cat (median of the runs, CatCpu). Alone: the same before the viewers joined.
-   * What the viewers cost the host's machine, beside the wall time.
+   * CPU time per cat (median of the runs, CatCpu); alone: the same for the unwatched cat
+   * (`baseline`). What the viewers cost the host's machine, beside the wall time.
    */
   cpuMs: CatCpu | null;
   aloneCpuMs: CatCpu | null;
@@ -238,7 +238,7 @@ export class Flood {
       row.aloneCpuMs = alone?.cpuMs ?? null;
       row.ratio = row.catMs !== null && row.aloneMs ? row.catMs / row.aloneMs : null;
       row.deferredCatRunsMs = deferred?.wallMs ?? [];
-      row.deferredCatMs = deferred?.finished && deferred.wallMs.length ? median(deferred.wallMs) : null;
+      row.deferredCatMs = deferred?.finished ? median(deferred.wallMs) : null;
       row.deferredCpuMs = deferred?.cpuMs ?? null;
       row.deferredRatio = row.deferredCatMs !== null && row.aloneMs ? row.deferredCatMs / row.aloneMs : null;
       return row;
@@ -257,8 +257,10 @@ export class Flood {
   private async catRuns(turns: Turn[], row: FloodRow): Promise<Partial<Record<Turn['kind'], CatRuns>>> {
     const ctx = this.ctx;
     const { route, viewers } = row;
-    const out: Partial<Record<Turn['kind'], CatRuns & { cpu: CatCpu[]; bytes: number[]; done: boolean }>> = {};
-    for (const t of turns) out[t.kind] = { wallMs: [], cpuMs: null, bytesPerViewer: null, finished: false, cpu: [], bytes: [], done: false };
+    // Per kind: its runs so far; `done` once it stops early; `long` when that was one long run,
+    // which stands alone.
+    const out: Partial<Record<Turn['kind'], { wallMs: number[]; cpu: CatCpu[]; bytes: number[]; done: boolean; long: boolean }>> = {};
+    for (const t of turns) out[t.kind] = { wallMs: [], cpu: [], bytes: [], done: false, long: false };
     for (let i = 0; i < REPEATS; i++) {
       for (const turn of turns) {
         const acc = out[turn.kind];
@@ -266,7 +268,7 @@ export class Flood {
         // A watched cat of over REPEAT_UNDER_MS is measured once, live only; and viewers can hold
         // back only what their SSH window takes, or the server would be stopped by them (OpenSSH
         // sends each guest megabytes per cat).
-        if (turn.kind === 'deferred' && (out.x?.finished || (out.x?.bytes[0] ?? 0) > DEFER_MAX_BYTES)) {
+        if (turn.kind === 'deferred' && (out.x?.long || (out.x?.bytes[0] ?? 0) > DEFER_MAX_BYTES)) {
           acc.done = true;
           continue;
         }
@@ -287,13 +289,13 @@ export class Flood {
         }
         if (turn.kind !== 'alone' && viewers > 0 && once.catMs > REPEAT_UNDER_MS) {
           acc.done = true;
-          acc.finished = true; // one long run stands alone
+          acc.long = true;
         }
       }
     }
     const result: Partial<Record<Turn['kind'], CatRuns>> = {};
     for (const [kind, acc] of Object.entries(out) as Array<[Turn['kind'], NonNullable<(typeof out)['x']>]>) {
-      const finished = acc.finished || acc.wallMs.length === REPEATS;
+      const finished = acc.long || acc.wallMs.length === REPEATS;
       const cpuMs = acc.cpu.length ? { tmux: median(acc.cpu.map((c) => c.tmux)), serving: median(acc.cpu.map((c) => c.serving)), viewers: median(acc.cpu.map((c) => c.viewers)) } : null;
       const live = turns.find((t) => t.kind === kind)?.live.length ?? 0;
       result[kind] = { wallMs: acc.wallMs, cpuMs, bytesPerViewer: live && acc.bytes.length ? median(acc.bytes) : null, finished };
