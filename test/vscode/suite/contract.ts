@@ -10,7 +10,8 @@ export const TMP_ENV = 'GUEST_BROADCAST_VSCODE_TMP';
 export interface SuiteResult {
   passed: number;
   failed: number;
-  pending: number;
+  /** Full titles of mocha's pending tests: it.skip, describe.skip and this.skip() alike. */
+  pending: string[];
   failures: Array<{ title: string; error: string }>;
 }
 

@@ -12,7 +12,7 @@ export function run(): Promise<void> {
     mocha.addFile(join(__dirname, file));
   }
   return new Promise((resolve, reject) => {
-    const result: SuiteResult = { passed: 0, failed: 0, pending: 0, failures: [] };
+    const result: SuiteResult = { passed: 0, failed: 0, pending: [], failures: [] };
     const runner = mocha.run((failures) => {
       const out = process.env[RESULT_ENV];
       if (out) writeFileSync(out, JSON.stringify(result));
@@ -20,7 +20,8 @@ export function run(): Promise<void> {
       else resolve();
     });
     runner.on('pass', () => result.passed++);
-    runner.on('pending', () => result.pending++);
+    // Named, so the summary can say which test stopped testing (a this.skip() is otherwise silent).
+    runner.on('pending', (test) => result.pending.push(test.fullTitle()));
     runner.on('fail', (test, error: Error) => {
       result.failed++;
       result.failures.push({ title: test.fullTitle(), error: error?.stack ?? String(error) });
