@@ -11,6 +11,7 @@ import { hostAttachArgv } from '../../src/tmux/attach';
 import { waitFor } from '../helpers/wait';
 import { useChrootBroadcast } from '../helpers/chrootBroadcast';
 import { assertGuestSizeCapped } from '../helpers/guestSize';
+import { hostCanary } from '../helpers/hostCanary';
 import { isRoot, PtyClient } from '../helpers/ptyClient';
 
 const skip = isRoot ? false : 'needs root';
@@ -57,6 +58,10 @@ test('a chrooted guest logs in with ssh and sees the host screen, read-only', { 
   await new Promise((r) => setTimeout(r, 300));
   const pane = await fx.broadcast.tmux.run(['capture-pane', '-p', '-t', fx.session]);
   assert.ok(!pane.includes('typed-in-chroot'), pane);
+  // The host's next line runs alone, the guest sees it, and the guest's line still never arrived.
+  await guest.waitForText(await hostCanary(fx.broadcast.tmux, fx.session));
+  const paneAfter = await fx.broadcast.tmux.run(['capture-pane', '-p', '-t', fx.session]);
+  assert.ok(!paneAfter.includes('typed-in-chroot'), paneAfter);
   await fx.broadcast.poll();
   assert.deepEqual(fx.broadcast.viewers.map((v) => v.user), ['guest']);
 

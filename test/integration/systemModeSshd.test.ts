@@ -12,6 +12,7 @@ import { runDoctor } from '../../src/host/guestAccount/doctor';
 import { getentPasswd } from '../../src/host/guestAccount/systemFacts';
 import { createBroadcastSession } from '../../src/tmux/broadcastSession';
 import { assertGuestSizeCapped } from '../helpers/guestSize';
+import { hostCanary } from '../helpers/hostCanary';
 import { isRoot, PtyClient } from '../helpers/ptyClient';
 import { Screen, waitFor } from '../helpers/screen';
 import { RunningSshd, startSshd } from '../helpers/sshd';
@@ -118,9 +119,12 @@ test('an OpenSSH guest logs in with no password and sees the host screen; its ke
   assert.deepEqual(await sock.tmux.sessionNames(), [SESSION]);
   assert.equal(guest.exitCode, undefined, 'the guest was disconnected by its own keys');
 
-  // The host keeps working and the guest keeps seeing it.
-  await typeLine(sock.tmux, SESSION, 'echo second-line-from-host');
-  await guest.waitForText('second-line-from-host');
+  // The host's next line runs alone (no guest key was pending), and the guest keeps seeing it.
+  const canary = await hostCanary(sock.tmux, SESSION);
+  await guest.waitForText(canary);
+  const paneAfter = (await capturePane(sock.tmux, SESSION)).join('\n');
+  for (const typed of ['typed-by-guest', 'pasted-by-guest', 'after-switch-client']) assert.ok(!paneAfter.includes(typed), `"${typed}" reached the host pane:\n${paneAfter}`);
+  assert.deepEqual(await sock.tmux.sessionNames(), [SESSION]);
   guest.kill();
 });
 
@@ -174,6 +178,10 @@ test('an ssh2 guest (no password, host key checked) sees the host screen', { ski
   await waitFor('the host screen in the ssh2 guest', async () => (await screen.settledText()).includes('hello-from-host'));
   channel.write('echo typed-by-ssh2-guest\r');
   await new Promise((r) => setTimeout(r, 300));
+  assert.ok(!(await capturePane(sock.tmux, SESSION)).join('\n').includes('typed-by-ssh2-guest'));
+  // The host's next line runs alone, the guest sees it, and the guest's line still never arrived.
+  const canary = await hostCanary(sock.tmux, SESSION);
+  await waitFor('the canary in the ssh2 guest', async () => (await screen.settledText()).includes(canary));
   assert.ok(!(await capturePane(sock.tmux, SESSION)).join('\n').includes('typed-by-ssh2-guest'));
   screen.dispose();
   conn.end();
