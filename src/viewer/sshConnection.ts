@@ -92,6 +92,8 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
     const client = new Client();
     let settled = false;
     let refusal: Error | undefined;
+    /** The host key accepted at login (see hostVerifier). */
+    let loginKey: Buffer | undefined;
     let channel: ClientChannel | undefined;
     let finish: (end: ChannelEnd) => void = () => undefined;
     const ended = new Promise<ChannelEnd>((r) => (finish = r));
@@ -185,9 +187,20 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
       username: target.user,
       authHandler: plan.handler,
       hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
+        // ssh2 asks again at every key re-exchange (an OpenSSH server re-keys after its
+        // RekeyLimit): unanswered, the connection froze there. The connection keeps the key it
+        // logged in with; another key in the middle of a connection is refused.
+        if (loginKey) {
+          const same = key.equals(loginKey);
+          if (!same) end.error ??= new HostKeyError(`${where} presented a different host key during a key re-exchange; the connection was dropped.`);
+          verify(same);
+          return;
+        }
         asking(() => params.verifier.verify(target.host, target.port, key)).then(
           () => {
-            if (!settled) verify(true);
+            if (settled) return;
+            loginKey = key;
+            verify(true);
           },
           (error: Error) => {
             if (settled) return;
