@@ -3,7 +3,7 @@
 // on its channel (which must stay 0: a viewer never types), and writes what the test wants the
 // viewer to receive. A test can pass its host key, to play a changed host or a man in the middle.
 import { AddressInfo } from 'node:net';
-import { AuthContext, Server, ServerChannel, utils } from 'ssh2';
+import { AuthContext, Connection, Server, ServerChannel, utils } from 'ssh2';
 import { generateEd25519KeyPair } from '../../src/host/embedded/ed25519';
 
 export interface Attempt {
@@ -20,6 +20,12 @@ export interface FakeSshHost {
   inputBytes: number;
   windowChanges: string[];
   channels: ServerChannel[];
+  /**
+   * A key re-exchange with every logged-in viewer, awaited: the viewer's half travels behind every
+   * byte it sent before, so once it completes inputBytes counts them all. The canary after a
+   * check that the viewer sent nothing: a reply still on its way cannot slip past the check.
+   */
+  roundTrip(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,7 +47,23 @@ export async function startFakeSshHost(policy: FakeSshHostPolicy): Promise<FakeS
   const parsedHostKey = utils.parseKey(hostKey);
   const key = Array.isArray(parsedHostKey) ? parsedHostKey[0] : parsedHostKey;
   if (key instanceof Error) throw key;
-  const state: FakeSshHost = { port: 0, hostPublicKey: `${key.type} ${key.getPublicSSH().toString('base64')}`, attempts: [], inputBytes: 0, windowChanges: [], channels: [], close: async () => undefined };
+  const connected = new Set<Connection>();
+  const state: FakeSshHost = {
+    port: 0, hostPublicKey: `${key.type} ${key.getPublicSSH().toString('base64')}`, attempts: [], inputBytes: 0, windowChanges: [], channels: [],
+    roundTrip: async (timeoutMs = 10_000) => {
+      let timer: NodeJS.Timeout | undefined;
+      const rekeys = Promise.all([...connected].map((c) => new Promise<void>((resolve, reject) => c.rekey((error?: Error) => (error ? reject(error) : resolve())))));
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the viewer did not finish a key re-exchange within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([rekeys, late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close: async () => undefined,
+  };
   const server = new Server({ hostKeys: [hostKey] }, (client) => {
     client.on('error', () => undefined);
     client.on('authentication', (ctx: AuthContext) => {
@@ -71,6 +93,8 @@ export async function startFakeSshHost(policy: FakeSshHostPolicy): Promise<FakeS
       else ctx.reject(policy.offered as never);
     });
     client.on('ready', () => {
+      connected.add(client);
+      client.on('close', () => connected.delete(client));
       client.on('session', (accept) => {
         const session = accept();
         session.on('pty', (acceptPty, _reject, info) => {

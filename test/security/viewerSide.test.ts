@@ -75,6 +75,10 @@ test('viewer: DA, DSR, CPR, colour, DECRQSS, XTVERSION, window and DECRQM querie
   await new Promise((r) => setTimeout(r, 300)); // any reply would be on its way by now
   assert.deepEqual(v.events, []);
   assert.equal(host.inputBytes, 0, 'the viewer sent bytes to the host');
+  // The canary: a round trip with the viewer, behind which any reply still on its way arrives.
+  await host.roundTrip();
+  assert.equal(host.inputBytes, 0, 'the viewer sent bytes to the host (they arrived after the wait)');
+  assert.equal(v.states.at(-1)?.kind, 'live', 'the viewer is still connected after the round trip');
 });
 
 test('viewer: an enormous single line (16 MB, no newline) completes, in bounded pieces, with the right final screen', async () => {

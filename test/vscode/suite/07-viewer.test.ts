@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server as SshServer } from 'ssh2';
+import { type Connection, Server as SshServer } from 'ssh2';
 import * as vscode from 'vscode';
 import { freePort } from '../../helpers/freePort';
 import { generateEd25519KeyPair } from '../../../src/host/embedded/ed25519';
@@ -36,15 +36,17 @@ async function silentServer(): Promise<{ server: Server; port: number; sockets: 
  * A tiny SSH server standing in for a broadcast host: any user, no password, one pty+shell that
  * prints a line. It counts sessions and what the viewer wrote on its channel (nothing, we expect).
  */
-async function fakeBroadcastHost(): Promise<{ port: number; publicKey: string; sessions: () => number; ended: () => number; received: () => string; stop: () => void }> {
+async function fakeBroadcastHost(): Promise<{ port: number; publicKey: string; sessions: () => number; ended: () => number; received: () => string; roundTrip: () => Promise<void>; stop: () => void }> {
   const key = generateEd25519KeyPair();
+  const connected = new Set<Connection>();
   let sessions = 0;
   let ended = 0;
   let received = '';
   const server = new SshServer({ hostKeys: [key.private] }, (client) => {
     client.on('authentication', (ctx) => ctx.accept());
+    client.on('ready', () => connected.add(client));
     client.on('error', () => undefined);
-    client.on('close', () => ended++);
+    client.on('close', () => (ended++, connected.delete(client)));
     client.on('session', (accept) => {
       const session = accept();
       session.on('pty', (ok) => ok?.());
@@ -53,7 +55,8 @@ async function fakeBroadcastHost(): Promise<{ port: number; publicKey: string; s
         const channel = ok();
         sessions++;
         channel.on('data', (data: Buffer) => (received += data.toString('utf8')));
-        channel.write('hello from the fake broadcast host\r\n');
+        // Terminal queries (DA, DSR): a viewer that answered them would write to its channel.
+        channel.write('hello from the fake broadcast host\x1b[c\x1b[6n\r\n');
       });
     });
   });
@@ -66,6 +69,19 @@ async function fakeBroadcastHost(): Promise<{ port: number; publicKey: string; s
     sessions: () => sessions,
     ended: () => ended,
     received: () => received,
+    // A key re-exchange with each viewer, awaited: the viewer's half travels behind every byte it
+    // wrote before, so after it `received` holds them all (the canary after a "sent nothing" check).
+    roundTrip: async () => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          Promise.all([...connected].map((c) => new Promise<void>((resolve, reject) => c.rekey((error?: Error) => (error ? reject(error) : resolve()))))),
+          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the viewer did not finish a key re-exchange within 10 s')), 10_000))),
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     stop: () => server.close(),
   };
 }
@@ -139,6 +155,8 @@ describe('viewer panels and saved hosts', () => {
       await until('the viewer to open a shell', () => host.sessions() === 1, 15_000);
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(host.received(), '', 'the viewer wrote to its channel');
+      await host.roundTrip();
+      assert.equal(host.received(), '', 'the viewer wrote to its channel (it arrived after the wait)');
       await vscode.window.tabGroups.close(tab);
       await until('the SSH connection to end', () => host.ended() === 1);
     } finally {
