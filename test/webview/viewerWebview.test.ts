@@ -198,20 +198,46 @@ test('a large burst renders completely, down to the last line', { skip }, async 
   });
 });
 
-test('status line shows connecting, live, reconnecting in N s, ended and errors', { skip }, async () => {
-  await withViewer(async (viewer) => {
-    const target = 'guest@broadcast.test';
-    assert.match(await viewer.statusText(), /Connecting to guest@broadcast\.test/);
-    await viewer.send({ type: 'state', state: { kind: 'live' }, target });
-    assert.match(await viewer.statusText(), /^Live/);
-    await viewer.send({ type: 'state', state: { kind: 'reconnecting', inSeconds: 7, reason: 'connection lost' }, target });
-    assert.match(await viewer.statusText(), /^Reconnecting in [67] s \(connection lost\)/);
-    await viewer.send({ type: 'state', state: { kind: 'ended' }, target });
-    assert.match(await viewer.statusText(), /Broadcast ended/);
-    await viewer.send({ type: 'state', state: { kind: 'error', message: 'Host key for broadcast.test changed' }, target });
-    assert.match(await viewer.statusText(), /^Error: Host key for broadcast\.test changed/);
-    assert.equal(await viewer.page.locator('#status-dot').getAttribute('class'), 'dot error');
-  });
+test('status line shows connecting, live, reconnecting in N s counting down, ended and errors', { skip }, async () => {
+  // A browser of its own with Playwright's clock, which is per browser context: the countdown
+  // moves only when the test moves the clock, so every number is exact however slow the machine.
+  const own = await ViewerHarness.start();
+  try {
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    await own.context.clock.install({ time: start });
+    const viewer = await own.open();
+    try {
+      const { page } = viewer;
+      await page.clock.pauseAt(start + 3_600_000);
+      // Messages arrive as window messages, a moment after send(): wait for the line they make.
+      const statusIs = (text: string): Promise<unknown> =>
+        waitFor(`the status line "${text}"`, async () => (await viewer.statusText()) === text);
+      const target = 'guest@broadcast.test';
+      assert.match(await viewer.statusText(), /Connecting to guest@broadcast\.test/);
+      await viewer.send({ type: 'state', state: { kind: 'live' }, target });
+      await statusIs(`Live: ${target}`);
+      await viewer.send({ type: 'state', state: { kind: 'reconnecting', inSeconds: 7, reason: 'connection lost' }, target });
+      await statusIs('Reconnecting in 7 s (connection lost)');
+      await page.clock.runFor(999);
+      await statusIs('Reconnecting in 7 s (connection lost)');
+      await page.clock.runFor(1);
+      await statusIs('Reconnecting in 6 s (connection lost)');
+      await page.clock.runFor(5000);
+      await statusIs('Reconnecting in 1 s (connection lost)');
+      await page.clock.runFor(1000);
+      await statusIs('Reconnecting… (connection lost)');
+      await viewer.send({ type: 'state', state: { kind: 'ended' }, target });
+      await statusIs(`Broadcast ended: ${target}`);
+      await viewer.send({ type: 'state', state: { kind: 'error', message: 'Host key for broadcast.test changed' }, target });
+      await statusIs('Error: Host key for broadcast.test changed');
+      assert.equal(await page.locator('#status-dot').getAttribute('class'), 'dot error');
+      assert.deepEqual(await viewer.cspViolations(), [], 'the page broke its own Content-Security-Policy');
+    } finally {
+      await viewer.close();
+    }
+  } finally {
+    await own.close();
+  }
 });
 
 test('follows VS Code: terminal settings and theme colours', { skip }, async () => {
