@@ -211,7 +211,11 @@ test('status line shows connecting, live, reconnecting in N s counting down, end
       await page.clock.pauseAt(start + 3_600_000);
       // Messages arrive as window messages, a moment after send(): wait for the line they make.
       const statusIs = (text: string): Promise<unknown> =>
-        waitFor(`the status line "${text}"`, async () => (await viewer.statusText()) === text);
+        waitFor(`the status line "${text}"`, async () => {
+          const shown = await viewer.statusText();
+          if (shown !== text) throw new Error(`it reads "${shown}"`);
+          return true;
+        });
       const target = 'guest@broadcast.test';
       assert.match(await viewer.statusText(), /Connecting to guest@broadcast\.test/);
       await viewer.send({ type: 'state', state: { kind: 'live' }, target });
