@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreatePassphrase, regeneratePassphrase } from '../../src/host/embedded/passphrase';
 import { emptyHome, opensshArgv, opensshClient, runClient, Ssh2Guest, startEmbedded, boundedTest, useCleanups } from '../helpers/embeddedFixture';
+import { waitFor } from '../helpers/wait';
 import { typeLine } from '../helpers/tmuxFixture';
 import { generateEd25519KeyPair } from '../../src/host/embedded/ed25519';
 
@@ -98,7 +99,7 @@ test('open policy lets any user name in with no password', async () => {
     await g.connect(fx.port, { username: name });
     await g.shell(80, 24);
   }
-  await new Promise((r) => setTimeout(r, 200));
+  await waitFor('the server to list all three viewers', () => fx.server.viewers().length === 3);
   assert.deepEqual(fx.server.viewers().map((v) => v.user).sort(), ['guest', 'root', 'someone-else']);
 });
 
