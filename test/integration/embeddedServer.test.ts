@@ -151,21 +151,29 @@ test('ssh2: exec, subsystem, x11, agent, forwarding both ways, streamlocal, a se
 });
 
 test('ssh2: a second session channel is refused; env and signal change nothing', async () => {
+  // A size no other guest in this file uses: the server starts a tmux client for this guest
+  // alone, so the environment read below is the one made for this guest's request.
+  const own = { cols: 97, rows: 29 };
   const g = new Ssh2Guest();
   clients.push(g);
   await g.connect(fx.port);
   g.screen = undefined;
   const channel = await new Promise<import('ssh2').ClientChannel>((resolve, reject) =>
-    g.client.shell({ term: 'xterm-256color', cols: 80, rows: 24 }, { env: { GB_SECRET_ENV: 'from-guest' } }, (err, ch) => (err ? reject(err) : resolve(ch))),
+    g.client.shell({ term: 'xterm-256color', ...own }, { env: { GB_SECRET_ENV: 'from-guest' } }, (err, ch) => (err ? reject(err) : resolve(ch))),
   );
   channel.on('data', () => undefined);
   const second = await new Promise<Error | undefined>((resolve) => g.client.shell({ cols: 80, rows: 24 }, (err) => resolve(err)));
   assert.ok(second instanceof Error, 'a second session channel should be refused');
 
-  // env: the guest's tmux client did not get the variable.
-  await waitFor('the guest to be a viewer', () => fx.server.viewers().length >= 1);
-  const mine = [...(await listClients(fx.sock.tmux))].filter((c) => c.readOnly);
-  for (const c of mine) assert.ok(!readFileSync(`/proc/${c.pid}/environ`, 'utf8').includes('GB_SECRET_ENV'));
+  // env: the guest's own tmux client did not get the variable.
+  await waitFor('the guest to be a viewer at its own size', () => fx.server.viewers().some((v) => v.cols === own.cols && v.rows === own.rows));
+  const groups = fx.server.sizeGroups().filter((s) => s.cols === own.cols && s.rows === own.rows);
+  assert.deepEqual(groups.map((s) => s.viewers), [1], 'a group of its own');
+  // The tmux client the server started for this guest, once tmux lists it.
+  await waitFor('the guest\'s own tmux client', async () => (await listClients(fx.sock.tmux)).some((c) => c.readOnly && c.pid === groups[0].pid && c.cols === own.cols));
+  const environ = readFileSync(`/proc/${groups[0].pid}/environ`, 'utf8').split('\0');
+  assert.ok(environ.some((e) => e.startsWith('TERM=')), 'the environment of the guest\'s client was read');
+  assert.ok(!environ.some((e) => e.includes('GB_SECRET_ENV')), environ.join('\n'));
 
   // signal: the session's shell and the guest's own view both survive.
   const panePid = (await fx.sock.tmux.run(['display-message', '-p', '-t', 'broadcast', '#{pane_pid}'])).trim();
