@@ -21,10 +21,10 @@ export function run(): Promise<void> {
     });
     runner.on('pass', () => result.passed++);
     // Named, so the summary can say which test stopped testing (a this.skip() is otherwise silent).
-    runner.on('pending', (test) => result.pending.push(test.fullTitle()));
+    runner.on('pending', (test) => result.pending.push(test.titlePath().join(' > ')));
     runner.on('fail', (test, error: Error) => {
       result.failed++;
-      result.failures.push({ title: test.fullTitle(), error: error?.stack ?? String(error) });
+      result.failures.push({ title: test.titlePath().join(' > '), error: error?.stack ?? String(error) });
     });
   });
 }
