@@ -28,7 +28,8 @@ function slim(type, data) {
 }
 
 // Diagnostics are left out too: t.diagnostic() lets a test write "pass 99" there as well.
-const KEPT = new Set(['test:enqueue', 'test:start', 'test:pass', 'test:fail']);
+// test:dequeue of a whole file marks where that file's events begin (see testTally.mjs).
+const KEPT = new Set(['test:enqueue', 'test:dequeue', 'test:start', 'test:pass', 'test:fail']);
 
 export default async function* eventsReporter(source) {
   for await (const event of source) {

@@ -51,6 +51,10 @@ export function tallyEvents(text, root = process.cwd()) {
     return state;
   };
   const shortFile = (file) => (file ? relative(root, file) : '(no file)');
+  // An event's `file` is where its test() was called, which is a helper for tests made by one
+  // (boundedTest in test/helpers/): the test file they ran in is the one whose run began last.
+  // scripts/test.mjs runs one file at a time (--test-concurrency=1), so that is unambiguous.
+  let running = '';
 
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -61,11 +65,13 @@ export function tallyEvents(text, root = process.cwd()) {
       tally.failures.push({ name: '(test runner)', why: `unreadable event line: ${line.slice(0, 120)}` });
       continue;
     }
-    const file = event.file ?? '';
-    const state = fileState(file);
     const nesting = event.nesting ?? 0;
     // The runner's own entry for a whole file: named by its path, at the top.
-    const wholeFile = nesting === 0 && event.name === file && file !== '';
+    const wholeFile = nesting === 0 && event.name === event.file && Boolean(event.file);
+    if (wholeFile && event.type === 'test:dequeue') running = event.file;
+    if (event.type === 'test:dequeue') continue;
+    const file = wholeFile ? event.file : running || (event.file ?? '');
+    const state = fileState(file);
     const key = `${nesting}\0${event.name}`;
 
     if (event.type === 'test:enqueue') {

@@ -113,3 +113,15 @@ test('a subtest fails', async (t) => { await t.test('the child', () => { throw n
   assert.equal(module.summaryLines(onCi).at(-1), '1 passed, 5 failed');
   assert.ok(onCi.failures.some((f) => f.name === 'cases/skips.test.js: skipped by option' && /skipped on CI.*needs root/.test(f.why)));
 });
+
+test('tests made by a helper (as boundedTest makes them) are named by the test file they ran in', { timeout: 90_000 }, async () => {
+  const maker = "const { test } = require('node:test');\nexports.make = (name, fn, skip = false) => test(name, { skip }, fn);\n";
+  const { tally } = await runFiles({
+    'maker.js': maker,
+    'first.test.js': "const { make } = require('./maker');\nmake('first passes', () => {});\nmake('first exits', async () => { await new Promise((r) => setTimeout(r, 10)); process.exit(0); });\n",
+    'second.test.js': "const { make } = require('./maker');\nmake('second fails', () => { throw new Error('second broke'); });\nmake('second skips', () => {}, 'why');\n",
+  });
+  assert.equal(tally.passed, 1);
+  assert.deepEqual(tally.failures.map((f) => f.name).sort(), ['cases/first.test.js: first exits', 'cases/second.test.js: second fails']);
+  assert.deepEqual(tally.skipped, [{ name: 'cases/second.test.js: second skips', reason: 'why' }]);
+});
