@@ -17,6 +17,10 @@ export const CHROOT_PTS_OPTIONS = 'newinstance,ptmxmode=0666,mode=0620';
 
 /** Suffix of the backup the script keeps next to sshd_config (the last config before a change). */
 export const BACKUP_SUFFIX = '.guest-broadcast.bak';
+/** The comment of an account the setup created: the undo deletes only such an account. */
+export const GUEST_ACCOUNT_COMMENT = 'Guest Broadcast viewer';
+/** A file in a chroot folder the setup created: the undo removes only such a folder. */
+export const CHROOT_MARK = '.guest-broadcast-chroot';
 
 /** A heredoc delimiter that the embedded text cannot end early. */
 function heredoc(tag: string, text: string): string {
@@ -69,7 +73,7 @@ function account(): string[] {
     '#    through the login shell) and an empty password (PAM nullok + PermitEmptyPasswords).',
     '#    The home is / so sshd can chdir there, with or without a chroot.',
     'if ! getent passwd "$GUEST" >/dev/null; then',
-    '  useradd --home-dir / --no-create-home --shell /bin/sh --comment "Guest Broadcast viewer" "$GUEST" \\',
+    `  useradd --home-dir / --no-create-home --shell /bin/sh --comment ${q(GUEST_ACCOUNT_COMMENT)} "$GUEST" \\`,
     '    || getent passwd "$GUEST" >/dev/null || die "could not create the user $GUEST."',
     '  say "created the user $GUEST"',
     'fi',
@@ -133,6 +137,8 @@ function chroot(): string[] {
     '#    and its base modules (the size relay), their libraries, a UTF-8 locale (tmux refuses to',
     '#    start without one), terminfo, /dev/null, and a pty filesystem of the chroot\'s own.',
     'if [ -n "$CHROOT" ]; then',
+    '  # A folder made here (or found empty) is marked as ours, so `setup-guest --undo` may remove it.',
+    '  if [ ! -d "$CHROOT" ] || [ -z "$(ls -A "$CHROOT")" ]; then mkdir -p "$CHROOT" && : > "$CHROOT/' + CHROOT_MARK + '"; fi',
     '  mkdir -p "$CHROOT"',
     '  chown root:root "$CHROOT"',
     '  chmod 0755 "$CHROOT"',
@@ -254,6 +260,14 @@ function reload(): string[] {
   return [
     '',
     '# 7. Reload sshd (only after the check above passed). Existing sessions stay up.',
+    ...reloadSshdLines(),
+    'say "done: guests watch with: ssh $GUEST@$(uname -n)"',
+  ];
+}
+
+/** Reloads a running sshd when $RELOAD and $CHANGED are yes (shared with the undo script). */
+export function reloadSshdLines(): string[] {
+  return [
     'if [ "$RELOAD" = yes ] && [ "$CHANGED" = yes ]; then',
     '  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet ssh 2>/dev/null; then',
     '    systemctl reload ssh && say "reloaded sshd (systemctl reload ssh)"',
@@ -262,10 +276,9 @@ function reload(): string[] {
     '  elif [ -f /run/sshd.pid ] && kill -0 "$(cat /run/sshd.pid)" 2>/dev/null; then',
     '    kill -HUP "$(cat /run/sshd.pid)" && say "reloaded sshd (SIGHUP)"',
     '  else',
-    '    warn "sshd does not seem to be running: start it (service ssh start) so guests can log in."',
+    '    warn "sshd does not seem to be running: start it (service ssh start, or /usr/sbin/sshd) so guests can log in."',
     '  fi',
     'fi',
-    'say "done: guests watch with: ssh $GUEST@$(uname -n)"',
   ];
 }
 

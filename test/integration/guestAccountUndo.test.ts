@@ -1,0 +1,144 @@
+// `setup-guest --undo` for real (as root) against temp sshd configs: it puts sshd_config back byte
+// for byte, removes what --apply made, keeps what the admin changed since, and a second run is a
+// no-op. Each test has a guest account of its own, so tests of other files using "guest" are safe.
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { defaultWrapperPath, resolveGuestSetupOptions } from '../../src/host/guestAccount/options';
+import { getentPasswd, getentShadowPassword } from '../../src/host/guestAccount/systemFacts';
+import { guestUndoScript } from '../../src/host/guestAccount/undoScript';
+import { isRoot } from '../helpers/ptyClient';
+
+const skip = isRoot ? false : 'needs root';
+const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'gb-undo-'));
+// No final newline on purpose: the setup's awk adds one, and the undo must give it back as it was.
+const BASE = (key: string): string => `# test sshd\nPort 22\nListenAddress 127.0.0.1\nHostKey ${key}\nUsePAM yes`;
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The options both --apply and --undo get in a test: a temp config and socket, no sshd reload. */
+function args(user: string, config: string): string[] {
+  return ['--guest-user', user, '--sshd-config', config, '--socket', join(dir, `${user}-sock`, 'guest'), '--host-user', 'root', '--no-reload'];
+}
+
+function removeUser(user: string): void {
+  try {
+    execFileSync('userdel', [user], { stdio: 'ignore' });
+  } catch {
+    // not there
+  }
+}
+
+before(() => {
+  chmodSync(dir, 0o755);
+  if (isRoot) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'key')]);
+});
+
+after(() => {
+  for (const user of ['gbundo1', 'gbundo2', 'gbundo3', 'gbundo4']) {
+    if (isRoot) removeUser(user);
+    rmSync(defaultWrapperPath(user), { force: true });
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('setup-guest --undo restores sshd_config byte for byte, removes what --apply made, and a second --undo changes nothing', { skip }, async () => {
+  const user = 'gbundo1';
+  const config = join(dir, 'undo_config');
+  const original = BASE(join(dir, 'key'));
+  writeFileSync(config, original, { mode: 0o640 });
+  chmodSync(config, 0o640);
+  const wrapper = defaultWrapperPath(user);
+  const socketDir = join(dir, `${user}-sock`);
+
+  const applied = await cli(['setup-guest', '--apply', ...args(user, config)]);
+  assert.equal(applied.code, 0, applied.stdout + applied.stderr);
+  assert.notEqual(readFileSync(config, 'utf8'), original);
+  assert.ok(existsSync(config + '.guest-broadcast.bak'), 'no backup was made');
+  assert.ok(existsSync(wrapper), 'no wrapper was made');
+  assert.ok(existsSync(socketDir), 'no socket folder was made');
+  assert.ok(await getentPasswd(user), 'no user was made');
+
+  const printed = await cli(['setup-guest', '--undo', '--print', ...args(user, config)]);
+  assert.equal(printed.code, 0, printed.stderr);
+  const o = resolveGuestSetupOptions({ guestUser: user, sshdConfig: config, socketPath: join(socketDir, 'guest'), hostUser: 'root', reload: false });
+  assert.equal(printed.stdout, guestUndoScript(o));
+
+  const undone = await cli(['setup-guest', '--undo', ...args(user, config)]);
+  assert.equal(undone.code, 0, undone.stdout + undone.stderr);
+  assert.equal(readFileSync(config, 'utf8'), original, 'sshd_config is not what it was before the setup');
+  assert.equal(statSync(config).mode & 0o7777, 0o640, 'the mode of sshd_config changed');
+  assert.match(undone.stdout, /restored .* as it was before the setup/);
+  assert.ok(!existsSync(config + '.guest-broadcast.bak'), 'the backup is still there');
+  assert.ok(!existsSync(wrapper), 'the wrapper is still there');
+  assert.ok(!existsSync(socketDir), 'the socket folder is still there');
+  assert.equal(await getentPasswd(user), undefined, 'the user is still there');
+
+  const again = await cli(['setup-guest', '--undo', ...args(user, config)]);
+  assert.equal(again.code, 0, again.stdout + again.stderr);
+  assert.equal(readFileSync(config, 'utf8'), original);
+  assert.doesNotMatch(again.stdout, /restored|removed|deleted|locked/);
+  assert.match(again.stdout, /holds no Guest Broadcast block/);
+});
+
+test('setup-guest --undo after the admin edited sshd_config removes only the block and keeps the edits', { skip }, async () => {
+  const user = 'gbundo2';
+  const config = join(dir, 'edited_config');
+  writeFileSync(config, BASE(join(dir, 'key')) + '\n');
+  assert.equal((await cli(['setup-guest', '--apply', ...args(user, config)])).code, 0);
+  const withBlock = readFileSync(config, 'utf8');
+  writeFileSync(config, '# the admin was here\n' + withBlock + 'PrintMotd no\n');
+
+  const undone = await cli(['setup-guest', '--undo', ...args(user, config)]);
+  assert.equal(undone.code, 0, undone.stdout + undone.stderr);
+  assert.equal(readFileSync(config, 'utf8'), '# the admin was here\n' + BASE(join(dir, 'key')) + '\nPrintMotd no\n');
+  assert.match(undone.stdout, /changed since the setup/);
+  execFileSync('/usr/sbin/sshd', ['-t', '-f', config]);
+});
+
+test('setup-guest --undo keeps an account that existed before the setup and locks its emptied password', { skip }, async () => {
+  const user = 'gbundo3';
+  const config = join(dir, 'keep_config');
+  writeFileSync(config, BASE(join(dir, 'key')) + '\n');
+  removeUser(user);
+  execFileSync('useradd', ['--no-create-home', '--shell', '/bin/bash', user]);
+  assert.equal((await cli(['setup-guest', '--apply', ...args(user, config)])).code, 0);
+  assert.equal(await getentShadowPassword(user), '');
+
+  const undone = await cli(['setup-guest', '--undo', ...args(user, config)]);
+  assert.equal(undone.code, 0, undone.stdout + undone.stderr);
+  assert.ok(await getentPasswd(user), 'an account that existed before the setup was deleted');
+  assert.match((await getentShadowPassword(user)) ?? '', /^!/);
+  assert.match(undone.stdout, /kept the user gbundo3 .* locked its empty password/);
+});
+
+test('setup-guest --undo with broken markers changes nothing and says what to do', { skip }, async () => {
+  const user = 'gbundo4';
+  const config = join(dir, 'broken_markers_config');
+  writeFileSync(config, BASE(join(dir, 'key')) + '\n');
+  assert.equal((await cli(['setup-guest', '--apply', ...args(user, config)])).code, 0);
+  const broken = readFileSync(config, 'utf8').replace(/^# END guest-broadcast gbundo4\n/m, '') + 'PrintMotd no\n';
+  writeFileSync(config, broken);
+
+  const undone = await cli(['setup-guest', '--undo', ...args(user, config)]);
+  assert.equal(undone.code, 1);
+  assert.match(undone.stderr, /1 BEGIN and 0 END lines for gbundo4 .*delete the Guest Broadcast lines by hand/);
+  assert.equal(readFileSync(config, 'utf8'), broken);
+  assert.ok(await getentPasswd(user), 'the user went although the undo stopped');
+});
+
+test('setup-guest --undo and --apply together is a usage error', async () => {
+  const r = await cli(['setup-guest', '--undo', '--apply', '--host-user', 'root']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--undo and --apply do opposite things/);
+});
