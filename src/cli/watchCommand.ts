@@ -8,6 +8,7 @@ import { WatchOptions, WatchSession, WatchState } from '../viewer/types';
 import { intOpt, parse, stringOpt, UsageError } from './args';
 import { CliCommand } from './main';
 import { terminalPrompts } from './terminalPrompts';
+import { TerminalTail } from './terminalTail';
 import { TtyInput } from './ttyInput';
 import { takeSnapshot, trimTrailingBlank } from './watchSnapshot';
 
@@ -30,9 +31,11 @@ Options:
 Host keys the watcher trusted are kept in ${join('~/.config/guest-broadcast', 'known_hosts')}.
 `;
 
-// Undo what a tmux client leaves behind when its connection dies mid-screen: alternate screen,
-// hidden cursor, mouse and paste modes, colours.
-const RESTORE_TERMINAL = '\x1b[?1049l\x1b[?25h\x1b[0m\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1004l\x1b[?2004l\x1b[?1l\x1b>';
+// Undo what a tmux client leaves behind when its connection dies mid-screen: hidden cursor,
+// mouse and paste modes, colours; and the alternate screen, but only while it is on (see
+// TerminalTail: leaving it when it is off would move the cursor back over earlier lines).
+const RESTORE_MODES = '\x1b[?25h\x1b[0m\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1004l\x1b[?2004l\x1b[?1l\x1b>';
+const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 
 export const watchCommand: CliCommand = {
   async run(argv) {
@@ -97,11 +100,12 @@ function watchLive(label: string, input: TtyInput, say: (line: string) => void, 
   return new Promise<number>((resolve) => {
     let finished = false;
     let lastNotice = '';
+    const tail = new TerminalTail();
     const onResize = (): void => {
       const { cols, rows } = size();
       session.resize(cols, rows);
     };
-    const finish = (code: number, message?: string): void => {
+    const finish = (code: number, message?: string, ended = false): void => {
       if (finished) return;
       finished = true;
       session.close();
@@ -109,17 +113,24 @@ function watchLive(label: string, input: TtyInput, say: (line: string) => void, 
       out.off('resize', onResize);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      if (out.isTTY) out.write(RESTORE_TERMINAL);
-      if (message) say(message);
+      if (out.isTTY) out.write((tail.altScreen ? LEAVE_ALT_SCREEN : '') + RESTORE_MODES);
+      // The closing line goes on a line of its own, so the shell prompt after it does too; and
+      // the end of the broadcast is said once: not again when the host's stream just said it.
+      const alreadySaid = ended && tail.hostSaidEnded;
+      if (!tail.atLineStart && !tail.altScreen) say('');
+      if (message && !alreadySaid) say(message);
       resolve(code);
     };
     const onSignal = (): void => finish(0);
 
-    session.onOutput((data) => out.write(data));
+    session.onOutput((data) => {
+      tail.feed(data);
+      out.write(data);
+    });
     session.onState((state: WatchState) => {
       switch (state.kind) {
         case 'ended':
-          return finish(0, `The broadcast of ${label} has ended.`);
+          return finish(0, `The broadcast of ${label} has ended.`, true);
         case 'error':
           return finish(1, `guest-broadcast watch: ${state.message}`);
         case 'reconnecting': {
