@@ -30,14 +30,19 @@ export function usage(): string {
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(13)} ${c.summary}`),
     '',
     "Run 'guest-broadcast <command> --help' for a command's options.",
+    'Exit status: 0 done, 1 it failed (the message says why), 2 the command line is wrong.',
   ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    process.stderr.write(`guest-broadcast: name a command.\n\n${usage()}\n`);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
-    return name ? 0 : 2;
+    return 0;
   }
   const entry = commands[name];
   if (!entry) {
@@ -48,7 +53,8 @@ export async function main(argv: string[]): Promise<number> {
     return await (await entry.load()).run(rest);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`guest-broadcast ${name}: ${message}\n`);
+    const help = error instanceof UsageError && error.pointToHelp ? `\nRun 'guest-broadcast ${name} --help' for its options.` : '';
+    process.stderr.write(`guest-broadcast ${name}: ${message}${help}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
 }
