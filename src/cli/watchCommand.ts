@@ -6,6 +6,7 @@ import { cliConfigDir } from '../host/paths';
 import { openWatchSession, resolveTarget } from '../viewer';
 import { WatchOptions, WatchSession, WatchState } from '../viewer/types';
 import { intOpt, parse, stringOpt, UsageError } from './args';
+import { givenPassphrase, PASSPHRASE_ENV } from './givenPassphrase';
 import { CliCommand } from './main';
 import { terminalPrompts } from './terminalPrompts';
 import { TerminalTail } from './terminalTail';
@@ -26,7 +27,14 @@ Options:
   --snapshot               print what a guest sees right now as text lines, then exit
   --cols N, --rows N       the guest terminal's size (--snapshot; default 80x24)
   --timeout S              --snapshot: give up after S seconds (default 10)
+  --passphrase-file FILE   log in with the passphrase on FILE's first line instead of asking
+                           (a broadcast with --access password; for scripts and CI)
   -h, --help               this help
+
+Environment:
+  ${PASSPHRASE_ENV}   the passphrase, when there is no --passphrase-file.
+  Neither is used for key passphrases. The passphrase is never taken on the command line,
+  where other users of this machine could read it.
 
 Host keys the watcher trusted are kept in ${join('~/.config/guest-broadcast', 'known_hosts')}.
 `;
@@ -50,6 +58,7 @@ export const watchCommand: CliCommand = {
         cols: { type: 'string' },
         rows: { type: 'string' },
         timeout: { type: 'string' },
+        'passphrase-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       true,
@@ -72,7 +81,8 @@ export const watchCommand: CliCommand = {
     const say = (line: string): void => void process.stderr.write(line.replace(/\r?\n/g, '\r\n') + '\r\n');
     const prompts = terminalPrompts(input, Boolean(values['accept-new']), say);
     const knownHostsFiles = values['known-hosts'] as string[] | undefined;
-    const base = { hostKeyStorePath: join(cliConfigDir(), 'known_hosts'), ...(knownHostsFiles ? { knownHostsFiles } : {}) };
+    const password = givenPassphrase(stringOpt(values, 'passphrase-file'));
+    const base = { hostKeyStorePath: join(cliConfigDir(), 'known_hosts'), ...(knownHostsFiles ? { knownHostsFiles } : {}), ...(password ? { password } : {}) };
 
     if (snapshot) {
       const cols = intOpt(values, 'cols', 2, 1000) ?? 80;

@@ -57,3 +57,37 @@ test('watch says once that the broadcast ended, on its own line, and exits 0', a
   assert.equal(lines[lines.length - 1].trimEnd(), 'PROMPT$', lines.join('\n'));
   assert.equal(lines[lines.length - 2].trimEnd(), 'Guest Broadcast: the broadcast has ended.', lines.join('\n'));
 });
+
+test('watch --snapshot logs in to a password broadcast with --passphrase-file or $GUEST_BROADCAST_PASSPHRASE, and says when it is refused', async () => {
+  const passphrase = (await cli(['passphrase', '--state-dir', stateDir])).stdout.trim();
+  assert.match(passphrase, /^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
+  const { h, port } = await host(['--access', 'password']);
+  await runClient(['tmux', '-S', sock.socketPath, 'send-keys', '-t', 'broadcast', 'echo seen-with-a-passphrase', 'Enter']);
+  const target = `guest@127.0.0.1:${port}`;
+  // No terminal to ask in (execFile): without a passphrase the login cannot succeed.
+  const none = await cli(['watch', '--snapshot', '--accept-new', target]);
+  assert.equal(none.code, 1, none.stderr);
+  assert.match(none.stderr, /No terminal to answer "Password for guest@127\.0\.0\.1:\d+:" in\. A broadcast's passphrase can be given with --passphrase-file FILE or \$GUEST_BROADCAST_PASSPHRASE\./);
+  assert.match(none.stderr, /Login to .* cancelled/);
+
+  const file = join(sock.dir, 'passphrase.txt');
+  writeFileSync(file, passphrase + '\n', { mode: 0o600 });
+  const fromFile = await cli(['watch', '--snapshot', '--accept-new', '--passphrase-file', file, target]);
+  assert.equal(fromFile.code, 0, fromFile.stderr);
+  assert.match(fromFile.stdout, /seen-with-a-passphrase/);
+
+  const fromEnv = await cli(['watch', '--snapshot', '--accept-new', target], { GUEST_BROADCAST_PASSPHRASE: passphrase });
+  assert.equal(fromEnv.code, 0, fromEnv.stderr);
+  assert.match(fromEnv.stdout, /seen-with-a-passphrase/);
+
+  const wrong = await cli(['watch', '--snapshot', '--accept-new', target], { GUEST_BROADCAST_PASSPHRASE: 'not-the-passphrase' });
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /the server refused the password from \$GUEST_BROADCAST_PASSPHRASE/);
+
+  const missing = await cli(['watch', '--snapshot', '--passphrase-file', join(sock.dir, 'nope'), target]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /Cannot read the passphrase file .*nope: it does not exist/);
+
+  h.type('\x03');
+  assert.equal(await h.waitForExit(), 0);
+});
