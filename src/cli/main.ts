@@ -1,5 +1,6 @@
 // guest-broadcast: the host (and watcher) outside VS Code. Each command lives in its own file
 // and is loaded only when asked for, so `status` never loads node-pty or ssh2.
+import { errorForLog } from '../errorReport';
 import { UsageError } from './args';
 
 export interface CliCommand {
@@ -52,7 +53,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await (await entry.load()).run(rest);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // A message for the user is one line; a fault (a bug) keeps its stack for the report.
+    const message = errorForLog(error);
     const help = error instanceof UsageError && error.pointToHelp ? `\nRun 'guest-broadcast ${name} --help' for its options.` : '';
     process.stderr.write(`guest-broadcast ${name}: ${message}${help}\n`);
     return error instanceof UsageError ? 2 : 1;
@@ -65,7 +67,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`${String(error)}\n`);
+      process.stderr.write(`guest-broadcast: ${errorForLog(error)}\n`);
       process.exitCode = 1;
     },
   );

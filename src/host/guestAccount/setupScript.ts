@@ -56,7 +56,7 @@ function header(o: GuestSetupOptions): string[] {
     "warn() { printf 'guest-broadcast: warning: %s\\n' \"$*\" >&2; }",
     "die() { printf 'guest-broadcast: error: %s\\n' \"$*\" >&2; exit 1; }",
     '',
-    '[ "$(id -u)" = 0 ] || die "this script changes users and sshd_config: run it as root (sudo)."',
+    '[ "$(id -u)" = 0 ] || die "this script changes users and sshd_config: run it as root."',
     '[ -x "$SSHD" ] || die "$SSHD not found: install the OpenSSH server (apt-get install openssh-server)."',
     '[ -x "$TMUX_BIN" ] || die "$TMUX_BIN not found: install tmux 3.2 or newer (apt-get install tmux)."',
     '# The forced command runs the guest\'s view through a small Perl relay that caps its size.',
