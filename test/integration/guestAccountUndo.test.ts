@@ -7,8 +7,10 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { applyGuestSetup, undoGuestSetup } from '../../src/host/guestAccount/applySetup';
 import { defaultWrapperPath, resolveGuestSetupOptions } from '../../src/host/guestAccount/options';
-import { getentPasswd, getentShadowPassword } from '../../src/host/guestAccount/systemFacts';
+import { CHROOT_PTS_DIR } from '../../src/host/guestAccount/setupScript';
+import { getentPasswd, getentShadowPassword, isMounted } from '../../src/host/guestAccount/systemFacts';
 import { guestUndoScript } from '../../src/host/guestAccount/undoScript';
 import { isRoot } from '../helpers/ptyClient';
 
@@ -45,7 +47,7 @@ before(() => {
 });
 
 after(() => {
-  for (const user of ['gbundo1', 'gbundo2', 'gbundo3', 'gbundo4']) {
+  for (const user of ['gbundo1', 'gbundo2', 'gbundo3', 'gbundo4', 'gbundoc']) {
     if (isRoot) removeUser(user);
     rmSync(defaultWrapperPath(user), { force: true });
   }
@@ -141,4 +143,46 @@ test('setup-guest --undo and --apply together is a usage error', async () => {
   const r = await cli(['setup-guest', '--undo', '--apply', '--host-user', 'root']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--undo and --apply do opposite things/);
+});
+
+test('setup-guest --undo of a chroot set-up unmounts its pty filesystem, removes its fstab line and the folder it made', { skip }, async () => {
+  const user = 'gbundoc';
+  const config = join(dir, 'chroot_config');
+  const original = BASE(join(dir, 'key')) + '\n';
+  writeFileSync(config, original);
+  const fstab = join(dir, 'fstab');
+  writeFileSync(fstab, '# the machine\'s own lines\nproc /proc proc defaults 0 0');
+  const fstabBefore = readFileSync(fstab, 'utf8');
+  // sshd accepts a chroot only under root-owned folders nobody else may write: not under /tmp.
+  const chrootDir = mkdtempSync('/var/lib/gb-undo-chroot-');
+  const pts = join(chrootDir, 'dev', CHROOT_PTS_DIR);
+  const o = resolveGuestSetupOptions({ guestUser: user, sshdConfig: config, chrootDir, socketPath: join(chrootDir, 'run', 'gb', 'guest'), hostUser: 'root', reload: false, fstabPath: fstab });
+  try {
+    const applied = await applyGuestSetup(o);
+    assert.equal(applied.exitCode, 0, applied.output);
+    assert.ok(isMounted(pts, 'devpts'), 'the setup mounted no pty filesystem');
+    assert.match(readFileSync(fstab, 'utf8'), new RegExp(`^devpts ${pts} devpts`, 'm'));
+
+    // The options must name the chroot the set-up used: without it the undo refuses.
+    const withoutChroot = await undoGuestSetup(resolveGuestSetupOptions({ guestUser: user, sshdConfig: config, socketPath: join(dir, 'x', 'guest'), hostUser: 'root', reload: false, fstabPath: fstab }));
+    assert.equal(withoutChroot.exitCode, 1);
+    assert.match(withoutChroot.output, new RegExp(`uses the chroot ${chrootDir}: run the undo with the options of the set-up \\(--chroot ${chrootDir}\\)`));
+
+    const undone = await undoGuestSetup(o);
+    assert.equal(undone.exitCode, 0, undone.output);
+    assert.ok(!isMounted(pts), 'the pty filesystem is still mounted');
+    // The line goes; the rest of fstab is as it was, but for the newline the setup had to end
+    // its last line with before adding its own (without it the two lines would run together).
+    assert.equal(readFileSync(fstab, 'utf8'), fstabBefore + '\n');
+    assert.ok(!existsSync(chrootDir), 'the chroot folder is still there');
+    assert.equal(readFileSync(config, 'utf8'), original);
+    assert.equal(await getentPasswd(user), undefined);
+
+    const again = await undoGuestSetup(o);
+    assert.equal(again.exitCode, 0, again.output);
+    assert.doesNotMatch(again.output, /unmounted|removed|deleted/);
+  } finally {
+    if (isMounted(pts)) execFileSync('umount', [pts]);
+    rmSync(chrootDir, { recursive: true, force: true });
+  }
 });

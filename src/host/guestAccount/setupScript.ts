@@ -63,6 +63,9 @@ function header(o: GuestSetupOptions): string[] {
     '"$PERL" -e \'use strict; use warnings; use Errno;\' 2>/dev/null || die "$PERL with its base modules is needed for the guest\'s size relay: install perl (apt-get install perl-base)."',
     '[ -f "$SSHD_CONFIG" ] || die "$SSHD_CONFIG does not exist: pass the sshd_config that your sshd reads (--sshd-config)."',
     'getent passwd "$HOST_USER" >/dev/null || die "the host user $HOST_USER does not exist (--host-user)."',
+    '# Whether the chroot folder is new, looked at before any step puts something in it (step 4).',
+    'CHROOT_FRESH=no',
+    'if [ -n "$CHROOT" ] && { [ ! -d "$CHROOT" ] || [ -z "$(ls -A "$CHROOT")" ]; }; then CHROOT_FRESH=yes; fi',
   ];
 }
 
@@ -137,9 +140,9 @@ function chroot(): string[] {
     '#    and its base modules (the size relay), their libraries, a UTF-8 locale (tmux refuses to',
     '#    start without one), terminfo, /dev/null, and a pty filesystem of the chroot\'s own.',
     'if [ -n "$CHROOT" ]; then',
-    '  # A folder made here (or found empty) is marked as ours, so `setup-guest --undo` may remove it.',
-    '  if [ ! -d "$CHROOT" ] || [ -z "$(ls -A "$CHROOT")" ]; then mkdir -p "$CHROOT" && : > "$CHROOT/' + CHROOT_MARK + '"; fi',
     '  mkdir -p "$CHROOT"',
+    '  # A folder made by this script (or found empty) is marked as ours: `setup-guest --undo` may remove it.',
+    `  if [ "$CHROOT_FRESH" = yes ]; then : > "$CHROOT/${CHROOT_MARK}"; fi`,
     '  chown root:root "$CHROOT"',
     '  chmod 0755 "$CHROOT"',
     '  dir=$CHROOT',
@@ -195,6 +198,8 @@ function chroot(): string[] {
     `  if [ "$(readlink "$CHROOT/dev/ptmx" 2>/dev/null)" != ${CHROOT_PTS_DIR}/ptmx ]; then rm -f "$CHROOT/dev/ptmx"; ln -s ${CHROOT_PTS_DIR}/ptmx "$CHROOT/dev/ptmx"; fi`,
     '  FSTAB_LINE="devpts $PTS_DIR devpts $PTS_OPTIONS,nofail 0 0"',
     '  if ! grep -qxF "$FSTAB_LINE" "$FSTAB" 2>/dev/null; then',
+    '    # A last line without its newline would be joined with ours, breaking both.',
+    '    if [ -s "$FSTAB" ] && [ -n "$(tail -c 1 "$FSTAB")" ]; then echo >> "$FSTAB"; fi',
     '    printf \'%s\\n\' "$FSTAB_LINE" >> "$FSTAB"',
     '    say "added the mount of $PTS_DIR to $FSTAB (it comes back after a reboot)"',
     '  fi',
