@@ -3,7 +3,7 @@
 import { formatDoctorReport, runDoctor } from '../host/guestAccount/doctor';
 import { parse } from './args';
 import { GUEST_SETUP_HELP, GUEST_SETUP_OPTIONS, guestSetupOptionsFrom } from './guestSetupArgs';
-import { CliCommand } from './main';
+import { CliCommand } from './command';
 
 const HELP = `Usage: guest-broadcast doctor [options]
 

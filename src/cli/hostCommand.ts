@@ -8,7 +8,7 @@ import { GuestServerFactory } from '../host/guestServer';
 import { cliConfigDir } from '../host/paths';
 import { viewerCountLabel } from '../host/viewers';
 import { intOpt, modeOpt, parse, stringOpt, UsageError } from './args';
-import { CliCommand } from './main';
+import { CliCommand } from './command';
 
 const HELP = `Usage: guest-broadcast host [options]
 

@@ -2,10 +2,9 @@
 // and is loaded only when asked for, so `status` never loads node-pty or ssh2.
 import { errorForLog } from '../errorReport';
 import { UsageError } from './args';
+import type { CliCommand } from './command';
 
-export interface CliCommand {
-  run(argv: string[]): Promise<number>;
-}
+export type { CliCommand } from './command';
 
 interface CommandEntry {
   /** One line for the usage text; kept here so listing commands loads none of them. */

@@ -7,7 +7,7 @@ import { guestSetupScript } from '../host/guestAccount/setupScript';
 import { guestUndoScript } from '../host/guestAccount/undoScript';
 import { parse, UsageError } from './args';
 import { GUEST_SETUP_HELP, GUEST_SETUP_OPTIONS, guestSetupOptionsFrom } from './guestSetupArgs';
-import { CliCommand } from './main';
+import { CliCommand } from './command';
 
 const HELP = `Usage: guest-broadcast setup-guest --print|--apply [options]
        guest-broadcast setup-guest --undo [--print] [options]

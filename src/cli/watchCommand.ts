@@ -7,7 +7,7 @@ import { openWatchSession, resolveTarget } from '../viewer';
 import { WatchOptions, WatchSession, WatchState } from '../viewer/types';
 import { intOpt, parse, stringOpt, UsageError } from './args';
 import { givenPassphrase, PASSPHRASE_ENV } from './givenPassphrase';
-import { CliCommand } from './main';
+import { CliCommand } from './command';
 import { terminalPrompts } from './terminalPrompts';
 import { TerminalTail } from './terminalTail';
 import { TtyInput } from './ttyInput';

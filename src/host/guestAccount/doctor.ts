@@ -12,6 +12,7 @@ import { isRootUser } from './applySetup';
 import { asRoot } from './asRoot';
 import { wrapperAttachLine } from './forceCommandWrapper';
 import { GuestSetupOptions } from './options';
+import type { CheckStatus, DoctorCheck, DoctorReport } from './doctorTypes';
 import { relayCheck } from './relayCheck';
 import { countManagedBlocks, expectedSshdOptions } from './sshdMatchBlock';
 import { checkSshdService, listenAddressesFromConfigText, parseListenAddresses, startSshdCommand } from './sshdService';
@@ -26,24 +27,7 @@ import {
   runCommand,
 } from './systemFacts';
 
-export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
-
-export interface DoctorCheck {
-  /** Stable id for programs ("user", "pam-nullok", "sshd-options"...). */
-  id: string;
-  title: string;
-  status: CheckStatus;
-  /** What was found. */
-  detail: string;
-  /** What to do about it (for warn/fail/skip). */
-  fix?: string;
-}
-
-export interface DoctorReport {
-  /** True when nothing failed (warnings and skipped checks allowed). */
-  ok: boolean;
-  checks: DoctorCheck[];
-}
+export type { CheckStatus, DoctorCheck, DoctorReport } from './doctorTypes';
 
 export const PAM_FILES = ['/etc/pam.d/common-auth', '/etc/pam.d/sshd'];
 

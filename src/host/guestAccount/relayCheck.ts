@@ -2,7 +2,7 @@
 // guest when the doctor is root, with a harmless command in place of tmux; in a chroot, the pty
 // filesystem it needs is looked at first, for a precise fix.
 import { existsSync, readlinkSync } from 'node:fs';
-import type { DoctorCheck } from './doctor';
+import type { DoctorCheck } from './doctorTypes';
 import { isRootUser } from './applySetup';
 import { asRoot } from './asRoot';
 import { GuestSetupOptions } from './options';
