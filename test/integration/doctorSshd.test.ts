@@ -7,8 +7,10 @@ import { existsSync, utimesSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { undoGuestSetup } from '../../src/host/guestAccount/applySetup';
 import { DoctorCheck, DoctorReport } from '../../src/host/guestAccount/doctor';
 import { isRoot } from '../helpers/ptyClient';
+import { waitFor } from '../helpers/screen';
 import { RunningSshd, startSshd } from '../helpers/sshd';
 import { tempSocket } from '../helpers/tmuxFixture';
 
@@ -18,7 +20,7 @@ const sock = tempSocket('gb-doc-');
 let sshd: RunningSshd;
 
 function doctor(json: boolean): Promise<{ code: number; stdout: string; stderr: string }> {
-  const args = ['doctor', ...(json ? ['--json'] : []), '--sshd-config', sshd.configPath, '--socket', sock.socketPath, '--host-user', 'root'];
+  const args = ['doctor', ...(json ? ['--json'] : []), '--guest-user', 'gbdoctor', '--sshd-config', sshd.configPath, '--socket', sock.socketPath, '--host-user', 'root'];
   return new Promise((resolve) => {
     execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
@@ -33,11 +35,13 @@ async function sshdCheck(): Promise<{ code: number; check: DoctorCheck | undefin
 }
 
 before(async () => {
-  if (isRoot) sshd = await startSshd({ socketPath: sock.socketPath, sessionName: 'broadcast' });
+  // A guest account of its own: the last test undoes the set-up, user included.
+  if (isRoot) sshd = await startSshd({ guestUser: 'gbdoctor', socketPath: sock.socketPath, sessionName: 'broadcast' });
 });
 
 after(async () => {
   await sshd?.stop();
+  if (isRoot) execFile('userdel', ['gbdoctor'], () => undefined);
   sock.cleanup();
 });
 
@@ -89,4 +93,16 @@ test('doctor: another program on the sshd port fails and names it', { skip }, as
   }
   await sshd.restart();
   assert.equal((await sshdCheck()).check?.status, 'ok');
+});
+
+test('setup-guest --undo reloads the sshd that reads the config (found by its PidFile), and the doctor then finds no block', { skip }, async () => {
+  const before = sshd.log().split('Received SIGHUP').length;
+  const undone = await undoGuestSetup({ ...sshd.setup, reload: true });
+  assert.equal(undone.exitCode, 0, undone.output);
+  assert.match(undone.output, new RegExp(`reloaded sshd \\(SIGHUP to the PID in ${sshd.configPath.replace(/sshd_config$/, 'sshd.pid')}\\)`));
+  await waitFor('sshd to log the reload', () => sshd.log().split('Received SIGHUP').length > before, 10_000);
+  await waitFor('sshd to listen again after its reload', async () => (await sshdCheck()).check?.status === 'ok', 10_000);
+  const r = await doctor(true);
+  const report = JSON.parse(r.stdout) as DoctorReport;
+  assert.equal(report.checks.find((c) => c.id === 'sshd-config')?.status, 'fail');
 });

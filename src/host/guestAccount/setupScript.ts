@@ -274,14 +274,16 @@ function reload(): string[] {
 export function reloadSshdLines(): string[] {
   return [
     'if [ "$RELOAD" = yes ] && [ "$CHANGED" = yes ]; then',
-    '  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet ssh 2>/dev/null; then',
+    '  # systemd\'s ssh service reads the default config; an sshd with a config of its own is found by its PidFile.',
+    '  if [ "$SSHD_CONFIG" = /etc/ssh/sshd_config ] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet ssh 2>/dev/null; then',
     '    systemctl reload ssh && say "reloaded sshd (systemctl reload ssh)"',
-    '  elif command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet sshd 2>/dev/null; then',
+    '  elif [ "$SSHD_CONFIG" = /etc/ssh/sshd_config ] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet sshd 2>/dev/null; then',
     '    systemctl reload sshd && say "reloaded sshd (systemctl reload sshd)"',
-    '  elif [ -f /run/sshd.pid ] && kill -0 "$(cat /run/sshd.pid)" 2>/dev/null; then',
-    '    kill -HUP "$(cat /run/sshd.pid)" && say "reloaded sshd (SIGHUP)"',
+    '  elif PIDFILE=$("$SSHD" -T -f "$SSHD_CONFIG" 2>/dev/null | awk \'$1 == "pidfile" { print $2 }\') && [ -f "${PIDFILE:=/run/sshd.pid}" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then',
+    '    # The sshd that reads this config (its PidFile), which need not be the system\'s.',
+    '    kill -HUP "$(cat "$PIDFILE")" && say "reloaded sshd (SIGHUP to the PID in $PIDFILE)"',
     '  else',
-    '    warn "sshd does not seem to be running: start it (service ssh start, or /usr/sbin/sshd) so guests can log in."',
+    '    warn "no sshd runs with $SSHD_CONFIG: start it (service ssh start, or $SSHD -f $SSHD_CONFIG) so the change applies."',
     '  fi',
     'fi',
   ];
