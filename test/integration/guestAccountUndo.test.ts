@@ -47,7 +47,7 @@ before(() => {
 });
 
 after(() => {
-  for (const user of ['gbundo1', 'gbundo2', 'gbundo3', 'gbundo4', 'gbundoc']) {
+  for (const user of ['gbundo1', 'gbundo2', 'gbundo3', 'gbundo4', 'gbundo5', 'gbundoc']) {
     if (isRoot) removeUser(user);
     rmSync(defaultWrapperPath(user), { force: true });
   }
@@ -185,4 +185,25 @@ test('setup-guest --undo of a chroot set-up unmounts its pty filesystem, removes
     if (isMounted(pts)) execFileSync('umount', [pts]);
     rmSync(chrootDir, { recursive: true, force: true });
   }
+});
+
+test('setup-guest --undo refuses while a broadcast runs on the socket, changing nothing', { skip }, async () => {
+  const user = 'gbundo5';
+  const config = join(dir, 'running_config');
+  writeFileSync(config, BASE(join(dir, 'key')) + '\n');
+  assert.equal((await cli(['setup-guest', '--apply', ...args(user, config)])).code, 0);
+  const withBlock = readFileSync(config, 'utf8');
+  const socket = join(dir, `${user}-sock`, 'guest');
+  execFileSync('tmux', ['-S', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'broadcast', 'sleep 600']);
+  try {
+    const refused = await cli(['setup-guest', '--undo', ...args(user, config)]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /a broadcast is running on .*: stop it first \(guest-broadcast stop --mode system --socket /);
+    assert.equal(readFileSync(config, 'utf8'), withBlock);
+    assert.ok(await getentPasswd(user));
+  } finally {
+    execFileSync('tmux', ['-S', socket, 'kill-server']);
+  }
+  assert.equal((await cli(['setup-guest', '--undo', ...args(user, config)])).code, 0);
+  assert.equal(await getentPasswd(user), undefined);
 });
