@@ -3,7 +3,7 @@
 // stays external and is loaded lazily; ssh2's optional native speed-ups (cpu-features, sshcrypto)
 // stay out too: ssh2 falls back to pure JS when they are missing.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const watch = process.argv.includes('--watch');
@@ -51,3 +51,5 @@ for (const options of isMain ? builds : []) {
     await esbuild.build(options);
   }
 }
+// dist/cli.js is the package's "bin": executable, so a symlink to it on PATH runs it.
+if (isMain && !watch && existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);

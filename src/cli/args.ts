@@ -1,8 +1,16 @@
 // Small helpers shared by the CLI's commands: typed option reading and user-facing errors.
 import { parseArgs, ParseArgsConfig } from 'node:util';
 
-/** An error whose message is meant for the user as it is (no stack trace). */
-export class UsageError extends Error {}
+/**
+ * A command line the command cannot take: its message is meant for the user as it is (no stack
+ * trace) and the CLI exits 2. pointToHelp: the message alone does not say what would be right
+ * (an unknown option, a missing value), so the CLI adds where the command's options are listed.
+ */
+export class UsageError extends Error {
+  constructor(message: string, readonly pointToHelp = false) {
+    super(message);
+  }
+}
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -10,7 +18,9 @@ export function parse(argv: string[], options: Options, allowPositionals = false
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    // Node's own text, up to its advice about "--" (which fits only a positional starting with "-").
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\. To specify a positional argument starting with a '-'.*$/s, '');
+    throw new UsageError(/[.!?]$/.test(message) ? message : message + '.', true);
   }
 }
 

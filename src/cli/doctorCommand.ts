@@ -3,13 +3,15 @@
 import { formatDoctorReport, runDoctor } from '../host/guestAccount/doctor';
 import { parse } from './args';
 import { GUEST_SETUP_HELP, GUEST_SETUP_OPTIONS, guestSetupOptionsFrom } from './guestSetupArgs';
-import { CliCommand } from './main';
+import { CliCommand } from './command';
 
 const HELP = `Usage: guest-broadcast doctor [options]
 
 Checks that guests can watch in system mode: the account, its shell and empty password, PAM
-nullok, the sshd options sshd really applies to the guest (sshd -T), the forced command, the
-socket's folders and access list, and the tmux version. Run it with sudo to check everything.
+nullok, the sshd options sshd really applies to the guest (sshd -T), that sshd runs and listens
+where that config says (and how to start or reload it), the forced command, the socket's
+folders and access list, and the tmux version. Run it as root to check everything (as another
+user: sudo guest-broadcast doctor). Exits 1 when something fails.
 
 ${GUEST_SETUP_HELP}  --json                print the result as JSON
   -h, --help            this help

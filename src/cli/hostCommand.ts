@@ -3,11 +3,12 @@
 import { Broadcast, BroadcastOptions } from '../host/broadcast';
 import type { EmbeddedGuestServer } from '../host/embedded/server';
 import { AccessPolicy, ACCESS_POLICIES, EMBEDDED_DEFAULTS, EmbeddedServerOptions } from '../host/embedded/options';
+import { parseListen } from '../host/embedded/listen';
 import { GuestServerFactory } from '../host/guestServer';
 import { cliConfigDir } from '../host/paths';
 import { viewerCountLabel } from '../host/viewers';
 import { intOpt, modeOpt, parse, stringOpt, UsageError } from './args';
-import { CliCommand } from './main';
+import { CliCommand } from './command';
 
 const HELP = `Usage: guest-broadcast host [options]
 
@@ -103,8 +104,15 @@ export const hostCommand: CliCommand = {
     }
     const access = accessOpt(values);
     if (values['authorized-keys'] !== undefined && access !== 'keys') throw new UsageError('--authorized-keys is only used with --access keys.');
+    const listen = stringOpt(values, 'listen') ?? EMBEDDED_DEFAULTS.listen;
+    // Checked here, before anything starts, so a malformed address is a usage error (exit 2).
+    try {
+      parseListen(listen, '--listen');
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     const embedded: EmbeddedServerOptions = {
-      listen: stringOpt(values, 'listen') ?? EMBEDDED_DEFAULTS.listen,
+      listen,
       listenSettingName: '--listen',
       access,
       authorizedKeysFile: stringOpt(values, 'authorized-keys'),

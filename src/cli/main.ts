@@ -1,10 +1,10 @@
 // guest-broadcast: the host (and watcher) outside VS Code. Each command lives in its own file
 // and is loaded only when asked for, so `status` never loads node-pty or ssh2.
+import { errorForLog } from '../errorReport';
 import { UsageError } from './args';
+import type { CliCommand } from './command';
 
-export interface CliCommand {
-  run(argv: string[]): Promise<number>;
-}
+export type { CliCommand } from './command';
 
 interface CommandEntry {
   /** One line for the usage text; kept here so listing commands loads none of them. */
@@ -30,14 +30,19 @@ export function usage(): string {
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(13)} ${c.summary}`),
     '',
     "Run 'guest-broadcast <command> --help' for a command's options.",
+    'Exit status: 0 done, 1 it failed (the message says why), 2 the command line is wrong.',
   ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    process.stderr.write(`guest-broadcast: name a command.\n\n${usage()}\n`);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
-    return name ? 0 : 2;
+    return 0;
   }
   const entry = commands[name];
   if (!entry) {
@@ -47,8 +52,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await (await entry.load()).run(rest);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`guest-broadcast ${name}: ${message}\n`);
+    // A message for the user is one line; a fault (a bug) keeps its stack for the report.
+    const message = errorForLog(error);
+    const help = error instanceof UsageError && error.pointToHelp ? `\nRun 'guest-broadcast ${name} --help' for its options.` : '';
+    process.stderr.write(`guest-broadcast ${name}: ${message}${help}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
 }
@@ -59,7 +66,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`${String(error)}\n`);
+      process.stderr.write(`guest-broadcast: ${errorForLog(error)}\n`);
       process.exitCode = 1;
     },
   );

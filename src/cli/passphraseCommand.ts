@@ -3,7 +3,7 @@
 import { loadOrCreatePassphrase, passphrasePath, regeneratePassphrase } from '../host/embedded/passphrase';
 import { cliConfigDir } from '../host/paths';
 import { parse, stringOpt } from './args';
-import { CliCommand } from './main';
+import { CliCommand } from './command';
 
 const HELP = `Usage: guest-broadcast passphrase [--regenerate] [--state-dir DIR]
 

@@ -1,7 +1,7 @@
 import { readBroadcastStatus } from '../host/statusReader';
 import { formatStatus } from '../host/status';
 import { modeOpt, parse, stringOpt } from './args';
-import { CliCommand } from './main';
+import { CliCommand } from './command';
 
 export const statusCommand: CliCommand = {
   async run(argv) {

@@ -1,7 +1,7 @@
 import { endBroadcastServer, ENDED_MESSAGE } from '../host/broadcast';
 import { findBroadcast } from '../host/statusReader';
 import { modeOpt, parse, stringOpt } from './args';
-import { CliCommand } from './main';
+import { CliCommand } from './command';
 
 export const stopCommand: CliCommand = {
   async run(argv) {

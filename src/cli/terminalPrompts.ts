@@ -3,6 +3,7 @@
 // a run nobody can answer refuses it. Passwords and passphrases are read without echo.
 import { HostKeyInfo, WatchPrompts } from '../viewer/types';
 import { formatTarget } from '../viewer/targetSpec';
+import { PASSPHRASE_ENV } from './givenPassphrase';
 import { TtyInput } from './ttyInput';
 
 export function terminalPrompts(input: TtyInput, acceptNew: boolean, say: (line: string) => void): WatchPrompts {
@@ -22,7 +23,10 @@ export function terminalPrompts(input: TtyInput, acceptNew: boolean, say: (line:
       return /^y(es)?$/i.test(answer?.trim() ?? '');
     },
     async askSecret(prompt: string): Promise<string | undefined> {
-      if (!input.interactive) return undefined;
+      if (!input.interactive) {
+        say(`No terminal to answer "${prompt.trim()}" in. A broadcast's passphrase can be given with --passphrase-file FILE or $${PASSPHRASE_ENV}.`);
+        return undefined;
+      }
       return input.ask({ prompt: prompt.endsWith(' ') ? prompt : prompt + ' ', echo: false });
     },
   };

@@ -6,8 +6,10 @@ import { cliConfigDir } from '../host/paths';
 import { openWatchSession, resolveTarget } from '../viewer';
 import { WatchOptions, WatchSession, WatchState } from '../viewer/types';
 import { intOpt, parse, stringOpt, UsageError } from './args';
-import { CliCommand } from './main';
+import { givenPassphrase, PASSPHRASE_ENV } from './givenPassphrase';
+import { CliCommand } from './command';
 import { terminalPrompts } from './terminalPrompts';
+import { TerminalTail } from './terminalTail';
 import { TtyInput } from './ttyInput';
 import { takeSnapshot, trimTrailingBlank } from './watchSnapshot';
 
@@ -25,14 +27,23 @@ Options:
   --snapshot               print what a guest sees right now as text lines, then exit
   --cols N, --rows N       the guest terminal's size (--snapshot; default 80x24)
   --timeout S              --snapshot: give up after S seconds (default 10)
+  --passphrase-file FILE   log in with the passphrase on FILE's first line instead of asking
+                           (a broadcast with --access password; for scripts and CI)
   -h, --help               this help
+
+Environment:
+  ${PASSPHRASE_ENV}   the passphrase, when there is no --passphrase-file.
+  Neither is used for key passphrases. The passphrase is never taken on the command line,
+  where other users of this machine could read it.
 
 Host keys the watcher trusted are kept in ${join('~/.config/guest-broadcast', 'known_hosts')}.
 `;
 
-// Undo what a tmux client leaves behind when its connection dies mid-screen: alternate screen,
-// hidden cursor, mouse and paste modes, colours.
-const RESTORE_TERMINAL = '\x1b[?1049l\x1b[?25h\x1b[0m\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1004l\x1b[?2004l\x1b[?1l\x1b>';
+// Undo what a tmux client leaves behind when its connection dies mid-screen: hidden cursor,
+// mouse and paste modes, colours; and the alternate screen, but only while it is on (see
+// TerminalTail: leaving it when it is off would move the cursor back over earlier lines).
+const RESTORE_MODES = '\x1b[?25h\x1b[0m\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1004l\x1b[?2004l\x1b[?1l\x1b>';
+const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 
 export const watchCommand: CliCommand = {
   async run(argv) {
@@ -47,6 +58,7 @@ export const watchCommand: CliCommand = {
         cols: { type: 'string' },
         rows: { type: 'string' },
         timeout: { type: 'string' },
+        'passphrase-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       true,
@@ -69,7 +81,8 @@ export const watchCommand: CliCommand = {
     const say = (line: string): void => void process.stderr.write(line.replace(/\r?\n/g, '\r\n') + '\r\n');
     const prompts = terminalPrompts(input, Boolean(values['accept-new']), say);
     const knownHostsFiles = values['known-hosts'] as string[] | undefined;
-    const base = { hostKeyStorePath: join(cliConfigDir(), 'known_hosts'), ...(knownHostsFiles ? { knownHostsFiles } : {}) };
+    const password = givenPassphrase(stringOpt(values, 'passphrase-file'));
+    const base = { hostKeyStorePath: join(cliConfigDir(), 'known_hosts'), ...(knownHostsFiles ? { knownHostsFiles } : {}), ...(password ? { password } : {}) };
 
     if (snapshot) {
       const cols = intOpt(values, 'cols', 2, 1000) ?? 80;
@@ -97,11 +110,12 @@ function watchLive(label: string, input: TtyInput, say: (line: string) => void, 
   return new Promise<number>((resolve) => {
     let finished = false;
     let lastNotice = '';
+    const tail = new TerminalTail();
     const onResize = (): void => {
       const { cols, rows } = size();
       session.resize(cols, rows);
     };
-    const finish = (code: number, message?: string): void => {
+    const finish = (code: number, message?: string, ended = false): void => {
       if (finished) return;
       finished = true;
       session.close();
@@ -109,17 +123,24 @@ function watchLive(label: string, input: TtyInput, say: (line: string) => void, 
       out.off('resize', onResize);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      if (out.isTTY) out.write(RESTORE_TERMINAL);
-      if (message) say(message);
+      if (out.isTTY) out.write((tail.altScreen ? LEAVE_ALT_SCREEN : '') + RESTORE_MODES);
+      // The closing line goes on a line of its own, so the shell prompt after it does too; and
+      // the end of the broadcast is said once: not again when the host's stream just said it.
+      const alreadySaid = ended && tail.hostSaidEnded;
+      if (!tail.atLineStart && !tail.altScreen) say('');
+      if (message && !alreadySaid) say(message);
       resolve(code);
     };
     const onSignal = (): void => finish(0);
 
-    session.onOutput((data) => out.write(data));
+    session.onOutput((data) => {
+      tail.feed(data);
+      out.write(data);
+    });
     session.onState((state: WatchState) => {
       switch (state.kind) {
         case 'ended':
-          return finish(0, `The broadcast of ${label} has ended.`);
+          return finish(0, `The broadcast of ${label} has ended.`, true);
         case 'error':
           return finish(1, `guest-broadcast watch: ${state.message}`);
         case 'reconnecting': {

@@ -1,6 +1,7 @@
 // Running the extension's own bundled CLI (dist/cli.js) for the steps that belong to it
 // (setup-guest, doctor), with the Node that runs this extension host.
 import { join } from 'node:path';
+import { currentRootContext, RootContext } from '../host/guestAccount/asRoot';
 import { shellCommand } from '../tmux/attach';
 
 export interface CliInvocation {
@@ -17,13 +18,21 @@ export function bundledCli(extensionPath: string, args: readonly string[]): CliI
 }
 
 /**
- * The shell line that runs `cli` as root: through sudo unless we already are root. `sudo env`
+ * The shell line that runs `cli` as root: as it is when we already are root (a root-only machine
+ * may have no sudo), else through sudo, else through su (which asks for root's password). `env`
  * because sudo resets the environment, and the variable must reach the CLI.
  */
-export function asRootCommandLine(cli: CliInvocation, isRoot = process.getuid?.() === 0): string {
+export function asRootCommandLine(cli: CliInvocation, context: RootContext = currentRootContext()): string {
   const envWords = Object.entries(cli.env).map(([k, v]) => `${k}=${v}`);
-  const argv = isRoot ? (envWords.length ? ['env', ...envWords, ...cli.argv] : cli.argv) : ['sudo', 'env', ...envWords, ...cli.argv];
-  return shellCommand(argv);
+  const direct = envWords.length ? ['env', ...envWords, ...cli.argv] : cli.argv;
+  if (context.isRoot) return shellCommand(direct);
+  if (context.hasSudo) return shellCommand(['sudo', 'env', ...envWords, ...cli.argv]);
+  return shellCommand(['su', '-c', shellCommand(direct)]);
+}
+
+/** How the root run is named in dialogs ("Run with sudo", "Run as root"...). */
+export function rootRunLabel(context: RootContext = currentRootContext()): string {
+  return context.isRoot ? 'Run as root' : context.hasSudo ? 'Run with sudo' : 'Run with su';
 }
 
 /**

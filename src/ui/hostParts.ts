@@ -1,5 +1,6 @@
 // What the host commands share: built once in activate() and handed to each command.
 import * as vscode from 'vscode';
+import { errorForLog } from '../errorReport';
 import { ActiveBroadcast } from './activeBroadcast';
 import { HostTerminal } from './hostTerminal';
 
@@ -21,8 +22,9 @@ export function reportingErrors<A extends unknown[], R>(parts: HostParts, what: 
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       parts.output.appendLine(`${what} failed: ${message}`);
-      // Also in the extension host's log, where a test run or a bug report finds it.
-      console.error(`Guest Broadcast: ${what} failed:`, error);
+      // Also in the extension host's log, where a test run or a bug report finds it: one line
+      // for an error meant for the user, the stack for a fault (errorReport.ts).
+      console.error(`Guest Broadcast: ${what} failed: ${errorForLog(error)}`);
       void vscode.window.showErrorMessage(`Guest Broadcast: ${what} failed: ${message}`);
       return undefined;
     }

@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, KeyboardInteractiveCallback, Prompt, utils } from 'ssh2';
+import type { GivenPassword } from './types';
 
 /** Login refused or cancelled: reconnecting would not help, so it is never retried. */
 export class AuthError extends Error {
@@ -28,6 +29,8 @@ export interface AuthContext {
   askSecret(prompt: string): Promise<string | undefined>;
   /** Secrets already given in this session (password, passphrases), by what they unlock. */
   secrets: Map<string, string>;
+  /** A password given up front: used instead of asking for the password (never for key passphrases). */
+  givenPassword?: GivenPassword;
 }
 
 type Step = { describe: string; method: AuthenticationType; make: () => Promise<AnyAuthMethod | 'skip' | 'cancel'> };
@@ -117,7 +120,7 @@ export class AuthPlan {
       describe: 'a password',
       method: 'password',
       make: async () => {
-        const password = await this.secret('password', `Password for ${this.ctx.label}:`);
+        const password = this.ctx.givenPassword?.value ?? (await this.secret('password', `Password for ${this.ctx.label}:`));
         return password === undefined ? 'cancel' : { type: 'password', username: user, password };
       },
     });
@@ -147,6 +150,11 @@ export class AuthPlan {
   private async answerPrompts(heading: string, prompts: Prompt[]): Promise<string[]> {
     const answers: string[] = [];
     for (const p of prompts) {
+      // A hidden prompt is the server asking for the password: a given one answers it.
+      if (!p.echo && this.ctx.givenPassword) {
+        answers.push(this.ctx.givenPassword.value);
+        continue;
+      }
       const text = [...heading.split('\n').map((l) => l.trim()), p.prompt.trim()].filter(Boolean).join('\n');
       const answer = await this.secret(`kbd:${p.prompt}`, text || `Answer for ${this.ctx.label}:`);
       if (answer === undefined) {
@@ -185,6 +193,10 @@ export class AuthPlan {
   failure(): AuthError {
     if (this.cancelled) return new AuthError(`Login to ${this.ctx.label} cancelled.`);
     const offered = this.offered.length ? this.offered.join(', ') : 'nothing we could use';
+    const given = this.ctx.givenPassword;
+    if (given && this.tried.some((t) => t === 'a password' || t === 'keyboard-interactive')) {
+      return new AuthError(`Could not log in to ${this.ctx.label} as "${this.ctx.user}": the server refused the password from ${given.from}. Check it with the host (guest-broadcast passphrase prints the current one).`);
+    }
     return new AuthError(
       `Could not log in to ${this.ctx.label} as "${this.ctx.user}". The server offers: ${offered}. Tried: ${this.tried.join(', ') || 'nothing'}. ` +
         `Check the user name, load your key into ssh-agent or pass an identity file, or ask the host how guests log in.`,

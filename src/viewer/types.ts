@@ -84,4 +84,15 @@ export interface WatchOptions {
   handshakeTimeoutMs?: number;
   /** SSH keepalive interval (default 15 s; three missed answers end the connection). */
   keepaliveIntervalMs?: number;
+  /**
+   * A password given up front (the CLI's --passphrase-file or $GUEST_BROADCAST_PASSPHRASE, for
+   * scripts): it answers the server's password request and its hidden keyboard-interactive
+   * prompts instead of asking. `from` names where it came from, for the error when it is refused.
+   */
+  password?: GivenPassword;
+}
+
+export interface GivenPassword {
+  value: string;
+  from: string;
 }

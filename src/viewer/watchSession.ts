@@ -118,6 +118,7 @@ export class SshWatchSession implements WatchSession {
             agentSocket: this.options.agentSocket === null ? undefined : (this.options.agentSocket ?? process.env.SSH_AUTH_SOCK) || undefined,
             askSecret: (prompt) => this.prompts.askSecret(prompt),
             secrets: this.secrets,
+            givenPassword: this.options.password,
           },
           handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 20_000,
           keepaliveIntervalMs: this.options.keepaliveIntervalMs ?? 15_000,

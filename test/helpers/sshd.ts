@@ -48,6 +48,8 @@ export interface RunningSshd {
    * service does), so connected clients lose their sessions.
    */
   restart(options?: { dropSessions?: boolean }): Promise<void>;
+  /** Stops sshd but keeps its folder, config and host key (restart() starts it again). */
+  halt(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -143,6 +145,7 @@ export async function startSshd(options: SshdOptions): Promise<RunningSshd> {
             started = await launch(configPath, port, options.ownSession === true);
             if (!started.ok) throw new Error(`sshd did not start again on 127.0.0.1:${port}:\n${started.log()}`);
           },
+          halt: () => started.stop(),
           stop: async () => {
             await started.stop();
             rmSync(dir, { recursive: true, force: true });

@@ -234,7 +234,7 @@ test('the doctor finds every piece in place', { skip }, async () => {
   assert.equal(report.ok, true);
   assert.deepEqual(
     report.checks.map((c) => c.id),
-    ['tmux-version', 'user', 'shell', 'password', 'pam-nullok', 'sshd-config', 'sshd-options', 'wrapper', 'size-relay', 'socket-path', 'broadcast'],
+    ['tmux-version', 'user', 'shell', 'password', 'pam-nullok', 'sshd-config', 'sshd-options', 'sshd-running', 'wrapper', 'size-relay', 'socket-path', 'broadcast'],
   );
 });
 

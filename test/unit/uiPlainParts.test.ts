@@ -5,15 +5,20 @@ import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { canConnect } from '../../src/host/listenProbe';
-import { asRootCommandLine, bundledCli, visibleRunScript } from '../../src/ui/bundledCli';
+import { asRootCommandLine, bundledCli, rootRunLabel, visibleRunScript } from '../../src/ui/bundledCli';
 
-test('the bundled CLI runs with this Node, and through sudo env unless already root', () => {
+test('the bundled CLI runs with this Node: as it is for root, else through sudo env, else through su', () => {
   const cli = bundledCli('/ext dir', ['setup-guest', '--apply']);
   assert.deepEqual(cli.argv, [process.execPath, '/ext dir/dist/cli.js', 'setup-guest', '--apply']);
-  const asUser = asRootCommandLine({ argv: ['/usr/bin/node', '/ext dir/dist/cli.js', 'doctor'], env: { ELECTRON_RUN_AS_NODE: '1' } }, false);
+  const electron = { argv: ['/usr/bin/node', '/ext dir/dist/cli.js', 'doctor'], env: { ELECTRON_RUN_AS_NODE: '1' } };
+  const asUser = asRootCommandLine(electron, { isRoot: false, hasSudo: true });
   assert.equal(asUser, "sudo env ELECTRON_RUN_AS_NODE=1 /usr/bin/node '/ext dir/dist/cli.js' doctor");
-  const asRoot = asRootCommandLine({ argv: ['/usr/bin/node', 'cli.js'], env: {} }, true);
+  const withSu = asRootCommandLine(electron, { isRoot: false, hasSudo: false });
+  assert.equal(withSu, "su -c 'env ELECTRON_RUN_AS_NODE=1 /usr/bin/node '\\''/ext dir/dist/cli.js'\\'' doctor'");
+  const asRoot = asRootCommandLine({ argv: ['/usr/bin/node', 'cli.js'], env: {} }, { isRoot: true, hasSudo: false });
   assert.equal(asRoot, '/usr/bin/node cli.js');
+  assert.equal(rootRunLabel({ isRoot: true, hasSudo: true }), 'Run as root');
+  assert.equal(rootRunLabel({ isRoot: false, hasSudo: false }), 'Run with su');
 });
 
 test('the visible run script shows the command, runs it, reports failure and keeps its exit code', () => {

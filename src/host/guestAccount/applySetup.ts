@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { GuestSetupError, GuestSetupOptions } from './options';
 import { guestSetupScript } from './setupScript';
+import { guestUndoScript } from './undoScript';
 
 export interface ApplyResult {
   exitCode: number;
@@ -22,9 +23,20 @@ export function isRootUser(): boolean {
 
 export async function applyGuestSetup(o: GuestSetupOptions, options: ApplyOptions = {}): Promise<ApplyResult> {
   if (!isRootUser()) {
-    throw new GuestSetupError('Setting up the guest account changes users and sshd_config, so it needs root: rerun it with sudo (sudo guest-broadcast setup-guest --apply ...), or review it first with --print.');
+    throw new GuestSetupError('Setting up the guest account changes users and sshd_config, so it needs root: rerun it as root (sudo guest-broadcast setup-guest --apply ...), or review it first with --print.');
   }
-  const script = guestSetupScript(o);
+  return runRootScript(guestSetupScript(o), options);
+}
+
+/** Runs the undo of the setup (`setup-guest --undo`): the same rules as applying it. */
+export async function undoGuestSetup(o: GuestSetupOptions, options: ApplyOptions = {}): Promise<ApplyResult> {
+  if (!isRootUser()) {
+    throw new GuestSetupError('Undoing the guest account setup changes users and sshd_config, so it needs root: rerun it as root (sudo guest-broadcast setup-guest --undo ...), or review it first with --undo --print.');
+  }
+  return runRootScript(guestUndoScript(o), options);
+}
+
+function runRootScript(script: string, options: ApplyOptions): Promise<ApplyResult> {
   return new Promise<ApplyResult>((resolve, reject) => {
     const child = spawn('/bin/sh', ['-s'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
     let output = '';

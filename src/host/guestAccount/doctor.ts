@@ -9,10 +9,13 @@ import { probeTmuxVersion, Tmux } from '../../tmux/tmux';
 import { atLeast, hasServerAccess } from '../../tmux/version';
 import { untraversableParents } from '../permissionFixup';
 import { isRootUser } from './applySetup';
+import { asRoot } from './asRoot';
 import { wrapperAttachLine } from './forceCommandWrapper';
 import { GuestSetupOptions } from './options';
+import type { CheckStatus, DoctorCheck, DoctorReport } from './doctorTypes';
 import { relayCheck } from './relayCheck';
 import { countManagedBlocks, expectedSshdOptions } from './sshdMatchBlock';
+import { checkSshdService, listenAddressesFromConfigText, parseListenAddresses, startSshdCommand } from './sshdService';
 import {
   getentPasswd,
   getentShadowPassword,
@@ -24,36 +27,19 @@ import {
   runCommand,
 } from './systemFacts';
 
-export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
-
-export interface DoctorCheck {
-  /** Stable id for programs ("user", "pam-nullok", "sshd-options"...). */
-  id: string;
-  title: string;
-  status: CheckStatus;
-  /** What was found. */
-  detail: string;
-  /** What to do about it (for warn/fail/skip). */
-  fix?: string;
-}
-
-export interface DoctorReport {
-  /** True when nothing failed (warnings and skipped checks allowed). */
-  ok: boolean;
-  checks: DoctorCheck[];
-}
+export type { CheckStatus, DoctorCheck, DoctorReport } from './doctorTypes';
 
 export const PAM_FILES = ['/etc/pam.d/common-auth', '/etc/pam.d/sshd'];
 
 /** The setup command with the same options, for "fix" texts. */
 function setupCommand(o: GuestSetupOptions): string {
-  const args = ['sudo guest-broadcast setup-guest --apply'];
+  const args = ['guest-broadcast setup-guest --apply'];
   if (o.guestUser !== 'guest') args.push(`--guest-user ${o.guestUser}`);
   args.push(`--socket ${o.socketPath}`);
   if (o.sessionName !== 'broadcast') args.push(`--session ${o.sessionName}`);
   if (o.sshdConfig !== '/etc/ssh/sshd_config') args.push(`--sshd-config ${o.sshdConfig}`);
   if (o.chrootDir) args.push(`--chroot ${o.chrootDir}`);
-  return args.join(' ');
+  return asRoot(args.join(' '));
 }
 
 export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
@@ -80,18 +66,18 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
     add({ id: 'user', title: `user ${o.guestUser}`, status: 'ok', detail: `uid ${user.uid}, home ${user.home}` });
     add(
       isNoLoginShell(user.shell)
-        ? { id: 'shell', title: 'login shell', status: 'fail', detail: `The shell is ${user.shell || '(none)'}: sshd runs ForceCommand through it, so guests are thrown out.`, fix: `sudo usermod --shell /bin/sh ${o.guestUser}` }
+        ? { id: 'shell', title: 'login shell', status: 'fail', detail: `The shell is ${user.shell || '(none)'}: sshd runs ForceCommand through it, so guests are thrown out.`, fix: asRoot(`usermod --shell /bin/sh ${o.guestUser}`) }
         : { id: 'shell', title: 'login shell', status: 'ok', detail: user.shell },
     );
     const shadow = await getentShadowPassword(o.guestUser);
     if (shadow === undefined) {
-      add({ id: 'password', title: 'empty password', status: 'skip', detail: root ? 'No shadow entry found.' : 'Only root can read the password state.', fix: root ? setup : 'Run the doctor with sudo to check it.' });
+      add({ id: 'password', title: 'empty password', status: 'skip', detail: root ? 'No shadow entry found.' : 'Only root can read the password state.', fix: root ? setup : 'Run the doctor as root to check it.' });
     } else {
       const state = passwordState(shadow);
       add(
         state === 'empty'
           ? { id: 'password', title: 'empty password', status: 'ok', detail: 'Guests log in without a password.' }
-          : { id: 'password', title: 'empty password', status: 'fail', detail: `The password is ${state}: guests would be asked for it or refused.`, fix: `sudo passwd -d ${o.guestUser}` },
+          : { id: 'password', title: 'empty password', status: 'fail', detail: `The password is ${state}: guests would be asked for it or refused.`, fix: asRoot(`passwd -d ${o.guestUser}`) },
       );
     }
   }
@@ -107,7 +93,7 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
   // sshd_config: our block, exactly once, and a config sshd accepts.
   const configText = readTextIfExists(o.sshdConfig);
   if (configText === undefined) {
-    add({ id: 'sshd-config', title: 'sshd_config', status: 'fail', detail: `${o.sshdConfig} cannot be read${root ? '' : ' (try with sudo)'}.`, fix: `Pass the config your sshd reads with --sshd-config.` });
+    add({ id: 'sshd-config', title: 'sshd_config', status: 'fail', detail: `${o.sshdConfig} cannot be read${root ? '' : ' (run the doctor as root)'}.`, fix: `Pass the config your sshd reads with --sshd-config.` });
   } else {
     const blocks = countManagedBlocks(configText, o.guestUser);
     add(
@@ -121,10 +107,18 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
   const t = await runCommand(o.sshdPath, ['-T', '-C', `user=${o.guestUser},host=localhost,addr=127.0.0.1`, '-f', o.sshdConfig]);
   let forceCommand: string | undefined;
   let chroot: string | undefined;
+  let effective: Map<string, string> | undefined;
   if (t.code !== 0) {
-    add({ id: 'sshd-options', title: 'sshd options for the guest', status: root ? 'fail' : 'skip', detail: `sshd -T failed: ${(t.stderr || t.stdout).trim().split('\n')[0]}`, fix: root ? `Fix ${o.sshdConfig} (sshd -t -f ${o.sshdConfig} shows the problem).` : 'Run the doctor with sudo: sshd -T needs root.' });
+    const why = (t.stderr || t.stdout).trim().split('\n')[0];
+    // A machine whose sshd never ran has no /run/sshd yet, and sshd -T refuses to start without it.
+    const fix = !root
+      ? 'Run the doctor as root: sshd -T needs root.'
+      : /privilege separation directory/i.test(why)
+        ? `Create it: mkdir -m 0755 /run/sshd (starting sshd does that: ${startSshdCommand(o.sshdConfig, o.sshdPath)})`
+        : `Fix ${o.sshdConfig} (sshd -t -f ${o.sshdConfig} shows the problem).`;
+    add({ id: 'sshd-options', title: 'sshd options for the guest', status: root ? 'fail' : 'skip', detail: `sshd -T failed: ${why}`, fix });
   } else {
-    const effective = parseSshdT(t.stdout);
+    effective = parseSshdT(t.stdout);
     forceCommand = effective.get('forcecommand');
     chroot = effective.get('chrootdirectory');
     const expected = expectedSshdOptions({ wrapperPath: forceCommand ?? '', chrootDir: o.chrootDir ?? (chroot && chroot !== 'none' ? chroot : undefined) });
@@ -143,6 +137,12 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
         ? { id: 'sshd-options', title: 'sshd options for the guest', status: 'fail', detail: wrong.join('; '), fix: setup }
         : { id: 'sshd-options', title: 'sshd options for the guest', status: 'ok', detail: `ForceCommand ${forceCommand}, empty password allowed, forwarding off${chroot && chroot !== 'none' ? `, chroot ${chroot}` : ''}` },
     );
+  }
+
+  // The sshd itself: running, listening where its config says, with this config.
+  if (configText !== undefined) {
+    const want = effective ? parseListenAddresses(effective.get('listenaddress')) : listenAddressesFromConfigText(configText);
+    add({ id: 'sshd-running', title: 'sshd running', ...checkSshdService(o.sshdConfig, o.sshdPath, want) });
   }
 
   // The forced command: runs the read-only attach for this socket and session.
@@ -185,7 +185,7 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
   if (!existsSync(socketDir)) {
     add({ id: 'socket-path', title: 'socket folders searchable', status: 'fail', detail: `The socket folder ${socketDir} does not exist.`, fix: setup });
   } else if (blocked.length) {
-    add({ id: 'socket-path', title: 'socket folders searchable', status: 'fail', detail: `${blocked.join(', ')} cannot be searched by other users, so ${o.guestUser} cannot reach the socket.`, fix: blocked.map((d) => `sudo chmod o+x ${d}`).join('; ') });
+    add({ id: 'socket-path', title: 'socket folders searchable', status: 'fail', detail: `${blocked.join(', ')} cannot be searched by other users, so ${o.guestUser} cannot reach the socket.`, fix: blocked.map((d) => asRoot(`chmod o+x ${d}`)).join('; ') });
   } else {
     add({ id: 'socket-path', title: 'socket folders searchable', status: 'ok', detail: `every folder above ${o.socketPath} is searchable` });
   }

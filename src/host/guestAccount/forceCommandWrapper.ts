@@ -15,6 +15,9 @@ export function wrapperAttachLine(o: Omit<WrapperOptions, 'guestUser'>): string 
   return shellCommand(sizeRelayArgv(o.perlPath, o.wrapperPath, attach));
 }
 
+/** The wrapper's first comment: `setup-guest --undo` removes only files that carry it. */
+export const WRAPPER_SIGNATURE = '# Guest Broadcast: the forced command of the guest account';
+
 export const NOTHING_BROADCAST_MESSAGE = 'Guest Broadcast: nothing is being broadcast right now. Try again later.';
 
 export function forceCommandWrapper(o: WrapperOptions): string {
@@ -22,7 +25,7 @@ export function forceCommandWrapper(o: WrapperOptions): string {
   const noTty = `Guest Broadcast: this account only shows a live terminal. Connect with a terminal: ssh -t ${o.guestUser}@HOST`;
   return [
     '#!/bin/sh',
-    `# Guest Broadcast: the forced command of the guest account "${o.guestUser}" (sshd ForceCommand).`,
+    `${WRAPPER_SIGNATURE} "${o.guestUser}" (sshd ForceCommand).`,
     '# Written by "guest-broadcast setup-guest": re-run it instead of editing this file.',
     '# Whatever the guest asked to run ($SSH_ORIGINAL_COMMAND) is ignored on purpose.',
     'if [ ! -t 0 ] || [ ! -t 1 ]; then',

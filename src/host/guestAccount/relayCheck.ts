@@ -2,8 +2,9 @@
 // guest when the doctor is root, with a harmless command in place of tmux; in a chroot, the pty
 // filesystem it needs is looked at first, for a precise fix.
 import { existsSync, readlinkSync } from 'node:fs';
-import type { DoctorCheck } from './doctor';
+import type { DoctorCheck } from './doctorTypes';
 import { isRootUser } from './applySetup';
+import { asRoot } from './asRoot';
 import { GuestSetupOptions } from './options';
 import { CHROOT_PTS_DIR, CHROOT_PTS_OPTIONS } from './setupScript';
 import { RELAY_TRIAL } from './sizeRelay';
@@ -25,20 +26,20 @@ export async function relayCheck(o: GuestSetupOptions, chroot: string, wrapper: 
   if (chroot) {
     if (!existsSync(chroot + perl)) return fail(`${chroot}${perl} is missing: guests in the chroot cannot start their view.`);
     const pts = `${chroot}/dev/${CHROOT_PTS_DIR}`;
-    if (!isMounted(pts, 'devpts')) return fail(`No pty filesystem is mounted on ${pts}: guests in the chroot cannot start their view.`, `sudo mount -t devpts -o ${CHROOT_PTS_OPTIONS} devpts ${pts} (the setup does this and records it in /etc/fstab: ${setup})`);
+    if (!isMounted(pts, 'devpts')) return fail(`No pty filesystem is mounted on ${pts}: guests in the chroot cannot start their view.`, `${asRoot(`mount -t devpts -o ${CHROOT_PTS_OPTIONS} devpts ${pts}`)} (the setup does this and records it in /etc/fstab: ${setup})`);
     let link: string | undefined;
     try {
       link = readlinkSync(`${chroot}/dev/ptmx`);
     } catch {
       // missing, or not a link
     }
-    if (link !== `${CHROOT_PTS_DIR}/ptmx`) return fail(`${chroot}/dev/ptmx is not a link to ${CHROOT_PTS_DIR}/ptmx.`, `sudo ln -sfn ${CHROOT_PTS_DIR}/ptmx ${chroot}/dev/ptmx`);
+    if (link !== `${CHROOT_PTS_DIR}/ptmx`) return fail(`${chroot}/dev/ptmx is not a link to ${CHROOT_PTS_DIR}/ptmx.`, asRoot(`ln -sfn ${CHROOT_PTS_DIR}/ptmx ${chroot}/dev/ptmx`));
   }
   if (!isRootUser()) {
-    if (chroot) return { id: ID, title: TITLE, status: 'skip', detail: `perl and ${chroot}/dev/${CHROOT_PTS_DIR} are in place; only root can try the relay inside the chroot.`, fix: 'Run the doctor with sudo.' };
+    if (chroot) return { id: ID, title: TITLE, status: 'skip', detail: `perl and ${chroot}/dev/${CHROOT_PTS_DIR} are in place; only root can try the relay inside the chroot.`, fix: 'Run the doctor as root.' };
     const r = await runCommand(perl, ['-x', wrapper, ...RELAY_TRIAL]);
     if (r.code !== 0) return fail(`${perl} cannot run the relay in ${wrapper}: ${firstLine(r)}`, `Install perl (apt-get install perl-base), then: ${setup}`);
-    return { id: ID, title: TITLE, status: 'ok', detail: `it runs (tried as you; run the doctor with sudo to try it as ${o.guestUser}); guests' windows are capped` };
+    return { id: ID, title: TITLE, status: 'ok', detail: `it runs (tried as you; run the doctor as root to try it as ${o.guestUser}); guests' windows are capped` };
   }
   const user = await getentPasswd(o.guestUser);
   if (!user) return fail(`There is no user "${o.guestUser}" to try the relay as.`);

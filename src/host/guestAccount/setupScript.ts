@@ -17,6 +17,10 @@ export const CHROOT_PTS_OPTIONS = 'newinstance,ptmxmode=0666,mode=0620';
 
 /** Suffix of the backup the script keeps next to sshd_config (the last config before a change). */
 export const BACKUP_SUFFIX = '.guest-broadcast.bak';
+/** The comment of an account the setup created: the undo deletes only such an account. */
+export const GUEST_ACCOUNT_COMMENT = 'Guest Broadcast viewer';
+/** A file in a chroot folder the setup created: the undo removes only such a folder. */
+export const CHROOT_MARK = '.guest-broadcast-chroot';
 
 /** A heredoc delimiter that the embedded text cannot end early. */
 function heredoc(tag: string, text: string): string {
@@ -52,13 +56,16 @@ function header(o: GuestSetupOptions): string[] {
     "warn() { printf 'guest-broadcast: warning: %s\\n' \"$*\" >&2; }",
     "die() { printf 'guest-broadcast: error: %s\\n' \"$*\" >&2; exit 1; }",
     '',
-    '[ "$(id -u)" = 0 ] || die "this script changes users and sshd_config: run it as root (sudo)."',
+    '[ "$(id -u)" = 0 ] || die "this script changes users and sshd_config: run it as root."',
     '[ -x "$SSHD" ] || die "$SSHD not found: install the OpenSSH server (apt-get install openssh-server)."',
     '[ -x "$TMUX_BIN" ] || die "$TMUX_BIN not found: install tmux 3.2 or newer (apt-get install tmux)."',
     '# The forced command runs the guest\'s view through a small Perl relay that caps its size.',
     '"$PERL" -e \'use strict; use warnings; use Errno;\' 2>/dev/null || die "$PERL with its base modules is needed for the guest\'s size relay: install perl (apt-get install perl-base)."',
     '[ -f "$SSHD_CONFIG" ] || die "$SSHD_CONFIG does not exist: pass the sshd_config that your sshd reads (--sshd-config)."',
     'getent passwd "$HOST_USER" >/dev/null || die "the host user $HOST_USER does not exist (--host-user)."',
+    '# Whether the chroot folder is new, looked at before any step puts something in it (step 4).',
+    'CHROOT_FRESH=no',
+    'if [ -n "$CHROOT" ] && { [ ! -d "$CHROOT" ] || [ -z "$(ls -A "$CHROOT")" ]; }; then CHROOT_FRESH=yes; fi',
   ];
 }
 
@@ -69,7 +76,7 @@ function account(): string[] {
     '#    through the login shell) and an empty password (PAM nullok + PermitEmptyPasswords).',
     '#    The home is / so sshd can chdir there, with or without a chroot.',
     'if ! getent passwd "$GUEST" >/dev/null; then',
-    '  useradd --home-dir / --no-create-home --shell /bin/sh --comment "Guest Broadcast viewer" "$GUEST" \\',
+    `  useradd --home-dir / --no-create-home --shell /bin/sh --comment ${q(GUEST_ACCOUNT_COMMENT)} "$GUEST" \\`,
     '    || getent passwd "$GUEST" >/dev/null || die "could not create the user $GUEST."',
     '  say "created the user $GUEST"',
     'fi',
@@ -134,6 +141,8 @@ function chroot(): string[] {
     '#    start without one), terminfo, /dev/null, and a pty filesystem of the chroot\'s own.',
     'if [ -n "$CHROOT" ]; then',
     '  mkdir -p "$CHROOT"',
+    '  # A folder made by this script (or found empty) is marked as ours: `setup-guest --undo` may remove it.',
+    `  if [ "$CHROOT_FRESH" = yes ]; then : > "$CHROOT/${CHROOT_MARK}"; fi`,
     '  chown root:root "$CHROOT"',
     '  chmod 0755 "$CHROOT"',
     '  dir=$CHROOT',
@@ -189,6 +198,8 @@ function chroot(): string[] {
     `  if [ "$(readlink "$CHROOT/dev/ptmx" 2>/dev/null)" != ${CHROOT_PTS_DIR}/ptmx ]; then rm -f "$CHROOT/dev/ptmx"; ln -s ${CHROOT_PTS_DIR}/ptmx "$CHROOT/dev/ptmx"; fi`,
     '  FSTAB_LINE="devpts $PTS_DIR devpts $PTS_OPTIONS,nofail 0 0"',
     '  if ! grep -qxF "$FSTAB_LINE" "$FSTAB" 2>/dev/null; then',
+    '    # A last line without its newline would be joined with ours, breaking both.',
+    '    if [ -s "$FSTAB" ] && [ -n "$(tail -c 1 "$FSTAB")" ]; then echo >> "$FSTAB"; fi',
     '    printf \'%s\\n\' "$FSTAB_LINE" >> "$FSTAB"',
     '    say "added the mount of $PTS_DIR to $FSTAB (it comes back after a reboot)"',
     '  fi',
@@ -254,18 +265,27 @@ function reload(): string[] {
   return [
     '',
     '# 7. Reload sshd (only after the check above passed). Existing sessions stay up.',
+    ...reloadSshdLines(),
+    'say "done: guests watch with: ssh $GUEST@$(uname -n)"',
+  ];
+}
+
+/** Reloads a running sshd when $RELOAD and $CHANGED are yes (shared with the undo script). */
+export function reloadSshdLines(): string[] {
+  return [
     'if [ "$RELOAD" = yes ] && [ "$CHANGED" = yes ]; then',
-    '  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet ssh 2>/dev/null; then',
+    '  # systemd\'s ssh service reads the default config; an sshd with a config of its own is found by its PidFile.',
+    '  if [ "$SSHD_CONFIG" = /etc/ssh/sshd_config ] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet ssh 2>/dev/null; then',
     '    systemctl reload ssh && say "reloaded sshd (systemctl reload ssh)"',
-    '  elif command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet sshd 2>/dev/null; then',
+    '  elif [ "$SSHD_CONFIG" = /etc/ssh/sshd_config ] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet sshd 2>/dev/null; then',
     '    systemctl reload sshd && say "reloaded sshd (systemctl reload sshd)"',
-    '  elif [ -f /run/sshd.pid ] && kill -0 "$(cat /run/sshd.pid)" 2>/dev/null; then',
-    '    kill -HUP "$(cat /run/sshd.pid)" && say "reloaded sshd (SIGHUP)"',
+    '  elif PIDFILE=$("$SSHD" -T -f "$SSHD_CONFIG" 2>/dev/null | awk \'$1 == "pidfile" { print $2 }\') && [ -f "${PIDFILE:=/run/sshd.pid}" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then',
+    '    # The sshd that reads this config (its PidFile), which need not be the system\'s.',
+    '    kill -HUP "$(cat "$PIDFILE")" && say "reloaded sshd (SIGHUP to the PID in $PIDFILE)"',
     '  else',
-    '    warn "sshd does not seem to be running: start it (service ssh start) so guests can log in."',
+    '    warn "no sshd runs with $SSHD_CONFIG: start it (service ssh start, or $SSHD -f $SSHD_CONFIG) so the change applies."',
     '  fi',
     'fi',
-    'say "done: guests watch with: ssh $GUEST@$(uname -n)"',
   ];
 }
 

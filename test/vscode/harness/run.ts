@@ -22,6 +22,12 @@ const log = (line: string): void => console.log(`[vscode-host] ${line}`);
 
 // Workbench chatter that says nothing about our tests (connection set-up, offline marketplace,
 // AI features).
+// The extension logs a failed command as "Guest Broadcast: WHAT failed: MESSAGE". A message meant
+// for the user (any error but a programming fault such as a TypeError) is one line; a stack
+// after it is a test log full of traces for errors the tests expect, which counts as a failure.
+const STACKED_USER_ERROR = /^Guest Broadcast: [^\n]* failed: (?!(?:Type|Reference|Range|Syntax|Eval|URI)Error\b)[^\n]*\n\s+at /;
+const stackedUserErrors: string[] = [];
+
 const NOISE = /AgentHost|AccountPolicyGate|ChatModelSelection|ENOTFOUND|open-vsx|marketplace|Failed to fetch|ERR_NAME_NOT_RESOLVED|update\.code\.visualstudio|connection token|Creating a socket|reconnection-grace-time|builtin extensions cache|Service Worker|authentication provider/;
 
 const SETTINGS = {
@@ -123,10 +129,15 @@ async function main(): Promise<number> {
       // Screenshots outlive the temp folder: they are what a failed run leaves to look at.
       bridge: { dir: bridgeDir, screenshotDir: join(root, 'out', 'test-results', 'vscode-screenshots'), log },
       onLog: (line) => {
+        if (STACKED_USER_ERROR.test(line)) stackedUserErrors.push(line.split('\n')[0]);
         if (!NOISE.test(line)) console.log(line);
       },
     });
     if (existsSync(suiteResultFile)) result = JSON.parse(readFileSync(suiteResultFile, 'utf8')) as SuiteResult;
+    if (stackedUserErrors.length) {
+      log(`${stackedUserErrors.length} error(s) meant for the user were logged with a stack (src/errorReport.ts logs them as one line):\n  ${stackedUserErrors.join('\n  ')}`);
+      result.failed += 1;
+    }
     if (outcome.kind === 'timeout') {
       log(`the suite did not finish within ${timeoutMs / 1000} s; code-server's log: ${server.logFile}`);
       console.log(readFileSync(server.logFile, 'utf8').slice(-3000));

@@ -7,7 +7,9 @@ import Mocha from 'mocha';
 import { RESULT_ENV, SuiteResult } from './contract';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30_000 });
+  // GUEST_BROADCAST_VSCODE_GREP runs only the tests whose full title matches (while working on one).
+  const grep = process.env.GUEST_BROADCAST_VSCODE_GREP;
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30_000, ...(grep ? { grep } : {}) });
   for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
     mocha.addFile(join(__dirname, file));
   }

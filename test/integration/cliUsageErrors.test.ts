@@ -1,0 +1,79 @@
+// Every command of the real CLI refuses a command line it cannot take with exit status 2 and a
+// message that says what to do; an unknown option or a missing value points to the command's
+// --help. None of these starts anything (no tmux server, no listener).
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+
+const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'gb-usage-'));
+const env = { ...process.env, XDG_CONFIG_HOME: join(dir, 'config'), XDG_RUNTIME_DIR: dir, HOME: dir };
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000, env, cwd: dir }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const COMMANDS = ['host', 'status', 'stop', 'passphrase', 'watch', 'setup-guest', 'doctor'];
+
+test('every command: an unknown option exits 2 and points to the command\'s --help', async () => {
+  for (const command of COMMANDS) {
+    const r = await cli([command, '--no-such-option']);
+    assert.equal(r.code, 2, `${command}: ${r.stderr}`);
+    assert.equal(r.stderr, `guest-broadcast ${command}: Unknown option '--no-such-option'.\nRun 'guest-broadcast ${command} --help' for its options.\n`);
+    assert.equal(r.stdout, '');
+  }
+});
+
+test('every command: --help exits 0 with its usage on stdout', async () => {
+  for (const command of COMMANDS) {
+    const r = await cli([command, '--help']);
+    assert.equal(r.code, 0, `${command}: ${r.stderr}`);
+    assert.match(r.stdout, new RegExp(`^Usage: guest-broadcast ${command}`), command);
+  }
+});
+
+test('every command: a bad value or a misplaced word exits 2 with what to do', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['host', '--listen', 'nowhere'], /--listen "nowhere" is not a listen address \(no port\)\. Use HOST:PORT/],
+    [['host', '--listen', '127.0.0.1:70000'], /ports go up to 65535/],
+    [['host', '--access', 'everyone'], /--access must be one of open, password, keys/],
+    [['host', '--mode', 'system', '--listen', '127.0.0.1:2222'], /--listen is for embedded mode/],
+    [['host', 'extra'], /Unexpected argument 'extra'.*\nRun 'guest-broadcast host --help'/],
+    [['status', '--mode', 'other'], /--mode must be "embedded" or "system"/],
+    [['status', 'extra'], /Unexpected argument 'extra'/],
+    [['stop', '--mode', 'other'], /--mode must be "embedded" or "system"/],
+    [['passphrase', '--state-dir'], /argument missing\.\nRun 'guest-broadcast passphrase --help'/],
+    [['watch'], /Name one host to watch/],
+    [['watch', 'a', 'b'], /Name one host to watch/],
+    [['watch', '--port', '0', 'h'], /--port must be a whole number from 1 to 65535/],
+    [['watch', '--cols', '100', 'h'], /--cols only applies to --snapshot/],
+    [['setup-guest'], /Say what to do: --print shows the setup script/],
+    [['setup-guest', '--print', '--guest-user', 'Root'], /not a valid Unix user name/],
+    [['doctor', '--sshd-config', 'relative/path'], /must be an absolute path/],
+  ];
+  for (const [args, pattern] of cases) {
+    const r = await cli(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code}: ${r.stderr}`);
+    assert.match(r.stderr, pattern, args.join(' '));
+  }
+});
+
+test('no command, or an unknown one, exits 2 with the list of commands on stderr', async () => {
+  for (const args of [[], ['no-such-command']]) {
+    const r = await cli(args);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /Usage: guest-broadcast <command>[\s\S]*Exit status: 0 done, 1 it failed .*, 2 the command line is wrong\./);
+  }
+  const help = await cli(['--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: guest-broadcast <command>/);
+});
