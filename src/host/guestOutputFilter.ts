@@ -21,10 +21,11 @@
 //      passthrough OSC 52 or DCS query even if those hooks were removed.
 // Everything else (text, CSI, plain ESC sequences) passes unchanged, so the size group's
 // ScreenModel and the snapshots it makes see exactly what the guests see.
+import { ALLOWED_OSC } from '../viewer/sequencePolicy';
 
-/** OSC bodies a guest may receive: tmux's cursor colour (Cs, set) and its reset (Cr). ASCII only,
- * no "?" (a query would make the guest's terminal answer). The same text is a JS and a Perl regex. */
-export const GUEST_ALLOWED_OSC = '^(?:12;[!->@-~]{1,64}|112)$';
+/** OSC bodies a guest may receive: the watchers' rule (src/viewer/sequencePolicy.ts), i.e. only
+ * tmux's cursor colour (Cs, set, no "?" query) and its reset (Cr). A JS and a Perl regex alike. */
+export const GUEST_ALLOWED_OSC = ALLOWED_OSC;
 
 /** Longest unfinished string sequence held back waiting for its end; longer ones are dropped to
  * their end unseen, so a runaway sequence cannot grow memory or eat the text after it. */
