@@ -4,9 +4,11 @@
 // every mode, while the text the program printed does arrive (src/host/guestOutputFilter.ts and
 // the passthrough hooks in src/tmux/broadcastSession.ts).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runDoctor } from '../../src/host/guestAccount/doctor';
+import { guestFilterPerl } from '../../src/host/guestOutputFilter';
 import { BroadcastMode, MODES, ModeFixture, startMode } from '../helpers/broadcastModes';
 import { boundedTest, opensshClient, useCleanups } from '../helpers/embeddedFixture';
 import { isRoot, PtyClient } from '../helpers/ptyClient';
@@ -116,3 +118,21 @@ for (const mode of MODES) {
       await passthroughEverywhereOff(fx);
     }), { timeoutMs: 120_000, skip });
 }
+
+// A system-mode setup made before the guests' output rule keeps its old relay until the setup runs
+// again: the doctor says so.
+boundedTest('system: the doctor warns about a forced command whose size relay predates the guests\' output rule', () =>
+  withMode('system', {}, async (fx) => {
+    const setup = fx.sshd!.setup;
+    const wrapper = setup.wrapperPath;
+    const check = async (): Promise<{ status: string; detail: string } | undefined> => (await runDoctor({ ...setup })).checks.find((c) => c.id === 'wrapper');
+    assert.equal((await check())?.status, 'ok');
+    // The relay as it was: output written as read.
+    const current = readFileSync(wrapper, 'utf8');
+    assert.ok(current.includes(guestFilterPerl().trim()));
+    writeFileSync(wrapper, current.replace(guestFilterPerl().trim() + '\n', '').replace('guest_safe($buffer)', '$buffer'));
+    const old = await check();
+    assert.equal(old?.status, 'warn');
+    assert.match(old?.detail ?? '', /older setup.*clipboard writes and titles/);
+  }), { timeoutMs: 120_000, skip: !isRoot ? 'needs root (sshd and the guest account)' : false });
+
