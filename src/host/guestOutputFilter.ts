@@ -4,11 +4,13 @@
 //
 // The guest's bytes come from a read-only tmux client, so they are tmux's own rendering, never a
 // program's raw output, with three exceptions a host's tmux config can open (measured on tmux
-// 3.3a with an `attach -r` client; see the README's "What keeps guests read-only"):
-//   - `set-clipboard on`: an OSC 52 a program prints reaches every client as `ESC ]52;;…`, so a
-//     file catted on the host could set the guests' clipboards;
-//   - `set-titles on`: tmux sets every client's title (OSC 0) from what a program chose;
-//   - `allow-passthrough on`: `ESC Ptmux;…ESC \` hands its payload raw to every client.
+// 3.3a with an `attach -r` client and TERM xterm-256color; see the README's "What keeps guests
+// read-only"):
+//   - `set-clipboard on`: `printf '\033]52;c;cm0gLXJmIH4=\a'` reaches every client as
+//     `ESC ]52;;cm0gLXJmIH4= BEL`, so a file catted on the host could set the guests' clipboards;
+//   - `set-titles on`: every client gets `ESC ]0;b:0:sh - "<title a program chose>" BEL`;
+//   - `allow-passthrough on`: `ESC Ptmux;…ESC \` hands its payload, unwrapped, raw to every
+//     client (an inner OSC 52 arrives as `ESC ]52;c;… BEL`, plain text as plain text).
 // tmux sends these to every client whose terminal has the feature, and a guest's TERM is an
 // ordinary one (xterm-256color, like the host's), so tmux's terminal-features cannot tell a guest
 // from the host; forcing the options off would take them from the host's own terminal too. So:
