@@ -162,7 +162,7 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
         if (latest.cols !== requested.cols || latest.rows !== requested.rows) ch.setWindow(latest.rows, latest.cols, 0, 0);
         const filter = new OutputFilter();
         const onData = (data: Buffer): void => {
-          tail = Buffer.concat([tail, data]).subarray(-2048);
+          tail = Buffer.concat([tail, data.subarray(-2048)]).subarray(-2048);
           const shown = filter.push(data);
           if (shown.length) params.onOutput(shown);
         };
