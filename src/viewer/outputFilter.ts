@@ -118,7 +118,11 @@ export class OutputFilter {
       case 'csi':
         if (b >= 0x40 && b <= 0x7e) {
           const body = String.fromCharCode(...this.seq.slice(2), b);
-          if (!this.overflow && !csiDropped(body)) out.push(...this.withoutReportingModes(body, b));
+          const modeSwitch = (b === 0x68 || b === 0x6c) && this.seq[2] === 0x3f; // CSI ? … h/l
+          if (!this.overflow && !csiDropped(body)) {
+            if (modeSwitch) out.push(...this.withoutReportingModes(body, b));
+            else out.push(...this.seq, b);
+          }
           this.state = 'ground';
         } else if (b >= 0x20 && b <= 0x3f) this.collect(b, MAX_CSI);
         else if (b < 0x20 && b !== ESC && b !== CAN && b !== SUB) out.push(b); // executed in place, as terminals do

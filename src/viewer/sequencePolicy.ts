@@ -66,9 +66,12 @@ export const DROPPED_CSI: readonly CsiForm[] = [
   { prefix: '?', final: 'S' },
 ];
 
+const DROPPED_FINALS = new Set(DROPPED_CSI.map((f) => f.final));
+
 /** Is this complete CSI (the text after `ESC [`, final byte included) one of DROPPED_CSI? */
 export function csiDropped(body: string): boolean {
   const final = body[body.length - 1];
+  if (!DROPPED_FINALS.has(final)) return false; // most CSIs (SGR, moves): decided at once
   const prefix = /^[<=>?]/.test(body) ? body[0] : '';
   const intermediates = body.slice(prefix.length, -1).replace(/^[0-9;:]*/, '');
   return DROPPED_CSI.some((f) => f.final === final && (f.prefix ?? '') === prefix && (f.intermediates ?? '') === intermediates);
