@@ -1,18 +1,9 @@
-// Escape sequences from the broadcast host that a read-only viewer must not act on. tmux already
-// re-renders what a guest sees, but the viewer does not rely on that: these handlers run first and
-// swallow the sequences, so xterm.js never applies them.
+// The webview's side of the watchers' escape-sequence policy (src/viewer/sequencePolicy.ts says
+// what is kept and why). The bytes were already filtered by the same policy in the extension
+// (src/viewer/outputFilter.ts); these xterm.js handlers run first and apply it again, so a
+// sequence that slipped past the filter is still not acted on.
 import type { IDisposable, Terminal } from '@xterm/xterm';
-
-/** OSC numbers always swallowed: window/icon title (0, 1, 2: never shown in VS Code), hyperlinks
- * (8: a host must not make a guest open URLs), clipboard (52: a host must not read or write it). */
-const SWALLOWED_OSC = [0, 1, 2, 8, 52];
-
-/** Colour OSCs: setting a colour is harmless, but a query ("?") would make xterm.js build a reply. */
-const COLOUR_OSC = [4, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 104, 110, 111, 112];
-
-/** DEC private modes that turn on mouse or focus reporting. Refusing them keeps the mouse for
- * selection (a guest should always be able to select and copy) and keeps reports from being made. */
-const REPORTING_MODES = new Set([9, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1015, 1016]);
+import { DROPPED_CSI, DROPPED_DCS, keptPrivateModes, oscAllowed, GUARDED_OSC_NUMBERS } from '../src/viewer/sequencePolicy';
 
 function modeNumbers(params: (number | number[])[]): number[] {
   return params.map((p) => (Array.isArray(p) ? p[0] : p));
@@ -21,7 +12,7 @@ function modeNumbers(params: (number | number[])[]): number[] {
 function filterPrivateModes(terminal: Terminal, final: 'h' | 'l'): IDisposable {
   return terminal.parser.registerCsiHandler({ prefix: '?', final }, (params) => {
     const modes = modeNumbers(params);
-    const kept = modes.filter((m) => !REPORTING_MODES.has(m));
+    const kept = keptPrivateModes(modes);
     if (kept.length === modes.length) return false; // nothing to refuse: xterm.js handles it
     // Re-issue the harmless part (alternate screen, cursor visibility, …) without the refused modes.
     if (kept.length > 0) terminal.write(`\x1b[?${kept.join(';')}${final}`);
@@ -30,10 +21,10 @@ function filterPrivateModes(terminal: Terminal, final: 'h' | 'l'): IDisposable {
 }
 
 export function guardHostSequences(terminal: Terminal): IDisposable[] {
-  const handlers: IDisposable[] = SWALLOWED_OSC.map((code) => terminal.parser.registerOscHandler(code, () => true));
-  for (const code of COLOUR_OSC) {
-    handlers.push(terminal.parser.registerOscHandler(code, (data) => data.includes('?')));
-  }
+  // A handler returning true swallows the sequence; false lets xterm.js act on it.
+  const handlers: IDisposable[] = GUARDED_OSC_NUMBERS.map((code) => terminal.parser.registerOscHandler(code, (data) => !oscAllowed(`${code};${data}`)));
+  for (const form of DROPPED_CSI) handlers.push(terminal.parser.registerCsiHandler(form, () => true));
+  for (const form of DROPPED_DCS) handlers.push(terminal.parser.registerDcsHandler(form, () => true));
   handlers.push(filterPrivateModes(terminal, 'h'), filterPrivateModes(terminal, 'l'));
   return handlers;
 }

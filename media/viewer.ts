@@ -203,8 +203,13 @@ onHostMessage((message: HostMessage) => {
 
 // --- test hooks: only when the page was built with them (the Chromium test), never in VS Code ----
 if (document.body.dataset.testHooks === '1') {
+  // What the escape-sequence policy must keep from happening, as the test reads it.
+  const titles: string[] = [];
+  terminal.onTitleChange((title) => titles.push(title));
   Object.assign(window, {
     guestBroadcastViewer: {
+      titles: () => titles,
+      modes: () => ({ mouseTracking: terminal.modes.mouseTrackingMode, sendFocus: terminal.modes.sendFocusMode }),
       /** Every buffer line (scrollback and screen), trailing spaces trimmed. */
       lines(): string[] {
         const buffer = terminal.buffer.active;

@@ -22,6 +22,10 @@ export function terminalPrompts(input: TtyInput, acceptNew: boolean, say: (line:
       const answer = await input.ask({ prompt: `${intro}Trust this host and remember its key (yes/no)? `, echo: true });
       return /^y(es)?$/i.test(answer?.trim() ?? '');
     },
+    showBanner(text: string): void {
+      // Like OpenSSH, on stderr before the login; already made visible by the connection.
+      say(text);
+    },
     async askSecret(prompt: string): Promise<string | undefined> {
       if (!input.interactive) {
         say(`No terminal to answer "${prompt.trim()}" in. A broadcast's passphrase can be given with --passphrase-file FILE or $${PASSPHRASE_ENV}.`);

@@ -42,6 +42,27 @@ export function hardeningCommands(sessionName: string): string[][] {
     ['set-option', '-g', 'detach-on-destroy', 'off'],
     ['set-hook', '-g', 'session-created', killOthers],
     ['set-hook', '-g', 'client-session-changed', detachStrayGuests],
+    ...passthroughOffCommands(),
+  ];
+}
+
+/**
+ * tmux 3.3a hands a passthrough payload (`ESC Ptmux;…`) raw to every client, read-only guests
+ * included, with no per-client switch; plain text and CSI in it cannot be told from tmux's own
+ * output afterwards (src/host/guestOutputFilter.ts drops the string sequences). So the broadcast
+ * server keeps `allow-passthrough` off: globally after the host's config, and again after every
+ * set-option at the global, window and pane level of that command's own target (a hook's commands
+ * act on the target of the command that fired it, and run without hooks of their own). tmux has
+ * no hook after set-window-option (setw), so those two names become aliases of `set-option -w`,
+ * which has. Appended (-a), so the host's own hooks and aliases stay.
+ */
+export function passthroughOffCommands(): string[][] {
+  const forceOff = 'set-option -gw allow-passthrough off ; set-option -w allow-passthrough off ; set-option -p allow-passthrough off';
+  return [
+    ['set-option', '-gw', 'allow-passthrough', 'off'],
+    ['set-hook', '-ga', 'after-set-option', forceOff],
+    ['set-option', '-sa', 'command-alias', 'setw=set-option -w'],
+    ['set-option', '-sa', 'command-alias', 'set-window-option=set-option -w'],
   ];
 }
 

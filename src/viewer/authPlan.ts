@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, KeyboardInteractiveCallback, Prompt, utils } from 'ssh2';
 import type { GivenPassword } from './types';
+import { visibleText } from './visibleText';
 
 /** Login refused or cancelled: reconnecting would not help, so it is never retried. */
 export class AuthError extends Error {
@@ -131,7 +132,9 @@ export class AuthPlan {
         type: 'keyboard-interactive',
         username: user,
         prompt: (name: string, instructions: string, _lang: string, prompts: Prompt[], finish: KeyboardInteractiveCallback) => {
-          void this.answerPrompts(`${name}\n${instructions}`, prompts).then(finish);
+          // The server's own words: shown with their control characters made visible (visibleText.ts).
+          const heading = [visibleText(name), visibleText(instructions, { lines: true })].join('\n');
+          void this.answerPrompts(heading, prompts).then(finish);
         },
       }),
     });
@@ -155,7 +158,7 @@ export class AuthPlan {
         answers.push(this.ctx.givenPassword.value);
         continue;
       }
-      const text = [...heading.split('\n').map((l) => l.trim()), p.prompt.trim()].filter(Boolean).join('\n');
+      const text = [...heading.split('\n').map((l) => l.trim()), visibleText(p.prompt.trim())].filter(Boolean).join('\n');
       const answer = await this.secret(`kbd:${p.prompt}`, text || `Answer for ${this.ctx.label}:`);
       if (answer === undefined) {
         this.cancelled = true;

@@ -1,23 +1,17 @@
-// The one place that decides which escape sequences from a broadcast host reach the viewer's
-// terminal (the panel's xterm.js, or the CLI user's own terminal). tmux already re-renders the
-// pane, so raw program output never arrives; this filter guards against what tmux itself
-// forwards (OSC 52 clipboard writes on copy, titles) and against a hostile or odd server.
+// The CLI watcher's side of the watchers' escape-sequence policy (sequencePolicy.ts, which says
+// what is kept and why): a filter over the byte stream from the broadcast host, run before the
+// viewer's terminal (the CLI user's own terminal, or the panel's xterm.js) sees anything. tmux
+// already re-renders the pane, so raw program output never arrives; this guards against what tmux
+// itself forwards and against a hostile or odd server.
 //
 // Passed unchanged: text, C0 controls, ESC sequences other than DECID, and CSI sequences other
-// than the queries below. Of the string sequences only these OSCs pass:
-//   - OSC 8 hyperlinks with an http:// or https:// target (and the empty OSC 8 that closes one);
-//   - colour SETs and resets: OSC 4, 10, 11, 12, 104, 110, 111, 112, only without a "?" query.
-// Dropped (the whole sequence, nothing else):
-//   - every other OSC: 0/1/2 titles, 7 working directory, 9/777 notifications, 52 clipboard,
-//     133/633/1337 shell integration, colour queries …;
-//   - DCS, SOS, PM and APC strings (DECRQSS/XTGETTCAP queries, sixel, kitty graphics);
-//   - queries that make a terminal answer: DA1/DA2/DA3 (CSI c), DSR/CPR (CSI n), DECRQM
-//     (CSI $ p), XTVERSION (CSI > q), window reports and manipulation (CSI t), DECREQTPARM
-//     (CSI x), DECRQCRA (CSI * y), kitty keyboard query (CSI ? u), XTSMGRAPHICS (CSI ? S),
-//     and DECID (ESC Z).
+// than the dropped queries; a `CSI ? … h/l` loses its reporting modes (the rest of it stays).
+// Of the string sequences only the OSCs the policy allows pass; every other OSC, and every DCS,
+// SOS, PM and APC string, is dropped whole (nothing else with it).
 // C1 introducers written as UTF-8 (U+0090, U+009B, U+009D, U+0098, U+009E, U+009F) are treated
 // like their ESC forms, since xterm.js honours them. The filter keeps state between chunks, so
 // a sequence split across network reads is judged whole.
+import { csiDropped, keptPrivateModes, oscAllowed } from './sequencePolicy';
 
 const ESC = 0x1b;
 const BEL = 0x07;
@@ -40,52 +34,6 @@ type State =
   | 'stringEsc'
   | 'oscC2'
   | 'stringC2';
-
-const ALLOWED_COLOUR_OSC = new Set([4, 10, 11, 12, 104, 110, 111, 112]);
-
-export function oscAllowed(body: string): boolean {
-  const semi = body.indexOf(';');
-  const numText = semi < 0 ? body : body.slice(0, semi);
-  if (!/^\d{1,5}$/.test(numText)) return false;
-  const num = Number(numText);
-  const rest = semi < 0 ? '' : body.slice(semi + 1);
-  if (num === 8) {
-    // OSC 8 ; params ; URI
-    const uri = rest.slice(rest.indexOf(';') + 1);
-    return rest.includes(';') && (uri === '' || /^https?:\/\/[^\s]+$/i.test(uri));
-  }
-  if (ALLOWED_COLOUR_OSC.has(num)) return !rest.includes('?');
-  return false;
-}
-
-/** Is this complete CSI (the bytes after ESC [) a query or window operation we drop? */
-export function csiDropped(body: string): boolean {
-  const final = body[body.length - 1];
-  const prefix = /^[<=>?]/.test(body) ? body[0] : '';
-  const intermediates = body.slice(0, -1).replace(/^[<=>?]?[0-9;:]*/, '');
-  switch (final) {
-    case 'c':
-      return true;
-    case 'n':
-      return true;
-    case 'p':
-      return intermediates.includes('$');
-    case 'q':
-      return prefix === '>';
-    case 't':
-      return true;
-    case 'x':
-      return intermediates === '';
-    case 'y':
-      return intermediates.includes('*');
-    case 'u':
-      return prefix === '?';
-    case 'S':
-      return prefix === '?';
-    default:
-      return false;
-  }
-}
 
 const C1: Record<number, 'csi' | 'osc' | 'string'> = { 0x9b: 'csi', 0x9d: 'osc', 0x90: 'string', 0x98: 'string', 0x9e: 'string', 0x9f: 'string' };
 
@@ -170,7 +118,11 @@ export class OutputFilter {
       case 'csi':
         if (b >= 0x40 && b <= 0x7e) {
           const body = String.fromCharCode(...this.seq.slice(2), b);
-          if (!this.overflow && !csiDropped(body)) out.push(...this.seq, b);
+          const modeSwitch = (b === 0x68 || b === 0x6c) && this.seq[2] === 0x3f; // CSI ? … h/l
+          if (!this.overflow && !csiDropped(body)) {
+            if (modeSwitch) out.push(...this.withoutReportingModes(body, b));
+            else out.push(...this.seq, b);
+          }
           this.state = 'ground';
         } else if (b >= 0x20 && b <= 0x3f) this.collect(b, MAX_CSI);
         else if (b < 0x20 && b !== ESC && b !== CAN && b !== SUB) out.push(b); // executed in place, as terminals do
@@ -214,6 +166,16 @@ export class OutputFilter {
         if (b === ESC) this.state = 'stringEsc';
         return;
     }
+  }
+
+  /** The CSI as received, or a `CSI ? … h/l` without its mouse and focus reporting modes (maybe nothing). */
+  private withoutReportingModes(body: string, final: number): number[] {
+    if (!/^\?[0-9;]*[hl]$/.test(body)) return [...this.seq, final];
+    const modes = body.slice(1, -1).split(';').filter(Boolean).map(Number);
+    const kept = keptPrivateModes(modes);
+    if (kept.length === modes.length) return [...this.seq, final];
+    if (kept.length === 0) return [];
+    return [...Buffer.from(`\x1b[?${kept.join(';')}`, 'latin1'), final];
   }
 
   private endOsc(out: number[], terminator: number[]): void {

@@ -9,6 +9,7 @@
 //   - an exit signal (the client was killed).
 // A reconnect that finds no broadcast just keeps backing off, so restarting a broadcast brings
 // its viewers back by themselves, while a deliberate stop shows "ended" and leaves them be.
+import { visibleText } from './visibleText';
 
 export interface ChannelEnd {
   /** The remote command's exit status, when the server sent one. */
@@ -31,7 +32,12 @@ export function classifyEnd(end: ChannelEnd): EndVerdict {
   return { kind: 'lost', reason: `the host closed the connection${said}` };
 }
 
-/** The last non-empty line of plain text in what the host printed (escape sequences removed). */
+/**
+ * The last non-empty line of plain text in what the host printed: escape sequences and C0
+ * controls are removed (they are how tmux draws), and what could still act on a terminal (C1
+ * controls, bidi overrides) is made visible (visibleText.ts): the line is shown outside any
+ * output filter.
+ */
 export function lastTextLine(text: string): string | undefined {
   const plain = text
     .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '')
@@ -40,5 +46,5 @@ export function lastTextLine(text: string): string | undefined {
     .replace(/[\x00-\x09\x0b-\x1f\x7f]/g, '');
   const lines = plain.split('\n').map((l) => l.trim()).filter(Boolean);
   const last = lines[lines.length - 1];
-  return last ? last.slice(0, 200) : undefined;
+  return last ? visibleText(last.slice(0, 200)) : undefined;
 }

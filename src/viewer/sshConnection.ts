@@ -8,6 +8,7 @@ import { HostKeyError, HostKeyVerifier } from './hostKeyVerifier';
 import { OutputFilter } from './outputFilter';
 import { ChannelEnd, lastTextLine } from './sessionEnd';
 import { WatchTarget } from './types';
+import { visibleText } from './visibleText';
 
 export interface ConnectParams {
   target: WatchTarget;
@@ -23,6 +24,8 @@ export interface ConnectParams {
   handshakeTimeoutMs: number;
   keepaliveIntervalMs: number;
   onOutput(data: Uint8Array): void;
+  /** The server's login banner (SSH_MSG_USERAUTH_BANNER), its control characters made visible. */
+  onBanner?(text: string): void;
   /** Aborting drops the socket at once, in any phase (TCP connect, key exchange, a prompt, login). */
   signal?: AbortSignal;
 }
@@ -97,7 +100,8 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
     let channel: ClientChannel | undefined;
     let finish: (end: ChannelEnd) => void = () => undefined;
     const ended = new Promise<ChannelEnd>((r) => (finish = r));
-    let tail = '';
+    // The last output, for the line that says why a view ended (made visible in lastTextLine).
+    let tail: Buffer = Buffer.alloc(0);
     const end: ChannelEnd = {};
 
     const fail = (error: Error): void => {
@@ -135,14 +139,17 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
     client.on('error', (error: Error & { level?: string }) => {
       if (refusal) return fail(refusal);
       if (error.level === 'client-authentication') return fail(plan.failure());
-      if (!settled) return fail(new NetworkError(`cannot reach ${where}: ${error.message}`, (error as NodeJS.ErrnoException).code));
-      end.error ??= error;
+      // ssh2's message may be the server's own words (a disconnect's description): made visible.
+      const said = visibleText(error.message);
+      if (!settled) return fail(new NetworkError(`cannot reach ${where}: ${said}`, (error as NodeJS.ErrnoException).code));
+      end.error ??= new Error(said);
     });
+    client.on('banner', (message: string) => params.onBanner?.(visibleText(message, { lines: true }).replace(/\n+$/, '')));
     client.on('close', () => {
       deadline.clear();
       signal?.removeEventListener('abort', onAbort);
       if (!settled) fail(refusal ?? new Error(`${where} closed the connection during login`));
-      finish({ ...end, lastLine: lastTextLine(tail) });
+      finish({ ...end, lastLine: lastTextLine(tail.toString('utf8')) });
     });
     client.on('ready', () => {
       if (settled) return;
@@ -150,14 +157,14 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
       client.shell({ term: params.term, cols: requested.cols, rows: requested.rows, width: 0, height: 0 }, (error, ch) => {
         deadline.clear();
         if (settled) return; // aborted while the shell was being opened; the socket is gone
-        if (error) return fail(new Error(`${where} refused a terminal session: ${error.message}`));
+        if (error) return fail(new Error(`${where} refused a terminal session: ${visibleText(error.message)}`));
         channel = ch;
         // The viewer may have been resized while the pty-req was on its way.
         const latest = params.size();
         if (latest.cols !== requested.cols || latest.rows !== requested.rows) ch.setWindow(latest.rows, latest.cols, 0, 0);
         const filter = new OutputFilter();
         const onData = (data: Buffer): void => {
-          tail = (tail + data.toString('latin1')).slice(-2048);
+          tail = Buffer.concat([tail, data.subarray(-2048)]).subarray(-2048);
           const shown = filter.push(data);
           if (shown.length) params.onOutput(shown);
         };

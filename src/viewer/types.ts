@@ -36,6 +36,8 @@ export interface WatchPrompts {
   confirmNewHostKey(info: HostKeyInfo): Promise<boolean>;
   /** The server wants a password or a key passphrase; undefined means the user cancelled. */
   askSecret(prompt: string): Promise<string | undefined>;
+  /** The server's login banner, control characters already made visible; not shown if absent. */
+  showBanner?(text: string): void;
 }
 
 /** One watched broadcast: output flows out, nothing ever flows in. */

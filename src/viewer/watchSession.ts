@@ -12,6 +12,7 @@ import { classifyEnd } from './sessionEnd';
 import { connectOnce, LiveConnection, NetworkError } from './sshConnection';
 import { TargetError } from './targetSpec';
 import { WatchOptions, WatchPrompts, WatchSession, WatchState, WatchTarget } from './types';
+import { visibleText } from './visibleText';
 
 const DEFAULT_STABLE_MS = 10_000;
 
@@ -83,8 +84,12 @@ export class SshWatchSession implements WatchSession {
     this.wake?.();
   }
 
-  private setState(state: WatchState): void {
+  private setState(raw: WatchState): void {
     if (this.closed) return;
+    // Messages and reasons can quote a server (errors, the last line it printed): whoever shows
+    // them (the CLI's terminal, the panel's status line) gets no control character to act on.
+    const state: WatchState =
+      raw.kind === 'error' ? { ...raw, message: visibleText(raw.message, { lines: true }) } : raw.kind === 'reconnecting' ? { ...raw, reason: visibleText(raw.reason, { lines: true }) } : raw;
     this.current = state;
     for (const listener of this.stateListeners) listener(state);
   }
@@ -122,6 +127,7 @@ export class SshWatchSession implements WatchSession {
           },
           handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 20_000,
           keepaliveIntervalMs: this.options.keepaliveIntervalMs ?? 15_000,
+          onBanner: (text) => this.prompts.showBanner?.(text),
           onOutput: (data) => {
             if (!this.closed) for (const listener of this.outputListeners) listener(data);
           },

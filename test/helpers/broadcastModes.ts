@@ -40,6 +40,8 @@ export interface ModeFixtureOptions {
   hostCols?: number;
   hostRows?: number;
   embedded?: Partial<EmbeddedServerOptions>;
+  /** The host's tmux config (default none: /dev/null). */
+  configFile?: string;
 }
 
 /** Attaches the host's client; resolves with it and the window size it set (its rows less the status line). */
@@ -56,7 +58,7 @@ export async function startMode(mode: BroadcastMode, options: ModeFixtureOptions
   const cols = options.hostCols ?? 100;
   const rows = options.hostRows ?? 30;
   if (mode === 'embedded') {
-    const fx = await startEmbedded(options.embedded ?? {});
+    const fx = await startEmbedded(options.embedded ?? {}, undefined, options.configFile);
     const { host, size } = await attachHost(fx.broadcast, fx.sock.tmux, 'broadcast', cols, rows);
     return {
       mode,
@@ -89,7 +91,7 @@ export async function startMode(mode: BroadcastMode, options: ModeFixtureOptions
       guestUser: 'guest',
       sshPort: sshd.port,
       command: TEST_SHELL,
-      configFile: '/dev/null',
+      configFile: options.configFile ?? '/dev/null',
       pollIntervalMs: 200,
     });
     const { host, size } = await attachHost(broadcast, sock.tmux, 'broadcast', cols, rows);

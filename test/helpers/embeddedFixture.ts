@@ -23,7 +23,8 @@ export interface EmbeddedFixture {
   cleanup(): Promise<void>;
 }
 
-export async function startEmbedded(options: Partial<EmbeddedServerOptions> = {}, stateDir?: string): Promise<EmbeddedFixture> {
+/** `configFile` is the host's tmux config (default none: /dev/null). */
+export async function startEmbedded(options: Partial<EmbeddedServerOptions> = {}, stateDir?: string, configFile = '/dev/null'): Promise<EmbeddedFixture> {
   const sock = tempSocket('gb-emb-');
   const dir = stateDir ?? join(sock.dir, 'state');
   let server: EmbeddedGuestServer | undefined;
@@ -34,7 +35,7 @@ export async function startEmbedded(options: Partial<EmbeddedServerOptions> = {}
     sessionName: 'broadcast',
     guestUser: 'guest',
     command: TEST_SHELL,
-    configFile: '/dev/null',
+    configFile,
     pollIntervalMs: 200,
     guestServerFactory: async (context) => {
       server = (await factory(context)) as EmbeddedGuestServer;

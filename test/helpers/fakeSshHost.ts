@@ -39,6 +39,32 @@ export interface FakeSshHostPolicy {
   hostKey?: string;
   /** Listen here instead of a free port. */
   port?: number;
+  /** The login banner (SSH_MSG_USERAUTH_BANNER) sent before authentication. */
+  banner?: string;
+  /** What keyboard-interactive asks: its name, instructions and one prompt (default "Password: "). */
+  keyboardInteractive?: { name: string; instructions: string; prompt: string };
+  /** Once the shell's greeting is written, the server disconnects with this description. */
+  disconnectWith?: string;
+}
+
+/** The parts of ssh2's protocol object that writing a raw packet needs (it has no API for a DISCONNECT with a description). */
+interface RawProtocol {
+  _packetRW: { write: { allocStartKEX: number; alloc(length: number, force: boolean): Buffer; finalize(packet: Buffer, force: boolean): Buffer } };
+  _cipher: { encrypt(packet: Buffer): void };
+}
+
+/** Sends SSH_MSG_DISCONNECT (reason 2, protocol error) with a description of the test's choice. */
+function disconnectWith(client: Connection, description: string): void {
+  const proto = (client as unknown as { _protocol: RawProtocol })._protocol;
+  const desc = Buffer.from(description, 'utf8');
+  let p = proto._packetRW.write.allocStartKEX;
+  const packet = proto._packetRW.write.alloc(1 + 4 + 4 + desc.length + 4, true);
+  packet[p++] = 1; // SSH_MSG_DISCONNECT
+  p = packet.writeUInt32BE(2, p);
+  p = packet.writeUInt32BE(desc.length, p);
+  p += desc.copy(packet, p);
+  packet.writeUInt32BE(0, p); // empty language tag
+  proto._cipher.encrypt(proto._packetRW.write.finalize(packet, true));
 }
 
 /** A real SSH server: offers `offered`, accepts only `acceptKey` (signed) or `acceptPassword`. */
@@ -64,7 +90,7 @@ export async function startFakeSshHost(policy: FakeSshHostPolicy): Promise<FakeS
     },
     close: async () => undefined,
   };
-  const server = new Server({ hostKeys: [hostKey] }, (client) => {
+  const server = new Server({ hostKeys: [hostKey], ...(policy.banner !== undefined ? { banner: policy.banner } : {}) }, (client) => {
     client.on('error', () => undefined);
     client.on('authentication', (ctx: AuthContext) => {
       let ok = false;
@@ -81,7 +107,8 @@ export async function startFakeSshHost(policy: FakeSshHostPolicy): Promise<FakeS
         ok = policy.acceptPassword !== undefined && ctx.password === policy.acceptPassword;
       } else if (ctx.method === 'keyboard-interactive') {
         state.attempts.push({ method: 'keyboard-interactive', detail: '' });
-        return ctx.prompt([{ prompt: 'Password: ', echo: false }], 'Server asks', (answers) => {
+        const ki = policy.keyboardInteractive ?? { name: 'Server asks', instructions: '', prompt: 'Password: ' };
+        return ctx.prompt([{ prompt: ki.prompt, echo: false }], ki.name, ki.instructions, (answers) => {
           state.attempts[state.attempts.length - 1].detail = JSON.stringify(answers);
           if (policy.acceptPassword !== undefined && answers[0] === policy.acceptPassword) ctx.accept();
           else ctx.reject(policy.offered as never);
@@ -111,6 +138,10 @@ export async function startFakeSshHost(policy: FakeSshHostPolicy): Promise<FakeS
           channel.on('data', (d: Buffer) => (state.inputBytes += d.length));
           if (typeof policy.greeting === 'function') policy.greeting(channel);
           else channel.write(policy.greeting);
+          if (policy.disconnectWith !== undefined) {
+            const description = policy.disconnectWith;
+            setImmediate(() => disconnectWith(client, description));
+          }
         });
       });
     });

@@ -48,5 +48,5 @@ test('the farewell message cannot break out of its shell quoting', () => {
 
 test('hardening refuses session names that could inject tmux commands', () => {
   assert.throws(() => hardeningCommands("x' ; kill-server ; '"), /not allowed/);
-  assert.equal(hardeningCommands('broadcast').length, 3);
+  assert.equal(hardeningCommands('broadcast').length, 7);
 });

@@ -26,6 +26,8 @@ export interface PageWindow {
     size(): { cols: number; rows: number };
     selection(): string;
     options(): { fontFamily?: string; fontSize?: number; theme?: { background?: string } };
+    titles(): string[];
+    modes(): { mouseTracking: string; sendFocus: boolean };
   };
   /** Set by the stand-in below. */
   posted: WebviewMessage[];

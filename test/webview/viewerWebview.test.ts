@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import { waitFor } from '../helpers/screen';
 import type { TerminalConfig } from '../../src/ui/protocol';
 import { skipReason, ViewerHarness, type PageWindow, type ViewerPage } from './viewerPage';
+import { HOSTILE_SEQUENCES, PROBE_COLOUR } from '../fixtures/hostileSequences';
 
 const CONFIG: TerminalConfig = {
   fontFamily: 'DejaVu Sans Mono', fontSize: 17, lineHeight: 1.1, letterSpacing: 0, fontWeight: 'normal', fontWeightBold: 'bold',
@@ -124,6 +125,42 @@ test('OSC 52 from the host never touches the clipboard; titles and hyperlinks ar
     assert.equal(viewer.page.context().pages().length, pagesBefore, 'no window was opened for the link');
     assert.equal((await viewer.lines())[0], 'click me visible');
     assert.deepEqual(await postedBeyondSize(viewer), []);
+  });
+});
+
+test('the watchers\' policy: every shared hostile stream, sent raw (past the extension\'s filter), is not acted on', { skip }, async () => {
+  await withViewer(async (viewer) => {
+    const titleBefore = await viewer.page.title();
+    const pagesBefore = viewer.page.context().pages().length;
+    const probeRgb = `rgb(${[1, 3, 5].map((i) => parseInt(PROBE_COLOUR.slice(i, i + 2), 16)).join(', ')})`;
+    for (const h of HOSTILE_SEQUENCES) {
+      const line = `A${h.text ?? ''}Z ${h.name}`;
+      // Each on the top row of a cleared screen, so a would-be link is where the click goes.
+      await viewer.output(`\x1b[2J\x1b[HA${h.bytes}Z ${h.name}\x1b[31m red\x1b[41m on red\x1b[0m\r\n`);
+      await viewer.flushed();
+      if (h.effect === 'link') {
+        const screen = await viewer.page.locator('.xterm-screen').boundingBox();
+        const size = await viewer.page.evaluate(() => (globalThis as unknown as PageWindow).guestBroadcastViewer.size());
+        assert.ok(screen);
+        await viewer.page.mouse.click(screen.x + (screen.width / size.cols) * 2.5, screen.y + screen.height / size.rows / 2);
+        await viewer.flushed();
+      }
+      const seen = await viewer.page.evaluate((rgb) => {
+        const w = globalThis as unknown as PageWindow;
+        const coloured = [...Array.from(document.querySelectorAll('.xterm *')), document.querySelector('.xterm')].some((el) => {
+          if (!el) return false;
+          const style = getComputedStyle(el);
+          return style.color === rgb || style.backgroundColor === rgb;
+        });
+        return { titles: w.guestBroadcastViewer.titles(), modes: w.guestBroadcastViewer.modes(), clipboard: w.clipboardCalls, coloured };
+      }, probeRgb);
+      const where = `${h.name} (${h.effect})`;
+      assert.ok((await viewer.lines()).some((l) => l.startsWith(line)), `${where}: the text around it shows`);
+      assert.deepEqual(seen, { titles: [], modes: { mouseTracking: 'none', sendFocus: false }, clipboard: [], coloured: false }, where);
+      assert.deepEqual(await postedBeyondSize(viewer), [], `${where}: something left the page`);
+      assert.equal(await viewer.page.title(), titleBefore, where);
+      assert.equal(viewer.page.context().pages().length, pagesBefore, `${where}: a window was opened`);
+    }
   });
 });
 

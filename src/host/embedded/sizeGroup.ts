@@ -9,6 +9,7 @@ import type { IPty } from 'node-pty';
 import { guestAttachArgv } from '../../tmux/attach';
 import { kickClient, listClients } from '../../tmux/clients';
 import { Tmux } from '../../tmux/tmux';
+import { GuestOutputFilter } from '../guestOutputFilter';
 import { loadNodePty } from '../ptyLoader';
 import { OutputPacer } from './outputPacer';
 import { ScreenModel } from './screenModel';
@@ -46,6 +47,8 @@ export class SizeGroup implements SnapshotSource {
     (data) => this.fanOut(data),
     (data, done) => this.fanOutFrame(data, done),
   );
+  /** Clipboard, title and passthrough sequences never leave toward guests (guestOutputFilter.ts). */
+  private readonly guestFilter = new GuestOutputFilter();
   private readonly members = new Set<GroupMember>();
   private sentAnything = false;
   private exited = false;
@@ -77,7 +80,11 @@ export class SizeGroup implements SnapshotSource {
       cwd: '/',
       env: guestClientEnv(options.term),
     });
-    this.pty.onData((data) => this.pacer.push(data));
+    // Filtered before anything else sees it: the screen model, snapshots and every viewer get the same safe stream.
+    this.pty.onData((data) => {
+      const safe = this.guestFilter.push(data);
+      if (safe) this.pacer.push(safe);
+    });
     this.pty.onExit(({ exitCode }) => this.onExit(exitCode));
   }
 

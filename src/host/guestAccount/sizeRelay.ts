@@ -8,6 +8,9 @@
 // Perl (Debian's perl-base, an Essential package) is on every host this targets; the setup
 // script copies it into the chroot along with the pty device it needs.
 // Input is relayed unchanged: read-only stays tmux's job (`attach -r`, src/tmux/attach.ts).
+// Output goes through guest_safe, the Perl form of the guests' output rule (no clipboard, title
+// or passthrough sequences), generated from src/host/guestOutputFilter.ts.
+import { guestFilterPerl } from '../guestOutputFilter';
 import { MAX_GUEST_COLS, MAX_GUEST_ROWS } from '../guestWindow';
 
 // The relay lives at the end of the forced command's own file, after its shell part has exited,
@@ -89,7 +92,7 @@ if ($have_saved) {
   ioctl(STDIN, $TCSETS, $raw);
 }
 sub restore_terminal { ioctl(STDIN, $TCSETS, $saved) if $have_saved; }
-
+@GUEST_FILTER@
 my $pid = fork();
 refuse("cannot start the viewer: $!") unless defined $pid;
 if ($pid == 0) {
@@ -136,7 +139,7 @@ while (!$hangup) {
     my $n = sysread($master, my $buffer, 65536);
     if (!defined $n) { next if $!{EINTR} || $!{EAGAIN}; last; }
     last if $n == 0;
-    last unless write_all(\*STDOUT, $buffer);
+    last unless write_all(\*STDOUT, guest_safe($buffer));
   }
   if ($input_open && vec($got, 0, 1)) {
     my $n = sysread(STDIN, my $buffer, 65536);
@@ -172,7 +175,7 @@ export const RELAY_REFUSED_STATUS = 125;
 
 /** The relay's Perl text, from its "#!perl" line to __END__, for the end of the forced command. */
 export function sizeRelaySource(): string {
-  return RELAY_SOURCE.trim().replace('@REFUSED@', String(RELAY_REFUSED_STATUS)) + '\n';
+  return RELAY_SOURCE.trim().replace('@REFUSED@', String(RELAY_REFUSED_STATUS)).replace('@GUEST_FILTER@', () => guestFilterPerl().trim() + '\n') + '\n';
 }
 
 /**
