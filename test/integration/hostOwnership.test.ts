@@ -9,14 +9,16 @@ import { boundedTest as test, opensshClient } from '../helpers/embeddedFixture';
 import { CliProcess } from '../helpers/cliProcess';
 import { PtyClient } from '../helpers/ptyClient';
 import { processExists } from '../../src/processExists';
+import { Broadcast } from '../../src/host/broadcast';
+import { waitFor } from '../helpers/wait';
 import { tempSocket, TEST_SHELL, typeLine } from '../helpers/tmuxFixture';
 import { join } from 'node:path';
 
 const sock = tempSocket('gb-owner-');
 const env = { XDG_CONFIG_HOME: join(sock.dir, 'config'), XDG_RUNTIME_DIR: sock.dir };
-const cleanups: Array<() => void> = [];
+const cleanups: Array<() => void | Promise<void>> = [];
 after(async () => {
-  for (const c of cleanups) c();
+  for (const c of cleanups) await c();
   await sock.cleanup();
 });
 
@@ -104,4 +106,31 @@ test('a broadcast whose owner was SIGKILLed is adopted by the next host, which t
   second.signal('SIGTERM');
   assert.equal(await second.waitForExit(), 0, second.output);
   assert.equal(await sock.tmux.serverPid(), undefined);
+});
+
+test('system mode has an owner too: a second host is refused while it serves, and adopts once the owner let go (a VS Code window closing)', async () => {
+  const system = tempSocket('gb-owner-sys-');
+  cleanups.push(() => system.cleanup());
+  // This test process plays the VS Code window that serves the broadcast.
+  const served = await Broadcast.start({ mode: 'system', socketPath: system.socketPath, sessionName: 'broadcast', guestUser: 'nobody', command: TEST_SHELL, configFile: '/dev/null' });
+  const tmuxPid = await system.tmux.serverPid();
+  const args = ['host', '--mode', 'system', '--socket', system.socketPath, '--guest-user', 'nobody', '--command', TEST_SHELL, '--tmux-config', '/dev/null'];
+  const refused = new CliProcess(args, env);
+  cleanups.push(() => refused.kill());
+  assert.notEqual(await refused.waitForExit(), 0, refused.output);
+  assert.match(refused.stderr, new RegExp(`already served by process ${process.pid}`));
+  assert.match(refused.stderr, /Guests watch with: +ssh nobody@/);
+  assert.equal(await system.tmux.serverPid(), tmuxPid);
+
+  // The window closes (reload): it stops following and hands the broadcast on.
+  served.detach();
+  await waitFor('the owner marker cleared', async () => (await system.tmux.userOption('server-pid')) === undefined);
+  const adopter = new CliProcess(args, env);
+  cleanups.push(() => adopter.kill());
+  await adopter.waitForOutput('Press Ctrl-C to stop the broadcast.');
+  assert.match(adopter.stdout, /serving it now/);
+  assert.equal(await system.tmux.serverPid(), tmuxPid);
+  adopter.signal('SIGTERM');
+  assert.equal(await adopter.waitForExit(), 0, adopter.output);
+  assert.equal(await system.tmux.serverPid(), undefined);
 });
