@@ -14,7 +14,7 @@ import { GuestServer, GuestServerFactory } from './guestServer';
 import { BroadcastMode, defaultSocketPath } from './paths';
 import { applyPermissionFixup, FixupReport, prepareSocketDir } from './permissionFixup';
 import { BroadcastServedError } from './servedError';
-import { NO_OWNER, otherLiveOwner, ownerMarkers, recordedOwner } from './owner';
+import { claimOwnership, OWNER_PID_MARKER, otherLiveOwner, ownerMarkers, recordedOwner, releaseOwnership } from './owner';
 import { BroadcastStatus, statusJson } from './status';
 import { sameViewers, Viewer, viewersFromClients } from './viewers';
 
@@ -104,6 +104,11 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       if (markers.mode && markers.mode !== options.mode) {
         throw new Error(`A ${markers.mode}-mode broadcast already runs on ${socketPath}. Stop it first or start in ${markers.mode} mode.`);
       }
+      // Adopting: take ownership before serving anything, so a concurrent adopter loses cleanly.
+      if (!(await claimOwnership(tmux, markers[OWNER_PID_MARKER] ?? ''))) {
+        const now = (await readMarkers(tmux)) ?? markers;
+        throw new BroadcastServedError(socketPath, now, recordedOwner(now) ?? 0, tmuxBin);
+      }
     } else {
       if ((await tmux.serverPid()) !== undefined) {
         throw new Error(`${socketPath} belongs to a tmux server that is not a guest broadcast. Choose another socket path (setting guestBroadcast.socketPath or --socket).`);
@@ -139,9 +144,6 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
         guestServer = await options.guestServerFactory({ socketPath, sessionName: options.sessionName, tmuxBin });
         await setMarkers(tmux, { listen: guestServer.listenAddress, watch: guestServer.watchCommand });
       }
-      // This process owns it now (`status` from elsewhere can then tell a session nobody serves
-      // from a live broadcast, and a second `host` is refused while this one runs).
-      await setMarkers(tmux, ownerMarkers());
 
       const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, guestServer, lastFixup);
       broadcast.serverPid = await tmux.serverPid();
@@ -153,6 +155,9 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       // the host's yet, so it goes, with the folders made for it. An adopted one is the host's
       // work: it stays, untouched, for its next owner.
       if (startedNow) await tmux.killServer().catch(() => undefined);
+      // Adopted and failed (its port taken, say): hand it on, so the next start may adopt it
+      // even while this process lives on (a VS Code window).
+      else if (markers) await releaseOwnership(tmux);
       // Only folders this call made, and only while empty (a racing start may live there now).
       if (madeDir) removeEmptyDirs(dirname(socketPath), madeDir);
       throw error;
@@ -307,12 +312,6 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       this.emit('viewers', viewers);
     }
   }
-}
-
-/** Clears the owner markers when they still name this process. */
-async function releaseOwnership(tmux: Tmux): Promise<void> {
-  const markers = await readMarkers(tmux).catch(() => undefined);
-  if (markers && recordedOwner(markers) === process.pid) await setMarkers(tmux, NO_OWNER).catch(() => undefined);
 }
 
 /** Removes `from` and its parents up to and including `top` while they are empty. */

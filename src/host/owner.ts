@@ -6,6 +6,8 @@
 // (so a PID reused by an unrelated process after a crash does not count as the owner).
 import { readFileSync } from 'node:fs';
 import { processExists } from '../processExists';
+import { readMarkers, setMarkers } from '../tmux/broadcastSession';
+import { Tmux } from '../tmux/tmux';
 
 /** The marker holding the owner's PID (its name predates the system mode having an owner). */
 export const OWNER_PID_MARKER = 'server-pid';
@@ -58,4 +60,25 @@ export function otherLiveOwner(markers: Record<string, string>): number | undefi
   const pid = recordedOwner(markers);
   if (pid === undefined || pid === process.pid) return undefined;
   return ownerAlive(markers) ? pid : undefined;
+}
+
+/**
+ * Makes this process the owner if the recorded owner is still `expectedPid` (the gone owner read
+ * before, or '' for none): a compare-and-set in one tmux command, which tmux runs without
+ * interleaving another client's, so two processes adopting at once cannot both win. Resolves
+ * whether this process owns it now.
+ */
+export async function claimOwnership(tmux: Tmux, expectedPid: string): Promise<boolean> {
+  if (!/^\d*$/.test(expectedPid)) return false;
+  const mine = ownerMarkers();
+  const set = Object.entries(mine).map(([k, v]) => `set-option -g @${k} '${v.replace(/[^0-9]/g, '')}'`).join(' ; ');
+  await tmux.run(['if-shell', '-F', `#{==:#{@${OWNER_PID_MARKER}},${expectedPid}}`, set]);
+  const now = await readMarkers(tmux);
+  return now !== undefined && recordedOwner(now) === process.pid;
+}
+
+/** Clears the owner markers when they still name this process (it stops serving, tmux stays). */
+export async function releaseOwnership(tmux: Tmux): Promise<void> {
+  const markers = await readMarkers(tmux).catch(() => undefined);
+  if (markers && recordedOwner(markers) === process.pid) await setMarkers(tmux, NO_OWNER).catch(() => undefined);
 }
