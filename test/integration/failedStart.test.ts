@@ -13,8 +13,11 @@ import { tempSocket, TEST_SHELL } from '../helpers/tmuxFixture';
 const sock = tempSocket('gb-failstart-');
 const env = { XDG_CONFIG_HOME: join(sock.dir, 'config'), XDG_RUNTIME_DIR: sock.dir };
 const busy: Server[] = [];
+const procs: CliProcess[] = [];
 after(async () => {
+  for (const p of procs) p.kill();
   for (const server of busy) server.close();
+  await new Tmux(join(sock.dir, 'adopted', 'guest')).killServer().catch(() => undefined);
   await sock.cleanup();
 });
 
@@ -52,4 +55,24 @@ test('a start failing on a port in use leaves a socket folder that existed befor
   mkdirSync(empty);
   await failingHost(join(empty, 'guest'), port);
   assert.ok(existsSync(empty));
+});
+
+test("adopting fails on a port in use: the host's tmux server, shell and folder stay, and the broadcast stays adoptable", async () => {
+  const socketPath = join(sock.dir, 'adopted', 'guest');
+  const first = new CliProcess(['host', '--socket', socketPath, '--state-dir', join(sock.dir, 'state'), '--command', TEST_SHELL, '--tmux-config', '/dev/null', '--listen', '127.0.0.1:0'], env);
+  procs.push(first);
+  await first.waitForOutput('Press Ctrl-C to stop the broadcast.');
+  const tmux = new Tmux(socketPath);
+  const tmuxPid = await tmux.serverPid();
+  first.signal('SIGKILL');
+  await first.waitForExit();
+
+  const host = new CliProcess(['host', '--socket', socketPath, '--state-dir', join(sock.dir, 'state'), '--command', TEST_SHELL, '--tmux-config', '/dev/null', '--listen', `127.0.0.1:${await occupiedPort()}`], env);
+  assert.equal(await host.waitForExit(), 1, host.output);
+  assert.match(host.stderr, /is already in use/);
+  assert.equal(await tmux.serverPid(), tmuxPid, "the failed adopter ended the host's tmux server");
+  assert.ok(existsSync(socketPath));
+  // It handed the broadcast on (a VS Code window that failed this way lives on).
+  assert.equal(await tmux.userOption('server-pid'), undefined);
+  await tmux.killServer();
 });
