@@ -3,7 +3,7 @@
 import { readMarkers } from '../tmux/broadcastSession';
 import { listClients } from '../tmux/clients';
 import { Tmux } from '../tmux/tmux';
-import { ownerAlive, recordedOwner } from './owner';
+import { ownerAlive } from './owner';
 import { BroadcastMode, defaultSocketPath } from './paths';
 import { BroadcastStatus, statusJson } from './status';
 import { Viewer, viewersFromClients } from './viewers';
@@ -42,7 +42,8 @@ function viewersFromMarker(json: string): Viewer[] {
  * session still runs in tmux, but nobody listens for guests and its viewer table is stale.
  */
 export function embeddedServerGone(markers: Record<string, string>): boolean {
-  return markers.mode !== 'system' && recordedOwner(markers) !== undefined && !ownerAlive(markers);
+  // No owner at all counts too: a window that closed handed the broadcast on and stopped serving.
+  return markers.mode !== 'system' && !ownerAlive(markers);
 }
 
 export async function readBroadcastStatus(mode: BroadcastMode, socket?: string): Promise<BroadcastStatus> {
