@@ -6,7 +6,7 @@ import { AccessPolicy, ACCESS_POLICIES, EMBEDDED_DEFAULTS, EmbeddedServerOptions
 import { parseListen } from '../host/embedded/listen';
 import { GuestServerFactory } from '../host/guestServer';
 import { cliConfigDir } from '../host/paths';
-import { viewerCountLabel } from '../host/viewers';
+import { Viewer, viewerChanges, viewerCountLabel } from '../host/viewers';
 import { intOpt, modeOpt, parse, stringOpt, UsageError } from './args';
 import { CliCommand } from './command';
 
@@ -143,7 +143,7 @@ async function serve(options: BroadcastOptions, embedded?: EmbeddedServerOptions
     options = { ...options, guestServerFactory: keep };
   }
   const broadcast = await Broadcast.start(options);
-  out(broadcast.startedNow ? `Broadcasting session "${broadcast.sessionName}" (${broadcast.mode} mode).` : `A broadcast of "${broadcast.sessionName}" was already running; serving it.`);
+  out(broadcast.startedNow ? `Broadcasting session "${broadcast.sessionName}" (${broadcast.mode} mode).` : `A broadcast of "${broadcast.sessionName}" was left running by a process that is gone; serving it now.`);
   out(`  Attach as the host (read-write):  ${broadcast.hostAttachCommand}`);
   out(`  Guests watch with:                ${broadcast.watchCommand}`);
   if (server && embedded) {
@@ -156,12 +156,34 @@ async function serve(options: BroadcastOptions, embedded?: EmbeddedServerOptions
   for (const warning of broadcast.lastFixup?.warnings ?? []) out(`  Warning: ${warning}`);
   out('Press Ctrl-C to stop the broadcast.');
 
-  broadcast.on('viewers', (viewers) => out(`${stamp()} ${viewerCountLabel(viewers.length)}`));
-  broadcast.on('fixup', (report) => out(`tmux server restarted: permission fixup re-applied (${report.applied.join('; ')})`));
+  let previous: Viewer[] = [];
+  broadcast.on('viewers', (viewers) => {
+    // Embedded guests are announced by the server itself (with their address); system-mode
+    // guests are tmux's read-only clients, seen by the monitor.
+    if (!embedded) {
+      const { joined, left } = viewerChanges(previous, viewers);
+      for (const v of joined) out(`${stamp()} ${v.user} started watching (${v.name})`);
+      for (const v of left) out(`${stamp()} ${v.user} (${v.name}) stopped watching`);
+    }
+    previous = viewers;
+    out(`${stamp()} ${viewerCountLabel(viewers.length)}`);
+  });
+  broadcast.on('fixup', (report) => out(`${stamp()} tmux server restarted: permission fixup re-applied (${report.applied.join('; ')})`));
   broadcast.on('error', (error) => process.stderr.write(`guest-broadcast: ${error.message}\n`));
+  const unwatch = embedded?.access === 'password' ? await followPassphrase(embedded.stateDir) : undefined;
 
+  // The monitor's timer does not hold the process (VS Code and tests run broadcasts without
+  // owning the event loop), and the system mode has no listening socket that would: without
+  // this handle, `host --mode system` returned the moment it printed its banner. The foreground
+  // server is held here until it stops.
+  const hold = setInterval(() => undefined, 1 << 30);
   return new Promise<number>((resolve) => {
     let stopping = false;
+    const finish = (code: number): void => {
+      clearInterval(hold);
+      unwatch?.();
+      resolve(code);
+    };
     const stop = (signal: string): void => {
       if (stopping) return;
       stopping = true;
@@ -169,11 +191,11 @@ async function serve(options: BroadcastOptions, embedded?: EmbeddedServerOptions
       broadcast.stop().then(
         () => {
           out('The broadcast has ended; every guest was told.');
-          resolve(0);
+          finish(0);
         },
         (error: unknown) => {
           process.stderr.write(`guest-broadcast: stopping failed: ${String(error)}\n`);
-          resolve(1);
+          finish(1);
         },
       );
     };
@@ -182,9 +204,22 @@ async function serve(options: BroadcastOptions, embedded?: EmbeddedServerOptions
     broadcast.once('ended', (reason) => {
       if (stopping) return;
       out(`The broadcast ended: ${reason}.`);
-      resolve(0);
+      finish(0);
     });
   });
+}
+
+/** Shows a regenerated passphrase as soon as the state folder holds it. */
+async function followPassphrase(stateDir: string): Promise<() => void> {
+  const { readPassphrase } = await import('../host/embedded/passphrase');
+  const { watchPassphrase } = await import('../host/embedded/passphraseWatch');
+  return watchPassphrase(stateDir, readPassphrase(stateDir), (passphrase) =>
+    out(
+      passphrase
+        ? `${stamp()} The passphrase changed: guests now log in with "${passphrase}" (the old one no longer works; guests already watching stay).`
+        : `${stamp()} The passphrase file is gone: nobody can log in until one is made (guest-broadcast passphrase).`,
+    ),
+  );
 }
 
 async function accessLine(embedded: EmbeddedServerOptions): Promise<string> {

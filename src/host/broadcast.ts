@@ -1,7 +1,8 @@
 // The broadcast's lifecycle: one dedicated tmux server with one session, the permission fixup,
 // (embedded mode) the guest SSH server, and a monitor that follows viewers and server restarts.
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, rmdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { hostAttachArgv, shellCommand } from '../tmux/attach';
 import { createBroadcastSession, readMarkers, setMarkers } from '../tmux/broadcastSession';
@@ -12,6 +13,8 @@ import { assertSupported, TmuxVersion } from '../tmux/version';
 import { GuestServer, GuestServerFactory } from './guestServer';
 import { BroadcastMode, defaultSocketPath } from './paths';
 import { applyPermissionFixup, FixupReport, prepareSocketDir } from './permissionFixup';
+import { BroadcastServedError } from './servedError';
+import { claimOwnership, OWNER_PID_MARKER, otherLiveOwner, ownerMarkers, recordedOwner, releaseOwnership } from './owner';
 import { BroadcastStatus, statusJson } from './status';
 import { sameViewers, Viewer, viewersFromClients } from './viewers';
 
@@ -77,70 +80,88 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   }
 
   /**
-   * Starts a broadcast, or adopts the one already running on the same socket: starting twice
-   * never makes a second server.
+   * Starts a broadcast, or adopts the one already running on the same socket when the process
+   * that owned it is gone (a crash, a VS Code reload): starting twice never makes a second
+   * server, and never takes a broadcast away from a live owner (BroadcastServedError).
    */
   static async start(options: BroadcastOptions): Promise<Broadcast> {
     const tmuxBin = options.tmuxBin ?? 'tmux';
     const version = await probeTmuxVersion(tmuxBin);
-    assertSupported(version);
+    assertSupported(version, options.mode);
     const socketPath = options.socketPath || defaultSocketPath(options.mode);
     const tmux = new Tmux(socketPath, tmuxBin);
     const system = options.mode === 'system';
 
     let startedNow = false;
+    let madeDir: string | undefined;
     const markers = await readMarkers(tmux);
     if (markers) {
+      const owner = otherLiveOwner(markers);
+      if (owner !== undefined) throw new BroadcastServedError(socketPath, markers, owner, tmuxBin);
       if (markers.session !== options.sessionName) {
         throw new Error(`A broadcast of session "${markers.session}" already runs on ${socketPath}. Stop it first (guest-broadcast stop --socket ${socketPath}) or choose another socket.`);
       }
       if (markers.mode && markers.mode !== options.mode) {
         throw new Error(`A ${markers.mode}-mode broadcast already runs on ${socketPath}. Stop it first or start in ${markers.mode} mode.`);
       }
+      // Adopting: take ownership before serving anything, so a concurrent adopter loses cleanly.
+      if (!(await claimOwnership(tmux, markers[OWNER_PID_MARKER] ?? ''))) {
+        const now = (await readMarkers(tmux)) ?? markers;
+        throw new BroadcastServedError(socketPath, now, recordedOwner(now) ?? 0, tmuxBin);
+      }
     } else {
       if ((await tmux.serverPid()) !== undefined) {
         throw new Error(`${socketPath} belongs to a tmux server that is not a guest broadcast. Choose another socket path (setting guestBroadcast.socketPath or --socket).`);
       }
-      prepareSocketDir(socketPath, system);
-      await createBroadcastSession(tmux, {
-        sessionName: options.sessionName,
-        command: options.command,
-        cwd: options.cwd,
-        configFile: options.configFile,
-        env: options.env,
-        markers: {
-          mode: options.mode,
-          session: options.sessionName,
-          'guest-user': options.guestUser,
-          watch: system ? systemWatchCommand(options.guestUser, options.sshPort) : '',
-          listen: '',
-        },
-      });
-      startedNow = true;
+      madeDir = prepareSocketDir(socketPath, system);
     }
 
-    const lastFixup = system ? await applyPermissionFixup(tmux, version, options.guestUser) : undefined;
-
-    let guestServer: GuestServer | undefined;
-    if (!system) {
-      if (!options.guestServerFactory) throw new Error('Embedded mode needs a guest server (guestServerFactory).');
-      try {
-        guestServer = await options.guestServerFactory({ socketPath, sessionName: options.sessionName, tmuxBin });
-      } catch (error) {
-        // Do not leave a session nobody can watch behind a failed listen.
-        if (startedNow) await tmux.killServer().catch(() => undefined);
-        throw error;
+    try {
+      if (!markers) {
+        await createBroadcastSession(tmux, {
+          sessionName: options.sessionName,
+          command: options.command,
+          cwd: options.cwd,
+          configFile: options.configFile,
+          env: options.env,
+          markers: {
+            mode: options.mode,
+            session: options.sessionName,
+            'guest-user': options.guestUser,
+            watch: system ? systemWatchCommand(options.guestUser, options.sshPort) : '',
+            listen: '',
+            ...ownerMarkers(),
+          },
+        });
+        startedNow = true;
       }
-      // The server's process too: `status` from elsewhere can then tell a session nobody serves
-      // (the host process was killed) from a live broadcast.
-      await setMarkers(tmux, { listen: guestServer.listenAddress, watch: guestServer.watchCommand, 'server-pid': String(process.pid) });
-    }
 
-    const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, guestServer, lastFixup);
-    broadcast.serverPid = await tmux.serverPid();
-    guestServer?.onChange(() => void broadcast.poll());
-    broadcast.startMonitor();
-    return broadcast;
+      const lastFixup = system ? await applyPermissionFixup(tmux, version, options.guestUser) : undefined;
+
+      let guestServer: GuestServer | undefined;
+      if (!system) {
+        if (!options.guestServerFactory) throw new Error('Embedded mode needs a guest server (guestServerFactory).');
+        guestServer = await options.guestServerFactory({ socketPath, sessionName: options.sessionName, tmuxBin });
+        await setMarkers(tmux, { listen: guestServer.listenAddress, watch: guestServer.watchCommand });
+      }
+
+      const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, guestServer, lastFixup);
+      broadcast.serverPid = await tmux.serverPid();
+      guestServer?.onChange(() => void broadcast.poll());
+      broadcast.startMonitor();
+      return broadcast;
+    } catch (error) {
+      // A failed start leaves things as they were. A server this call started holds nothing of
+      // the host's yet, so it goes, with the folders made for it. An adopted one is the host's
+      // work: it stays, untouched, for its next owner.
+      if (startedNow) await tmux.killServer().catch(() => undefined);
+      // Adopted and failed (its port taken, say): hand it on, so the next start may adopt it
+      // even while this process lives on (a VS Code window).
+      else if (markers) await releaseOwnership(tmux);
+      // Only folders this call made, and only while empty (a racing start may live there now).
+      if (madeDir) removeEmptyDirs(dirname(socketPath), madeDir);
+      throw error;
+    }
   }
 
   get mode(): BroadcastMode {
@@ -216,6 +237,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   /** Stops following the server without ending it (VS Code window closing: tmux keeps running). */
   detach(): void {
     this.stopMonitor();
+    // The next window may adopt it at once, even while this process is still closing.
+    void releaseOwnership(this.tmux);
     // Not a stop: the next window serves the same broadcast again, so watchers should keep trying.
     void this.guestServer?.close(ENDED_MESSAGE, LOST_EXIT_STATUS);
     this.guestServer = undefined;
@@ -288,6 +311,18 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       this.current = viewers;
       this.emit('viewers', viewers);
     }
+  }
+}
+
+/** Removes `from` and its parents up to and including `top` while they are empty. */
+function removeEmptyDirs(from: string, top: string): void {
+  for (let dir = from; ; dir = dirname(dir)) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      return; // not empty (something else lives there now), or already gone
+    }
+    if (dir === top || dirname(dir) === dir) return;
   }
 }
 

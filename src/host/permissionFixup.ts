@@ -20,12 +20,15 @@ export interface FixupReport {
  * user (the guest) can traverse it without listing it; embedded mode keeps it private (0700)
  * because its guests are served by the host's own process.
  */
-export function prepareSocketDir(socketPath: string, shareWithOtherUsers: boolean): void {
+export function prepareSocketDir(socketPath: string, shareWithOtherUsers: boolean): string | undefined {
   const dir = dirname(socketPath);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // The topmost folder this call made (undefined: all existed), so a failed start can take back
+  // exactly what it made.
+  const made = mkdirSync(dir, { recursive: true, mode: 0o700 });
   const st = statSync(dir);
-  if (st.uid !== userInfo().uid) return; // not ours (e.g. /tmp): leave its mode alone
+  if (st.uid !== userInfo().uid) return made; // not ours (e.g. /tmp): leave its mode alone
   chmodSync(dir, shareWithOtherUsers ? 0o711 : 0o700);
+  return made;
 }
 
 /** Folders above the socket that another user cannot traverse (no o+x). */

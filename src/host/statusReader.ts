@@ -2,8 +2,8 @@
 // window): everything needed lives in the tmux server's @ options and its client list.
 import { readMarkers } from '../tmux/broadcastSession';
 import { listClients } from '../tmux/clients';
-import { processExists } from '../processExists';
 import { Tmux } from '../tmux/tmux';
+import { ownerAlive } from './owner';
 import { BroadcastMode, defaultSocketPath } from './paths';
 import { BroadcastStatus, statusJson } from './status';
 import { Viewer, viewersFromClients } from './viewers';
@@ -42,8 +42,8 @@ function viewersFromMarker(json: string): Viewer[] {
  * session still runs in tmux, but nobody listens for guests and its viewer table is stale.
  */
 export function embeddedServerGone(markers: Record<string, string>): boolean {
-  const pid = Number(markers['server-pid']);
-  return markers.mode !== 'system' && Number.isInteger(pid) && pid > 0 && !processExists(pid);
+  // No owner at all counts too: a window that closed handed the broadcast on and stopped serving.
+  return markers.mode !== 'system' && !ownerAlive(markers);
 }
 
 export async function readBroadcastStatus(mode: BroadcastMode, socket?: string): Promise<BroadcastStatus> {

@@ -39,3 +39,10 @@ export function watchingFor(since: Date, now = new Date()): string {
   if (minutes < 60) return `${minutes} min`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
+
+/** Who joined and who left between two viewer lists (by name: a tmux client or a connection). */
+export function viewerChanges(before: readonly Viewer[], after: readonly Viewer[]): { joined: Viewer[]; left: Viewer[] } {
+  const had = new Set(before.map((v) => v.name));
+  const has = new Set(after.map((v) => v.name));
+  return { joined: after.filter((v) => !had.has(v.name)), left: before.filter((v) => !has.has(v.name)) };
+}

@@ -104,9 +104,18 @@ export async function readMarkers(tmux: Tmux): Promise<Record<string, string> | 
   for (const line of out.split('\n')) {
     const m = /^@([\w-]+) (.*)$/.exec(line);
     if (!m) continue;
-    let value = m[2];
-    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1).replace(/\\(.)/g, '$1');
-    markers[m[1]] = value;
+    markers[m[1]] = unquoteOptionValue(m[2]);
   }
   return markers[MARKER_OPTION] === '1' ? markers : undefined;
+}
+
+/**
+ * A value as `show-options` prints it: bare, in double quotes with backslash escapes (spaces,
+ * quotes, `$`), or '' for the empty string (which read raw made `status` say "Guests connect
+ * to ''").
+ */
+export function unquoteOptionValue(text: string): string {
+  if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) return text.slice(1, -1).replace(/\\(.)/g, '$1');
+  if (text.length >= 2 && text.startsWith("'") && text.endsWith("'")) return text.slice(1, -1);
+  return text;
 }

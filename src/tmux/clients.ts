@@ -63,21 +63,14 @@ export async function listClients(tmux: Tmux): Promise<TmuxClient[]> {
   return out === undefined ? [] : parseClientList(out);
 }
 
-/** Ends one client's view, showing it a one-line reason. */
+/**
+ * Ends one client's view, showing it a one-line reason. It touches no option: tmux runs the -E
+ * command in the client process through the session's default-shell (the host's shell, which a
+ * kick must never change: kicks run concurrently, and a new window would start whatever the
+ * option held at that moment), so the command is written to mean the same in every shell.
+ */
 export async function kickClient(tmux: Tmux, clientName: string, message: string): Promise<void> {
-  // tmux runs the -E command through the server's default-shell, which is the host's shell
-  // (often bash). A chrooted guest has only /bin/sh, so the farewell runs through /bin/sh; the
-  // host's setting is put back in the same tmux invocation, before any new window could use it.
-  const hostShell = (await tmux.runIfServer(['show-options', '-gv', 'default-shell']))?.trim();
-  if (hostShell === undefined) return;
-  const restore = ['set-option', '-g', 'default-shell', hostShell || '/bin/sh'];
-  try {
-    await tmux.runIfServer(['set-option', '-g', 'default-shell', '/bin/sh', ';', 'detach-client', '-t', clientName, '-E', farewellCommand(message), ';', ...restore]);
-  } catch (error) {
-    // tmux skips the rest of a command list after an error (the client had already gone).
-    await tmux.runIfServer(restore).catch(() => undefined);
-    throw error;
-  }
+  await tmux.runIfServer(['detach-client', '-t', clientName, '-E', farewellCommand(message)]);
 }
 
 /**
@@ -86,6 +79,8 @@ export async function kickClient(tmux: Tmux, clientName: string, message: string
  * through sshd or the embedded server alike.
  */
 export function farewellCommand(message: string): string {
-  const text = message.replace(/[^\x20-\x7e]/g, ' ');
-  return `printf '\\r\\n%s\\r\\n' '${text.replace(/'/g, `'\\''`)}'`;
+  // Single-quoted text and one external-or-builtin printf read the same in sh, bash, zsh, ksh,
+  // fish and csh; a quote or backslash inside would not (each shell escapes them its own way).
+  const text = message.replace(/[^\x20-\x7e]/g, ' ').replace(/'/g, '"').replace(/\\/g, '/');
+  return `printf '\\r\\n%s\\r\\n' '${text}'`;
 }

@@ -36,7 +36,23 @@ export function hasServerAccess(v: TmuxVersion): boolean {
   return atLeast(v, 3, 3);
 }
 
-export function assertSupported(v: TmuxVersion): void {
+/**
+ * The one version gate, per mode. Every mode needs 3.2 (read-only clients cannot resize). The
+ * system mode needs 3.3: its guests reach the socket itself, which the fixup opens to other users
+ * (mode 0602); only `server-access` then keeps everyone but the host and the guest account out,
+ * and makes the guest read-only whatever command it runs. Before 3.3 any local user could attach
+ * read-write.
+ */
+export function assertSupported(v: TmuxVersion, mode: 'embedded' | 'system' = 'embedded'): void {
+  if (mode === 'system' && !hasServerAccess(v)) {
+    throw new TmuxVersionError(
+      `${v.raw} is too old for the system mode: it needs tmux 3.3 or newer, whose server-access ` +
+        `list lets only you and the guest account (read-only) use the shared socket; with ${v.raw} ` +
+        `every local user could attach read-write. Install tmux 3.3 or newer (Debian 12, Ubuntu 23.04 ` +
+        `and later ship it), or use the embedded mode (guest-broadcast host --mode embedded), which ` +
+        `never shares the socket.`,
+    );
+  }
   if (!atLeast(v, 3, 2)) {
     throw new TmuxVersionError(
       `${v.raw} is too old: Guest Broadcast needs tmux 3.2 or newer, where read-only clients ` +

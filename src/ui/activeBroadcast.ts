@@ -77,7 +77,7 @@ export class ActiveBroadcast implements vscode.Disposable {
     if (this.current) return this.current;
     const found = await adoptableBroadcast(settings);
     if (found.kind === 'servedElsewhere') {
-      this.log.appendLine(`The broadcast on ${found.socket} is served by another process (${found.listen}); not adopting it.`);
+      this.log.appendLine(`The broadcast on ${found.socket} is served by another process (${found.pid !== undefined ? `pid ${found.pid}` : found.listen}); not adopting it.`);
     }
     if (found.kind !== 'adopt') return undefined;
     const broadcast = await this.start(found.settings);

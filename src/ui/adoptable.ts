@@ -3,14 +3,18 @@
 import { existsSync } from 'node:fs';
 import { defaultSocketPath } from '../host/paths';
 import { canConnect } from '../host/listenProbe';
+import { otherLiveOwner } from '../host/owner';
 import { findBroadcast } from '../host/statusReader';
 import type { HostSettings } from './settings';
 
 export type Adoptable =
   | { kind: 'adopt'; settings: HostSettings }
   | { kind: 'none' }
-  /** Its embedded guest server still answers: another window or the CLI serves it. */
-  | { kind: 'servedElsewhere'; socket: string; listen: string };
+  /**
+   * Another live process owns it (another window, the CLI), or its embedded guest server still
+   * answers: adopting it would let that process's stop end the host's work under this window.
+   */
+  | { kind: 'servedElsewhere'; socket: string; listen: string; pid?: number };
 
 /**
  * Looks on the configured socket only, and runs no tmux at all when its file does not exist
@@ -24,6 +28,8 @@ export async function adoptableBroadcast(settings: HostSettings): Promise<Adopta
   if (!found) return { kind: 'none' };
   const mode = found.markers.mode === 'system' ? 'system' : 'embedded';
   const listen = found.markers.listen;
+  const owner = otherLiveOwner(found.markers);
+  if (owner !== undefined) return { kind: 'servedElsewhere', socket, listen: listen || found.markers.watch || '', pid: owner };
   if (mode === 'embedded' && listen && (await canConnect(listen))) return { kind: 'servedElsewhere', socket, listen };
   return {
     kind: 'adopt',

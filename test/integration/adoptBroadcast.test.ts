@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Broadcast } from '../../src/host/broadcast';
+import { formatStatus } from '../../src/host/status';
+import { readBroadcastStatus } from '../../src/host/statusReader';
 import { adoptableBroadcast } from '../../src/ui/adoptable';
 import type { HostSettings } from '../../src/ui/settings';
 import { startEmbedded } from '../helpers/embeddedFixture';
@@ -70,6 +72,11 @@ test('an embedded broadcast is left alone while its guest server answers, adopte
     assert.ok(found?.kind === 'adopt');
     assert.equal(found.settings.mode, 'embedded');
     assert.equal(found.settings.sessionName, 'broadcast');
+    // Handed on, nobody serves its guests: status shows no address to connect to.
+    const status = await readBroadcastStatus('embedded', embedded.sock.socketPath);
+    assert.equal(status.broadcasting, true);
+    assert.equal(status.listen, null);
+    assert.match(formatStatus(status), /No SSH server serves it right now/);
   } finally {
     await embedded.cleanup();
   }

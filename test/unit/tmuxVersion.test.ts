@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { Broadcast } from '../../src/host/broadcast';
 import { assertSupported, hasServerAccess, parseTmuxVersion, TmuxVersionError } from '../../src/tmux/version';
 
 test('parses release versions with and without a letter', () => {
@@ -25,4 +29,39 @@ test('server-access exists from 3.3 on', () => {
   assert.equal(hasServerAccess(parseTmuxVersion('tmux 3.2a')), false);
   assert.equal(hasServerAccess(parseTmuxVersion('tmux 3.3a')), true);
   assert.equal(hasServerAccess(parseTmuxVersion('tmux 4.1')), true);
+});
+
+test('the system mode needs 3.3 (server-access): before it any local user could attach read-write', () => {
+  for (const raw of ['tmux 3.2a', 'tmux 3.2', 'tmux 3.2-rc3']) {
+    assert.throws(
+      () => assertSupported(parseTmuxVersion(raw), 'system'),
+      (error: Error) =>
+        error instanceof TmuxVersionError &&
+        error.message.includes(`${raw} is too old for the system mode`) &&
+        /tmux 3\.3 or newer/.test(error.message) &&
+        /--mode embedded/.test(error.message),
+    );
+    // The embedded mode never shares the socket: 3.2 is enough there.
+    assertSupported(parseTmuxVersion(raw), 'embedded');
+  }
+  assert.throws(() => assertSupported(parseTmuxVersion('tmux 3.1c'), 'system'), TmuxVersionError);
+  assertSupported(parseTmuxVersion('tmux 3.3a'), 'system');
+  assertSupported(parseTmuxVersion('tmux next-3.6'), 'system');
+});
+
+test('a system-mode start on tmux 3.2 is refused before anything is made', async () => {
+  // A tmux that says it is 3.2a and fails anything else: the start must stop at the version.
+  const dir = mkdtempSync(join(tmpdir(), 'gb-tmux32-'));
+  try {
+    const fake = join(dir, 'tmux');
+    writeFileSync(fake, '#!/bin/sh\n[ "$1" = -V ] && { echo "tmux 3.2a"; exit 0; }\necho "unexpected: $*" >&2\nexit 1\n', { mode: 0o755 });
+    const socketPath = join(dir, 'sock', 'guest');
+    await assert.rejects(
+      Broadcast.start({ mode: 'system', socketPath, sessionName: 'broadcast', guestUser: 'guest', tmuxBin: fake }),
+      /tmux 3\.2a is too old for the system mode/,
+    );
+    assert.equal(existsSync(join(dir, 'sock')), false, 'the socket folder was made');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

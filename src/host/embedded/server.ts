@@ -20,7 +20,12 @@ function listenError(error: NodeJS.ErrnoException, address: ListenAddress, setti
   const where = formatListen(address);
   switch (error.code) {
     case 'EADDRINUSE':
-      return new Error(`Port ${address.port} is already in use on ${address.host}, so guests cannot be served on ${where}. Stop what uses it, or choose another port with ${setting} (e.g. ${address.host}:${address.port === 65535 ? 2222 : address.port + 1}).`);
+      // No advice to serve the same broadcast from a second process: its owner already serves it.
+      return new Error(
+        `Port ${address.port} is already in use on ${address.host}, so guests cannot be served on ${where}. ` +
+          `If it is another guest broadcast, its guests can already watch it (guest-broadcast status shows it; guest-broadcast stop ends it). ` +
+          `Otherwise stop what uses the port, or choose another with ${setting} (e.g. ${address.host}:${address.port === 65535 ? 2222 : address.port + 1}).`,
+      );
     case 'EACCES':
       return new Error(`Not allowed to listen on ${where} (ports below 1024 need root). Choose a port from 1024 up with ${setting}.`);
     case 'EADDRNOTAVAIL':

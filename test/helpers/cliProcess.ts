@@ -1,0 +1,60 @@
+// The real CLI (dist/cli.js, as `npm start` runs it) as a plain child process, no terminal, the
+// way a script or a service runs `guest-broadcast host`: its output is collected, signals are
+// sent to it by PID, and it is ended (SIGKILL, by PID) if a test leaves it running.
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { waitFor } from './wait';
+
+export const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+
+export class CliProcess {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn('node', [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout?.setEncoding('utf8').on('data', (d: string) => (this.stdout += d));
+    this.child.stderr?.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
+    this.child.once('exit', (code, signal) => (this.exit = { code, signal }));
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get output(): string {
+    return this.stdout + this.stderr;
+  }
+
+  async waitForOutput(text: string | RegExp, timeoutMs = 15_000): Promise<void> {
+    const found = (): boolean => (typeof text === 'string' ? this.output.includes(text) : text.test(this.output));
+    await waitFor(`${String(text)} in the CLI's output`, () => found() || (this.exit !== undefined && found()), timeoutMs).catch((error: Error) => {
+      throw new Error(`${error.message}\nOutput was:\n${this.output}\nExit: ${JSON.stringify(this.exit)}`);
+    });
+  }
+
+  /** Waits for the exit; resolves the exit code (null when a signal ended it). */
+  async waitForExit(timeoutMs = 15_000): Promise<number | null> {
+    const r = await waitFor('the CLI to exit', () => this.exit, timeoutMs).catch((error: Error) => {
+      throw new Error(`${error.message}\nOutput was:\n${this.output}`);
+    });
+    return r?.code ?? null;
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    if (this.exit === undefined) process.kill(this.pid, signal);
+  }
+
+  /** Ends it for good if it still runs (test cleanup). */
+  kill(): void {
+    if (this.exit === undefined) {
+      try {
+        process.kill(this.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}

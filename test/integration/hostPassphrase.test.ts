@@ -1,0 +1,36 @@
+// A running `host --access password` shows a regenerated passphrase: `passphrase --regenerate`
+// from another terminal replaces the state folder's file, and the host's output (where the host
+// copied it from) must not keep showing the old one as current.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { boundedTest as test, runClient } from '../helpers/embeddedFixture';
+import { CLI, CliProcess } from '../helpers/cliProcess';
+import { tempSocket, TEST_SHELL } from '../helpers/tmuxFixture';
+
+const sock = tempSocket('gb-pass-');
+const stateDir = join(sock.dir, 'state');
+const env = { XDG_CONFIG_HOME: join(sock.dir, 'config'), XDG_RUNTIME_DIR: sock.dir };
+const cleanups: Array<() => void> = [];
+after(async () => {
+  for (const c of cleanups) c();
+  await sock.cleanup();
+});
+
+test('the running host prints the new passphrase after passphrase --regenerate, each time', async () => {
+  const host = new CliProcess(['host', '--socket', sock.socketPath, '--state-dir', stateDir, '--command', TEST_SHELL, '--tmux-config', '/dev/null', '--listen', '127.0.0.1:0', '--access', 'password'], env);
+  cleanups.push(() => host.kill());
+  await host.waitForOutput('Press Ctrl-C to stop the broadcast.');
+  const old = /Access: +password "([a-z0-9-]+)"/.exec(host.stdout)?.[1];
+  assert.ok(old, host.stdout);
+
+  for (let round = 0; round < 2; round++) {
+    const r = await runClient(['node', CLI, 'passphrase', '--regenerate', '--state-dir', stateDir], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const fresh = r.stdout.trim();
+    assert.notEqual(fresh, old);
+    await host.waitForOutput(`The passphrase changed: guests now log in with "${fresh}"`);
+  }
+  host.signal('SIGTERM');
+  assert.equal(await host.waitForExit(), 0, host.output);
+});

@@ -1,0 +1,23 @@
+// What `status` shows, and how the server's markers are read back: an empty marker is printed
+// by tmux as '' and must read as empty (system-mode status said "Guests connect to ''").
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatStatus, statusJson } from '../../src/host/status';
+import { unquoteOptionValue } from '../../src/tmux/broadcastSession';
+
+test("show-options values read back as set: bare, double-quoted with escapes, and '' for empty", () => {
+  assert.equal(unquoteOptionValue("''"), '');
+  assert.equal(unquoteOptionValue('127.0.0.1:2222'), '127.0.0.1:2222');
+  assert.equal(unquoteOptionValue('"ssh -p 2222 guest@host"'), 'ssh -p 2222 guest@host');
+  assert.equal(unquoteOptionValue('"a \\"b\\" \\$x"'), 'a "b" $x');
+  assert.equal(unquoteOptionValue('"it\'s"'), "it's");
+});
+
+test('a system-mode status has no guest address line (sshd serves it), only how to watch', () => {
+  const status = statusJson({ broadcasting: true, mode: 'system', socket: '/var/lib/tmux-sessions/guest', session: 'broadcast', listen: null, watch: 'ssh guest@box', viewers: [] });
+  const text = formatStatus(status);
+  assert.doesNotMatch(text, /Guests connect to/);
+  assert.doesNotMatch(text, /No SSH server/);
+  assert.match(text, /Watch with: ssh guest@box/);
+  assert.equal(JSON.parse(JSON.stringify(status)).listen, null);
+});
