@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { userInfo } from 'node:os';
 import { Tmux, TmuxError } from '../tmux/tmux';
-import { hasServerAccess, TmuxVersion } from '../tmux/version';
+import { assertSupported, TmuxVersion } from '../tmux/version';
 
 export interface FixupReport {
   /** Human-readable steps that were applied, for logs and the doctor. */
@@ -53,6 +53,8 @@ export function untraversableParents(socketPath: string): string[] {
  * Embedded mode never calls this: its guests never touch the socket.
  */
 export async function applyPermissionFixup(tmux: Tmux, version: TmuxVersion, guestUser: string): Promise<FixupReport> {
+  // The version gate first: before 3.3 the 0602 socket below would let every local user in.
+  assertSupported(version, 'system');
   const report: FixupReport = { applied: [], warnings: [] };
   const socketPath = tmux.socketPath;
 
@@ -69,29 +71,25 @@ export async function applyPermissionFixup(tmux: Tmux, version: TmuxVersion, gue
     report.warnings.push(`${blocked} has no execute permission for other users, so "${guestUser}" cannot reach the socket: run "chmod o+x ${blocked}" or choose a socket path under /var/lib/tmux-sessions.`);
   }
 
-  if (hasServerAccess(version)) {
-    if (guestUser === userInfo().username) {
-      report.warnings.push(`The guest user "${guestUser}" is the host's own user: tmux always lets the owner in read-write. Use a separate account.`);
-    } else {
-      try {
-        // Flags first: `server-access -a -r USER` (the order tmux 3.3 parses).
-        await tmux.run(['server-access', '-a', '-r', guestUser]);
-        report.applied.push(`server-access -a -r ${guestUser}`);
-      } catch (error) {
-        const detail = error instanceof TmuxError ? error.stderr.trim() : String(error);
-        if (/already added/i.test(detail)) {
-          // Listed before (perhaps read-write): make sure the entry is read-only.
-          await tmux.run(['server-access', '-r', guestUser]);
-          report.applied.push(`server-access -r ${guestUser}`);
-        } else if (/unknown user/i.test(detail)) {
-          report.warnings.push(`There is no Unix user "${guestUser}": run "guest-broadcast setup-guest --apply" (as root) to create it.`);
-        } else {
-          report.warnings.push(`server-access for ${guestUser} failed: ${detail}`);
-        }
+  if (guestUser === userInfo().username) {
+    report.warnings.push(`The guest user "${guestUser}" is the host's own user: tmux always lets the owner in read-write. Use a separate account.`);
+  } else {
+    try {
+      // Flags first: `server-access -a -r USER` (the order tmux 3.3 parses).
+      await tmux.run(['server-access', '-a', '-r', guestUser]);
+      report.applied.push(`server-access -a -r ${guestUser}`);
+    } catch (error) {
+      const detail = error instanceof TmuxError ? error.stderr.trim() : String(error);
+      if (/already added/i.test(detail)) {
+        // Listed before (perhaps read-write): make sure the entry is read-only.
+        await tmux.run(['server-access', '-r', guestUser]);
+        report.applied.push(`server-access -r ${guestUser}`);
+      } else if (/unknown user/i.test(detail)) {
+        report.warnings.push(`There is no Unix user "${guestUser}": run "guest-broadcast setup-guest --apply" (as root) to create it.`);
+      } else {
+        report.warnings.push(`server-access for ${guestUser} failed: ${detail}`);
       }
     }
-  } else {
-    report.applied.push(`${version.raw} has no server-access: socket permissions alone let "${guestUser}" in`);
   }
   return report;
 }

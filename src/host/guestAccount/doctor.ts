@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { guestAttachArgv, shellCommand } from '../../tmux/attach';
 import { readMarkers } from '../../tmux/broadcastSession';
 import { probeTmuxVersion, Tmux } from '../../tmux/tmux';
-import { atLeast, hasServerAccess } from '../../tmux/version';
+import { assertSupported } from '../../tmux/version';
 import { untraversableParents } from '../permissionFixup';
 import { isRootUser } from './applySetup';
 import { asRoot } from './asRoot';
@@ -49,14 +49,17 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
   const setup = setupCommand(o);
   const root = isRootUser();
 
-  // tmux: the floor is 3.2 (read-only clients cannot resize); server-access needs 3.3.
+  // tmux: the system mode's one version gate (3.3, for server-access), as `host --mode system` applies it.
   try {
     const v = await probeTmuxVersion(o.tmuxPath);
-    if (!atLeast(v, 3, 2)) add({ id: 'tmux-version', title: 'tmux version', status: 'fail', detail: `${v.raw} is older than 3.2: guests could resize the host's window.`, fix: 'Install tmux 3.2 or newer (Debian 12: apt-get install tmux).' });
-    else if (!hasServerAccess(v)) add({ id: 'tmux-version', title: 'tmux version', status: 'warn', detail: `${v.raw} has no server-access: only socket permissions keep guests read-only-attached.`, fix: 'tmux 3.3 or newer is recommended.' });
-    else add({ id: 'tmux-version', title: 'tmux version', status: 'ok', detail: v.raw });
+    try {
+      assertSupported(v, 'system');
+      add({ id: 'tmux-version', title: 'tmux version', status: 'ok', detail: v.raw });
+    } catch (error) {
+      add({ id: 'tmux-version', title: 'tmux version', status: 'fail', detail: (error as Error).message, fix: 'Install tmux 3.3 or newer (Debian 12: apt-get install tmux).' });
+    }
   } catch (error) {
-    add({ id: 'tmux-version', title: 'tmux version', status: 'fail', detail: (error as Error).message, fix: 'Install tmux 3.2 or newer (apt-get install tmux).' });
+    add({ id: 'tmux-version', title: 'tmux version', status: 'fail', detail: (error as Error).message, fix: 'Install tmux 3.3 or newer (apt-get install tmux).' });
   }
 
   // The account.
