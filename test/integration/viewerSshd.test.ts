@@ -240,7 +240,7 @@ test('reconnect: the viewer recovers by itself when the connection is lost and c
     const lost = await viewer.waitForState('reconnecting');
     assert.ok(lost.kind === 'reconnecting' && lost.inSeconds >= 1, JSON.stringify(lost));
     // Down for a while: attempts fail (connection refused) and keep backing off.
-    await waitFor('two failed attempts', () => viewer.states.filter((s) => s.kind === 'reconnecting' && /cannot reach|refused/i.test(s.reason)).length >= 1, 10_000);
+    await waitFor('two failed attempts', () => viewer.states.filter((s) => s.kind === 'reconnecting' && /nothing is listening|cannot reach|refused/i.test(s.reason)).length >= 1, 10_000);
     const livesBefore = viewer.states.filter((s) => s.kind === 'live').length;
     await relay.resume();
     await waitFor('the viewer to be live again', () => viewer.states.filter((s) => s.kind === 'live').length > livesBefore, 15_000);

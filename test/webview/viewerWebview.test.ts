@@ -205,11 +205,11 @@ test('status line shows connecting, live, reconnecting in N s, ended and errors'
     await viewer.send({ type: 'state', state: { kind: 'live' }, target });
     assert.match(await viewer.statusText(), /^Live/);
     await viewer.send({ type: 'state', state: { kind: 'reconnecting', inSeconds: 7, reason: 'connection lost' }, target });
-    assert.match(await viewer.statusText(), /^Reconnecting in [67] s \(connection lost\)/);
+    assert.match(await viewer.statusText(), /^Reconnecting in [67] s: connection lost/);
     await viewer.send({ type: 'state', state: { kind: 'ended' }, target });
     assert.match(await viewer.statusText(), /Broadcast ended/);
     await viewer.send({ type: 'state', state: { kind: 'error', message: 'Host key for broadcast.test changed' }, target });
-    assert.match(await viewer.statusText(), /^Error: Host key for broadcast\.test changed/);
+    assert.match(await viewer.statusText(), /^Cannot watch guest@broadcast\.test: Host key for broadcast\.test changed/);
     assert.equal(await viewer.page.locator('#status-dot').getAttribute('class'), 'dot error');
   });
 });

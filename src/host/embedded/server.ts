@@ -14,6 +14,7 @@ import { HostKey } from './hostKey';
 import { describeExposure, embeddedWatchCommand, formatListen, ListenAddress, parseListen } from './listen';
 import { EMBEDDED_DEFAULTS, EmbeddedServerOptions } from './options';
 import { RefusalDesk } from './refusal';
+import { HostSizeFeed } from './hostSizeFeed';
 import { SizeGroups } from './sizeGroups';
 
 function listenError(error: NodeJS.ErrnoException, address: ListenAddress, setting: string): Error {
@@ -48,6 +49,7 @@ export class EmbeddedGuestServer implements GuestServer {
   private readonly tmux: Tmux;
   private readonly access: AccessConfig;
   private readonly groups: SizeGroups;
+  private readonly hostSize: HostSizeFeed;
   private bound: ListenAddress;
   private nextId = 1;
   private closing = false;
@@ -74,6 +76,7 @@ export class EmbeddedGuestServer implements GuestServer {
       maxGroups: options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups,
       appRoot: options.appRoot,
     });
+    this.hostSize = new HostSizeFeed(this.tmux);
     this.refusals = new RefusalDesk(hostKey.privateKey);
     this.ssh = new SshServer({ hostKeys: [hostKey.privateKey], ident: 'GuestBroadcast' }, (client, info) => this.onSshClient(client, info.ip, info.port));
     this.tcp = createServer((socket) => this.onSocket(socket));
@@ -146,6 +149,7 @@ export class EmbeddedGuestServer implements GuestServer {
   async close(message: string, exitStatus = 0): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.hostSize.stop();
     const stopped = new Promise<void>((resolve) => this.tcp.close(() => resolve()));
     // One farewell per group's tmux client reaches all its viewers; then each connection ends.
     await this.groups.endAll(message);
@@ -194,6 +198,7 @@ export class EmbeddedGuestServer implements GuestServer {
       access: this.access,
       maxAuthAttempts: this.options.maxAuthAttempts ?? EMBEDDED_DEFAULTS.maxAuthAttempts,
       groups: this.groups,
+      hostSize: this.hostSize,
       socket: this.sockets.get(key),
     });
     this.connections.add(connection);
