@@ -46,6 +46,9 @@ export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
     get statusBarText() {
       return statusBar.text;
     },
+    get statusBarTooltip() {
+      return statusBar.tooltipText;
+    },
     status: () => active.current?.status(),
     get hostTerminal() {
       return hostTerminal.current;

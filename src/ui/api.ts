@@ -6,6 +6,8 @@ import type { HostsNode } from './hosts/hostsTree';
 export interface GuestBroadcastApi {
   /** The status bar item's text while it shows ("$(broadcast) 1 viewer"), else undefined. */
   readonly statusBarText: string | undefined;
+  /** The status bar item's tooltip as plain text (host window size, viewers), undefined while hidden. */
+  readonly statusBarTooltip: string | undefined;
   /** This window's broadcast as `guest-broadcast status --json` prints it; undefined when none. */
   status(): BroadcastStatus | undefined;
   /** The host's read-write terminal while it is open. */

@@ -5,8 +5,16 @@ import { Broadcast } from '../host/broadcast';
 
 export const HOST_TERMINAL_NAME = 'Guest Broadcast (host)';
 
+/** Where the host terminal opens (guestBroadcast.hostTerminalLocation): the editor area unless set to the panel. */
+export function hostTerminalLocation(): vscode.TerminalLocation {
+  return vscode.workspace.getConfiguration('guestBroadcast').get<string>('hostTerminalLocation') === 'panel'
+    ? vscode.TerminalLocation.Panel
+    : vscode.TerminalLocation.Editor;
+}
+
 export class HostTerminal implements vscode.Disposable {
   private terminal: vscode.Terminal | undefined;
+
   /** Closed by us: VS Code lists a disposed terminal until the workbench confirms the close. */
   private readonly disposed = new WeakSet<vscode.Terminal>();
   private readonly closed: vscode.Disposable;
@@ -33,6 +41,9 @@ export class HostTerminal implements vscode.Disposable {
         shellPath,
         shellArgs,
         iconPath: new vscode.ThemeIcon('broadcast'),
+        // The editor area by default: the host's window size is every fit-mode guest's size, and
+        // the bottom panel is often a dozen rows high.
+        location: hostTerminalLocation(),
         // VS Code started from inside tmux passes $TMUX on, and tmux then refuses to attach
         // ("sessions should be nested with care").
         env: { TMUX: null, TMUX_PANE: null },

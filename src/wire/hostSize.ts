@@ -45,8 +45,10 @@ export class HostSizeReader {
 
   constructor(private readonly onSize: (size: TerminalSize) => void) {}
 
-  push(data: Buffer | string): void {
-    this.pending += typeof data === 'string' ? data : data.toString('latin1');
+  private readonly decoder = new TextDecoder('latin1');
+
+  push(data: Uint8Array | string): void {
+    this.pending += typeof data === 'string' ? data : this.decoder.decode(data, { stream: true });
     let newline: number;
     while ((newline = this.pending.indexOf('\n')) >= 0) {
       const line = this.pending.slice(0, newline);
