@@ -70,11 +70,12 @@ const terminal = new Terminal({
   linkHandler: null,
 });
 guardHostSequences(terminal);
-keepLastScreen(terminal);
+
 const fit = new FitAddon();
 terminal.loadAddon(fit);
 const serializer = new SerializeAddon();
 terminal.loadAddon(serializer);
+keepLastScreen(terminal, serializer);
 terminal.open(container);
 const search = new SearchBox(terminal);
 

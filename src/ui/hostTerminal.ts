@@ -31,6 +31,10 @@ export class HostTerminal implements vscode.Disposable {
 
   /** Shows the host terminal of `broadcast`, opening it when none is open (after a reload too). */
   show(broadcast: Broadcast): vscode.Terminal {
+    // A host terminal whose tmux client has exited (the host detached, or the client was killed)
+    // can stay open as a dead tab: showing it would show nothing to work in. That was why Start
+    // once "failed to reopen" the host terminal: it revealed the dead one. Open a new one.
+    if (this.terminal && this.terminal.exitStatus !== undefined) this.close();
     this.terminal ??= vscode.window.terminals.find(
       (t) => t.name === HOST_TERMINAL_NAME && t.exitStatus === undefined && !this.disposed.has(t) && attachesTo(t, broadcast),
     );

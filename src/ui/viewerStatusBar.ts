@@ -1,4 +1,6 @@
-// `$(broadcast) N viewers` while this window broadcasts; hidden otherwise. Click: Show viewers.
+// `$(eye) N viewers` while this window broadcasts; hidden otherwise. Click: Show viewers.
+// The eye, not the broadcast glyph: VS Code's Ports item beside it shows a radio tower that looks
+// nearly the same.
 import * as vscode from 'vscode';
 import { viewerCountLabel } from '../host/viewers';
 import { ActiveBroadcast } from './activeBroadcast';
@@ -34,6 +36,13 @@ export class ViewerStatusBar implements vscode.Disposable {
     return this.visible ? this.plainTooltip : undefined;
   }
 
+  /** The tooltip's markdown source and the accessible label (tests check that neither misleads). */
+  get rendered(): { markdown: string; accessibleLabel: string } | undefined {
+    if (!this.visible) return undefined;
+    const tooltip = this.item.tooltip;
+    return { markdown: tooltip instanceof vscode.MarkdownString ? tooltip.value : String(tooltip ?? ''), accessibleLabel: this.item.accessibilityInformation?.label ?? '' };
+  }
+
   private render(): void {
     const broadcast = this.active.current;
     if (!broadcast) {
@@ -45,14 +54,17 @@ export class ViewerStatusBar implements vscode.Disposable {
       return;
     }
     const viewers = broadcast.viewers;
-    this.item.text = `$(broadcast) ${viewerCountLabel(viewers.length)}`;
+    this.item.text = `$(eye) ${viewerCountLabel(viewers.length)}`;
     // Guest names come from the guests (any name in open access): text, never markdown.
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown('**Guest Broadcast**\n\n');
     this.followHostSize();
     const size = this.hostSize;
     const window = size ? `Your window: ${size.cols}x${size.rows} (guests in fit mode see this size)` : 'Your window: not attached';
-    tooltip.appendText(`Session "${broadcast.sessionName}" (${broadcast.mode} mode)\nGuests watch with: ${broadcast.watchCommand}\n${window}\n`);
+    // The watch command as code: as text, "guest@127.0.0.1" would become a mailto link.
+    tooltip.appendText(`Session "${broadcast.sessionName}" (${broadcast.mode} mode)\nGuests watch with: `);
+    tooltip.appendMarkdown(`\`${broadcast.watchCommand.replace(/`/g, '')}\``);
+    tooltip.appendText(`\n${window}\n`);
     tooltip.appendText(viewers.length ? viewers.map((v) => `• ${v.user} (${v.cols}×${v.rows})`).join('\n') : 'Nobody is watching yet.');
     tooltip.appendMarkdown('\n\nClick for the viewer list.');
     this.plainTooltip = [
@@ -63,6 +75,11 @@ export class ViewerStatusBar implements vscode.Disposable {
       viewers.length ? viewers.map((v) => `${v.user} (${v.cols}×${v.rows})`).join(', ') : 'Nobody is watching yet.',
     ].join('\n');
     this.item.tooltip = tooltip;
+    // Screen readers get plain words, not the tooltip's markdown.
+    this.item.accessibilityInformation = {
+      label: `Guest Broadcast: ${viewerCountLabel(viewers.length)} watching session ${broadcast.sessionName}. Click for the viewer list.`,
+      role: 'button',
+    };
     this.item.show();
     this.visible = true;
   }

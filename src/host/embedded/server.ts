@@ -17,18 +17,26 @@ import { RefusalDesk } from './refusal';
 import { HostSizeFeed } from './hostSizeFeed';
 import { SizeGroups } from './sizeGroups';
 
+/** The server cannot listen where the setting says; `setting` names it, so the UI can open it. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+  constructor(message: string, readonly setting: string) {
+    super(message);
+  }
+}
+
 function listenError(error: NodeJS.ErrnoException, address: ListenAddress, setting: string): Error {
   const where = formatListen(address);
   switch (error.code) {
     case 'EADDRINUSE':
-      return new Error(`Port ${address.port} is already in use on ${address.host}, so guests cannot be served on ${where}. Stop what uses it, or choose another port with ${setting} (e.g. ${address.host}:${address.port === 65535 ? 2222 : address.port + 1}).`);
+      return new ListenError(`Port ${address.port} is already in use on ${address.host}, so guests cannot be served on ${where}. Stop what uses it, or choose another port with ${setting} (e.g. ${address.host}:${address.port === 65535 ? 2222 : address.port + 1}).`, setting);
     case 'EACCES':
-      return new Error(`Not allowed to listen on ${where} (ports below 1024 need root). Choose a port from 1024 up with ${setting}.`);
+      return new ListenError(`Not allowed to listen on ${where} (ports below 1024 need root). Choose a port from 1024 up with ${setting}.`, setting);
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
-      return new Error(`${address.host} is not an address of this machine, so nothing can listen on ${where}. Use 127.0.0.1 or 0.0.0.0 with ${setting}.`);
+      return new ListenError(`${address.host} is not an address of this machine, so nothing can listen on ${where}. Use 127.0.0.1 or 0.0.0.0 with ${setting}.`, setting);
     default:
-      return new Error(`Cannot listen on ${where} (${setting}): ${error.message}`);
+      return new ListenError(`Cannot listen on ${where} (${setting}): ${error.message}`, setting);
   }
 }
 
