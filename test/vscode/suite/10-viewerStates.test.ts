@@ -183,12 +183,18 @@ describe('the viewer\'s states, honestly (real workbench)', function () {
     await waitUntil('Broadcast ended', async () => (await text(spec, '#status-text')).startsWith('Broadcast ended'), 30_000);
     assert.equal(await text(spec, '#status-action'), 'Watch again');
     const screen = await text(spec, '#terminal .xterm-rows');
-    assert.ok(screen.includes(marker), `the last screen is gone:\n${screen}`);
+    // The last thing the host showed (the Find test's line) is still there, and tmux's farewell.
+    assert.ok(screen.includes(`after-find-${process.pid}`), `the last screen is gone:\n${screen}`);
+    assert.match(screen, /the broadcast has ended/);
     await waitUntil('the screen dimmed', async () => (await box(spec, '#terminal')).style.opacity === '0.5', 5000);
     await assertFooterWhole(spec);
     await screenshotFor('ended');
     await vscode.commands.executeCommand('guestBroadcast.start');
     await hostTerminalAttached(api, tmux);
+    // The host terminal opened over the viewer's tab: back to the viewer, as the user would.
+    const group = vscode.window.tabGroups.activeTabGroup;
+    const index = group.tabs.findIndex((t) => viewerTabs().includes(t));
+    if (index >= 0) await vscode.commands.executeCommand('workbench.action.openEditorAtIndex', index);
     await click(inPage(spec, '#status-action'));
     await waitUntil('Live in the same tab', async () => (await text(spec, '#status-text')).startsWith('Live'), 30_000);
     assert.equal(viewerTabs().length, tabs);
