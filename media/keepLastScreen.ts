@@ -43,7 +43,7 @@ export function keepLastScreen(terminal: Terminal, serializer: SerializeAddon): 
       // Runs once the rest of this chunk (tmux's farewell) has been drawn on the blank screen.
       terminal.write('', () => {
         const farewell = screenLines(terminal).map((l) => l.trim()).filter(Boolean).join(' ');
-        const last = farewell ? `\x1b[${terminal.rows};1H\x1b[2K\x1b[0m\x1b[7m${farewell.slice(0, terminal.cols)}\x1b[0m` : '';
+        const last = farewell ? `\x1b[${terminal.rows};1H\x1b[2K\x1b[0m\x1b[1m${farewell.slice(0, terminal.cols)}\x1b[0m` : '';
         terminal.write(`\x1b[0m\x1b[H\x1b[2J${kept}${last}`);
       });
     }
