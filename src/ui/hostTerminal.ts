@@ -2,6 +2,7 @@
 // broadcast, so the host works in the very session guests watch.
 import * as vscode from 'vscode';
 import { Broadcast } from '../host/broadcast';
+import { listClients } from '../tmux/clients';
 
 export const HOST_TERMINAL_NAME = 'Guest Broadcast (host)';
 
@@ -31,9 +32,7 @@ export class HostTerminal implements vscode.Disposable {
 
   /** Shows the host terminal of `broadcast`, opening it when none is open (after a reload too). */
   show(broadcast: Broadcast): vscode.Terminal {
-    // A host terminal whose tmux client has exited (the host detached, or the client was killed)
-    // can stay open as a dead tab: showing it would show nothing to work in. That was why Start
-    // once "failed to reopen" the host terminal: it revealed the dead one. Open a new one.
+    // A host terminal whose tmux client has exited can stay open as a dead tab: open a new one.
     if (this.terminal && this.terminal.exitStatus !== undefined) this.close();
     this.terminal ??= vscode.window.terminals.find(
       (t) => t.name === HOST_TERMINAL_NAME && t.exitStatus === undefined && !this.disposed.has(t) && attachesTo(t, broadcast),
@@ -55,6 +54,19 @@ export class HostTerminal implements vscode.Disposable {
     }
     this.terminal.show();
     return this.terminal;
+  }
+
+  /**
+   * Whether the host terminal's tmux client is attached read-write right now. The terminal runs
+   * `tmux attach` itself, so its process id is the client's. A host who detached (or whose client
+   * was killed) leaves a terminal that is closing, or already dead, before VS Code says so.
+   */
+  async attached(broadcast: Broadcast): Promise<boolean> {
+    const terminal = this.terminal;
+    if (!terminal || terminal.exitStatus !== undefined) return false;
+    const pid = await Promise.race([terminal.processId, new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000))]);
+    if (pid === undefined) return false;
+    return (await listClients(broadcast.tmux)).some((c) => !c.readOnly && c.pid === pid);
   }
 
   /** Closes the host terminal (the broadcast has ended; its tmux client has nothing left to show). */

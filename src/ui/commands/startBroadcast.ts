@@ -30,6 +30,10 @@ export function startBroadcast(parts: HostParts) {
       });
       return;
     }
+    // Already broadcasting: a host terminal whose tmux client is gone (the host detached, the
+    // client was killed) may still be listed for a moment, or stay as a dead tab. Showing it
+    // was how Start once "failed to reopen" the host terminal: replace it instead.
+    if (before && parts.hostTerminal.current && !(await parts.hostTerminal.attached(broadcast))) parts.hostTerminal.close();
     parts.hostTerminal.show(broadcast);
     if (before) {
       // Already broadcasting: the host terminal is focused (reopened when it was closed); the

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { listClients } from '../../../src/tmux/clients';
 import { Tmux } from '../../../src/tmux/tmux';
 import type { GuestBroadcastApi } from '../../../src/ui/api';
 import { extensionApi, freePort, hostTerminalAttached, resetSettings, setSettings, socketDir, sshGuestArgv, TerminalProgram, waitUntil } from './helpers';
@@ -128,6 +129,18 @@ describe('host commands that fit the moment (real workbench)', function () {
     const second = await notification('already broadcasting');
     assert.match(second, /Changed settings \(guestBroadcast\.maxViewers\) apply after Stop and Start/);
     await setSettings({ maxViewers: undefined });
+  });
+
+  it('Start while broadcasting replaces a host terminal whose tmux client has ended (the host detached)', async () => {
+    const before = api.hostTerminal;
+    assert.ok(before);
+    const host = (await listClients(tmux)).find((c) => !c.readOnly);
+    assert.ok(host, 'no read-write client');
+    await tmux.run(['detach-client', '-t', host.name]);
+    await waitUntil('the host client to go', async () => !(await listClients(tmux)).some((c) => !c.readOnly), 10_000);
+    await vscode.commands.executeCommand('guestBroadcast.start');
+    await hostTerminalAttached(api, tmux);
+    assert.notEqual(api.hostTerminal, before, 'the dead host terminal was shown again');
   });
 
   it('the status bar item: a distinct glyph, the watch command as code (no mailto link), a plain accessible label', async () => {
