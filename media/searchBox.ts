@@ -43,6 +43,10 @@ export class SearchBox {
   close(): void {
     this.box.hidden = true;
     this.addon.clearDecorations();
+    // The active match is shown as the terminal's selection: it would stay highlighted on the
+    // live screen after Find is closed.
+    const term = this.input.value.toLowerCase();
+    if (term && this.terminal.getSelection().toLowerCase() === term) this.terminal.clearSelection();
     this.count.textContent = '';
     this.terminal.focus();
   }

@@ -7,10 +7,12 @@ import { Terminal, type ITerminalOptions } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import { WebglAddon } from '@xterm/addon-webgl';
 import { SerializeAddon } from '@xterm/addon-serialize';
-import type { HostMessage, TerminalConfig } from '../src/ui/protocol';
+import type { HostMessage, SizeMode, TerminalConfig, TerminalSize } from '../src/ui/protocol';
 import { guardHostSequences } from './hostSequences';
+import { keepLastScreen } from './keepLastScreen';
 import { makeReadOnly } from './readOnlyInput';
 import { SearchBox } from './searchBox';
+import { fitToHost, fitToPanel } from './sizeFit';
 import { StatusLine } from './statusLine';
 import { stampStyleNonces } from './styleNonce';
 import { themeFromCss, watchTheme } from './theme';
@@ -24,7 +26,7 @@ const target = document.body.dataset.target ?? '';
 const spec = document.body.dataset.spec ?? target;
 const container = document.getElementById('terminal') as HTMLElement;
 const notice = document.getElementById('notice') as HTMLElement;
-const status = new StatusLine(target);
+const status = new StatusLine(target, () => post({ type: 'retry' }), () => setSizeMode(sizeMode === 'fit' ? 'mine' : 'fit'));
 
 const rootStyle = getComputedStyle(document.documentElement);
 const fallbackFont = () => rootStyle.getPropertyValue('--vscode-editor-font-family').trim() || 'monospace';
@@ -68,10 +70,12 @@ const terminal = new Terminal({
   linkHandler: null,
 });
 guardHostSequences(terminal);
+
 const fit = new FitAddon();
 terminal.loadAddon(fit);
 const serializer = new SerializeAddon();
 terminal.loadAddon(serializer);
+keepLastScreen(terminal, serializer);
 terminal.open(container);
 const search = new SearchBox(terminal);
 
@@ -127,24 +131,58 @@ window.addEventListener('focus', () => {
   if (document.getElementById('search')?.hidden !== false) terminal.focus();
 });
 
-// --- size ---------------------------------------------------------------------------------------
+// --- size: fit the host's screen, or my size (see sizeFit.ts) ---------------------------------
+let sizeMode: SizeMode = document.body.dataset.sizeMode === 'mine' ? 'mine' : 'fit';
+let hostSize: TerminalSize | undefined;
+/** The terminal font from the settings; fit mode scales from it. */
+let baseFontSize = terminal.options.fontSize ?? 14;
+/** The panel's own size in cells at the terminal font, as last told to the extension host. */
 let sent = { cols: 0, rows: 0 };
-function fitAndReport(kind: 'ready' | 'resize'): void {
-  if (fit.proposeDimensions()) fit.fit();
-  const { cols, rows } = terminal;
-  if (kind === 'resize' && cols === sent.cols && rows === sent.rows) return;
-  sent = { cols, rows };
-  post({ type: kind, cols, rows });
+let mine: TerminalSize | undefined;
+
+function layout(kind: 'ready' | 'resize'): void {
+  if (sizeMode === 'fit' && hostSize) {
+    fitToHost(terminal, hostSize, baseFontSize);
+    document.body.dataset.fitted = 'host';
+  } else {
+    mine = fitToPanel(terminal, fit, baseFontSize);
+    document.body.dataset.fitted = 'panel';
+  }
+  status.showSize(sizeMode, hostSize, mine);
+  // "my size" is only measured at the terminal font; in fit mode the last measure stands.
+  if (!mine) return;
+  if (kind === 'resize' && mine.cols === sent.cols && mine.rows === sent.rows) return;
+  sent = { ...mine };
+  post({ type: kind, cols: mine.cols, rows: mine.rows });
 }
+
+function setSizeMode(mode: SizeMode): void {
+  if (mode === sizeMode) return;
+  sizeMode = mode;
+  document.body.dataset.sizeMode = mode;
+  post({ type: 'sizeMode', mode });
+  layout('resize');
+}
+
 let fitQueued = false;
 new ResizeObserver(() => {
   if (fitQueued || sent.cols === 0) return;
   fitQueued = true;
   requestAnimationFrame(() => {
     fitQueued = false;
-    fitAndReport('resize');
+    // A new panel size also changes "my size": measure it at the terminal font first.
+    if (sizeMode === 'fit' && hostSize) mine = measureMine();
+    layout('resize');
   });
 }).observe(container);
+
+/** "my size" while the terminal shows the host's size: the FitAddon's proposal scaled back. */
+function measureMine(): TerminalSize | undefined {
+  const proposed = fit.proposeDimensions();
+  const scale = (terminal.options.fontSize ?? baseFontSize) / baseFontSize;
+  if (!proposed) return mine;
+  return { cols: Math.max(2, Math.floor(proposed.cols * scale)), rows: Math.max(1, Math.floor(proposed.rows * scale)) };
+}
 
 // --- theme and settings -------------------------------------------------------------------------
 watchTheme(() => { terminal.options.theme = themeFromCss(); });
@@ -152,8 +190,9 @@ watchTheme(() => { terminal.options.theme = themeFromCss(); });
 function applyConfig(config: TerminalConfig): void {
   // Setting an option to its current value is a no-op in xterm.js, so a repeated config is cheap.
   Object.assign(terminal.options, optionsFrom(config));
+  baseFontSize = config.fontSize;
   setRenderer(config.gpuAcceleration);
-  fitAndReport('resize');
+  layout('resize');
 }
 
 // --- saved screen: survives a webview reload --------------------------------------------------
@@ -191,12 +230,19 @@ onHostMessage((message: HostMessage) => {
     }
     case 'state':
       status.show(message.state, message.target);
+      status.showSize(sizeMode, hostSize, mine);
       break;
     case 'theme':
       terminal.options.theme = themeFromCss();
       break;
     case 'config':
       applyConfig(message.config);
+      break;
+    case 'size':
+      sizeMode = message.mode;
+      document.body.dataset.sizeMode = message.mode;
+      hostSize = message.host;
+      layout('resize');
       break;
   }
 });
@@ -222,11 +268,12 @@ if (document.body.dataset.testHooks === '1') {
         return new Promise((resolve) => terminal.write('', resolve));
       },
       size: () => ({ cols: terminal.cols, rows: terminal.rows }),
+      fontSize: () => terminal.options.fontSize,
       selection: () => terminal.getSelection(),
       options: () => ({ fontFamily: terminal.options.fontFamily, fontSize: terminal.options.fontSize, theme: terminal.options.theme }),
     },
   });
 }
 
-fitAndReport('ready');
+layout('ready');
 terminal.focus();

@@ -12,6 +12,7 @@ import { startBroadcast } from './ui/commands/startBroadcast';
 import { stopBroadcast } from './ui/commands/stopBroadcast';
 import { EndNotice } from './ui/endNotice';
 import { HostParts, reportingErrors } from './ui/hostParts';
+import { HostContextKeys } from './ui/contextKeys';
 import { HostTerminal } from './ui/hostTerminal';
 import { resumeAfterReload } from './ui/resume';
 import { registerViewerUi } from './ui/viewer/registerViewerUi';
@@ -22,7 +23,8 @@ export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
   const active = new ActiveBroadcast(context, output);
   const hostTerminal = new HostTerminal();
   const statusBar = new ViewerStatusBar(active);
-  context.subscriptions.push(output, active, hostTerminal, statusBar, new EndNotice(active, hostTerminal));
+  const contextKeys = new HostContextKeys(active);
+  context.subscriptions.push(output, active, hostTerminal, statusBar, contextKeys, new EndNotice(active, hostTerminal));
   const parts: HostParts = { context, active, hostTerminal, output };
 
   const commands = {
@@ -46,7 +48,16 @@ export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
     get statusBarText() {
       return statusBar.text;
     },
+    get statusBarTooltip() {
+      return statusBar.tooltipText;
+    },
+    get statusBarRendered() {
+      return statusBar.rendered;
+    },
     status: () => active.current?.status(),
+    get contextKeys() {
+      return contextKeys.values;
+    },
     get hostTerminal() {
       return hostTerminal.current;
     },

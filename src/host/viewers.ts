@@ -32,10 +32,10 @@ export function viewerCountLabel(n: number): string {
   return `${n} viewer${n === 1 ? '' : 's'}`;
 }
 
-/** "3 min", "2 h 5 min": how long a viewer has been watching. */
+/** "under a minute", "3 min", "2 h 5 min": how long a viewer has been watching ("watching for …"). */
 export function watchingFor(since: Date, now = new Date()): string {
   const minutes = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 60_000));
-  if (minutes < 1) return 'just now';
+  if (minutes < 1) return 'under a minute';
   if (minutes < 60) return `${minutes} min`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }

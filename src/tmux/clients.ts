@@ -15,6 +15,8 @@ export interface TmuxClient {
   since: Date;
   termName: string;
   session: string;
+  /** When the client was last used (seconds since the epoch): tmux's window size follows it. */
+  activity: number;
 }
 
 // A field separator that never occurs in tty names, user names or terminal names.
@@ -30,6 +32,7 @@ const FIELDS = [
   'client_created',
   'client_termname',
   'session_name',
+  'client_activity',
 ] as const;
 
 export const LIST_CLIENTS_FORMAT = FIELDS.map((f) => `#{${f}}`).join(SEP);
@@ -40,7 +43,7 @@ export function parseClientList(output: string): TmuxClient[] {
     if (!line) continue;
     const parts = line.split(SEP);
     if (parts.length !== FIELDS.length) continue;
-    const [name, pid, user, uid, readonly, width, height, created, termName, session] = parts;
+    const [name, pid, user, uid, readonly, width, height, created, termName, session, activity] = parts;
     clients.push({
       name,
       pid: Number(pid),
@@ -52,6 +55,7 @@ export function parseClientList(output: string): TmuxClient[] {
       since: new Date(Number(created) * 1000),
       termName,
       session,
+      activity: Number(activity),
     });
   }
   return clients;

@@ -2,11 +2,20 @@
 // broadcast, so the host works in the very session guests watch.
 import * as vscode from 'vscode';
 import { Broadcast } from '../host/broadcast';
+import { listClients } from '../tmux/clients';
 
 export const HOST_TERMINAL_NAME = 'Guest Broadcast (host)';
 
+/** Where the host terminal opens (guestBroadcast.hostTerminalLocation): the editor area unless set to the panel. */
+export function hostTerminalLocation(): vscode.TerminalLocation {
+  return vscode.workspace.getConfiguration('guestBroadcast').get<string>('hostTerminalLocation') === 'panel'
+    ? vscode.TerminalLocation.Panel
+    : vscode.TerminalLocation.Editor;
+}
+
 export class HostTerminal implements vscode.Disposable {
   private terminal: vscode.Terminal | undefined;
+
   /** Closed by us: VS Code lists a disposed terminal until the workbench confirms the close. */
   private readonly disposed = new WeakSet<vscode.Terminal>();
   private readonly closed: vscode.Disposable;
@@ -23,6 +32,8 @@ export class HostTerminal implements vscode.Disposable {
 
   /** Shows the host terminal of `broadcast`, opening it when none is open (after a reload too). */
   show(broadcast: Broadcast): vscode.Terminal {
+    // A host terminal whose tmux client has exited can stay open as a dead tab: open a new one.
+    if (this.terminal && this.terminal.exitStatus !== undefined) this.close();
     this.terminal ??= vscode.window.terminals.find(
       (t) => t.name === HOST_TERMINAL_NAME && t.exitStatus === undefined && !this.disposed.has(t) && attachesTo(t, broadcast),
     );
@@ -33,6 +44,9 @@ export class HostTerminal implements vscode.Disposable {
         shellPath,
         shellArgs,
         iconPath: new vscode.ThemeIcon('broadcast'),
+        // The editor area by default: the host's window size is every fit-mode guest's size, and
+        // the bottom panel is often a dozen rows high.
+        location: hostTerminalLocation(),
         // VS Code started from inside tmux passes $TMUX on, and tmux then refuses to attach
         // ("sessions should be nested with care").
         env: { TMUX: null, TMUX_PANE: null },
@@ -40,6 +54,19 @@ export class HostTerminal implements vscode.Disposable {
     }
     this.terminal.show();
     return this.terminal;
+  }
+
+  /**
+   * Whether the host terminal's tmux client is attached read-write right now. The terminal runs
+   * `tmux attach` itself, so its process id is the client's. A host who detached (or whose client
+   * was killed) leaves a terminal that is closing, or already dead, before VS Code says so.
+   */
+  async attached(broadcast: Broadcast): Promise<boolean> {
+    const terminal = this.terminal;
+    if (!terminal || terminal.exitStatus !== undefined) return false;
+    const pid = await Promise.race([terminal.processId, new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000))]);
+    if (pid === undefined) return false;
+    return (await listClients(broadcast.tmux)).some((c) => !c.readOnly && c.pid === pid);
   }
 
   /** Closes the host terminal (the broadcast has ended; its tmux client has nothing left to show). */

@@ -8,8 +8,17 @@
 //
 // This file is bundled into the webview too: it imports types only, never a module with run-time code.
 import type { WatchState } from '../viewer/types';
+import type { TerminalSize } from '../wire/hostSize';
 
-export type { WatchState };
+export type { TerminalSize, WatchState };
+
+/**
+ * How the viewer sizes its terminal. "fit": the host's size (cols x rows), the font scaled so the
+ * whole screen fits the panel; "mine": as many cells as the panel holds at the terminal font
+ * (the host's screen is cropped or padded by tmux when the sizes differ). Remembered per host.
+ */
+export type SizeMode = 'fit' | 'mine';
+export const DEFAULT_SIZE_MODE: SizeMode = 'fit';
 
 /** Terminal settings the webview applies, read from VS Code's `terminal.integrated.*`. */
 export interface TerminalConfig {
@@ -36,13 +45,20 @@ export type HostMessage =
   | { type: 'state'; state: WatchState; target: string }
   /** VS Code's colour theme changed: re-read the --vscode-* colours. */
   | { type: 'theme' }
-  | { type: 'config'; config: TerminalConfig };
+  | { type: 'config'; config: TerminalConfig }
+  /** The size mode, and the host's terminal size when its server tells it. */
+  | { type: 'size'; mode: SizeMode; host?: TerminalSize };
 
 /** Webview → extension host. */
 export type WebviewMessage =
   /** The script runs and listens; the host may send from now on. Carries the fitted size. */
   | { type: 'ready'; cols: number; rows: number }
+  /** The panel's own size in cells at the terminal font ("my size"), whatever the mode. */
   | { type: 'resize'; cols: number; rows: number }
+  /** The user switched between fit and my size (the footer's toggle). */
+  | { type: 'sizeMode'; mode: SizeMode }
+  /** Retry now / Watch again: connect at once. */
+  | { type: 'retry' }
   /** Someone typed or pasted into the read-only terminal. Sent at most once per webview; no content. */
   | { type: 'inputAttempt' }
   /** The user asked to copy their selection (the host writes it to the clipboard). */
@@ -75,6 +91,10 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
       return isSize(m.cols, m.rows) ? { type: m.type, cols: m.cols as number, rows: m.rows as number } : undefined;
     case 'inputAttempt':
       return { type: 'inputAttempt' };
+    case 'sizeMode':
+      return m.mode === 'fit' || m.mode === 'mine' ? { type: 'sizeMode', mode: m.mode } : undefined;
+    case 'retry':
+      return { type: 'retry' };
     case 'copy':
       return typeof m.text === 'string' && m.text.length <= MAX_COPY_CHARS ? { type: 'copy', text: m.text } : undefined;
     default:

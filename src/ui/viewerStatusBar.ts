@@ -1,12 +1,22 @@
-// `$(broadcast) N viewers` while this window broadcasts; hidden otherwise. Click: Show viewers.
+// `$(eye) N viewers` while this window broadcasts; hidden otherwise. Click: Show viewers.
+// The eye, not the broadcast glyph: VS Code's Ports item beside it shows a radio tower that looks
+// nearly the same.
 import * as vscode from 'vscode';
 import { viewerCountLabel } from '../host/viewers';
 import { ActiveBroadcast } from './activeBroadcast';
+import { readHostSize } from '../tmux/hostSize';
+import type { TerminalSize } from '../wire/hostSize';
+
+/** How often the tooltip's host window size is read from tmux while broadcasting. */
+const HOST_SIZE_EVERY_MS = 3000;
 
 export class ViewerStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly subscription: vscode.Disposable;
   private visible = false;
+  private plainTooltip = '';
+  private hostSize: TerminalSize | undefined;
+  private sizeTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly active: ActiveBroadcast) {
     this.item = vscode.window.createStatusBarItem('guestBroadcast.viewers', vscode.StatusBarAlignment.Left, 100);
@@ -21,27 +31,80 @@ export class ViewerStatusBar implements vscode.Disposable {
     return this.visible ? this.item.text : undefined;
   }
 
+  /** The tooltip as plain text, undefined while hidden (tests read it through the extension's API). */
+  get tooltipText(): string | undefined {
+    return this.visible ? this.plainTooltip : undefined;
+  }
+
+  /** The tooltip's markdown source and the accessible label (tests check that neither misleads). */
+  get rendered(): { markdown: string; accessibleLabel: string } | undefined {
+    if (!this.visible) return undefined;
+    const tooltip = this.item.tooltip;
+    return { markdown: tooltip instanceof vscode.MarkdownString ? tooltip.value : String(tooltip ?? ''), accessibleLabel: this.item.accessibilityInformation?.label ?? '' };
+  }
+
   private render(): void {
     const broadcast = this.active.current;
     if (!broadcast) {
+      if (this.sizeTimer) clearTimeout(this.sizeTimer);
+      this.sizeTimer = undefined;
+      this.hostSize = undefined;
       this.item.hide();
       this.visible = false;
       return;
     }
     const viewers = broadcast.viewers;
-    this.item.text = `$(broadcast) ${viewerCountLabel(viewers.length)}`;
+    this.item.text = `$(eye) ${viewerCountLabel(viewers.length)}`;
     // Guest names come from the guests (any name in open access): text, never markdown.
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown('**Guest Broadcast**\n\n');
-    tooltip.appendText(`Session "${broadcast.sessionName}" (${broadcast.mode} mode)\nGuests watch with: ${broadcast.watchCommand}\n`);
+    this.followHostSize();
+    const size = this.hostSize;
+    const window = size ? `Your window: ${size.cols}x${size.rows} (guests in fit mode see this size)` : 'Your window: not attached';
+    // The watch command as code: as text, "guest@127.0.0.1" would become a mailto link.
+    tooltip.appendText(`Session "${broadcast.sessionName}" (${broadcast.mode} mode)\nGuests watch with: `);
+    tooltip.appendMarkdown(`\`${broadcast.watchCommand.replace(/`/g, '')}\``);
+    tooltip.appendText(`\n${window}\n`);
     tooltip.appendText(viewers.length ? viewers.map((v) => `• ${v.user} (${v.cols}×${v.rows})`).join('\n') : 'Nobody is watching yet.');
     tooltip.appendMarkdown('\n\nClick for the viewer list.');
+    this.plainTooltip = [
+      'Guest Broadcast',
+      `Session "${broadcast.sessionName}" (${broadcast.mode} mode)`,
+      `Guests watch with: ${broadcast.watchCommand}`,
+      window,
+      viewers.length ? viewers.map((v) => `${v.user} (${v.cols}×${v.rows})`).join(', ') : 'Nobody is watching yet.',
+    ].join('\n');
     this.item.tooltip = tooltip;
+    // Screen readers get plain words, not the tooltip's markdown.
+    this.item.accessibilityInformation = {
+      label: `Guest Broadcast: ${viewerCountLabel(viewers.length)} watching session ${broadcast.sessionName}. Click for the viewer list.`,
+      role: 'button',
+    };
     this.item.show();
     this.visible = true;
   }
 
+  /**
+   * The host's window size (its read-write tmux client) for the tooltip, read every few seconds
+   * while broadcasting; VS Code's API does not tell an extension its terminal's size.
+   */
+  private followHostSize(): void {
+    if (this.sizeTimer) return;
+    const broadcast = this.active.current;
+    if (!broadcast) return;
+    this.sizeTimer = setTimeout(async () => {
+      const size = await readHostSize(broadcast.tmux).catch(() => undefined);
+      this.sizeTimer = undefined;
+      if (this.active.current !== broadcast) return;
+      const changed = size?.cols !== this.hostSize?.cols || size?.rows !== this.hostSize?.rows;
+      this.hostSize = size;
+      if (changed) this.render();
+      else this.followHostSize();
+    }, this.hostSize ? HOST_SIZE_EVERY_MS : 0);
+  }
+
   dispose(): void {
+    if (this.sizeTimer) clearTimeout(this.sizeTimer);
     this.subscription.dispose();
     this.item.dispose();
   }

@@ -9,6 +9,7 @@ import { OutputFilter } from './outputFilter';
 import { ChannelEnd, lastTextLine } from './sessionEnd';
 import { WatchTarget } from './types';
 import { visibleText } from './visibleText';
+import { HOST_SIZE_COMMAND, HostSizeReader, TerminalSize } from '../wire/hostSize';
 
 export interface ConnectParams {
   target: WatchTarget;
@@ -26,6 +27,8 @@ export interface ConnectParams {
   onOutput(data: Uint8Array): void;
   /** The server's login banner (SSH_MSG_USERAUTH_BANNER), its control characters made visible. */
   onBanner?(text: string): void;
+  /** The host's terminal size, when its server tells it (see src/wire/hostSize.ts), on every change. */
+  onHostSize?(size: TerminalSize): void;
   /** Aborting drops the socket at once, in any phase (TCP connect, key exchange, a prompt, login). */
   signal?: AbortSignal;
 }
@@ -46,6 +49,31 @@ export class NetworkError extends Error {
     readonly code?: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * A socket error in words a person reads in a one-line footer ("nothing is listening on
+ * 127.0.0.1:2299"), not Node's ("connect ECONNREFUSED 127.0.0.1:2299"). Unknown codes keep
+ * Node's text after "cannot reach".
+ */
+export function describeNetworkError(code: string | undefined, host: string, where: string, raw: string): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `nothing is listening on ${where}`;
+    case 'ENOTFOUND':
+      return `no host named ${host} was found`;
+    case 'EAI_AGAIN':
+      return `the name ${host} could not be looked up (no DNS answer)`;
+    case 'ETIMEDOUT':
+      return `${where} did not answer`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `${host} cannot be reached from this network`;
+    case 'ECONNRESET':
+      return `${where} dropped the connection`;
+    default:
+      return `cannot reach ${where}: ${raw}`;
   }
 }
 
@@ -141,7 +169,10 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
       if (error.level === 'client-authentication') return fail(plan.failure());
       // ssh2's message may be the server's own words (a disconnect's description): made visible.
       const said = visibleText(error.message);
-      if (!settled) return fail(new NetworkError(`cannot reach ${where}: ${said}`, (error as NodeJS.ErrnoException).code));
+      if (!settled) {
+        const code = (error as NodeJS.ErrnoException).code;
+        return fail(new NetworkError(describeNetworkError(code, target.host, where, said), code));
+      }
       end.error ??= new Error(said);
     });
     client.on('banner', (message: string) => params.onBanner?.(visibleText(message, { lines: true }).replace(/\n+$/, '')));
@@ -176,6 +207,7 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
         });
         ch.on('close', () => client.end());
         settled = true;
+        if (params.onHostSize) askHostSize(client, params.onHostSize);
         resolve({
           resize(cols, rows) {
             channel?.setWindow(rows, cols, 0, 0);
@@ -222,6 +254,25 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
       keepaliveCountMax: 3,
     });
   });
+}
+
+/**
+ * Opens the host-size channel beside the view (src/wire/hostSize.ts). Its failure (a server that
+ * does not offer it) only means the size stays unknown; it never touches the view's channel.
+ * Nothing is ever written to it.
+ */
+function askHostSize(client: Client, onSize: (size: TerminalSize) => void): void {
+  try {
+    client.exec(HOST_SIZE_COMMAND, (error, channel) => {
+      if (error) return;
+      const reader = new HostSizeReader(onSize);
+      channel.on('data', (data: Buffer) => reader.push(data));
+      channel.stderr.resume(); // system mode's wrapper may say why it cannot: not ours to show
+      channel.on('error', () => undefined);
+    });
+  } catch {
+    // the connection is already closing
+  }
 }
 
 export { AuthError, HostKeyError };

@@ -9,10 +9,11 @@ import { backoffDelay } from './backoff';
 import { HostKeyStore } from './hostKeyStore';
 import { HostKeyError, HostKeyVerifier } from './hostKeyVerifier';
 import { classifyEnd } from './sessionEnd';
-import { connectOnce, LiveConnection, NetworkError } from './sshConnection';
+import { connectOnce, LiveConnection } from './sshConnection';
 import { TargetError } from './targetSpec';
 import { WatchOptions, WatchPrompts, WatchSession, WatchState, WatchTarget } from './types';
 import { visibleText } from './visibleText';
+import type { TerminalSize } from '../wire/hostSize';
 
 const DEFAULT_STABLE_MS = 10_000;
 
@@ -22,19 +23,23 @@ export function defaultKnownHostsFiles(target: WatchTarget, home: string): strin
 }
 
 /**
- * Errors that retrying cannot fix: the host's identity, a refused or cancelled login, and a host
- * name that never resolved (a typo; once a host has been reached, a failing lookup is treated
- * as a network outage instead).
+ * Errors that retrying by itself cannot fix: the host's identity, a refused or cancelled login,
+ * and any failure before the first successful connection (no such host, nothing listening, a
+ * timeout): a target that was never reached is most likely a typo or a broadcast not started,
+ * and retrying forever as "Reconnecting…" hides that. The user gets an error with Retry. Once
+ * the target has been reached, the same failures are an outage and are retried with backoff.
  */
 function isFinal(error: unknown, everLive: boolean): boolean {
-  if (error instanceof NetworkError) return !everLive && error.code === 'ENOTFOUND';
-  return error instanceof HostKeyError || error instanceof AuthError || error instanceof TargetError;
+  if (error instanceof HostKeyError || error instanceof AuthError || error instanceof TargetError) return true;
+  return !everLive;
 }
 
 export class SshWatchSession implements WatchSession {
   private current: WatchState = { kind: 'connecting' };
   private readonly outputListeners: ((data: Uint8Array) => void)[] = [];
   private readonly stateListeners: ((state: WatchState) => void)[] = [];
+  private readonly hostSizeListeners: ((size: TerminalSize | undefined) => void)[] = [];
+  private hostSize: TerminalSize | undefined;
   private connection: LiveConnection | undefined;
   private closed = false;
   /** Aborted by close(): drops a connection still being set up (see connectOnce). */
@@ -66,6 +71,21 @@ export class SshWatchSession implements WatchSession {
 
   onState(listener: (state: WatchState) => void): void {
     this.stateListeners.push(listener);
+  }
+
+  onHostSize(listener: (size: TerminalSize | undefined) => void): void {
+    this.hostSizeListeners.push(listener);
+  }
+
+  /** Cuts a reconnect delay short (the Retry now button). */
+  retryNow(): void {
+    this.wake?.();
+  }
+
+  private setHostSize(size: TerminalSize | undefined): void {
+    if (this.closed || (size?.cols === this.hostSize?.cols && size?.rows === this.hostSize?.rows)) return;
+    this.hostSize = size;
+    for (const listener of this.hostSizeListeners) listener(size);
   }
 
   resize(cols: number, rows: number): void {
@@ -131,6 +151,7 @@ export class SshWatchSession implements WatchSession {
           onOutput: (data) => {
             if (!this.closed) for (const listener of this.outputListeners) listener(data);
           },
+          onHostSize: (size) => this.setHostSize(size),
         });
         if (this.closed) {
           connection.close();
@@ -142,6 +163,7 @@ export class SshWatchSession implements WatchSession {
         this.setState({ kind: 'live' });
         const verdict = classifyEnd(await connection.ended);
         this.connection = undefined;
+        this.setHostSize(undefined); // told again by the next connection
         if (this.closed) return;
         if (verdict.kind === 'ended') {
           this.setState({ kind: 'ended' });

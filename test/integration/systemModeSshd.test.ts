@@ -217,7 +217,7 @@ test('the guest cannot get a shell: commands, exec with a pty, sftp and forwardi
   withPty.close();
   conn.end();
 
-  // A second connection for sftp and forwarding (MaxSessions 1 per connection).
+  // A second connection for sftp and forwarding (a fresh connection).
   const conn2 = await ssh2Guest();
   await assert.rejects(new Promise((resolve, reject) => conn2.sftp((err, sftp) => (err ? reject(err) : resolve(sftp)))));
   await assert.rejects(

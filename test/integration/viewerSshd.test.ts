@@ -190,6 +190,23 @@ test('a guest-side resize reaches tmux but does not resize the host window', { s
   viewer.session.close();
 });
 
+test('system mode tells a watcher the host\'s window size over its host-size channel, and its resizes', { skip }, async () => {
+  const viewer = watch({ trust: freshTrust(), cols: 50, rows: 15 });
+  const sizes: string[] = [];
+  viewer.session.onHostSize?.((size) => sizes.push(size ? `${size.cols}x${size.rows}` : 'unknown'));
+  await viewer.waitForState('live');
+  // The host's read-write client is 80x24 (see attachHost); the watcher's own size does not matter.
+  await waitFor('the host size from the forced command', () => sizes.includes('80x24'), 15_000).catch((e: Error) => {
+    throw new Error(`${e.message}; told: ${JSON.stringify(sizes)}`);
+  });
+  hostClient.resize(100, 30);
+  await waitFor('the host\'s new size', () => sizes.includes('100x30'), 15_000).catch((e: Error) => {
+    throw new Error(`${e.message}; told: ${JSON.stringify(sizes)}`);
+  });
+  hostClient.resize(80, 24);
+  viewer.session.close();
+});
+
 test('host keys: known through a hashed known_hosts entry is silent; a changed key is refused with both fingerprints', { skip }, async () => {
   const known = freshTrust();
   writeFileSync(known.knownHosts, `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`);
@@ -240,7 +257,7 @@ test('reconnect: the viewer recovers by itself when the connection is lost and c
     const lost = await viewer.waitForState('reconnecting');
     assert.ok(lost.kind === 'reconnecting' && lost.inSeconds >= 1, JSON.stringify(lost));
     // Down for a while: attempts fail (connection refused) and keep backing off.
-    await waitFor('two failed attempts', () => viewer.states.filter((s) => s.kind === 'reconnecting' && /cannot reach|refused/i.test(s.reason)).length >= 1, 10_000);
+    await waitFor('two failed attempts', () => viewer.states.filter((s) => s.kind === 'reconnecting' && /nothing is listening|cannot reach|refused/i.test(s.reason)).length >= 1, 10_000);
     const livesBefore = viewer.states.filter((s) => s.kind === 'live').length;
     await relay.resume();
     await waitFor('the viewer to be live again', () => viewer.states.filter((s) => s.kind === 'live').length > livesBefore, 15_000);

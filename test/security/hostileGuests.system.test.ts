@@ -1,5 +1,5 @@
 // The hostile-guest catalogue against the system mode: a real sshd with the guest account's
-// Match block (ForceCommand wrapper, DisableForwarding, MaxSessions 1). Needs root.
+// Match block (ForceCommand wrapper, DisableForwarding, MaxSessions 2). Needs root.
 import { HOSTILE_CASES } from './hostileCases';
 import { runCatalogue } from './hostileHarness';
 

@@ -1,6 +1,7 @@
 // The guest setup's pure parts: option checks, the Match block, the forced command, and the
 // generated root script (syntax-checked by the real /bin/sh, never run here).
 import assert from 'node:assert/strict';
+import { HOST_SIZE_COMMAND } from '../../src/wire/hostSize';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,7 +65,7 @@ test('the Match block has every option the recipe needs and no AuthenticationMet
     '\tDisableForwarding yes',
     '\tPermitTunnel no',
     '\tPermitUserRC no',
-    '\tMaxSessions 1',
+    '\tMaxSessions 2',
     'Match all',
     '# END guest-broadcast guest',
   ]);
@@ -109,7 +110,10 @@ test('the forced command attaches with the one read-only argv, to the socket the
   }
   assert.ok(!wrapper.includes('/srv/gb'), 'the guest inside the chroot cannot see the chroot prefix');
   // The guest's requested command is never evaluated.
-  assert.ok(!wrapper.split('\n').some((l) => !l.startsWith('#') && l.includes('SSH_ORIGINAL_COMMAND')));
+  // What the guest asked to run is never run: it is only compared with the one word that asks
+  // for the host's size, which runs a fixed program (the watcher's host-size stream).
+  const uses = wrapper.split('\n').filter((l) => !l.startsWith('#') && l.includes('SSH_ORIGINAL_COMMAND'));
+  assert.deepEqual(uses, [`if [ "$SSH_ORIGINAL_COMMAND" = ${HOST_SIZE_COMMAND} ]; then`]);
   assert.equal(spawnSync('/bin/sh', ['-n'], { input: shellPart }).status, 0);
 });
 

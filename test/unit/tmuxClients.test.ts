@@ -4,13 +4,15 @@ import { farewellCommand, LIST_CLIENTS_FORMAT, parseClientList } from '../../src
 import { guestAttachArgv, hostAttachArgv, shellCommand } from '../../src/tmux/attach';
 import { hardeningCommands } from '../../src/tmux/broadcastSession';
 import { viewersFromClients, viewerCountLabel } from '../../src/host/viewers';
+import { hostSizeOf } from '../../src/tmux/hostSize';
+import { formatHostSize, HostSizeReader, parseHostSize } from '../../src/wire/hostSize';
 
 const S = '\u001f';
 
 test('list-clients output is parsed into typed clients', () => {
   const out = [
-    ['/dev/pts/3', '1200', 'alice', '1000', '0', '120', '34', '1764300000', 'xterm-256color', 'broadcast'].join(S),
-    ['/dev/pts/7', '1300', 'guest', '1001', '1', '80', '24', '1764300060', 'screen', 'broadcast'].join(S),
+    ['/dev/pts/3', '1200', 'alice', '1000', '0', '120', '34', '1764300000', 'xterm-256color', 'broadcast', '1764300100'].join(S),
+    ['/dev/pts/7', '1300', 'guest', '1001', '1', '80', '24', '1764300060', 'screen', 'broadcast', '1764300070'].join(S),
     'garbage line',
     '',
   ].join('\n');
@@ -18,15 +20,32 @@ test('list-clients output is parsed into typed clients', () => {
   assert.equal(clients.length, 2);
   assert.deepEqual(clients[1], {
     name: '/dev/pts/7', pid: 1300, user: 'guest', uid: 1001, readOnly: true, cols: 80, rows: 24,
-    since: new Date(1764300060 * 1000), termName: 'screen', session: 'broadcast',
+    since: new Date(1764300060 * 1000), termName: 'screen', session: 'broadcast', activity: 1764300070,
   });
-  assert.equal(LIST_CLIENTS_FORMAT.split(S).length, 10);
+  assert.equal(LIST_CLIENTS_FORMAT.split(S).length, 11);
+});
+
+test("the host's size is its read-write client's, the one used last when there are several", () => {
+  const client = (readonly: string, cols: string, rows: string, activity: string) =>
+    ['/dev/pts/1', '1', 'u', '1', readonly, cols, rows, '1', 'xterm', 'b', activity].join(S);
+  const clients = parseClientList([client('1', '200', '60', '9'), client('0', '120', '35', '5'), client('0', '90', '30', '7')].join('\n'));
+  assert.deepEqual(hostSizeOf(clients), { cols: 90, rows: 30 });
+  assert.equal(hostSizeOf(clients.filter((c) => c.readOnly)), undefined, 'guests alone say nothing of the host');
+});
+
+test('host size lines: one per change, malformed or absurd ones ignored', () => {
+  const seen: unknown[] = [];
+  const reader = new HostSizeReader((size) => seen.push(size));
+  reader.push(formatHostSize({ cols: 120, rows: 35 }) + '9');
+  reader.push('0x30\nnonsense\n99999x1\n');
+  assert.deepEqual(seen, [{ cols: 120, rows: 35 }, { cols: 90, rows: 30 }]);
+  assert.equal(parseHostSize('1x1'), undefined);
 });
 
 test('only read-only clients are viewers', () => {
   const out = [
-    ['/dev/pts/3', '1', 'alice', '1000', '0', '120', '34', '1', 'xterm', 'b'].join(S),
-    ['/dev/pts/4', '2', 'guest', '1001', '1', '80', '24', '2', 'xterm', 'b'].join(S),
+    ['/dev/pts/3', '1', 'alice', '1000', '0', '120', '34', '1', 'xterm', 'b', '1'].join(S),
+    ['/dev/pts/4', '2', 'guest', '1001', '1', '80', '24', '2', 'xterm', 'b', '2'].join(S),
   ].join('\n');
   const viewers = viewersFromClients(parseClientList(out));
   assert.deepEqual(viewers.map((v) => v.name), ['/dev/pts/4']);

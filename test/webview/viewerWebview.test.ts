@@ -258,19 +258,19 @@ test('status line shows connecting, live, reconnecting in N s counting down, end
       await viewer.send({ type: 'state', state: { kind: 'live' }, target });
       await statusIs(`Live: ${target}`);
       await viewer.send({ type: 'state', state: { kind: 'reconnecting', inSeconds: 7, reason: 'connection lost' }, target });
-      await statusIs('Reconnecting in 7 s (connection lost)');
+      await statusIs('Reconnecting in 7 s: connection lost');
       await page.clock.runFor(999);
-      await statusIs('Reconnecting in 7 s (connection lost)');
+      await statusIs('Reconnecting in 7 s: connection lost');
       await page.clock.runFor(1);
-      await statusIs('Reconnecting in 6 s (connection lost)');
+      await statusIs('Reconnecting in 6 s: connection lost');
       await page.clock.runFor(5000);
-      await statusIs('Reconnecting in 1 s (connection lost)');
+      await statusIs('Reconnecting in 1 s: connection lost');
       await page.clock.runFor(1000);
-      await statusIs('Reconnecting… (connection lost)');
+      await statusIs('Reconnecting…: connection lost');
       await viewer.send({ type: 'state', state: { kind: 'ended' }, target });
       await statusIs(`Broadcast ended: ${target}`);
       await viewer.send({ type: 'state', state: { kind: 'error', message: 'Host key for broadcast.test changed' }, target });
-      await statusIs('Error: Host key for broadcast.test changed');
+      await statusIs('Cannot watch guest@broadcast.test: Host key for broadcast.test changed');
       assert.equal(await page.locator('#status-dot').getAttribute('class'), 'dot error');
       assert.deepEqual(await viewer.cspViolations(), [], 'the page broke its own Content-Security-Policy');
     } finally {

@@ -1,10 +1,13 @@
 // One guest's SSH connection: login by the access policy, then exactly one `session` channel with
-// `pty-req` + `shell` (and `window-change`). Everything else a client may ask for is refused.
+// `pty-req` + `shell` (and `window-change`), and at most one more that asks, by `exec`, for the
+// host's terminal size (src/wire/hostSize.ts). Everything else a client may ask for is refused.
 import { EventEmitter } from 'node:events';
 import type { AuthContext, Connection, PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
+import { formatHostSize, HOST_SIZE_COMMAND } from '../../wire/hostSize';
 import { ENDED_MESSAGE } from '../messages';
 import { AccessConfig, decide, methodsFor } from './access';
 import { cannotShow, GuestView } from './guestView';
+import { HostSizeFeed } from './hostSizeFeed';
 import { SizeGroups } from './sizeGroups';
 import { Corkable } from './viewerFeed';
 
@@ -15,6 +18,8 @@ export interface GuestConnectionOptions {
   maxAuthAttempts: number;
   /** The size groups whose tmux clients the guest's view joins. */
   groups: SizeGroups;
+  /** Where a watcher's host-size channel reads the host's terminal size from. */
+  hostSize?: HostSizeFeed;
   /** The connection's TCP socket (the view sends each write's pieces on it as one). */
   socket?: Corkable;
 }
@@ -40,6 +45,8 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   view: GuestView | undefined;
   private failedAuths = 0;
   private sessionOpened = false;
+  private sizeChannelOpened = false;
+  private stopSizeFeed: (() => void) | undefined;
   private channel: ServerChannel | undefined;
   private ending = false;
   private closed = false;
@@ -87,7 +94,10 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
 
   private openSession(accept: () => Session, reject: () => void): void {
     if (this.sessionOpened) {
-      reject(); // one view per connection
+      // One view per connection; a second session may only ask for the host's size.
+      if (this.sizeChannelOpened || !this.options.hostSize) return reject();
+      this.sizeChannelOpened = true;
+      this.openSizeSession(accept());
       return;
     }
     this.sessionOpened = true;
@@ -123,6 +133,24 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
     session.on('x11', (_a, reject) => reject?.());
     session.on('auth-agent', (_a, reject) => reject?.());
     session.on('signal', (_a, reject) => reject?.());
+  }
+
+  /** The host-size channel: `exec HOST_SIZE_COMMAND` and nothing else; its input is never read. */
+  private openSizeSession(session: Session): void {
+    let started = false;
+    session.on('exec', (acceptExec, rejectExec, info) => {
+      if (started || this.closed || info.command !== HOST_SIZE_COMMAND || !this.options.hostSize) return rejectExec();
+      started = true;
+      const channel = acceptExec();
+      channel.on('error', () => undefined);
+      this.stopSizeFeed = this.options.hostSize.subscribe((size) => {
+        if (channel.writable) channel.write(formatHostSize(size));
+      });
+      channel.on('close', () => this.stopSizeFeed?.());
+    });
+    for (const refused of ['pty', 'shell', 'subsystem', 'sftp', 'env', 'x11', 'auth-agent', 'signal', 'window-change'] as const) {
+      session.on(refused, (_accept: unknown, reject?: () => void) => reject?.());
+    }
   }
 
   private startView(channel: ServerChannel, pty: PseudoTtyInfo): void {
@@ -200,6 +228,7 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.stopSizeFeed?.();
     this.view?.leave();
     this.emit('closed');
   }

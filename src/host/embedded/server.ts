@@ -14,25 +14,35 @@ import { HostKey } from './hostKey';
 import { describeExposure, embeddedWatchCommand, formatListen, ListenAddress, parseListen } from './listen';
 import { EMBEDDED_DEFAULTS, EmbeddedServerOptions } from './options';
 import { RefusalDesk } from './refusal';
+import { HostSizeFeed } from './hostSizeFeed';
 import { SizeGroups } from './sizeGroups';
+
+/** The server cannot listen where the setting says; `setting` names it, so the UI can open it. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+  constructor(message: string, readonly setting: string) {
+    super(message);
+  }
+}
 
 function listenError(error: NodeJS.ErrnoException, address: ListenAddress, setting: string): Error {
   const where = formatListen(address);
   switch (error.code) {
     case 'EADDRINUSE':
       // No advice to serve the same broadcast from a second process: its owner already serves it.
-      return new Error(
+      return new ListenError(
         `Port ${address.port} is already in use on ${address.host}, so guests cannot be served on ${where}. ` +
           `If it is another guest broadcast, its guests can already watch it (guest-broadcast status shows it; guest-broadcast stop ends it). ` +
           `Otherwise stop what uses the port, or choose another with ${setting} (e.g. ${address.host}:${address.port === 65535 ? 2222 : address.port + 1}).`,
+        setting,
       );
     case 'EACCES':
-      return new Error(`Not allowed to listen on ${where} (ports below 1024 need root). Choose a port from 1024 up with ${setting}.`);
+      return new ListenError(`Not allowed to listen on ${where} (ports below 1024 need root). Choose a port from 1024 up with ${setting}.`, setting);
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
-      return new Error(`${address.host} is not an address of this machine, so nothing can listen on ${where}. Use 127.0.0.1 or 0.0.0.0 with ${setting}.`);
+      return new ListenError(`${address.host} is not an address of this machine, so nothing can listen on ${where}. Use 127.0.0.1 or 0.0.0.0 with ${setting}.`, setting);
     default:
-      return new Error(`Cannot listen on ${where} (${setting}): ${error.message}`);
+      return new ListenError(`Cannot listen on ${where} (${setting}): ${error.message}`, setting);
   }
 }
 
@@ -53,6 +63,7 @@ export class EmbeddedGuestServer implements GuestServer {
   private readonly tmux: Tmux;
   private readonly access: AccessConfig;
   private readonly groups: SizeGroups;
+  private readonly hostSize: HostSizeFeed;
   private bound: ListenAddress;
   private nextId = 1;
   private closing = false;
@@ -79,6 +90,7 @@ export class EmbeddedGuestServer implements GuestServer {
       maxGroups: options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups,
       appRoot: options.appRoot,
     });
+    this.hostSize = new HostSizeFeed(this.tmux);
     this.refusals = new RefusalDesk(hostKey.privateKey);
     this.ssh = new SshServer({ hostKeys: [hostKey.privateKey], ident: 'GuestBroadcast' }, (client, info) => this.onSshClient(client, info.ip, info.port));
     this.tcp = createServer((socket) => this.onSocket(socket));
@@ -151,6 +163,7 @@ export class EmbeddedGuestServer implements GuestServer {
   async close(message: string, exitStatus = 0): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.hostSize.stop();
     const stopped = new Promise<void>((resolve) => this.tcp.close(() => resolve()));
     // One farewell per group's tmux client reaches all its viewers; then each connection ends.
     await this.groups.endAll(message);
@@ -199,6 +212,7 @@ export class EmbeddedGuestServer implements GuestServer {
       access: this.access,
       maxAuthAttempts: this.options.maxAuthAttempts ?? EMBEDDED_DEFAULTS.maxAuthAttempts,
       groups: this.groups,
+      hostSize: this.hostSize,
       socket: this.sockets.get(key),
     });
     this.connections.add(connection);

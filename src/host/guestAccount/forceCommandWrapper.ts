@@ -3,6 +3,7 @@
 // place that defines a guest's client. It runs as the guest, through the guest's /bin/sh, and
 // the client runs behind the size relay (sizeRelay.ts), whose Perl text ends this same file.
 import { guestAttachArgv, shellCommand, shellQuote } from '../../tmux/attach';
+import { HOST_SIZE_COMMAND } from '../../wire/hostSize';
 import { ENDED_MESSAGE } from '../messages';
 import { GuestSetupOptions } from './options';
 import { PERL_ENVIRONMENT, RELAY_REFUSED_STATUS, sizeRelayArgv, sizeRelaySource } from './sizeRelay';
@@ -18,6 +19,25 @@ export function wrapperAttachLine(o: Omit<WrapperOptions, 'guestUser'>): string 
 /** The wrapper's first comment: `setup-guest --undo` removes only files that carry it. */
 export const WRAPPER_SIGNATURE = '# Guest Broadcast: the forced command of the guest account';
 
+/**
+ * The host-size stream (src/wire/hostSize.ts) for a watcher that runs `exec
+ * guest-broadcast-host-size` beside its view: a few lines of core Perl that ask tmux (with the
+ * read-only access the guest has: list-clients) once a second for the host's read-write client
+ * size and print "COLSxROWS" when it changes. It ends with the tmux server or the connection.
+ * No terminal is needed and nothing the guest sends is read.
+ */
+const HOST_SIZE_PERL = [
+  'my ($tmux, $sock) = @ARGV; my $last = ""; $| = 1;',
+  'for (;;) {',
+  '  open(my $p, "-|", $tmux, "-S", $sock, "list-clients", "-F", "#{client_readonly} #{client_activity} #{client_width}x#{client_height}") or exit 0;',
+  '  my ($best, $at) = ("", -1);',
+  '  while (my $line = <$p>) { my ($ro, $act, $size) = split(" ", $line); if (defined $size && $ro eq "0" && $act > $at) { ($best, $at) = ($size, $act); } }',
+  '  close($p) or exit 0;',
+  '  if ($best ne "" && $best ne $last) { print "$best\\n" or exit 0; $last = $best; }',
+  '  sleep 1;',
+  '}',
+].join(' ');
+
 export const NOTHING_BROADCAST_MESSAGE = 'Guest Broadcast: nothing is being broadcast right now. Try again later.';
 
 export function forceCommandWrapper(o: WrapperOptions): string {
@@ -27,7 +47,12 @@ export function forceCommandWrapper(o: WrapperOptions): string {
     '#!/bin/sh',
     `${WRAPPER_SIGNATURE} "${o.guestUser}" (sshd ForceCommand).`,
     '# Written by "guest-broadcast setup-guest": re-run it instead of editing this file.',
-    '# Whatever the guest asked to run ($SSH_ORIGINAL_COMMAND) is ignored on purpose.',
+    '# Whatever the guest asked to run ($SSH_ORIGINAL_COMMAND) is ignored on purpose, except one',
+    '# word: a watcher asking for the host\'s terminal size (src/wire/hostSize.ts) gets it.',
+    `if [ "$SSH_ORIGINAL_COMMAND" = ${HOST_SIZE_COMMAND} ]; then`,
+    `  unset ${PERL_ENVIRONMENT.join(' ')}`,
+    `  exec ${shellCommand([o.perlPath, '-e', HOST_SIZE_PERL, o.tmuxPath, o.guestSocketPath])}`,
+    'fi',
     'if [ ! -t 0 ] || [ ! -t 1 ]; then',
     `  printf '%s\\n' ${shellQuote(noTty)} >&2`,
     '  exit 1',

@@ -5,7 +5,10 @@
 //   (sshd's "none" method tries the empty password through PAM, which needs pam_unix nullok).
 // - ForceCommand: whatever the guest asks for (a shell, a command, sftp), the wrapper runs.
 // - DisableForwarding (not just AllowTcpForwarding no, which still lets agent forwarding through),
-//   PermitTunnel no, PermitUserRC no, MaxSessions 1: nothing but one terminal per connection.
+//   PermitTunnel no, PermitUserRC no, MaxSessions 2: one terminal per connection, and beside it
+//   the watcher's host-size channel (`exec guest-broadcast-host-size`, src/wire/hostSize.ts). Any
+//   session still runs only the forced command (a second terminal costs what a second
+//   connection does, which sshd's own limits bound).
 // - No AuthenticationMethods: setting it breaks the empty-password login.
 // - `Match all` at the end: whatever someone appends after our block is global again.
 import { GuestSetupOptions } from './options';
@@ -44,7 +47,7 @@ export function sshdMatchBlock(o: Pick<GuestSetupOptions, 'guestUser' | 'wrapper
     '\tDisableForwarding yes',
     '\tPermitTunnel no',
     '\tPermitUserRC no',
-    '\tMaxSessions 1',
+    '\tMaxSessions 2',
     ...(o.chrootDir ? [`\tChrootDirectory ${o.chrootDir}`] : []),
     'Match all',
     endMarker(o.guestUser),

@@ -87,7 +87,7 @@ async function confirmKick(parts: HostParts, viewer: Viewer): Promise<void> {
     iconPath: new vscode.ThemeIcon('close'),
     detail: 'They see a one-line message; they can connect again unless you stop the broadcast.',
   };
-  const answer = await vscode.window.showQuickPick([kickItem, { label: 'Cancel' }], { title: `End this viewer's view?`, ignoreFocusOut: false });
+  const answer = await vscode.window.showQuickPick([kickItem, { label: 'Cancel' }], { title: `Stop ${viewer.user.replace(/\$\(/g, '$\u200b(')} watching?`, ignoreFocusOut: false });
   if (answer === kickItem) await kick(parts, viewer);
 }
 

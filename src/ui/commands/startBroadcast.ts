@@ -2,20 +2,46 @@
 // starts or adopts the broadcast, and opens the host's read-write terminal.
 import * as vscode from 'vscode';
 import { isLoopback, parseListen } from '../../host/embedded/listen';
+import { ListenError } from '../../host/embedded/server';
 import { HostParts } from '../hostParts';
-import { readHostSettings } from '../settings';
+import { HostSettings, readHostSettings } from '../settings';
+
+/** The settings whose value differs from what the running broadcast started with. */
+export function changedSettings(startedWith: HostSettings | undefined, now: HostSettings): Array<keyof HostSettings> {
+  if (!startedWith) return [];
+  return (Object.keys(now) as Array<keyof HostSettings>).filter((k) => startedWith[k] !== now[k]);
+}
 
 export function startBroadcast(parts: HostParts) {
   return async (): Promise<void> => {
     const settings = readHostSettings();
     const before = parts.active.current;
-    const broadcast =
-      before ??
-      (await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting guest broadcast…' }, () => parts.active.start(settings)));
+    let broadcast;
+    try {
+      broadcast =
+        before ??
+        (await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting guest broadcast…' }, () => parts.active.start(settings)));
+    } catch (error) {
+      // The port is taken (or not allowed): the fix is a setting, so offer to open it.
+      if (!(error instanceof ListenError)) throw error;
+      parts.output.appendLine(`Start guest broadcast failed: ${error.message}`);
+      void vscode.window.showErrorMessage(`Guest Broadcast: ${error.message}`, 'Open Settings').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'guestBroadcast.listen');
+      });
+      return;
+    }
+    // Already broadcasting: a host terminal whose tmux client is gone (the host detached, the
+    // client was killed) may still be listed for a moment, or stay as a dead tab. Showing it
+    // was how Start once "failed to reopen" the host terminal: replace it instead.
+    if (before && parts.hostTerminal.current && !(await parts.hostTerminal.attached(broadcast))) parts.hostTerminal.close();
     parts.hostTerminal.show(broadcast);
     if (before) {
+      // Already broadcasting: the host terminal is focused (reopened when it was closed); the
+      // settings note only when a setting really differs from what the broadcast started with.
+      const changed = changedSettings(parts.active.startedWith, settings);
       void vscode.window.showInformationMessage(
-        `Guest Broadcast: already broadcasting "${broadcast.sessionName}". Changed settings apply after Stop and Start.`,
+        `Guest Broadcast: already broadcasting "${broadcast.sessionName}".` +
+          (changed.length ? ` Changed settings (${changed.map((k) => `guestBroadcast.${k}`).join(', ')}) apply after Stop and Start.` : ''),
       );
       return;
     }

@@ -5,12 +5,15 @@ import * as vscode from 'vscode';
 import { openWatchSession, resolveTarget } from '../../viewer';
 import { registerHostCommands } from '../hosts/hostCommands';
 import { HostsTreeProvider, sshConfigPath } from '../hosts/hostsTree';
-import { affectsSavedHosts } from '../hosts/savedHostsSetting';
+import { affectsSavedHosts, readSavedHosts } from '../hosts/savedHostsSetting';
 import { readTerminalConfig, WATCHED_SETTINGS } from './terminalConfig';
 import { VIEWER_VIEW_TYPE, type ViewerPanelDeps } from './viewerPanel';
 import { ViewerRegistry } from './viewerRegistry';
 import { vscodePrompts } from './vscodePrompts';
 import { registerWatchCommand } from './watchCommand';
+
+/** globalState key prefix of a destination's size mode (fit / my size). */
+const SIZE_MODE_KEY = 'guestBroadcast.sizeMode';
 
 /** Returns the hosts view's data provider (the extension's API shows it to tests). */
 export function registerViewerUi(context: vscode.ExtensionContext): HostsTreeProvider {
@@ -24,8 +27,18 @@ export function registerViewerUi(context: vscode.ExtensionContext): HostsTreePro
     }),
     prompts: (_target, title, closed) => vscodePrompts(title, closed),
     terminalConfig: () => readTerminalConfig((section, key) => vscode.workspace.getConfiguration(section).get<unknown>(key)),
+    sizeModes: {
+      get: (key) => {
+        const mode = context.globalState.get<unknown>(`${SIZE_MODE_KEY}:${key}`);
+        return mode === 'fit' || mode === 'mine' ? mode : undefined;
+      },
+      set: (key, mode) => void context.globalState.update(`${SIZE_MODE_KEY}:${key}`, mode),
+    },
   };
-  const registry = new ViewerRegistry(deps, (spec) => resolveTarget(spec));
+  const registry = new ViewerRegistry(deps, (spec) => resolveTarget(spec), (spec, key) => {
+    const saved = readSavedHosts().hosts.find((h) => h.target === spec.trim() || h.target === key);
+    return saved?.name;
+  });
   const tree = new HostsTreeProvider(registry);
   const view = vscode.window.createTreeView('guestBroadcast.hosts', { treeDataProvider: tree });
   const showWatchCount = () => {

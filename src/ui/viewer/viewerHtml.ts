@@ -1,7 +1,7 @@
 // The viewer webview's HTML. A pure function without vscode, so the Chromium test loads exactly the
 // page a panel shows, served from its own loopback origin.
 import { randomBytes } from 'node:crypto';
-import type { TerminalConfig } from '../protocol';
+import type { SizeMode, TerminalConfig } from '../protocol';
 
 export interface ViewerHtmlOptions {
   /** The webview's resource origin (`webview.cspSource`), the only place scripts' files and CSS may come from. */
@@ -18,6 +18,8 @@ export interface ViewerHtmlOptions {
   targetSpec: string;
   /** VS Code's terminal settings, so the page's first fit uses the right font (and size). */
   config?: TerminalConfig;
+  /** Fit or my size, as remembered for this host (default: fit). */
+  sizeMode?: SizeMode;
   /** Exposes a read-only handle on the terminal's buffer for the Chromium test. Never set by the panel. */
   testHooks?: boolean;
 }
@@ -63,7 +65,7 @@ export function buildViewerHtml(options: ViewerHtmlOptions): string {
 <link rel="stylesheet" href="${escapeHtml(options.styleUri)}" nonce="${nonce}">
 <title>Watching ${label}</title>
 </head>
-<body data-target="${label}" data-spec="${escapeHtml(options.targetSpec)}"${options.config ? ` data-config="${escapeHtml(JSON.stringify(options.config))}"` : ''}${options.testHooks ? ' data-test-hooks="1"' : ''}>
+<body data-target="${label}" data-spec="${escapeHtml(options.targetSpec)}"${options.config ? ` data-config="${escapeHtml(JSON.stringify(options.config))}"` : ''}${options.testHooks ? ' data-test-hooks="1"' : ''} data-size-mode="${options.sizeMode === 'mine' ? 'mine' : 'fit'}" data-state="connecting">
 <div id="viewer">
   <div id="terminal" aria-label="Read-only terminal: ${label}"></div>
   <div id="notice" role="status" aria-live="polite" hidden></div>
@@ -74,10 +76,13 @@ export function buildViewerHtml(options: ViewerHtmlOptions): string {
     <button type="button" id="search-next" title="Next match (Enter)" aria-label="Next match">&#8595;</button>
     <button type="button" id="search-close" title="Close (Escape)" aria-label="Close search">&#215;</button>
   </div>
-  <div id="status" role="status" aria-live="polite">
+  <div id="status">
     <span id="status-dot" class="dot connecting"></span>
-    <span id="status-text">Connecting to ${label}…</span>
+    <span id="status-text" role="status" aria-live="polite">Connecting to ${label}…</span>
+    <button type="button" id="status-action" hidden></button>
     <span class="spacer"></span>
+    <span id="status-sizes"></span>
+    <button type="button" id="status-size-mode"></button>
     <button type="button" id="status-search" title="Find (Ctrl+F)">Find</button>
     <span class="badge" title="Keys typed here are never sent to the host">read-only</span>
   </div>

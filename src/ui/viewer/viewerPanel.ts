@@ -5,7 +5,7 @@
 // the real size) and posts nothing before that (so no byte is lost).
 import * as vscode from 'vscode';
 import type { WatchPrompts, WatchSession, WatchState, WatchTarget } from '../../viewer/types';
-import { parseWebviewMessage, type HostMessage, type TerminalConfig, type WebviewMessage } from '../protocol';
+import { DEFAULT_SIZE_MODE, parseWebviewMessage, type HostMessage, type SizeMode, type TerminalConfig, type TerminalSize, type WebviewMessage } from '../protocol';
 import { OutputBatcher } from './outputBatcher';
 import { buildViewerHtml, createNonce } from './viewerHtml';
 
@@ -16,12 +16,18 @@ export interface ViewerPanelDeps {
   openSession(target: WatchTarget, prompts: WatchPrompts, size: { cols: number; rows: number }): WatchSession;
   prompts(target: WatchTarget, title: string, closed: vscode.CancellationToken): WatchPrompts;
   terminalConfig(): TerminalConfig;
+  /** Fit or my size, remembered per destination. */
+  sizeModes: { get(key: string): SizeMode | undefined; set(key: string, mode: SizeMode): void };
 }
 
 export class ViewerPanel implements vscode.Disposable {
   private readonly panel: vscode.WebviewPanel;
   private session: WatchSession | undefined;
-  private size: { cols: number; rows: number } | undefined;
+  /** The webview's own size in cells ("my size"). */
+  private size: TerminalSize | undefined;
+  /** The host's terminal size, when its server tells it (src/wire/hostSize.ts). */
+  private hostSize: TerminalSize | undefined;
+  private sizeMode: SizeMode;
   private current: WatchState = { kind: 'connecting' };
   private ready = false;
   private disposed = false;
@@ -39,7 +45,8 @@ export class ViewerPanel implements vscode.Disposable {
 
   /**
    * @param target where to connect
-   * @param title  how people name it ("guest@example.org:2222"), used in the tab and prompts
+   * @param title  how people name it ("guest@example.org:2222"), used in prompts and as the key
+   * @param label  what the tab says: the saved host's name or the alias the user picked
    * @param spec   what was typed or picked (an alias stays an alias), kept to restore the panel
    * @param panel  a panel VS Code restored after a reload; otherwise a new one is created
    */
@@ -49,15 +56,17 @@ export class ViewerPanel implements vscode.Disposable {
     readonly spec: string,
     private readonly deps: ViewerPanelDeps,
     panel?: vscode.WebviewPanel,
+    readonly label = title,
   ) {
+    this.sizeMode = deps.sizeModes.get(title) ?? DEFAULT_SIZE_MODE;
     const media = vscode.Uri.joinPath(deps.extensionUri, 'dist', 'media');
-    this.panel = panel ?? vscode.window.createWebviewPanel(VIEWER_VIEW_TYPE, `Watching ${title}`, vscode.ViewColumn.Active, {
+    this.panel = panel ?? vscode.window.createWebviewPanel(VIEWER_VIEW_TYPE, `Watching ${label}`, vscode.ViewColumn.Active, {
       enableScripts: true,
       // A terminal's screen and scrollback live in the page: keep it while the tab is hidden.
       retainContextWhenHidden: true,
       localResourceRoots: [media],
     });
-    this.panel.title = `Watching ${title}`;
+    this.panel.title = `Watching ${label}`;
     this.panel.webview.options = { enableScripts: true, localResourceRoots: [media] };
     this.panel.iconPath = {
       light: vscode.Uri.joinPath(deps.extensionUri, 'media', 'watch-light.svg'),
@@ -80,6 +89,7 @@ export class ViewerPanel implements vscode.Disposable {
       targetLabel: title,
       targetSpec: spec,
       config: deps.terminalConfig(),
+      sizeMode: this.sizeMode,
     });
   }
 
@@ -89,6 +99,11 @@ export class ViewerPanel implements vscode.Disposable {
 
   reveal(): void {
     this.panel.reveal();
+  }
+
+  /** Retry now (reconnecting) or Watch again (ended, error). */
+  retry(): void {
+    if (!this.restartIfStopped()) this.session?.retryNow?.();
   }
 
   /** Ended or failed: watch again in the same panel (the screen stays until the host redraws). */
@@ -124,6 +139,18 @@ export class ViewerPanel implements vscode.Disposable {
     this.stateChanged.dispose();
   }
 
+  /** What the remote pty should be: the host's size in fit mode (when known), else the panel's. */
+  private ptySize(): TerminalSize | undefined {
+    return this.sizeMode === 'fit' && this.hostSize ? this.hostSize : this.size;
+  }
+
+  /** The size mode or either size changed: tell the webview, and resize the remote pty. */
+  private sizesChanged(): void {
+    this.post({ type: 'size', mode: this.sizeMode, ...(this.hostSize ? { host: this.hostSize } : {}) });
+    const size = this.ptySize();
+    if (size) this.session?.resize(size.cols, size.rows);
+  }
+
   private received(message: WebviewMessage): void {
     switch (message.type) {
       case 'ready':
@@ -132,13 +159,21 @@ export class ViewerPanel implements vscode.Disposable {
         this.size = { cols: message.cols, rows: message.rows };
         this.post({ type: 'config', config: this.deps.terminalConfig() });
         this.post({ type: 'state', state: this.current, target: this.title });
-        if (this.session) this.session.resize(message.cols, message.rows);
-        else this.openSession(this.size);
+        this.sizesChanged();
+        if (!this.session) this.openSession(this.ptySize() ?? this.size);
         this.batcher.start();
         break;
       case 'resize':
         this.size = { cols: message.cols, rows: message.rows };
-        this.session?.resize(message.cols, message.rows);
+        this.sizesChanged();
+        break;
+      case 'sizeMode':
+        this.sizeMode = message.mode;
+        this.deps.sizeModes.set(this.title, message.mode);
+        this.sizesChanged();
+        break;
+      case 'retry':
+        this.retry();
         break;
       case 'inputAttempt':
         // The page says so itself; the status bar repeats it once for whoever looks there.
@@ -167,6 +202,11 @@ export class ViewerPanel implements vscode.Disposable {
     // A restarted session replaces this one; late events from the old one are ignored.
     session.onOutput((data) => {
       if (this.session === session) this.batcher.push(data);
+    });
+    session.onHostSize?.((host) => {
+      if (this.session !== session) return;
+      this.hostSize = host;
+      this.sizesChanged();
     });
     session.onState((state) => {
       // A resize made while connecting needs nothing here: the session keeps the latest size

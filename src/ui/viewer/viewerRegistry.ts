@@ -19,7 +19,25 @@ export class ViewerRegistry implements vscode.Disposable {
   /** A panel opened, closed or changed state. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly deps: ViewerPanelDeps, private readonly resolve: TargetResolver) {}
+  /**
+   * @param nameOf the name the user gave a destination (a saved host's name), if any: the tab
+   *   says "Watching <name>"; otherwise an ssh config alias stays the alias the user picked.
+   */
+  constructor(
+    private readonly deps: ViewerPanelDeps,
+    private readonly resolve: TargetResolver,
+    private readonly nameOf: (spec: string, key: string) => string | undefined = () => undefined,
+  ) {}
+
+  /** What the tab calls a destination: its saved name, the alias that was picked, or user@host:port. */
+  private labelFor(spec: string, target: WatchTarget, key: string): string {
+    const named = this.nameOf(spec, key);
+    if (named) return named;
+    // An alias is a bare word that ~/.ssh/config turned into another host (or user, or port).
+    const bare = spec.trim();
+    if (/^[A-Za-z0-9._-]+$/.test(bare) && bare !== target.host) return bare;
+    return key;
+  }
 
   /** Opens (or reveals) a viewer for what the user typed or picked. Errors are shown, not thrown. */
   async watch(spec: string): Promise<ViewerPanel | undefined> {
@@ -84,7 +102,7 @@ export class ViewerRegistry implements vscode.Disposable {
       existing.reveal();
       return existing;
     }
-    const panel = new ViewerPanel(target, key, spec, this.deps, restored);
+    const panel = new ViewerPanel(target, key, spec, this.deps, restored, this.labelFor(spec, target, key));
     this.panels.set(key, panel);
     panel.onDidChangeState(() => this.changed.fire());
     panel.onDidDispose(() => {

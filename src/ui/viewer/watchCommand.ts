@@ -1,8 +1,73 @@
-// `Guest Broadcast: Watch host…`: asks for [user@]host[:port] (or an ~/.ssh/config alias) and
-// opens a read-only viewer. Called with a string (from another command or a link), it skips the box.
+// `Guest Broadcast: Watch host…`: offers the saved hosts and the ~/.ssh/config aliases as picks,
+// and takes anything typed ([user@]host[:port] or an alias) as well; then opens a read-only
+// viewer. Called with a string (from another command or a link), it skips the question.
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { parseTargetSpec } from '../../viewer';
+import { parseTargetSpec, readSshConfigAliases } from '../../viewer';
+import { readSavedHosts } from '../hosts/savedHostsSetting';
 import type { ViewerRegistry } from './viewerRegistry';
+
+interface TargetPick extends vscode.QuickPickItem {
+  /** What to watch; undefined for separators. */
+  spec?: string;
+}
+
+/** The picks: saved hosts first (by name), then ~/.ssh/config aliases not saved already. */
+function knownTargets(): TargetPick[] {
+  const saved = readSavedHosts().hosts;
+  let aliases: string[] = [];
+  try {
+    aliases = readSshConfigAliases(homedir());
+  } catch {
+    aliases = []; // an unreadable ~/.ssh/config: the sidebar says why; typing still works here
+  }
+  const savedTargets = new Set(saved.map((h) => h.target));
+  const picks: TargetPick[] = [];
+  if (saved.length) picks.push({ label: 'Saved hosts', kind: vscode.QuickPickItemKind.Separator });
+  for (const h of saved) picks.push({ label: h.name ?? h.target, description: h.name ? h.target : undefined, spec: h.target, iconPath: new vscode.ThemeIcon('vm') });
+  const fresh = aliases.filter((a) => !savedTargets.has(a));
+  if (fresh.length) picks.push({ label: '~/.ssh/config', kind: vscode.QuickPickItemKind.Separator });
+  for (const a of fresh) picks.push({ label: a, description: 'ssh config alias', spec: a, iconPath: new vscode.ThemeIcon('file-code') });
+  return picks;
+}
+
+/** Asks which host to watch; resolves undefined when dismissed. */
+function askTarget(last: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const quickPick = vscode.window.createQuickPick<TargetPick>();
+    quickPick.title = 'Guest Broadcast: Watch host';
+    quickPick.placeholder = 'Pick a host, or type [user@]host[:port] or an ~/.ssh/config alias (user guest, port 22 by default)';
+    quickPick.ignoreFocusOut = true;
+    quickPick.matchOnDescription = true;
+    const known = knownTargets();
+    const typedPick = (text: string): TargetPick => {
+      const problem = validateTargetSpec(text);
+      return { label: text.trim(), description: problem ? `$(warning) ${problem}` : 'watch this host', spec: problem ? undefined : text.trim(), alwaysShow: true };
+    };
+    const render = (): void => {
+      const text = quickPick.value.trim();
+      const exact = known.some((p) => p.spec === text || p.label === text);
+      quickPick.items = text && !exact ? [typedPick(text), ...known] : known;
+    };
+    quickPick.onDidChangeValue(render);
+    let done = false;
+    quickPick.onDidAccept(() => {
+      const chosen = quickPick.selectedItems[0] ?? quickPick.activeItems[0];
+      const spec = chosen?.spec ?? (validateTargetSpec(quickPick.value) ? undefined : quickPick.value.trim());
+      if (!spec) return; // a typed text with a problem: its pick says what is wrong
+      done = true;
+      resolve(spec);
+      quickPick.hide();
+    });
+    quickPick.onDidHide(() => {
+      if (!done) resolve(undefined);
+      quickPick.dispose();
+    });
+    quickPick.value = known.length ? '' : last;
+    render();
+    quickPick.show();
+  });
+}
 
 const LAST_TARGET_KEY = 'guestBroadcast.lastWatchTarget';
 
@@ -21,16 +86,8 @@ export function registerWatchCommand(context: vscode.ExtensionContext, registry:
   return vscode.commands.registerCommand('guestBroadcast.watch', async (spec?: unknown) => {
     let target = typeof spec === 'string' ? spec.trim() : undefined;
     if (!target) {
-      target = await vscode.window.showInputBox({
-        title: 'Guest Broadcast: Watch host',
-        prompt: 'The broadcast host as [user@]host[:port] or an ~/.ssh/config alias. The user defaults to guest, the port to 22. What you type in the viewer is never sent.',
-        placeHolder: 'guest@example.org:2222',
-        value: context.globalState.get<string>(LAST_TARGET_KEY, ''),
-        ignoreFocusOut: true,
-        validateInput: validateTargetSpec,
-      });
+      target = await askTarget(context.globalState.get<string>(LAST_TARGET_KEY, ''));
       if (!target) return;
-      target = target.trim();
     }
     await context.globalState.update(LAST_TARGET_KEY, target);
     await registry.watch(target);

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import type { PageRequest, PageResponse } from '../suite/contract';
+import type { ElementBox, PageRequest, PageResponse } from '../suite/contract';
 
 const POLL_MS = 100;
 const ACTION_TIMEOUT_MS = 10_000;
@@ -26,6 +26,35 @@ async function textIn(frame: Frame, selector: string): Promise<string | undefine
     }, selector);
   } catch {
     return undefined; // detached or navigating while we asked
+  }
+}
+
+/** Box, attributes and a few computed styles of `selector` in `frame` (see ElementBox), or undefined. */
+async function boxIn(frame: Frame, selector: string): Promise<ElementBox | undefined> {
+  try {
+    return await frame.evaluate((s) => {
+      type Element = {
+        getBoundingClientRect(): { x: number; y: number; width: number; height: number };
+        attributes: ArrayLike<{ name: string; value: string }>;
+        childElementCount: number;
+      };
+      const page = globalThis as unknown as {
+        document: { querySelector(selector: string): Element | null };
+        getComputedStyle(e: Element): { opacity: string; display: string; visibility: string; fontSize: string };
+      };
+      const element = page.document.querySelector(s);
+      if (!element) return undefined;
+      const r = element.getBoundingClientRect();
+      const attributes: Record<string, string> = {};
+      for (const a of Array.from(element.attributes)) attributes[a.name] = a.value;
+      const cs = page.getComputedStyle(element);
+      return {
+        x: r.x, y: r.y, width: r.width, height: r.height, attributes, children: element.childElementCount,
+        style: { opacity: cs.opacity, display: cs.display, visibility: cs.visibility, fontSize: cs.fontSize },
+      };
+    }, selector);
+  } catch {
+    return undefined;
   }
 }
 
@@ -54,6 +83,14 @@ async function perform(page: Page, request: PageRequest, screenshotDir: string):
       await page.keyboard.type(request.text);
       for (const key of request.press ?? []) await page.keyboard.press(key);
       return { ok: true, frames: [{ url: first.frame.url(), text: first.text }] };
+    }
+    case 'frameBox': {
+      const boxes: ElementBox[] = [];
+      for (const frame of page.frames()) {
+        const box = await boxIn(frame, request.selector);
+        if (box) boxes.push(box);
+      }
+      return { ok: true, boxes };
     }
     case 'screenshot': {
       mkdirSync(screenshotDir, { recursive: true });

@@ -41,6 +41,9 @@ const SETTINGS = {
   'chat.disableAIFeatures': true,
   // Terminals of one run must not come back in the next.
   'terminal.integrated.enablePersistentSessions': false,
+  // The suite stops broadcasts unattended, often with guests watching: no modal question (the
+  // test of that question turns it on for itself).
+  'guestBroadcast.confirmStop': false,
 };
 
 /** tmux servers the suite started under `dir` (sockets), ended if a failed test left them. */

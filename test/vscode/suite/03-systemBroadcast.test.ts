@@ -48,24 +48,24 @@ describe('system-mode broadcast', function () {
     // The host's shell starts in the workspace folder, where the host works.
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (folder) assert.equal((await tmux.run(['display-message', '-p', '-t', '=hostwork:', '#{pane_current_path}'])).trim(), folder);
-    assert.equal(api.statusBarText, '$(broadcast) 0 viewers');
+    assert.equal(api.statusBarText, '$(eye) 0 viewers');
   });
 
   it('a read-only guest attaching from outside shows as 1 viewer, and 0 when it leaves', async () => {
     const guest = new TerminalProgram(guestAttachArgv({ socketPath, sessionName: 'hostwork' }), { cols: 91, rows: 27 });
     guests.push(guest);
-    await waitUntil('"1 viewer" in the status bar', () => api.statusBarText === '$(broadcast) 1 viewer', 15_000);
+    await waitUntil('"1 viewer" in the status bar', () => api.statusBarText === '$(eye) 1 viewer', 15_000);
     const viewer = api.status()?.viewers[0];
     assert.equal(viewer?.cols, 91);
     assert.equal(viewer?.rows, 27);
     await guest.stop();
-    await waitUntil('"0 viewers" in the status bar', () => api.statusBarText === '$(broadcast) 0 viewers', 15_000);
+    await waitUntil('"0 viewers" in the status bar', () => api.statusBarText === '$(eye) 0 viewers', 15_000);
   });
 
   it('Show viewers lists the guest, and picking it then "Kick" ends its view with a message', async () => {
     const guest = new TerminalProgram(guestAttachArgv({ socketPath, sessionName: 'hostwork' }));
     guests.push(guest);
-    await waitUntil('"1 viewer" in the status bar', () => api.statusBarText === '$(broadcast) 1 viewer', 15_000);
+    await waitUntil('"1 viewer" in the status bar', () => api.statusBarText === '$(eye) 1 viewer', 15_000);
     await vscode.commands.executeCommand('guestBroadcast.showViewers');
     // The first item is the viewer; accepting it opens the "Kick NAME / Cancel" pick, whose
     // first item kicks. Accepting when no pick is open does nothing, so retrying is safe while
@@ -80,7 +80,7 @@ describe('system-mode broadcast', function () {
       15_000,
     );
     assert.ok(guest.output.includes(KICKED_MESSAGE), `the guest did not see "${KICKED_MESSAGE}"; it saw: ${JSON.stringify(guest.output.slice(-300))}`);
-    await waitUntil('"0 viewers" in the status bar', () => api.statusBarText === '$(broadcast) 0 viewers', 15_000);
+    await waitUntil('"0 viewers" in the status bar', () => api.statusBarText === '$(eye) 0 viewers', 15_000);
   });
 
   it('Copy watch command puts the watch command on the clipboard', async () => {

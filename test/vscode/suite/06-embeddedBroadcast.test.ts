@@ -39,13 +39,13 @@ describe('embedded-mode broadcast', function () {
     assert.equal(await canConnect(`127.0.0.1:${port}`), true);
     assert.deepEqual(await tmux.sessionNames(), ['demo']);
     await hostTerminalAttached(api, tmux);
-    assert.equal(api.statusBarText, '$(broadcast) 0 viewers');
+    assert.equal(api.statusBarText, '$(eye) 0 viewers');
   });
 
   it('an ssh guest shows as 1 viewer (with its name and size), and 0 when it leaves', async () => {
     const guest = new TerminalProgram(sshGuestArgv(port, 'alice'), { cols: 88, rows: 26 });
     guests.push(guest);
-    await waitUntil('"1 viewer" in the status bar', () => api.statusBarText === '$(broadcast) 1 viewer', 20_000).catch((error: Error) => {
+    await waitUntil('"1 viewer" in the status bar', () => api.statusBarText === '$(eye) 1 viewer', 20_000).catch((error: Error) => {
       throw new Error(`${error.message}\nssh printed: ${JSON.stringify(guest.output.slice(-500))}`);
     });
     const viewer = api.status()?.viewers[0];
@@ -53,7 +53,7 @@ describe('embedded-mode broadcast', function () {
     assert.equal(viewer?.cols, 88);
     assert.equal(viewer?.rows, 26);
     await guest.stop();
-    await waitUntil('"0 viewers" in the status bar', () => api.statusBarText === '$(broadcast) 0 viewers', 15_000);
+    await waitUntil('"0 viewers" in the status bar', () => api.statusBarText === '$(eye) 0 viewers', 15_000);
   });
 
   it('serves guests with node-pty from VS Code\'s own install', () => {
@@ -92,7 +92,7 @@ describe('embedded-mode broadcast', function () {
     guests.push(admitted);
     await waitUntil('the password prompt', () => /password:/i.test(admitted.output), 20_000);
     admitted.type(passphrase + '\r');
-    await waitUntil('"1 viewer" in the status bar', () => api.statusBarText === '$(broadcast) 1 viewer', 20_000);
+    await waitUntil('"1 viewer" in the status bar', () => api.statusBarText === '$(eye) 1 viewer', 20_000);
     assert.equal(api.status()?.viewers[0]?.user, 'carol');
     watching = admitted;
   });

@@ -114,7 +114,7 @@ describe('watching a saved host in the real workbench (Chromium)', function () {
   it('Watch on the row opens the viewer panel, whose webview shows the host screen', async () => {
     assert.ok(hostNode, 'the tree test before did not find the host');
     await vscode.commands.executeCommand('guestBroadcast.hosts.watch', hostNode);
-    const tab = (await waitUntil('the viewer tab', () => viewerTabs().find((t) => t.label === `Watching ${target}`))) as vscode.Tab;
+    const tab = (await waitUntil('the viewer tab (named as the host was saved)', () => viewerTabs().find((t) => t.label === `Watching ${name}`))) as vscode.Tab;
     assert.ok(tab.isActive);
     // The webview shows what the host pane shows. (Opening the panel can shrink the host's
     // terminal for a moment, which pushes the earlier marker into tmux's history: compare with

@@ -32,8 +32,27 @@ export type PageRequest =
   /** Clicks `selector` in the one frame that has it (focusing it), types `text`, then presses `press` keys (Playwright names: "Enter"). Fails unless exactly one frame has it. */
   | { kind: 'type'; selector: string; text: string; press?: string[] }
   /** A PNG of the whole page, saved where the harness keeps test results; the response gives its path. */
-  | { kind: 'screenshot'; name: string };
+  | { kind: 'screenshot'; name: string }
+  /**
+   * Where `selector` is drawn (getBoundingClientRect, CSS px, in its frame) and its attributes,
+   * in every frame that has it: what sizes and states the user sees.
+   */
+  | { kind: 'frameBox'; selector: string };
+
+/** One element's box and attributes, as frameBox reports it. */
+export interface ElementBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Every attribute of the element (data-state, hidden, aria-pressed…). */
+  attributes: Record<string, string>;
+  /** Its number of child elements (xterm.js draws one per row). */
+  children: number;
+  /** Computed style values the tests read. */
+  style: { opacity: string; display: string; visibility: string; fontSize: string };
+}
 
 export type PageResponse =
-  | { ok: true; frames?: Array<{ url: string; text: string }>; path?: string }
+  | { ok: true; frames?: Array<{ url: string; text: string }>; path?: string; boxes?: ElementBox[] }
   | { ok: false; error: string };

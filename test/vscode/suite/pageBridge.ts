@@ -2,7 +2,7 @@
 // which drives the workbench page in Chromium, to read or act on the page. Every call is bounded.
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PAGE_BRIDGE_ENV, PageRequest, PageResponse } from './contract';
+import { ElementBox, PAGE_BRIDGE_ENV, PageRequest, PageResponse } from './contract';
 
 let counter = 0;
 
@@ -38,6 +38,16 @@ export async function pageRequest(request: PageRequest, timeoutMs = 20_000): Pro
 /** The text of `selector` in every frame that has it (webviews are iframes nested in the workbench). */
 export async function frameTexts(selector: string): Promise<string[]> {
   return ((await pageRequest({ kind: 'frameText', selector })).frames ?? []).map((f) => f.text);
+}
+
+/** Box and attributes of `selector` in every frame that has it. */
+export async function frameBoxes(selector: string): Promise<ElementBox[]> {
+  return (await pageRequest({ kind: 'frameBox', selector })).boxes ?? [];
+}
+
+/** Clicks `selector` in the one frame that has it. */
+export async function click(selector: string): Promise<void> {
+  await pageRequest({ kind: 'type', selector, text: '' });
 }
 
 /** A screenshot of the workbench for a failed test; never throws (it only helps to diagnose). */
