@@ -25,10 +25,19 @@ export function prepareSocketDir(socketPath: string, shareWithOtherUsers: boolea
   // The topmost folder this call made (undefined: all existed), so a failed start can take back
   // exactly what it made.
   const made = mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const st = statSync(dir);
-  if (st.uid !== userInfo().uid) return made; // not ours (e.g. /tmp): leave its mode alone
-  chmodSync(dir, shareWithOtherUsers ? 0o711 : 0o700);
+  if (mayChangeMode(dir)) chmodSync(dir, shareWithOtherUsers ? 0o711 : 0o700);
   return made;
+}
+
+/**
+ * Whether the socket's folder is ours to chmod: owned by this user and not a folder every user
+ * shares. A socket put straight into /tmp (owned by root, mode 1777) must never make root's host
+ * chmod /tmp: 0700 or 0711 there breaks every other program on the machine.
+ */
+export function mayChangeMode(dir: string): boolean {
+  const st = statSync(dir);
+  const sharedByEveryone = (st.mode & 0o1000) !== 0 || (st.mode & 0o002) !== 0; // sticky or world-writable
+  return st.uid === userInfo().uid && !sharedByEveryone;
 }
 
 /** Folders above the socket that another user cannot traverse (no o+x). */
@@ -63,7 +72,7 @@ export async function applyPermissionFixup(tmux: Tmux, version: TmuxVersion, gue
   report.applied.push(`chmod 0602 ${socketPath}`);
 
   const dir = dirname(socketPath);
-  if (statSync(dir).uid === userInfo().uid) {
+  if (mayChangeMode(dir)) {
     chmodSync(dir, 0o711);
     report.applied.push(`chmod 0711 ${dir}`);
   }
