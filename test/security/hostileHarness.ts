@@ -52,7 +52,7 @@ export interface HostileCase {
   modes?: BroadcastMode[];
   /** A known weakness in one mode that the project cannot fix from here: skipped there, with the reason shown in the summary. */
   knownWeakness?: Partial<Record<BroadcastMode, string>>;
-  run(ctx: CaseContext): Promise<void>;
+  run(ctx: CaseContext): Promise<unknown>;
 }
 
 interface HostState {
@@ -95,7 +95,9 @@ async function hostState(fx: ModeFixture): Promise<HostState> {
     pane,
     size: await windowSize(fx.tmux, fx.sessionName),
     sessions: await fx.tmux.sessionNames(),
-    windows: await run(['list-windows', '-a', '-F', '#{session_name}:#{window_index} #{window_id} #{window_name} #{window_layout} #{window_active}']),
+    // Not the window's name: automatic-rename follows the running program on a timer of its own.
+    // A rename by anyone turns automatic-rename off for the window, which the options show.
+    windows: await run(['list-windows', '-a', '-F', '#{session_name}:#{window_index} #{window_id} #{window_layout} #{window_active}']),
     panes: await run(['list-panes', '-a', '-F', '#{session_name}:#{window_index}.#{pane_index} #{pane_id} #{pane_pid} #{pane_dead}']),
     paneInMode,
     panePid,
