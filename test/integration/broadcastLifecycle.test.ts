@@ -102,8 +102,10 @@ test('a guest cannot stay in another session: switching to one detaches it at on
   // A second session that got past the server's kill-at-creation hook (see the helper): the
   // read-only client may switch to it (tmux allows that), and the detach hook answers the switch.
   await withSecondSession(sock.tmux, 'broadcast', async () => {
-    g.type('\x02)'); // C-b ) : next session
-    assert.equal(await g.waitForExit(), 0);
+    // C-b ) : next session, again each second until it lands (a prefix typed while the terminal
+    // still answers tmux's queries on attach can be eaten by the answer).
+    await waitFor('the switch to land and the guest to be detached', () => g.exitCode !== undefined || void g.type('\x02)'), 15_000, 1000);
+    assert.equal(g.exitCode, 0);
     assert.match(g.output, /\[detached \(from session second\)\]/);
     assert.deepEqual((await listClients(sock.tmux)).filter((c) => c.session === 'second'), []);
   });

@@ -43,8 +43,13 @@ async function switchBesideSecondSession(ctx: CaseContext, keys: string[], expec
   await withSecondSession(ctx.fx.tmux, ctx.fx.sessionName, async () => {
     const { ssh, g } = await fromBothClients(ctx, [...keys, 'echo typed-in-second\r']);
     if (ctx.mode === 'system' && expect.switches) {
-      // The switch happened and the hook answered it: the guest was detached, its ssh exits.
-      await ssh.waitForExit(15_000);
+      // The switch happened and the hook answered it: the guest was detached, its ssh exits. The
+      // keys go again each second until then: a prefix typed while the guest's terminal was still
+      // answering tmux's queries on attach can be eaten by the answer.
+      await waitFor('the switch to land and the guest to be detached', () => ssh.exitCode !== undefined || void ssh.type(keys.join('')), 15_000, 1000).catch(async (error: Error) => {
+        const clients = await listClients(ctx.fx.tmux);
+        throw new Error(`${error.message}\nclients: ${JSON.stringify(clients.map((c) => [c.user, c.readOnly, c.session]))}\nthe guest's screen:\n${(await ssh.lines()).join('\n')}`);
+      });
     }
     const inSecond = (await listClients(ctx.fx.tmux)).filter((c) => c.session === 'second');
     assert.deepEqual(inSecond, [], 'a guest client is in the second session');
