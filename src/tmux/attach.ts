@@ -2,6 +2,10 @@
 // on the tmux side: since tmux 3.2 it means read-only + ignore-size, so a guest can neither type
 // into the session nor resize the host's window. Every guest route (embedded server, the OpenSSH
 // ForceCommand wrapper, tests) uses these argv lists.
+// `-E` keeps a guest's attach from rewriting the host's session environment: without it tmux
+// applies update-environment to every attaching client, so each guest would set the session's
+// SSH_CONNECTION to its own and remove the host's DISPLAY and SSH_AUTH_SOCK (absent from the
+// guest's environment) from every window the host opens afterwards.
 
 export interface AttachTarget {
   socketPath: string;
@@ -9,9 +13,9 @@ export interface AttachTarget {
   tmuxBin?: string;
 }
 
-/** argv for a guest: read-only, attached to exactly the broadcast session. */
+/** argv for a guest: read-only, attached to exactly the broadcast session, leaving its environment alone. */
 export function guestAttachArgv(target: AttachTarget): string[] {
-  return [target.tmuxBin ?? 'tmux', '-S', target.socketPath, 'attach-session', '-r', '-t', `=${target.sessionName}`];
+  return [target.tmuxBin ?? 'tmux', '-S', target.socketPath, 'attach-session', '-r', '-E', '-t', `=${target.sessionName}`];
 }
 
 /** argv for the host's own read-write client. */

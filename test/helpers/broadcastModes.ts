@@ -83,7 +83,9 @@ export async function startMode(mode: BroadcastMode, options: ModeFixtureOptions
   let sshd: RunningSshd | undefined;
   let broadcast: Broadcast | undefined;
   try {
-    sshd = await startSshd({ guestUser: 'guest', socketPath: sock.socketPath, sessionName: 'broadcast' });
+    // An sftp subsystem as Debian's stock sshd_config has one: the guest's Match block must win
+    // over it (without the line, sshd alone would refuse sftp and scp, and prove nothing).
+    sshd = await startSshd({ guestUser: 'guest', socketPath: sock.socketPath, sessionName: 'broadcast', extraConfig: ['Subsystem sftp /usr/lib/openssh/sftp-server'] });
     broadcast = await Broadcast.start({
       mode: 'system',
       socketPath: sock.socketPath,

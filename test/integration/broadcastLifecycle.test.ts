@@ -7,8 +7,10 @@ import { after, before, test } from 'node:test';
 import { Broadcast } from '../../src/host/broadcast';
 import { readBroadcastStatus } from '../../src/host/statusReader';
 import { guestAttachArgv } from '../../src/tmux/attach';
+import { listClients } from '../../src/tmux/clients';
 import { PtyClient, isRoot } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
+import { withSecondSession } from '../helpers/secondSession';
 import { capturePane, tempSocket, TEST_SHELL, typeLine, windowSize } from '../helpers/tmuxFixture';
 
 // As root the guest runs as the unprivileged user "nobody", which exercises the real
@@ -64,7 +66,7 @@ test('the fixup grants the guest user read-only access', { skip: isRoot ? false 
   assert.ok(broadcast.lastFixup?.applied.some((s) => s.includes('server-access')));
 });
 
-test('a guest sees the host screen, cannot type into it or leave the session, and is listed', async () => {
+test('a guest sees the host screen, cannot type into it, and is listed', async () => {
   const viewersSeen = new Promise<number>((resolve) => broadcast.on('viewers', (v) => v.length === 1 && resolve(v.length)));
   await typeLine(sock.tmux, 'broadcast', 'echo hello-from-host');
   const g = guest(100, 30);
@@ -76,10 +78,15 @@ test('a guest sees the host screen, cannot type into it or leave the session, an
   g.type('\x02('); // C-b ( : previous session
   g.type('\x02L'); // C-b L : last session
   g.type('\x1b[<0;5;5M'); // mouse press
-  await new Promise((r) => setTimeout(r, 500));
+  // The canary instead of a sleep: the host's next line must run alone, so nothing the guest
+  // typed is pending in the input line, and the guest sees it (it is still attached).
+  await typeLine(sock.tmux, 'broadcast', 'echo canary-$((3*7))');
+  await g.waitForText('canary-21');
   const pane = (await capturePane(sock.tmux, 'broadcast')).join('\n');
+  assert.ok(pane.includes('host$ echo canary-$((3*7))\ncanary-21'), `the host's line did not run alone:\n${pane}`);
   assert.ok(!pane.includes('typed-by-guest') && !pane.includes('pasted-by-guest'), pane);
   assert.deepEqual(await sock.tmux.sessionNames(), ['broadcast']);
+  assert.deepEqual((await listClients(sock.tmux)).map((c) => c.session), ['broadcast']);
 
   assert.equal(await viewersSeen, 1);
   const status = await readBroadcastStatus('system', sock.socketPath);
@@ -87,6 +94,22 @@ test('a guest sees the host screen, cannot type into it or leave the session, an
   assert.equal(status.viewers.length, 1);
   assert.equal(status.viewers[0].cols, 100);
   assert.equal(status.viewers[0].user, isRoot ? GUEST : status.viewers[0].user);
+});
+
+test('a guest cannot stay in another session: switching to one detaches it at once', async () => {
+  const g = guest(80, 24);
+  await g.waitForText('canary-21');
+  // A second session that got past the server's kill-at-creation hook (see the helper): the
+  // read-only client may switch to it (tmux allows that), and the detach hook answers the switch.
+  await withSecondSession(sock.tmux, 'broadcast', async () => {
+    // C-b ) : next session, again each second until it lands (a prefix typed while the terminal
+    // still answers tmux's queries on attach can be eaten by the answer).
+    await waitFor('the switch to land and the guest to be detached', () => g.exitCode !== undefined || void g.type('\x02)'), 15_000, 1000);
+    assert.equal(g.exitCode, 0);
+    assert.match(g.output, /\[detached \(from session second\)\]/);
+    assert.deepEqual((await listClients(sock.tmux)).filter((c) => c.session === 'second'), []);
+  });
+  assert.deepEqual(await sock.tmux.sessionNames(), ['broadcast']);
 });
 
 test("guests bigger and smaller than the host's window do not resize it", async () => {
@@ -100,7 +123,11 @@ test("guests bigger and smaller than the host's window do not resize it", async 
   await big.waitForText('hello-from-host');
   small.resize(30, 8);
   big.resize(250, 70);
-  await new Promise((r) => setTimeout(r, 500));
+  // Only once tmux reports both guests at their new sizes has the resize reached it.
+  await waitFor('tmux to report the guests at 250x70 and 30x8', async () => {
+    const sizes = (await listClients(sock.tmux)).filter((c) => c.readOnly).map((c) => `${c.cols}x${c.rows}`);
+    return sizes.includes('250x70') && sizes.includes('30x8');
+  });
   assert.deepEqual(await windowSize(sock.tmux, 'broadcast'), { cols: 120, rows: 33 });
   host.kill();
   big.kill();

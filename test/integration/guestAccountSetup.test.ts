@@ -80,7 +80,7 @@ test('re-applying with other options replaces the block, keeping lines added aft
   assert.equal(countManagedBlocks(text, 'guest'), 1);
   assert.match(text, /^PrintMotd no$/m);
   assert.ok(text.indexOf('PrintMotd no') < text.indexOf('# BEGIN guest-broadcast guest'), 'the block is not last');
-  assert.match(readFileSync(other.wrapperPath, 'utf8'), /attach-session -r -t =other-session$/m);
+  assert.match(readFileSync(other.wrapperPath, 'utf8'), /attach-session -r -E -t =other-session$/m);
   execFileSync('/usr/sbin/sshd', ['-t', '-f', config]);
 });
 

@@ -16,6 +16,7 @@ import { isRoot, PtyClient } from '../helpers/ptyClient';
 import { Screen, waitFor } from '../helpers/screen';
 import { RunningSshd, startSshd } from '../helpers/sshd';
 import { TcpRelay } from '../helpers/tcpRelay';
+import { startFakeSshHost } from '../helpers/fakeSshHost';
 import { capturePane, tempSocket, TEST_SHELL, typeLine, windowSize } from '../helpers/tmuxFixture';
 
 const skip = isRoot ? false : 'needs root';
@@ -367,4 +368,32 @@ test('CLI: watch in a terminal shows the host live, never sends keys, and q ends
   assert.deepEqual(await sock.tmux.sessionNames(), [SESSION]);
   watcher.type('q');
   assert.equal(await watcher.waitForExit(), 0);
+
+  // The host's pane cannot show that no key was sent: tmux's -r drops a guest's keys anyway. So
+  // the same command against an SSH server that counts every byte a viewer sends on its channel.
+  const fake = await startFakeSshHost({ offered: ['none', 'password'], acceptPassword: '', greeting: 'fake-host-ready\r\n' });
+  const onFake = new PtyClient(['node', CLI, 'watch', '--accept-new', '--known-hosts', join(config, 'none'), `guest@127.0.0.1:${fake.port}`], {
+    cols: 80,
+    rows: 24,
+    env: { HOME: home, XDG_CONFIG_HOME: config, SSH_AUTH_SOCK: '' },
+  });
+  ptys.push(onFake);
+  try {
+    await onFake.waitForText('fake-host-ready');
+    onFake.type('echo typed-by-watcher\r');
+    onFake.type('\x02:new-session -d -s evil\r');
+    onFake.type('\x1b[A\x1b[<0;5;5M\x1b[200~pasted\x1b[201~');
+    // The barrier: a resize after the keys reaches the server on the same channel; once it is
+    // there, any key the watcher had sent before it would be there too.
+    onFake.resize(100, 30);
+    await waitFor('the watcher\'s window change on the server', () => fake.windowChanges.includes('100x30'));
+    assert.equal(fake.inputBytes, 0, 'the watcher sent bytes on its channel');
+    onFake.type('q');
+    assert.equal(await onFake.waitForExit(), 0);
+  } finally {
+    // The server closes once its last connection is gone: end the watcher first.
+    onFake.kill();
+    for (const channel of fake.channels) channel.close();
+    await fake.close();
+  }
 });

@@ -2,13 +2,16 @@
 // mode is shared by all cases (starting one takes a second; an attack must not need a fresh one),
 // and the screen is reset between cases. Around every case the harness asserts what a read-only
 // broadcast promises whatever a guest does:
-//   - the host's pane, its input line and its window size are unchanged, the pane is not in a
-//     mode (choose-tree, copy mode), the server holds the one session and the host's client is
-//     the only writable one;
-//   - a canary: the host types a line afterwards and it runs alone (nothing was left pending);
-//   - a well-behaved viewer, connected before the attack, still sees live output.
+//   - a canary first: the host types a line after the attack and it runs alone (nothing a guest
+//     typed was left pending in the input line), and a well-behaved viewer, connected before the
+//     attack, sees it live. Only once the canary's output is back is the host's state compared:
+//     the round trip through the host's shell is the wait, not a fixed sleep;
+//   - then the host's state is what it was plus the canary: its pane (exactly the canary's
+//     lines), window size, windows and panes, the pane not in a mode (choose-tree, copy mode),
+//     the one session, the host's client the only writable one, and the server's options, hooks,
+//     key bindings, environment and paste buffers, any of which a guest's command could change.
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ConnectConfig } from 'ssh2';
@@ -23,7 +26,7 @@ export interface CaseContext {
   fx: ModeFixture;
   mode: BroadcastMode;
   /** The real OpenSSH client in a pty, no keys, no known_hosts; killed after the case. */
-  ssh(options?: { cols?: number; rows?: number; extra?: string[]; args?: string[] }): PtyClient;
+  ssh(options?: { cols?: number; rows?: number; extra?: string[]; args?: string[]; env?: NodeJS.ProcessEnv }): PtyClient;
   /** An ssh2 client, logged in (no password); ended after the case. */
   ssh2(config?: Partial<ConnectConfig>): Promise<Ssh2Guest>;
   /** An ssh2 client watching at cols x rows, once it shows the host's screen. */
@@ -33,6 +36,11 @@ export interface CaseContext {
   run: typeof runClient;
   /** A fresh path a successful attack would create; the harness asserts it never exists. */
   marker(): string;
+  /**
+   * Like marker(), but in a folder the guest account may write (mode 1777): where an upload that
+   * got past the server would land, so a refused upload is told from one the file system stopped.
+   */
+  writableMarker(): string;
   /** Something to undo after the case (sockets, servers). */
   defer(cleanup: () => void | Promise<void>): void;
   settle(ms?: number): Promise<void>;
@@ -44,32 +52,67 @@ export interface HostileCase {
   modes?: BroadcastMode[];
   /** A known weakness in one mode that the project cannot fix from here: skipped there, with the reason shown in the summary. */
   knownWeakness?: Partial<Record<BroadcastMode, string>>;
-  run(ctx: CaseContext): Promise<void>;
+  run(ctx: CaseContext): Promise<unknown>;
 }
 
 interface HostState {
   pane: string[];
   size: { cols: number; rows: number };
   sessions: string[];
+  windows: string[];
+  panes: string[];
   paneInMode: string;
   panePid: string;
   writableClients: string[];
+  options: string[];
+  hooks: string[];
+  keys: string[];
+  environment: string[];
+  buffers: string[];
 }
 
 const settle = (ms = 400): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const lines = (out: string): string[] => out.split('\n').filter(Boolean);
+
+/**
+ * The server's options at every scope. `@viewers` is left out: the embedded server rewrites it
+ * whenever a viewer comes or goes (the case's own guests are still connected when this is read).
+ */
+async function allOptions(fx: ModeFixture): Promise<string[]> {
+  const scopes = [['-s'], ['-g'], ['-gw'], ['-t', fx.sessionName], ['-w', '-t', fx.sessionName], ['-p', '-t', fx.sessionName]];
+  const out: string[] = [];
+  for (const scope of scopes) out.push(...lines(await fx.tmux.run(['show-options', ...scope])).map((l) => `${scope.join(' ')}: ${l}`));
+  return out.filter((l) => !/: @viewers /.test(l));
+}
 
 async function hostState(fx: ModeFixture): Promise<HostState> {
   const pane = (await capturePane(fx.tmux, fx.sessionName)).map((l) => l.trimEnd());
   const [paneInMode, panePid] = (await fx.tmux.run(['display-message', '-p', '-t', fx.sessionName, '#{pane_in_mode} #{pane_pid}'])).trim().split(' ');
   const clients = await listClients(fx.tmux);
+  const run = async (args: string[]): Promise<string[]> => lines(await fx.tmux.run(args));
   return {
     pane,
     size: await windowSize(fx.tmux, fx.sessionName),
     sessions: await fx.tmux.sessionNames(),
+    // Not the window's name: automatic-rename follows the running program on a timer of its own.
+    // A rename by anyone turns automatic-rename off for the window, which the options show.
+    windows: await run(['list-windows', '-a', '-F', '#{session_name}:#{window_index} #{window_id} #{window_layout} #{window_active}']),
+    panes: await run(['list-panes', '-a', '-F', '#{session_name}:#{window_index}.#{pane_index} #{pane_id} #{pane_pid} #{pane_dead}']),
     paneInMode,
     panePid,
     writableClients: clients.filter((c) => !c.readOnly).map((c) => `${c.pid}@${c.session}`),
+    options: await allOptions(fx),
+    hooks: await run(['show-hooks', '-g']),
+    keys: await run(['list-keys']),
+    environment: [...(await run(['show-environment', '-g'])), ...(await run(['show-environment', '-t', fx.sessionName]))],
+    buffers: await run(['list-buffers', '-F', '#{buffer_name} #{buffer_size} #{buffer_sample}']),
   };
+}
+
+/** What the host's pane must show after the canary: its line, its output, the next prompt. */
+function paneAfterCanary(before: string[], command: string, output: string): string[] {
+  return [`host$ ${command}`, output, 'host$', ...before.slice(3).map(() => '')];
 }
 
 /** Clears the host's screen and waits until the pane is just the prompt. */
@@ -117,7 +160,7 @@ export function runCatalogue(mode: BroadcastMode, cases: HostileCase[]): void {
           const client = new PtyClient([...opensshArgv(fx.port, 'guest', ['-o', 'IdentityFile=none', ...(o.extra ?? [])]), ...(o.args ?? [])], {
             cols: o.cols ?? 80,
             rows: o.rows ?? 24,
-            env: { SSH_AUTH_SOCK: '' },
+            env: { SSH_AUTH_SOCK: '', ...o.env },
           });
           cleanups.push(() => client.kill());
           return client;
@@ -141,6 +184,14 @@ export function runCatalogue(mode: BroadcastMode, cases: HostileCase[]): void {
           markers.push(path);
           return path;
         },
+        writableMarker: () => {
+          const dir = join(fx.dir, 'guest-writable');
+          mkdirSync(dir, { recursive: true });
+          chmodSync(dir, 0o1777);
+          const path = join(dir, `pwned-${markers.length}`);
+          markers.push(path);
+          return path;
+        },
         defer: (cleanup) => void cleanups.push(cleanup),
         settle,
       };
@@ -150,21 +201,22 @@ export function runCatalogue(mode: BroadcastMode, cases: HostileCase[]): void {
         assert.equal(before.writableClients.length, 1, `only the host's client is writable: ${JSON.stringify(before.writableClients)}`);
 
         await c.run(ctx);
-        await settle();
-
-        const afterAttack = await hostState(fx);
-        assert.deepEqual(afterAttack, before, 'the host session changed under the attack');
-        for (const path of markers) assert.ok(!existsSync(path), `${path} exists: a guest ran a command on the host`);
 
         // The canary: the host's next line runs alone, and the well-behaved viewer sees it live.
         const n = ++canaries;
-        await typeLine(fx.tmux, fx.sessionName, `echo canary-${n}-$((${n}*7))`);
-        await watcher.waitForText(`canary-${n}-${n * 7}`);
-        const pane = (await capturePane(fx.tmux, fx.sessionName)).map((l) => l.trimEnd());
-        assert.ok(pane.includes(`host$ echo canary-${n}-$((${n}*7))`), `the host's line did not run alone:\n${pane.join('\n')}`);
-        assert.ok(pane.includes(`canary-${n}-${n * 7}`), pane.join('\n'));
+        const command = `echo canary-${n}-$((${n}*7))`;
+        const output = `canary-${n}-${n * 7}`;
+        await typeLine(fx.tmux, fx.sessionName, command);
+        await watcher.waitForText(output);
+        const expectedPane = paneAfterCanary(before.pane, command, output);
+        // The output is on screen; the prompt after it may still be on its way.
+        await waitFor('the prompt after the canary', async () => (await capturePane(fx.tmux, fx.sessionName)).map((l) => l.trimEnd())[2] === 'host$', 5000).catch(() => undefined);
+
+        const afterAttack = await hostState(fx);
+        assert.deepEqual(afterAttack, { ...before, pane: expectedPane }, 'the host session changed under the attack, or the host\'s line did not run alone');
+        for (const path of markers) assert.ok(!existsSync(path), `${path} exists: a guest ran a command on the host`);
         assert.equal(watcher.closed, false, 'the well-behaved viewer was disconnected');
-        assert.deepEqual(await windowSize(fx.tmux, fx.sessionName), fx.hostSize);
+        assert.deepEqual(afterAttack.size, fx.hostSize);
       } finally {
         for (const cleanup of cleanups.reverse()) await cleanup();
         for (const path of markers) rmSync(path, { force: true });

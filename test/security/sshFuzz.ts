@@ -65,8 +65,21 @@ function kexinit(rand: Rand): Buffer {
   return Buffer.concat([Buffer.from([20]), bytes(rand, 16), ...lists, Buffer.from([int(rand, 2)]), Buffer.alloc(4)]);
 }
 
+/** What a hostile opening is: the outcome a server must give depends on it. */
+export type OpeningKind =
+  | 'garbage-after-version'
+  | 'not-ssh-version'
+  | 'endless-version-line'
+  | 'length-4GiB'
+  | 'length-over-limit'
+  | 'length-too-short'
+  | 'padding-over-packet'
+  | 'kexinit-only'
+  | 'message-before-kex'
+  | 'kexinit-and-bogus-dh';
+
 /** One hostile opening: what is sent after (or instead of) the client's version line. */
-function hostileOpening(rand: Rand): { ident: string; then: Buffer } {
+function hostileOpening(rand: Rand): { kind: OpeningKind; ident: string; then: Buffer } {
   const ident = 'SSH-2.0-GbFuzz\r\n';
   const lengthOnly = (n: number): Buffer => {
     const b = Buffer.alloc(4);
@@ -75,54 +88,68 @@ function hostileOpening(rand: Rand): { ident: string; then: Buffer } {
   };
   switch (int(rand, 10)) {
     case 0:
-      return { ident, then: bytes(rand, 1 + int(rand, 4096)) };
+      return { kind: 'garbage-after-version', ident, then: bytes(rand, 1 + int(rand, 4096)) };
     case 1:
-      return { ident: `NOT-SSH ${bytes(rand, 300).toString('latin1')}\r\n`, then: Buffer.alloc(0) };
+      return { kind: 'not-ssh-version', ident: `NOT-SSH ${bytes(rand, 300).toString('latin1')}\r\n`, then: Buffer.alloc(0) };
     case 2:
-      return { ident: 'SSH-2.0-' + 'A'.repeat(16_384), then: Buffer.alloc(0) }; // a version line that never ends
+      return { kind: 'endless-version-line', ident: 'SSH-2.0-' + 'A'.repeat(16_384), then: Buffer.alloc(0) }; // a version line that never ends
     case 3:
-      return { ident, then: Buffer.concat([lengthOnly(0xffffffff), bytes(rand, 64)]) };
+      return { kind: 'length-4GiB', ident, then: Buffer.concat([lengthOnly(0xffffffff), bytes(rand, 64)]) };
     case 4:
-      return { ident, then: Buffer.concat([lengthOnly(35_000 + int(rand, 1_000_000)), bytes(rand, 65_536)]) };
+      return { kind: 'length-over-limit', ident, then: Buffer.concat([lengthOnly(35_000 + int(rand, 1_000_000)), bytes(rand, 65_536)]) };
     case 5:
-      return { ident, then: Buffer.concat([lengthOnly(int(rand, 5)), bytes(rand, 16)]) };
+      return { kind: 'length-too-short', ident, then: Buffer.concat([lengthOnly(int(rand, 5)), bytes(rand, 16)]) };
     case 6: {
       const p = packet(bytes(rand, 20), rand);
       p[4] = 255; // padding longer than the packet
-      return { ident, then: p };
+      return { kind: 'padding-over-packet', ident, then: p };
     }
     case 7:
-      return { ident, then: packet(kexinit(rand), rand) };
+      return { kind: 'kexinit-only', ident, then: packet(kexinit(rand), rand) };
     case 8:
       // A message that only makes sense after the key exchange or login: service request,
       // userauth, channel open, channel request, global request.
-      return { ident, then: packet(Buffer.concat([Buffer.from([pick(rand, [5, 50, 80, 90, 98, 94, 2, 4, 21, 30])]), bytes(rand, int(rand, 512))]), rand) };
+      return { kind: 'message-before-kex', ident, then: packet(Buffer.concat([Buffer.from([pick(rand, [5, 50, 80, 90, 98, 94, 2, 4, 21, 30])]), bytes(rand, int(rand, 512))]), rand) };
     default:
-      return { ident, then: Buffer.concat([packet(kexinit(rand), rand), packet(Buffer.concat([Buffer.from([30]), sshString(bytes(rand, int(rand, 2000)))]), rand)]) };
+      return { kind: 'kexinit-and-bogus-dh', ident, then: Buffer.concat([packet(kexinit(rand), rand), packet(Buffer.concat([Buffer.from([30]), sshString(bytes(rand, int(rand, 2000)))]), rand)]) };
   }
 }
 
-export type FuzzOutcome = 'closed-by-server' | 'still-open';
+/**
+ * closed-by-server: the server greeted, read the opening and hung up; still-open: it was still
+ * waiting for more when the time was up; never-greeted: the connection ended (or never came up)
+ * before the server sent its version line, which a running server never does.
+ */
+export type FuzzOutcome = 'closed-by-server' | 'still-open' | 'never-greeted';
+
+export interface FuzzResult {
+  kind: OpeningKind;
+  outcome: FuzzOutcome;
+  /** What the server sent (its version line, and a KEXINIT when it went that far). */
+  received: number;
+}
 
 /** `count` hostile connections, one after another, each given at most `perConnectionMs`. */
-export async function fuzzHandshake(port: number, options: { seed: number; count: number; perConnectionMs: number }): Promise<FuzzOutcome[]> {
+export async function fuzzHandshake(port: number, options: { seed: number; count: number; perConnectionMs: number }): Promise<FuzzResult[]> {
   const rand = seededRandom(options.seed);
-  const outcomes: FuzzOutcome[] = [];
+  const results: FuzzResult[] = [];
   for (let i = 0; i < options.count; i++) {
     const opening = hostileOpening(rand);
-    outcomes.push(
-      await new Promise<FuzzOutcome>((resolve) => {
+    results.push(
+      await new Promise<FuzzResult>((resolve) => {
         const socket = new Socket();
         let sent = false;
+        let received = 0;
         const finish = (outcome: FuzzOutcome): void => {
           clearTimeout(timer);
           socket.destroy();
-          resolve(outcome);
+          resolve({ kind: opening.kind, outcome, received });
         };
         const timer = setTimeout(() => finish('still-open'), options.perConnectionMs);
         socket.on('error', () => undefined);
-        socket.on('close', () => finish('closed-by-server'));
-        socket.on('data', () => {
+        socket.on('close', () => finish(sent ? 'closed-by-server' : 'never-greeted'));
+        socket.on('data', (d: Buffer) => {
+          received += d.length;
           if (sent) return;
           sent = true;
           socket.write(opening.ident);
@@ -132,7 +159,7 @@ export async function fuzzHandshake(port: number, options: { seed: number; count
       }),
     );
   }
-  return outcomes;
+  return results;
 }
 
 function oddSize(rand: Rand): number {
@@ -143,39 +170,71 @@ function oddText(rand: Rand): string {
   return pick(rand, ['', 'xterm', 'x'.repeat(5000), '../../../../etc/passwd', 'vt100\x1b[31m', 'dumb', bytes(rand, 40).toString('latin1'), 'screen-256color;id']);
 }
 
-/** Resolves with a granted channel or undefined; never rejects, never waits longer than 3 s. */
-function request(run: (cb: (err: Error | undefined, ch?: ClientChannel) => void) => void): Promise<ClientChannel | undefined> {
+/** Resolves with a granted channel, or the refusal; never rejects, never waits longer than 3 s. */
+function request(run: (cb: (err: Error | undefined, ch?: ClientChannel) => void) => void): Promise<{ channel?: ClientChannel; refused?: string; unanswered?: true }> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), 3000);
+    const timer = setTimeout(() => resolve({ unanswered: true }), 3000);
     try {
       run((err, ch) => {
         clearTimeout(timer);
-        resolve(err ? undefined : ch);
+        resolve(err ? { refused: err.message } : { channel: ch });
       });
-    } catch {
+    } catch (error) {
       clearTimeout(timer);
-      resolve(undefined);
+      resolve({ refused: `not sent: ${(error as Error).message}` });
     }
   });
 }
 
+/** What a granted extra channel printed before it closed (bounded), then closes it. */
+function outputOf(channel: ClientChannel, timeoutMs = 3000): Promise<string> {
+  let out = '';
+  channel.on('data', (d: Buffer) => (out += d.toString('latin1')));
+  channel.stderr.on('data', (d: Buffer) => (out += d.toString('latin1')));
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve(out);
+    };
+    const timer = setTimeout(() => {
+      channel.close();
+      done();
+    }, timeoutMs);
+    channel.on('close', done);
+  });
+}
+
+export interface ChannelFuzzResult {
+  user: string;
+  loggedIn: boolean;
+  /** The session channel with odd pty values: granted, refused, left unanswered (3 s), or never asked (no login). */
+  shell: 'granted' | 'refused' | 'unanswered' | 'not-asked';
+  /** Every exec and subsystem request on the same connection: answered or not, refused or granted, and what a granted one printed. */
+  commands: Array<{ request: string; answered: boolean; granted: boolean; output: string }>;
+  /** Whether the connection was still up after the requests (the server kept the guest). */
+  stillConnected: boolean;
+}
+
 /**
- * `count` logged-in connections, each opening a session with odd pty values and then sending a
- * seeded mix of window-changes, signals, env, exec and subsystem requests. Returns how many ran.
+ * `count` connections, each logging in and opening a session with odd pty values and then sending
+ * a seeded mix of window-changes, signals, env, exec and subsystem requests. Returns what each
+ * connection got, for the caller to hold against what the server must do.
  */
-export async function fuzzChannelRequests(port: number, options: { seed: number; count: number }): Promise<number> {
+export async function fuzzChannelRequests(port: number, options: { seed: number; count: number }): Promise<ChannelFuzzResult[]> {
   const rand = seededRandom(options.seed);
-  let done = 0;
+  const results: ChannelFuzzResult[] = [];
   for (let i = 0; i < options.count; i++) {
     const g = new Ssh2Guest();
+    const user = pick(rand, ['guest', 'guest', 'g\x1b[2Jx', 'a'.repeat(300)]);
+    const result: ChannelFuzzResult = { user, loggedIn: false, shell: 'not-asked', commands: [], stillConnected: false };
+    results.push(result);
     try {
-      const user = pick(rand, ['guest', 'guest', 'g\x1b[2Jx', 'a'.repeat(300)]);
-      const loggedIn = await g.connect(port, { username: user, readyTimeout: 10_000 }).then(() => true, () => false);
-      done++;
-      if (!loggedIn) continue;
-      const channel = await request((cb) =>
+      result.loggedIn = await g.connect(port, { username: user, readyTimeout: 10_000 }).then(() => true, () => false);
+      if (!result.loggedIn) continue;
+      const { channel, unanswered } = await request((cb) =>
         g.client.shell({ term: oddText(rand), cols: oddSize(rand), rows: oddSize(rand), width: oddSize(rand), height: oddSize(rand) }, { env: { [oddText(rand).replace(/[^A-Za-z_]/g, '') || 'X']: oddText(rand) } }, cb),
       );
+      result.shell = channel ? 'granted' : unanswered ? 'unanswered' : 'refused';
       channel?.on('data', () => undefined);
       channel?.stderr.on('data', () => undefined);
       for (let k = 0; k < 12; k++) {
@@ -188,11 +247,15 @@ export async function fuzzChannelRequests(port: number, options: { seed: number;
               channel?.signal(pick(rand, ['KILL', 'INT', 'TERM', 'HUP', 'WINCH', 'QUIT', oddText(rand)]));
               break;
             case 2:
-              await request((cb) => g.client.exec(oddText(rand), cb)).then((ch) => ch?.close());
+            case 3: {
+              const kind = int(rand, 2) === 0 ? 'exec' : 'subsystem';
+              const text = oddText(rand);
+              const asked = await request((cb) => (kind === 'exec' ? g.client.exec(text, cb) : g.client.subsys(text, cb)));
+              // ssh2 refuses some values before sending them: nothing was asked of the server then.
+              if (asked.refused?.startsWith('not sent')) break;
+              result.commands.push({ request: `${kind} ${JSON.stringify(text.slice(0, 40))}`, answered: !asked.unanswered, granted: !!asked.channel, output: asked.channel ? await outputOf(asked.channel) : '' });
               break;
-            case 3:
-              await request((cb) => g.client.subsys(oddText(rand), cb)).then((ch) => ch?.close());
-              break;
+            }
             default:
               channel?.write(bytes(rand, int(rand, 4096)));
           }
@@ -201,9 +264,10 @@ export async function fuzzChannelRequests(port: number, options: { seed: number;
         }
       }
       await new Promise((r) => setTimeout(r, 50));
+      result.stillConnected = !g.closed;
     } finally {
       g.end();
     }
   }
-  return done;
+  return results;
 }

@@ -91,7 +91,7 @@ test('the forced command attaches with the one read-only argv, to the socket the
   assert.match(lines[lines.length - 2], /^if \[ "\$status" -ne 0 \] && \[ "\$status" -ne 125 \]; then printf .*the broadcast has ended/);
   assert.match(lines[lines.length - 6], /^unset PERL5OPT PERL5LIB .*PERL5DB/);
   assert.equal(lines[lines.length - 1], 'exit "$status"');
-  assert.match(attach, / attach-session -r -t =demo$/);
+  assert.match(attach, / attach-session -r -E -t =demo$/);
   assert.ok(wrapper.trimEnd().endsWith('__END__'));
   const compiled = spawnSync('perl', ['-c', '-x', '-'], { input: wrapper, encoding: 'utf8' });
   assert.equal(compiled.status, 0, compiled.stderr);

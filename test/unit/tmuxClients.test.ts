@@ -55,9 +55,9 @@ test('only read-only clients are viewers', () => {
 
 test('guests always attach read-only to exactly the broadcast session', () => {
   const target = { socketPath: '/tmp/x y/guest', sessionName: 'broadcast' };
-  assert.deepEqual(guestAttachArgv(target), ['tmux', '-S', '/tmp/x y/guest', 'attach-session', '-r', '-t', '=broadcast']);
+  assert.deepEqual(guestAttachArgv(target), ['tmux', '-S', '/tmp/x y/guest', 'attach-session', '-r', '-E', '-t', '=broadcast']);
   assert.ok(!hostAttachArgv(target).includes('-r'));
-  assert.equal(shellCommand(guestAttachArgv(target)), "tmux -S '/tmp/x y/guest' attach-session -r -t =broadcast");
+  assert.equal(shellCommand(guestAttachArgv(target)), "tmux -S '/tmp/x y/guest' attach-session -r -E -t =broadcast");
 });
 
 test('the farewell message cannot break out of its shell quoting', () => {
