@@ -21,6 +21,9 @@ export function endMarker(guestUser: string): string {
   return `# END guest-broadcast ${guestUser}`;
 }
 
+/** One terminal per connection, and beside it the watchers' host-size channel (src/wire/hostSize.ts). */
+const MAX_SESSIONS = 2;
+
 /** The options sshd must apply to the guest, as `sshd -T` prints them (lower-case keys). */
 export function expectedSshdOptions(o: Pick<GuestSetupOptions, 'wrapperPath' | 'chrootDir'>): Record<string, string> {
   return {
@@ -31,7 +34,7 @@ export function expectedSshdOptions(o: Pick<GuestSetupOptions, 'wrapperPath' | '
     disableforwarding: 'yes',
     permittunnel: 'no',
     permituserrc: 'no',
-    maxsessions: '1',
+    maxsessions: String(MAX_SESSIONS),
     chrootdirectory: o.chrootDir ?? 'none',
   };
 }
@@ -47,7 +50,7 @@ export function sshdMatchBlock(o: Pick<GuestSetupOptions, 'guestUser' | 'wrapper
     '\tDisableForwarding yes',
     '\tPermitTunnel no',
     '\tPermitUserRC no',
-    '\tMaxSessions 2',
+    `\tMaxSessions ${MAX_SESSIONS}`,
     ...(o.chrootDir ? [`\tChrootDirectory ${o.chrootDir}`] : []),
     'Match all',
     endMarker(o.guestUser),
