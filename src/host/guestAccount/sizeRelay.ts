@@ -2,12 +2,19 @@
 // unchanged, and tmux 3.3a has no option that caps a client's size: a guest claiming 10000x10000
 // stalls the host's tmux server for seconds, again at every resize. So the forced command does
 // not give tmux the guest's own terminal. It runs the read-only client in a pty of its own whose
-// size is the guest's, clamped to MAX_GUEST_COLS x MAX_GUEST_ROWS, and relays bytes both ways.
+// size is the guest's, clamped to MAX_GUEST_COLS x MAX_GUEST_ROWS, and relays its output.
 //
 // It is Perl because the relay must run inside a guest chroot that holds no toolchain, and
 // Perl (Debian's perl-base, an Essential package) is on every host this targets; the setup
 // script copies it into the chroot along with the pty device it needs.
-// Input is relayed unchanged: read-only stays tmux's job (`attach -r`, src/tmux/attach.ts).
+//
+// THE READ-ONLY GUARANTEE OF SYSTEM MODE LIVES HERE, as the embedded mode's does in
+// src/host/embedded/guestView.ts: what the guest sends is read (so the guest's ssh session never
+// stalls, and nothing piles up) and dropped; it is never written to the client's pty. A
+// read-only tmux client still runs key bindings (C-b ) ( s, the C-b : prompt's switch-client):
+// with no keys, it switches nowhere and shows nothing but the broadcast. tmux needs no terminal
+// replies either (embedded clients never get any). `attach -r` is the second, independent guard.
+// A guest leaves as an embedded guest does: ssh's escape (Enter, then ~.) or closing its terminal.
 // Output goes through guest_safe, the Perl form of the guests' output rule (no clipboard, title
 // or passthrough sequences), generated from src/host/guestOutputFilter.ts.
 import { guestFilterPerl } from '../guestOutputFilter';
@@ -77,7 +84,8 @@ if (defined $peer) {
 my $size = clamped_winsize();
 ioctl($master, $TIOCSWINSZ, $size) or refuse("cannot size a pseudo-terminal: $!");
 
-# The guest's terminal goes raw (what cfmakeraw does): every byte passes through untouched.
+# The guest's terminal goes raw (what cfmakeraw does): the client's output passes untouched, and
+# what the guest types is neither echoed nor a signal (Ctrl-C does nothing, as in embedded mode).
 # struct termios: four flag words, the line discipline, then c_cc (VTIME is 5, VMIN is 6).
 my $saved = "\0" x 64;
 my $have_saved = ioctl(STDIN, $TCGETS, $saved);
@@ -147,7 +155,7 @@ while (!$hangup) {
     # there is no more input (stdin not a terminal, as in the doctor's trial run).
     if (!defined $n) { next if $!{EINTR}; $input_open = 0; $hangup = 1; }
     elsif ($n == 0) { $input_open = 0; }
-    else { write_all($master, $buffer); }
+    @DROPS_INPUT@
   }
 }
 
@@ -170,12 +178,19 @@ exit(($status & 127) ? 1 : $status >> 8);
 __END__
 `;
 
+/**
+ * The relay's line that drops what the guest read (the buffer is simply let go; the next read
+ * reuses it). The doctor looks for it: a relay without it is from a setup that forwarded the
+ * guest's keys to its client.
+ */
+export const RELAY_DROPS_INPUT = '# Guest input: read above and dropped here, never written to the client (see the header).';
+
 /** The relay's exit status when it cannot show anything (it has said why); tmux never uses it. */
 export const RELAY_REFUSED_STATUS = 125;
 
 /** The relay's Perl text, from its "#!perl" line to __END__, for the end of the forced command. */
 export function sizeRelaySource(): string {
-  return RELAY_SOURCE.trim().replace('@REFUSED@', String(RELAY_REFUSED_STATUS)).replace('@GUEST_FILTER@', () => guestFilterPerl().trim() + '\n') + '\n';
+  return RELAY_SOURCE.trim().replace('@REFUSED@', String(RELAY_REFUSED_STATUS)).replace('@DROPS_INPUT@', RELAY_DROPS_INPUT).replace('@GUEST_FILTER@', () => guestFilterPerl().trim() + '\n') + '\n';
 }
 
 /**
