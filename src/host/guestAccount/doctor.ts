@@ -11,6 +11,7 @@ import { untraversableParents } from '../permissionFixup';
 import { isRootUser } from './applySetup';
 import { asRoot } from './asRoot';
 import { guestFilterPerl } from '../guestOutputFilter';
+import { RELAY_DROPS_INPUT } from './sizeRelay';
 import { wrapperAttachLine } from './forceCommandWrapper';
 import { GuestSetupOptions } from './options';
 import type { CheckStatus, DoctorCheck, DoctorReport } from './doctorTypes';
@@ -176,6 +177,7 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
     if (problem) add({ id: 'wrapper', title: 'forced command', status: 'fail', detail: problem, fix: setup });
     else if (!perlInWrapper) add({ id: 'wrapper', title: 'forced command', status: 'warn', detail: `${file} attaches without the size relay: a guest claiming a huge window can stall the broadcast's tmux, and guests' terminals get clipboard writes and titles your tmux config turns on.`, fix: setup });
     else if (!text?.includes(guestFilterPerl().trim())) add({ id: 'wrapper', title: 'forced command', status: 'warn', detail: `${file} runs a size relay from an older setup, without the guests' output rule: with set-clipboard or set-titles on in your tmux config, guests' terminals get clipboard writes and titles.`, fix: setup });
+    else if (!text?.includes(RELAY_DROPS_INPUT)) add({ id: 'wrapper', title: 'forced command', status: 'warn', detail: `${file} runs a size relay from an older setup that passes guests' keys to their read-only tmux client: a guest can run the commands tmux allows read-only clients (C-b ) or ( to switch sessions, C-b s), and would be shown a second session for a moment if one ever existed.`, fix: setup });
     else add({ id: 'wrapper', title: 'forced command', status: 'ok', detail: `${file}: ${attach}, behind the size relay` });
     if (!problem && perlInWrapper) add(await relayCheck(o, prefix, forceCommand, perlInWrapper, setup));
     if (prefix && !o.socketPath.startsWith(prefix + '/')) {
