@@ -11,6 +11,7 @@ import { Broadcast } from '../../src/host/broadcast';
 import { runDoctor } from '../../src/host/guestAccount/doctor';
 import { getentPasswd } from '../../src/host/guestAccount/systemFacts';
 import { createBroadcastSession } from '../../src/tmux/broadcastSession';
+import { listClients } from '../../src/tmux/clients';
 import { assertGuestSizeCapped } from '../helpers/guestSize';
 import { hostCanary } from '../helpers/hostCanary';
 import { isRoot, PtyClient } from '../helpers/ptyClient';
@@ -126,6 +127,18 @@ test('an OpenSSH guest logs in with no password and sees the host screen; its ke
   for (const typed of ['typed-by-guest', 'pasted-by-guest', 'after-switch-client']) assert.ok(!paneAfter.includes(typed), `"${typed}" reached the host pane:\n${paneAfter}`);
   assert.deepEqual(await sock.tmux.sessionNames(), [SESSION]);
   guest.kill();
+});
+
+// Keys never reach the guest's tmux client (the size relay drops them), so C-b d is no way out:
+// a guest leaves as an embedded one does, by closing ssh (README, guest section).
+test('an OpenSSH guest leaves with ssh\'s escape (Enter, ~.), and its tmux client goes with it', { skip }, async () => {
+  const before = (await listClients(sock.tmux)).map((c) => c.pid);
+  const guest = sshGuest();
+  await guest.waitForText('hello-from-host');
+  const client = await waitFor('the guest\'s tmux client', async () => (await listClients(sock.tmux)).find((c) => c.readOnly && !before.includes(c.pid)));
+  guest.type('\r~.');
+  await guest.waitForExit();
+  await waitFor('the guest\'s tmux client to end', async () => !(await listClients(sock.tmux)).some((c) => c.pid === client!.pid));
 });
 
 test('the guest\'s environment cannot steer the relay\'s perl (an sshd that accepts PERL5OPT, a locale nobody has)', { skip }, async () => {
