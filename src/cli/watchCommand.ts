@@ -12,6 +12,7 @@ import { terminalPrompts } from './terminalPrompts';
 import { TerminalTail } from './terminalTail';
 import { TtyInput } from './ttyInput';
 import { takeSnapshot, trimTrailingBlank } from './watchSnapshot';
+import { MAX_COLS, MAX_ROWS, MIN_COLS, MIN_ROWS } from '../wire/terminalSizeLimits';
 
 const HELP = `Usage: guest-broadcast watch [options] [user@]host[:port]
 
@@ -85,8 +86,8 @@ export const watchCommand: CliCommand = {
     const base = { hostKeyStorePath: join(cliConfigDir(), 'known_hosts'), ...(knownHostsFiles ? { knownHostsFiles } : {}), ...(password ? { password } : {}) };
 
     if (snapshot) {
-      const cols = intOpt(values, 'cols', 2, 1000) ?? 80;
-      const rows = intOpt(values, 'rows', 1, 500) ?? 24;
+      const cols = intOpt(values, 'cols', MIN_COLS, MAX_COLS) ?? 80;
+      const rows = intOpt(values, 'rows', MIN_ROWS, MAX_ROWS) ?? 24;
       const timeoutS = intOpt(values, 'timeout', 1, 3600) ?? 10;
       const session = openWatchSession(target, prompts, { ...base, cols, rows, reconnect: false });
       try {
