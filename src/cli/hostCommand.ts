@@ -6,6 +6,8 @@ import { AccessPolicy, ACCESS_POLICIES, EMBEDDED_DEFAULTS, EmbeddedServerOptions
 import { parseListen } from '../host/embedded/listen';
 import { GuestServerFactory } from '../host/guestServer';
 import { cliConfigDir } from '../host/paths';
+import { isUnixUserName, UNIX_USER_NAME_RULE } from '../host/unixUserName';
+import { isValidSessionName, SESSION_NAME_RULE } from '../tmux/sessionName';
 import { Viewer, viewerChanges, viewerCountLabel } from '../host/viewers';
 import { intOpt, modeOpt, parse, stringOpt, UsageError } from './args';
 import { CliCommand } from './command';
@@ -54,6 +56,20 @@ function accessOpt(values: Record<string, unknown>): AccessPolicy {
   return v as AccessPolicy;
 }
 
+/** --session: the shared session-name rule, checked before anything starts (a usage error, exit 2). */
+function sessionOpt(values: Record<string, unknown>): string {
+  const name = stringOpt(values, 'session') ?? 'broadcast';
+  if (!isValidSessionName(name)) throw new UsageError(`--session "${name}" is not allowed: ${SESSION_NAME_RULE}.`);
+  return name;
+}
+
+/** --guest-user: the same user-name rule as setup-guest and the VS Code setting (exit 2 otherwise). */
+function guestUserOpt(values: Record<string, unknown>): string {
+  const name = stringOpt(values, 'guest-user') ?? 'guest';
+  if (!isUnixUserName(name)) throw new UsageError(`--guest-user "${name}" is not a valid Unix user name: ${UNIX_USER_NAME_RULE}.`);
+  return name;
+}
+
 function secondsOpt(values: Record<string, unknown>, name: string): number | undefined {
   const seconds = intOpt(values, name, 1, 3600);
   return seconds === undefined ? undefined : seconds * 1000;
@@ -90,8 +106,8 @@ export const hostCommand: CliCommand = {
     const options: BroadcastOptions = {
       mode,
       socketPath: stringOpt(values, 'socket'),
-      sessionName: stringOpt(values, 'session') ?? 'broadcast',
-      guestUser: stringOpt(values, 'guest-user') ?? 'guest',
+      sessionName: sessionOpt(values),
+      guestUser: guestUserOpt(values),
       sshPort: intOpt(values, 'ssh-port', 1, 65535),
       command: stringOpt(values, 'command'),
       configFile: stringOpt(values, 'tmux-config'),

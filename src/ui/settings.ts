@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import { ACCESS_POLICIES, AccessPolicy, EMBEDDED_DEFAULTS } from '../host/embedded/options';
 import { BroadcastMode } from '../host/paths';
+import { isUnixUserName, UNIX_USER_NAME_RULE } from '../host/unixUserName';
+import { isValidSessionName, SESSION_NAME_RULE } from '../tmux/sessionName';
 
 export interface HostSettings {
   mode: BroadcastMode;
@@ -29,12 +31,12 @@ export function readHostSettings(): HostSettings {
     throw new SettingsError(`guestBroadcast.mode is "${mode}": choose "embedded" or "system".`);
   }
   const sessionName = c.get<string>('sessionName', 'broadcast').trim();
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(sessionName)) {
-    throw new SettingsError(`guestBroadcast.sessionName "${sessionName}" is not allowed: use 1-64 letters, digits, '_' or '-'.`);
+  if (!isValidSessionName(sessionName)) {
+    throw new SettingsError(`guestBroadcast.sessionName "${sessionName}" is not allowed: ${SESSION_NAME_RULE}.`);
   }
   const guestUser = c.get<string>('guestUser', 'guest').trim();
-  if (!/^[a-z_][a-z0-9_-]*$/.test(guestUser)) {
-    throw new SettingsError(`guestBroadcast.guestUser "${guestUser}" is not a Unix user name: use lower-case letters, digits, '_' and '-'.`);
+  if (!isUnixUserName(guestUser)) {
+    throw new SettingsError(`guestBroadcast.guestUser "${guestUser}" is not a valid Unix user name: ${UNIX_USER_NAME_RULE}.`);
   }
   const socketPath = c.get<string>('socketPath', '').trim();
   if (socketPath && !socketPath.startsWith('/')) {
