@@ -49,6 +49,7 @@ test('every command: a bad value or a misplaced word exits 2 with what to do', a
     [['host', '--mode', 'system', '--guest-user', 'Guest'], /--guest-user "Guest" is not a valid Unix user name: use a lower-case letter/],
     [['host', '--guest-user', 'a'.repeat(33)], /--guest-user "a{33}" is not a valid Unix user name/],
     [['host', '--session', 'my:session'], /--session "my:session" is not allowed: use 1-64 letters, digits, '_' or '-'/],
+    [['host', '--socket', 'relative/sock'], /--socket "relative\/sock" must be an absolute path/],
     [['host', 'extra'], /Unexpected argument 'extra'.*\nRun 'guest-broadcast host --help'/],
     [['status', '--mode', 'other'], /--mode must be "embedded" or "system"/],
     [['status', 'extra'], /Unexpected argument 'extra'/],
