@@ -2,12 +2,13 @@
 // Works without a terminal (a service, a script): it never reads stdin.
 import { Broadcast, BroadcastOptions } from '../host/broadcast';
 import type { EmbeddedGuestServer } from '../host/embedded/server';
-import { AccessPolicy, ACCESS_POLICIES, EMBEDDED_DEFAULTS, EmbeddedServerOptions } from '../host/embedded/options';
+import { EMBEDDED_DEFAULTS, EmbeddedServerOptions } from '../host/embedded/options';
 import { parseListen } from '../host/embedded/listen';
 import { GuestServerFactory } from '../host/guestServer';
 import { cliConfigDir } from '../host/paths';
+import { CLI_OPTION_NAMES, HostOptionError, HostOptions, parseHostOptions } from '../host/hostOptions';
 import { Viewer, viewerChanges, viewerCountLabel } from '../host/viewers';
-import { intOpt, modeOpt, parse, stringOpt, UsageError } from './args';
+import { intOpt, parse, stringOpt, UsageError } from './args';
 import { CliCommand } from './command';
 
 const HELP = `Usage: guest-broadcast host [options]
@@ -48,10 +49,23 @@ System mode:
   -h, --help               this help
 `;
 
-function accessOpt(values: Record<string, unknown>): AccessPolicy {
-  const v = stringOpt(values, 'access') ?? 'open';
-  if (!(ACCESS_POLICIES as readonly string[]).includes(v)) throw new UsageError(`--access must be one of ${ACCESS_POLICIES.join(', ')} (got "${v}").`);
-  return v as AccessPolicy;
+/** The options the host shares with the VS Code settings, checked by the one model (a usage error, exit 2). */
+function hostOptions(values: Record<string, unknown>): HostOptions {
+  try {
+    return parseHostOptions(
+      {
+        mode: stringOpt(values, 'mode'),
+        socketPath: stringOpt(values, 'socket'),
+        sessionName: stringOpt(values, 'session'),
+        guestUser: stringOpt(values, 'guest-user'),
+        access: stringOpt(values, 'access'),
+      },
+      CLI_OPTION_NAMES,
+    );
+  } catch (error) {
+    if (error instanceof HostOptionError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function secondsOpt(values: Record<string, unknown>, name: string): number | undefined {
@@ -86,12 +100,13 @@ export const hostCommand: CliCommand = {
       process.stdout.write(HELP);
       return 0;
     }
-    const mode = modeOpt(values);
+    const host = hostOptions(values);
+    const mode = host.mode;
     const options: BroadcastOptions = {
       mode,
-      socketPath: stringOpt(values, 'socket'),
-      sessionName: stringOpt(values, 'session') ?? 'broadcast',
-      guestUser: stringOpt(values, 'guest-user') ?? 'guest',
+      socketPath: host.socketPath,
+      sessionName: host.sessionName,
+      guestUser: host.guestUser,
       sshPort: intOpt(values, 'ssh-port', 1, 65535),
       command: stringOpt(values, 'command'),
       configFile: stringOpt(values, 'tmux-config'),
@@ -102,7 +117,7 @@ export const hostCommand: CliCommand = {
       if (embeddedFlags.length) throw new UsageError(`--${embeddedFlags[0]} is for embedded mode; in system mode sshd serves the guests.`);
       return serve(options);
     }
-    const access = accessOpt(values);
+    const access = host.access;
     if (values['authorized-keys'] !== undefined && access !== 'keys') throw new UsageError('--authorized-keys is only used with --access keys.');
     const listen = stringOpt(values, 'listen') ?? EMBEDDED_DEFAULTS.listen;
     // Checked here, before anything starts, so a malformed address is a usage error (exit 2).

@@ -3,6 +3,7 @@
 // the broadcast server would be a door to whatever the host typed there. The server itself kills
 // any other session the moment it is created, and detaches a read-only client that ends up
 // anywhere but the broadcast session.
+import { assertValidSessionName } from './sessionName';
 import { Tmux } from './tmux';
 
 export interface BroadcastSessionOptions {
@@ -21,12 +22,6 @@ export interface BroadcastSessionOptions {
 
 /** The user option that tells a broadcast server from any other tmux server. */
 export const MARKER_OPTION = 'guest-broadcast';
-
-export function assertValidSessionName(name: string): void {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
-    throw new Error(`Session name "${name}" is not allowed: use 1-64 letters, digits, '_' or '-'.`);
-  }
-}
 
 /** The tmux commands that lock a server to one session. Exported for tests and the doctor. */
 export function hardeningCommands(sessionName: string): string[][] {

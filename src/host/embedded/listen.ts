@@ -1,6 +1,7 @@
 // The listen address: parsing, what it exposes, and the command a guest types to reach it.
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
+import { guestSshCommand } from '../guestSshCommand';
 
 export interface ListenAddress {
   host: string;
@@ -62,6 +63,5 @@ export function describeExposure(address: ListenAddress): string {
 
 /** `ssh -p 2222 guest@127.0.0.1`; a wildcard address is shown as this machine's name. */
 export function embeddedWatchCommand(address: ListenAddress, user = 'guest', machine = hostname()): string {
-  const host = isWildcard(address.host) ? machine : address.host;
-  return `ssh ${address.port === 22 ? '' : `-p ${address.port} `}${user}@${host}`;
+  return guestSshCommand(user, isWildcard(address.host) ? machine : address.host, address.port);
 }
