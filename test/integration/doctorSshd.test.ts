@@ -51,6 +51,15 @@ test('doctor: a running sshd that listens where its config says passes', { skip 
   assert.match(check?.detail ?? '', new RegExp(`sshd \\(PID \\d+\\) listens on 127\\.0\\.0\\.1:${sshd.port} with ${sshd.configPath}`));
 });
 
+// The set-up and the doctor must agree on every option of the Match block: a doctor that wants
+// another value than the set-up writes fails on every fresh set-up, and its fix (run the set-up
+// again) changes nothing.
+test('doctor: the options a fresh setup-guest --apply gives the guest pass the sshd options check', { skip }, async () => {
+  const r = await doctor(true);
+  const check = (JSON.parse(r.stdout) as DoctorReport).checks.find((c) => c.id === 'sshd-options');
+  assert.equal(check?.status, 'ok', JSON.stringify(check));
+});
+
 test('doctor: a config changed after sshd started asks for a reload', { skip }, async () => {
   const future = new Date(Date.now() + 60_000);
   utimesSync(sshd.configPath, future, future);

@@ -13,6 +13,9 @@
 // - `Match all` at the end: whatever someone appends after our block is global again.
 import { GuestSetupOptions } from './options';
 
+/** One terminal and the host-size channel beside it; the block writes it and the doctor expects it. */
+const MAX_SESSIONS = '2';
+
 export function beginMarker(guestUser: string): string {
   return `# BEGIN guest-broadcast ${guestUser} (written by "guest-broadcast setup-guest": re-run it instead of editing)`;
 }
@@ -31,7 +34,7 @@ export function expectedSshdOptions(o: Pick<GuestSetupOptions, 'wrapperPath' | '
     disableforwarding: 'yes',
     permittunnel: 'no',
     permituserrc: 'no',
-    maxsessions: '1',
+    maxsessions: MAX_SESSIONS,
     chrootdirectory: o.chrootDir ?? 'none',
   };
 }
@@ -47,7 +50,7 @@ export function sshdMatchBlock(o: Pick<GuestSetupOptions, 'guestUser' | 'wrapper
     '\tDisableForwarding yes',
     '\tPermitTunnel no',
     '\tPermitUserRC no',
-    '\tMaxSessions 2',
+    `\tMaxSessions ${MAX_SESSIONS}`,
     ...(o.chrootDir ? [`\tChrootDirectory ${o.chrootDir}`] : []),
     'Match all',
     endMarker(o.guestUser),
