@@ -7,6 +7,7 @@ import { parseListen } from '../host/embedded/listen';
 import { GuestServerFactory } from '../host/guestServer';
 import { cliConfigDir } from '../host/paths';
 import { shellCommand } from '../tmux/attach';
+import { assertValidSessionName } from '../tmux/broadcastSession';
 import { Viewer, viewerChanges, viewerCountLabel } from '../host/viewers';
 import { intOpt, modeOpt, parse, stringOpt, UsageError } from './args';
 import { CliCommand } from './command';
@@ -88,10 +89,17 @@ export const hostCommand: CliCommand = {
       return 0;
     }
     const mode = modeOpt(values);
+    const sessionName = stringOpt(values, 'session') ?? 'broadcast';
+    // Checked before anything starts: a malformed name is a usage error (exit 2), like --listen.
+    try {
+      assertValidSessionName(sessionName, '--session');
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     const options: BroadcastOptions = {
       mode,
       socketPath: stringOpt(values, 'socket'),
-      sessionName: stringOpt(values, 'session') ?? 'broadcast',
+      sessionName,
       guestUser: stringOpt(values, 'guest-user') ?? 'guest',
       sshPort: intOpt(values, 'ssh-port', 1, 65535),
       command: stringOpt(values, 'command'),

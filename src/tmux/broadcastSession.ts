@@ -22,9 +22,10 @@ export interface BroadcastSessionOptions {
 /** The user option that tells a broadcast server from any other tmux server. */
 export const MARKER_OPTION = 'guest-broadcast';
 
-export function assertValidSessionName(name: string): void {
+/** `what` names where the name came from in the error ("--session" on the command line). */
+export function assertValidSessionName(name: string, what = 'Session name'): void {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
-    throw new Error(`Session name "${name}" is not allowed: use 1-64 letters, digits, '_' or '-'.`);
+    throw new Error(`${what} "${name}" is not allowed: use 1-64 letters, digits, '_' or '-'.`);
   }
 }
 

@@ -46,6 +46,7 @@ test('every command: a bad value or a misplaced word exits 2 with what to do', a
     [['host', '--listen', '127.0.0.1:70000'], /ports go up to 65535/],
     [['host', '--access', 'everyone'], /--access must be one of open, password, keys/],
     [['host', '--mode', 'system', '--listen', '127.0.0.1:2222'], /--listen is for embedded mode/],
+    [['host', '--session', 'a:b'], /--session "a:b" is not allowed: use 1-64 letters, digits, '_' or '-'\./],
     [['host', 'extra'], /Unexpected argument 'extra'.*\nRun 'guest-broadcast host --help'/],
     [['status', '--mode', 'other'], /--mode must be "embedded" or "system"/],
     [['status', 'extra'], /Unexpected argument 'extra'/],
