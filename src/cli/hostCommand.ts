@@ -7,6 +7,7 @@ import { parseListen } from '../host/embedded/listen';
 import { GuestServerFactory } from '../host/guestServer';
 import { cliConfigDir } from '../host/paths';
 import { CLI_OPTION_NAMES, HostOptionError, HostOptions, parseHostOptions } from '../host/hostOptions';
+import { shellCommand } from '../tmux/attach';
 import { Viewer, viewerChanges, viewerCountLabel } from '../host/viewers';
 import { intOpt, parse, stringOpt, UsageError } from './args';
 import { CliCommand } from './command';
@@ -232,9 +233,19 @@ async function followPassphrase(stateDir: string): Promise<() => void> {
     out(
       passphrase
         ? `${stamp()} The passphrase changed: guests now log in with "${passphrase}" (the old one no longer works; guests already watching stay).`
-        : `${stamp()} The passphrase file is gone: nobody can log in until one is made (guest-broadcast passphrase).`,
+        : `${stamp()} The passphrase file is gone: nobody can log in until one is made (${passphraseCommandLine(stateDir)}).`,
     ),
   );
+}
+
+/**
+ * The `passphrase` command that acts on this broadcast's state folder: without `--state-dir` it
+ * would read or replace the default folder's passphrase, which a host given another folder never
+ * looks at.
+ */
+function passphraseCommandLine(stateDir: string, ...flags: string[]): string {
+  const folder = stateDir === cliConfigDir() ? [] : ['--state-dir', stateDir];
+  return shellCommand(['guest-broadcast', 'passphrase', ...flags, ...folder]);
 }
 
 async function accessLine(embedded: EmbeddedServerOptions): Promise<string> {
@@ -243,7 +254,7 @@ async function accessLine(embedded: EmbeddedServerOptions): Promise<string> {
       return 'open: any user name, no password';
     case 'password': {
       const { loadOrCreatePassphrase } = await import('../host/embedded/passphrase');
-      return `password "${loadOrCreatePassphrase(embedded.stateDir)}" (any user name; new one: guest-broadcast passphrase --regenerate)`;
+      return `password "${loadOrCreatePassphrase(embedded.stateDir)}" (any user name; new one: ${passphraseCommandLine(embedded.stateDir, '--regenerate')})`;
     }
     case 'keys': {
       const { authorizedKeysPath } = await import('../host/embedded/access');

@@ -27,7 +27,9 @@ export function parseListen(value: string, setting = 'guestBroadcast.listen'): L
     portText = text;
   } else {
     const colon = text.lastIndexOf(':');
-    if (colon <= 0) throw bad('no port');
+    // ":2222" has a port and lacks the address; a bare "2222" (above) means 127.0.0.1:2222.
+    if (colon === 0) throw bad(`no address before the port: write 127.0.0.1${text} or 0.0.0.0${text}`);
+    if (colon < 0) throw bad('no port');
     host = text.slice(0, colon);
     portText = text.slice(colon + 1);
     if (host.includes(':')) throw bad('write an IPv6 address in brackets: [::1]:2222');
