@@ -3,6 +3,7 @@
 // to the ssh2 Server, refused ones to the RefusalDesk, which tells them why.
 import { createServer, Server as NetServer, Socket } from 'node:net';
 import { Connection, Server as SshServer } from 'ssh2';
+import { Disposable, ListenerList } from '../../listeners';
 import { setMarkers } from '../../tmux/broadcastSession';
 import { Tmux } from '../../tmux/tmux';
 import { GuestServer, GuestServerContext } from '../guestServer';
@@ -31,7 +32,7 @@ export class EmbeddedGuestServer implements GuestServer {
   private readonly handshakes = new Map<string, NodeJS.Timeout>();
   /** Open sockets by "address:port", as ssh2 reports a connection's origin. */
   private readonly sockets = new Map<string, Socket>();
-  private readonly listeners: Array<() => void> = [];
+  private readonly listeners = new ListenerList<[]>();
   private readonly tmux: Tmux;
   private readonly access: AccessConfig;
   private readonly groups: SizeGroups;
@@ -147,8 +148,8 @@ export class EmbeddedGuestServer implements GuestServer {
     await this.publish();
   }
 
-  onChange(listener: () => void): void {
-    this.listeners.push(listener);
+  onChange(listener: () => void): Disposable {
+    return this.listeners.add(listener);
   }
 
   private onSocket(socket: Socket): void {
@@ -208,7 +209,7 @@ export class EmbeddedGuestServer implements GuestServer {
 
   private changed(): void {
     void this.publish();
-    for (const listener of this.listeners) listener();
+    this.listeners.fire();
   }
 
   /**
