@@ -4,7 +4,8 @@
 // stay out too: ssh2 falls back to pure JS when they are missing.
 import * as esbuild from 'esbuild';
 import { chmodSync, existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { lazyModulesPlugin, lazyPackageBuilds, vscodeOncePlugin } from './scripts/lazyModules.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = {
@@ -28,9 +29,13 @@ export const ssh2NativeCrypto = {
   },
 };
 
+const root = fileURLToPath(new URL('.', import.meta.url));
+const nodeCjs = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: nodeExternal, plugins: [ssh2NativeCrypto] };
 const builds = [
-  { ...common, platform: 'node', target: 'node20', format: 'cjs', external: nodeExternal, plugins: [ssh2NativeCrypto],
-    entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  // VS Code loads this at every window start: its heavy packages (ssh2, the headless terminal)
+  // are separate bundles under dist/lazy/, loaded when a command first uses them.
+  { ...nodeCjs, plugins: [ssh2NativeCrypto, lazyModulesPlugin(root), vscodeOncePlugin], entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  ...lazyPackageBuilds(nodeCjs, root),
   { ...common, platform: 'node', target: 'node20', format: 'cjs', external: nodeExternal, plugins: [ssh2NativeCrypto],
     entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
@@ -43,7 +48,7 @@ if (existsSync('media/viewer.ts')) {
 // Build only when run (`node esbuild.mjs`), not when imported for nodeExternal.
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 for (const options of isMain ? builds : []) {
-  if (!existsSync(Object.values(options.entryPoints)[0])) continue;
+  if (options.entryPoints && !existsSync(Object.values(options.entryPoints)[0])) continue;
   if (watch) {
     const ctx = await esbuild.context(options);
     await ctx.watch();

@@ -2,12 +2,14 @@
 // Works without a terminal (a service, a script): it never reads stdin.
 import { Broadcast, BroadcastOptions } from '../host/broadcast';
 import type { EmbeddedGuestServer } from '../host/embedded/server';
-import { AccessPolicy, ACCESS_POLICIES, EMBEDDED_DEFAULTS, EmbeddedServerOptions } from '../host/embedded/options';
+import { EMBEDDED_DEFAULTS, EmbeddedServerOptions } from '../host/embedded/options';
 import { parseListen } from '../host/embedded/listen';
 import { GuestServerFactory } from '../host/guestServer';
 import { cliConfigDir } from '../host/paths';
+import { CLI_OPTION_NAMES, HostOptionError, HostOptions, parseHostOptions } from '../host/hostOptions';
+import { shellCommand } from '../tmux/attach';
 import { Viewer, viewerChanges, viewerCountLabel } from '../host/viewers';
-import { intOpt, modeOpt, parse, stringOpt, UsageError } from './args';
+import { intOpt, parse, stringOpt, UsageError } from './args';
 import { CliCommand } from './command';
 
 const HELP = `Usage: guest-broadcast host [options]
@@ -48,10 +50,23 @@ System mode:
   -h, --help               this help
 `;
 
-function accessOpt(values: Record<string, unknown>): AccessPolicy {
-  const v = stringOpt(values, 'access') ?? 'open';
-  if (!(ACCESS_POLICIES as readonly string[]).includes(v)) throw new UsageError(`--access must be one of ${ACCESS_POLICIES.join(', ')} (got "${v}").`);
-  return v as AccessPolicy;
+/** The options the host shares with the VS Code settings, checked by the one model (a usage error, exit 2). */
+function hostOptions(values: Record<string, unknown>): HostOptions {
+  try {
+    return parseHostOptions(
+      {
+        mode: stringOpt(values, 'mode'),
+        socketPath: stringOpt(values, 'socket'),
+        sessionName: stringOpt(values, 'session'),
+        guestUser: stringOpt(values, 'guest-user'),
+        access: stringOpt(values, 'access'),
+      },
+      CLI_OPTION_NAMES,
+    );
+  } catch (error) {
+    if (error instanceof HostOptionError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function secondsOpt(values: Record<string, unknown>, name: string): number | undefined {
@@ -86,12 +101,13 @@ export const hostCommand: CliCommand = {
       process.stdout.write(HELP);
       return 0;
     }
-    const mode = modeOpt(values);
+    const host = hostOptions(values);
+    const mode = host.mode;
     const options: BroadcastOptions = {
       mode,
-      socketPath: stringOpt(values, 'socket'),
-      sessionName: stringOpt(values, 'session') ?? 'broadcast',
-      guestUser: stringOpt(values, 'guest-user') ?? 'guest',
+      socketPath: host.socketPath,
+      sessionName: host.sessionName,
+      guestUser: host.guestUser,
       sshPort: intOpt(values, 'ssh-port', 1, 65535),
       command: stringOpt(values, 'command'),
       configFile: stringOpt(values, 'tmux-config'),
@@ -102,7 +118,7 @@ export const hostCommand: CliCommand = {
       if (embeddedFlags.length) throw new UsageError(`--${embeddedFlags[0]} is for embedded mode; in system mode sshd serves the guests.`);
       return serve(options);
     }
-    const access = accessOpt(values);
+    const access = host.access;
     if (values['authorized-keys'] !== undefined && access !== 'keys') throw new UsageError('--authorized-keys is only used with --access keys.');
     const listen = stringOpt(values, 'listen') ?? EMBEDDED_DEFAULTS.listen;
     // Checked here, before anything starts, so a malformed address is a usage error (exit 2).
@@ -217,9 +233,19 @@ async function followPassphrase(stateDir: string): Promise<() => void> {
     out(
       passphrase
         ? `${stamp()} The passphrase changed: guests now log in with "${passphrase}" (the old one no longer works; guests already watching stay).`
-        : `${stamp()} The passphrase file is gone: nobody can log in until one is made (guest-broadcast passphrase).`,
+        : `${stamp()} The passphrase file is gone: nobody can log in until one is made (${passphraseCommandLine(stateDir)}).`,
     ),
   );
+}
+
+/**
+ * The `passphrase` command that acts on this broadcast's state folder: without `--state-dir` it
+ * would read or replace the default folder's passphrase, which a host given another folder never
+ * looks at.
+ */
+function passphraseCommandLine(stateDir: string, ...flags: string[]): string {
+  const folder = stateDir === cliConfigDir() ? [] : ['--state-dir', stateDir];
+  return shellCommand(['guest-broadcast', 'passphrase', ...flags, ...folder]);
 }
 
 async function accessLine(embedded: EmbeddedServerOptions): Promise<string> {
@@ -228,7 +254,7 @@ async function accessLine(embedded: EmbeddedServerOptions): Promise<string> {
       return 'open: any user name, no password';
     case 'password': {
       const { loadOrCreatePassphrase } = await import('../host/embedded/passphrase');
-      return `password "${loadOrCreatePassphrase(embedded.stateDir)}" (any user name; new one: guest-broadcast passphrase --regenerate)`;
+      return `password "${loadOrCreatePassphrase(embedded.stateDir)}" (any user name; new one: ${passphraseCommandLine(embedded.stateDir, '--regenerate')})`;
     }
     case 'keys': {
       const { authorizedKeysPath } = await import('../host/embedded/access');

@@ -1,5 +1,4 @@
-import { endBroadcastServer, ENDED_MESSAGE } from '../host/broadcast';
-import { findBroadcast } from '../host/statusReader';
+import { stopOtherBroadcast } from '../host/stopOtherBroadcast';
 import { modeOpt, parse, stringOpt } from './args';
 import { CliCommand } from './command';
 
@@ -14,13 +13,12 @@ export const stopCommand: CliCommand = {
       process.stdout.write('Usage: guest-broadcast stop [--socket PATH] [--mode embedded|system]\n');
       return 0;
     }
-    const found = await findBroadcast(modeOpt(values), stringOpt(values, 'socket'));
-    if (!found) {
+    const stopped = await stopOtherBroadcast(modeOpt(values), stringOpt(values, 'socket'));
+    if (!stopped) {
       process.stdout.write('No broadcast is running' + (stringOpt(values, 'socket') ? ` on ${stringOpt(values, 'socket')}` : '') + '.\n');
       return 0;
     }
-    await endBroadcastServer(found.tmux, ENDED_MESSAGE);
-    process.stdout.write(`Stopped the broadcast of "${found.markers.session}" (${found.tmux.socketPath}).\n`);
+    process.stdout.write(`Stopped the broadcast of "${stopped.session}" (${stopped.socket}).\n`);
     return 0;
   },
 };

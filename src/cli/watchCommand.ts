@@ -12,6 +12,11 @@ import { terminalPrompts } from './terminalPrompts';
 import { TerminalTail } from './terminalTail';
 import { TtyInput } from './ttyInput';
 import { takeSnapshot, trimTrailingBlank } from './watchSnapshot';
+import { MAX_COLS, MAX_ROWS, MIN_COLS, MIN_ROWS } from '../wire/terminalSizeLimits';
+// Undo what a tmux client leaves behind when its connection dies mid-screen: the modes, and the
+// alternate screen, but only while it is on (see TerminalTail: leaving it when it is off would
+// move the cursor back over earlier lines).
+import { LEAVE_ALT_SCREEN, RESET_MODES } from '../wire/terminalReset';
 
 const HELP = `Usage: guest-broadcast watch [options] [user@]host[:port]
 
@@ -38,12 +43,6 @@ Environment:
 
 Host keys the watcher trusted are kept in ${join('~/.config/guest-broadcast', 'known_hosts')}.
 `;
-
-// Undo what a tmux client leaves behind when its connection dies mid-screen: hidden cursor,
-// mouse and paste modes, colours; and the alternate screen, but only while it is on (see
-// TerminalTail: leaving it when it is off would move the cursor back over earlier lines).
-const RESTORE_MODES = '\x1b[?25h\x1b[0m\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1004l\x1b[?2004l\x1b[?1l\x1b>';
-const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 
 export const watchCommand: CliCommand = {
   async run(argv) {
@@ -85,8 +84,8 @@ export const watchCommand: CliCommand = {
     const base = { hostKeyStorePath: join(cliConfigDir(), 'known_hosts'), ...(knownHostsFiles ? { knownHostsFiles } : {}), ...(password ? { password } : {}) };
 
     if (snapshot) {
-      const cols = intOpt(values, 'cols', 2, 1000) ?? 80;
-      const rows = intOpt(values, 'rows', 1, 500) ?? 24;
+      const cols = intOpt(values, 'cols', MIN_COLS, MAX_COLS) ?? 80;
+      const rows = intOpt(values, 'rows', MIN_ROWS, MAX_ROWS) ?? 24;
       const timeoutS = intOpt(values, 'timeout', 1, 3600) ?? 10;
       const session = openWatchSession(target, prompts, { ...base, cols, rows, reconnect: false });
       try {
@@ -123,7 +122,7 @@ function watchLive(label: string, input: TtyInput, say: (line: string) => void, 
       out.off('resize', onResize);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      if (out.isTTY) out.write((tail.altScreen ? LEAVE_ALT_SCREEN : '') + RESTORE_MODES);
+      if (out.isTTY) out.write((tail.altScreen ? LEAVE_ALT_SCREEN : '') + RESET_MODES);
       // The closing line goes on a line of its own, so the shell prompt after it does too; and
       // the end of the broadcast is said once: not again when the host's stream just said it.
       const alreadySaid = ended && tail.hostSaidEnded;

@@ -11,6 +11,7 @@ import { processExists } from '../processExists';
 import { probeTmuxVersion, Tmux } from '../tmux/tmux';
 import { assertSupported, TmuxVersion } from '../tmux/version';
 import { GuestServer, GuestServerFactory } from './guestServer';
+import { DEFAULT_SSH_PORT, guestSshCommand } from './guestSshCommand';
 import { BroadcastMode, defaultSocketPath } from './paths';
 import { applyPermissionFixup, FixupReport, prepareSocketDir } from './permissionFixup';
 import { BroadcastServedError } from './servedError';
@@ -55,8 +56,8 @@ export interface BroadcastEvents {
 }
 
 /** How a guest of system mode watches: `ssh guest@host` (with -p when not 22). */
-export function systemWatchCommand(guestUser: string, port = 22, host = hostname()): string {
-  return `ssh ${port === 22 ? '' : `-p ${port} `}${guestUser}@${host}`;
+export function systemWatchCommand(guestUser: string, port = DEFAULT_SSH_PORT, host = hostname()): string {
+  return guestSshCommand(guestUser, host, port);
 }
 
 export class Broadcast extends EventEmitter<BroadcastEvents> {

@@ -46,6 +46,7 @@ const hex = (n: number): string => `\\x${n.toString(16).padStart(2, '0')}`;
 const JS_INTRODUCER = new RegExp(`\\x1b[${ESC_INTRODUCERS.replace(/[\]^\\]/g, '\\$&')}]|[${C1_INTRODUCERS.map((c) => `\\u00${c.toString(16)}`).join('')}]|\\x1b$`, 'g');
 const JS_END = new RegExp(`[\\x07\\x18\\x1a\\x1b\\u00${C1_ST.toString(16)}]`, 'g');
 const JS_ALLOWED = new RegExp(GUEST_ALLOWED_OSC);
+const TRAILING_ESC = /\x1b+$/;
 
 /**
  * The filter over one stream of a tmux client's output. State is kept between chunks: a sequence
@@ -84,7 +85,9 @@ export class GuestOutputFilter {
         break;
       }
       const start = intro.index;
-      out += input.slice(i, start);
+      // ESCs just before a string sequence are cut off by it in the guest's terminal; were they
+      // kept, dropping the sequence would join them to the text after it (`ESC` + `]52;…`).
+      out += input.slice(i, start).replace(TRAILING_ESC, '');
       if (intro[0] === '\x1b') {
         // A lone ESC at the very end: what follows decides.
         this.held = '\x1b';
@@ -152,7 +155,10 @@ sub guest_safe {
     }
     if ($in !~ /$GUEST_INTRO/g) { $out .= substr($in, $i); last; }
     my ($s, $b) = ($-[0], $+[0]);
-    $out .= substr($in, $i, $s - $i);
+    # ESC or a lone UTF-8 lead byte before a string is cut off by it; kept, they would join the
+    # text after a dropped string into a new sequence (ESC + "]52;...", 0xC2 + 0x9D).
+    (my $text = substr($in, $i, $s - $i)) =~ s/[\e\xc2]+\z//;
+    $out .= $text;
     if ($b - $s == 1) { $guest_held = substr($in, $s); last; }
     my $osc = substr($in, $s, 2) eq "\e]" || substr($in, $s, 2) eq "\xc2\x9d";
     pos($in) = $b;

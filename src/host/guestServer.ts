@@ -1,5 +1,6 @@
 // What the Broadcast needs from whatever serves guests in embedded mode (the ssh2 server).
 // System mode has none: OpenSSH's sshd serves the guests.
+import type { Disposable } from '../listeners';
 import { Viewer } from './viewers';
 
 export interface GuestServerContext {
@@ -27,7 +28,7 @@ export interface GuestServer {
    */
   close(message: string, exitStatus?: number): Promise<void>;
   /** Registers a listener for joins and leaves (so the host need not wait for the next poll). */
-  onChange(listener: () => void): void;
+  onChange(listener: () => void): Disposable;
 }
 
 export type GuestServerFactory = (context: GuestServerContext) => Promise<GuestServer>;

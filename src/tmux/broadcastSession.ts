@@ -3,6 +3,7 @@
 // the broadcast server would be a door to whatever the host typed there. The server itself kills
 // any other session the moment it is created, and detaches a read-only client that ends up
 // anywhere but the broadcast session.
+import { assertValidSessionName } from './sessionName';
 import { Tmux } from './tmux';
 
 export interface BroadcastSessionOptions {
@@ -21,12 +22,6 @@ export interface BroadcastSessionOptions {
 
 /** The user option that tells a broadcast server from any other tmux server. */
 export const MARKER_OPTION = 'guest-broadcast';
-
-export function assertValidSessionName(name: string): void {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
-    throw new Error(`Session name "${name}" is not allowed: use 1-64 letters, digits, '_' or '-'.`);
-  }
-}
 
 /** The tmux commands that lock a server to one session. Exported for tests and the doctor. */
 export function hardeningCommands(sessionName: string): string[][] {
@@ -53,17 +48,26 @@ export function hardeningCommands(sessionName: string): string[][] {
  * server keeps `allow-passthrough` off: globally after the host's config, and again after every
  * set-option at the global, window and pane level of that command's own target (a hook's commands
  * act on the target of the command that fired it, and run without hooks of their own). tmux has
- * no hook after set-window-option (setw), so those two names become aliases of `set-option -w`,
- * which has. Appended (-a), so the host's own hooks and aliases stay.
+ * no hook after set-window-option (setw), so its names become aliases of `set-option -w`, which
+ * has: setw, and every prefix tmux would take for set-window-option (tmux runs a command named by
+ * any unique prefix, e.g. `set-w`, and an alias matches only its exact name). Appended (-a), so
+ * the host's own hooks and aliases stay.
  */
 export function passthroughOffCommands(): string[][] {
   const forceOff = 'set-option -gw allow-passthrough off ; set-option -w allow-passthrough off ; set-option -p allow-passthrough off';
   return [
     ['set-option', '-gw', 'allow-passthrough', 'off'],
     ['set-hook', '-ga', 'after-set-option', forceOff],
-    ['set-option', '-sa', 'command-alias', 'setw=set-option -w'],
-    ['set-option', '-sa', 'command-alias', 'set-window-option=set-option -w'],
+    ...setWindowOptionNames().map((name) => ['set-option', '-sa', 'command-alias', `${name}=set-option -w`]),
   ];
+}
+
+/** setw, and set-window-option with each prefix of it that no other tmux command shares ("set-w" on). */
+export function setWindowOptionNames(): string[] {
+  const full = 'set-window-option';
+  const names = ['setw'];
+  for (let n = 'set-w'.length; n <= full.length; n++) names.push(full.slice(0, n));
+  return names;
 }
 
 /** Joins several tmux commands into one invocation with `;` separators. */

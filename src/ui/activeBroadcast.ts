@@ -1,10 +1,9 @@
 // The broadcast this window runs (or adopted after a reload), shared by the status bar and the
 // commands. It only holds and forwards: the lifecycle rules live in src/host/broadcast.ts.
-import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { Broadcast, BroadcastOptions, endBroadcastServer, ENDED_MESSAGE } from '../host/broadcast';
+import { Broadcast, BroadcastOptions } from '../host/broadcast';
 import { defaultSocketPath } from '../host/paths';
-import { findBroadcast } from '../host/statusReader';
+import { stopOtherBroadcast } from '../host/stopOtherBroadcast';
 import { adoptableBroadcast } from './adoptable';
 import { embeddedGuestServerFactoryFor } from './embeddedGuestServer';
 import { HostSettings } from './settings';
@@ -95,10 +94,8 @@ export class ActiveBroadcast implements vscode.Disposable {
     }
     const mode = settings?.mode ?? 'embedded';
     const socket = settings?.socketPath || defaultSocketPath(mode);
-    const found = existsSync(socket) ? await findBroadcast(mode, socket) : undefined;
-    if (!found) return { kind: 'none', socket };
-    await endBroadcastServer(found.tmux, ENDED_MESSAGE);
-    return { kind: 'stoppedOther', session: found.markers.session ?? '', socket };
+    const stopped = await stopOtherBroadcast(mode, socket);
+    return stopped ? { kind: 'stoppedOther', session: stopped.session, socket } : { kind: 'none', socket };
   }
 
   private follow(broadcast: Broadcast): void {

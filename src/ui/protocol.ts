@@ -9,6 +9,7 @@
 // This file is bundled into the webview too: it imports types only, never a module with run-time code.
 import type { WatchState } from '../viewer/types';
 import type { TerminalSize } from '../wire/hostSize';
+import { isWithinSizeLimits } from '../wire/terminalSizeLimits';
 
 export type { TerminalSize, WatchState };
 
@@ -64,19 +65,8 @@ export type WebviewMessage =
   /** The user asked to copy their selection (the host writes it to the clipboard). */
   | { type: 'copy'; text: string };
 
-/** Sizes the host accepts from a webview; anything outside is ignored, not clamped. */
-export const SIZE_LIMITS = { minCols: 2, maxCols: 1000, minRows: 1, maxRows: 500 } as const;
-
 /** The largest selection the host copies (characters). */
 export const MAX_COPY_CHARS = 8 * 1024 * 1024;
-
-function isSize(cols: unknown, rows: unknown): boolean {
-  return (
-    Number.isInteger(cols) && Number.isInteger(rows) &&
-    (cols as number) >= SIZE_LIMITS.minCols && (cols as number) <= SIZE_LIMITS.maxCols &&
-    (rows as number) >= SIZE_LIMITS.minRows && (rows as number) <= SIZE_LIMITS.maxRows
-  );
-}
 
 /**
  * Checks a message from the webview before the host acts on it. The webview is our own code, but
@@ -88,7 +78,8 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
   switch (m.type) {
     case 'ready':
     case 'resize':
-      return isSize(m.cols, m.rows) ? { type: m.type, cols: m.cols as number, rows: m.rows as number } : undefined;
+      // Sizes outside the shared cap are ignored, not clamped.
+      return isWithinSizeLimits(m.cols, m.rows) ? { type: m.type, cols: m.cols as number, rows: m.rows as number } : undefined;
     case 'inputAttempt':
       return { type: 'inputAttempt' };
     case 'sizeMode':

@@ -1,7 +1,8 @@
 // The `guestBroadcast.*` settings, read once per start: a running broadcast keeps what it was
 // started with, so a change takes effect on the next start (never half-way through one).
 import * as vscode from 'vscode';
-import { ACCESS_POLICIES, AccessPolicy, EMBEDDED_DEFAULTS } from '../host/embedded/options';
+import { AccessPolicy, EMBEDDED_DEFAULTS } from '../host/embedded/options';
+import { HOST_DEFAULTS, HostOptionError, HostOptions, parseHostOptions, SETTING_NAMES } from '../host/hostOptions';
 import { BroadcastMode } from '../host/paths';
 
 export interface HostSettings {
@@ -24,27 +25,25 @@ export class SettingsError extends Error {}
 
 export function readHostSettings(): HostSettings {
   const c = vscode.workspace.getConfiguration('guestBroadcast');
-  const mode = c.get<string>('mode', 'embedded');
-  if (mode !== 'embedded' && mode !== 'system') {
-    throw new SettingsError(`guestBroadcast.mode is "${mode}": choose "embedded" or "system".`);
+  let host: HostOptions;
+  try {
+    host = parseHostOptions(
+      {
+        mode: c.get<string>('mode', HOST_DEFAULTS.mode),
+        socketPath: c.get<string>('socketPath', ''),
+        sessionName: c.get<string>('sessionName', HOST_DEFAULTS.sessionName),
+        guestUser: c.get<string>('guestUser', HOST_DEFAULTS.guestUser),
+        access: c.get<string>('access', HOST_DEFAULTS.access),
+      },
+      SETTING_NAMES,
+    );
+  } catch (error) {
+    if (error instanceof HostOptionError) throw new SettingsError(error.message);
+    throw error;
   }
-  const sessionName = c.get<string>('sessionName', 'broadcast').trim();
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(sessionName)) {
-    throw new SettingsError(`guestBroadcast.sessionName "${sessionName}" is not allowed: use 1-64 letters, digits, '_' or '-'.`);
-  }
-  const guestUser = c.get<string>('guestUser', 'guest').trim();
-  if (!/^[a-z_][a-z0-9_-]*$/.test(guestUser)) {
-    throw new SettingsError(`guestBroadcast.guestUser "${guestUser}" is not a Unix user name: use lower-case letters, digits, '_' and '-'.`);
-  }
-  const socketPath = c.get<string>('socketPath', '').trim();
-  if (socketPath && !socketPath.startsWith('/')) {
-    throw new SettingsError(`guestBroadcast.socketPath "${socketPath}" must be an absolute path (or empty for the default).`);
-  }
+  const { mode, sessionName, guestUser, access } = host;
+  const socketPath = host.socketPath ?? '';
   const listen = c.get<string>('listen', EMBEDDED_DEFAULTS.listen).trim();
-  const access = c.get<string>('access', 'open') as AccessPolicy;
-  if (!ACCESS_POLICIES.includes(access)) {
-    throw new SettingsError(`guestBroadcast.access is "${access}": choose ${ACCESS_POLICIES.map((a) => `"${a}"`).join(', ')}.`);
-  }
   const authorizedKeysFile = c.get<string>('authorizedKeysFile', '').trim();
   return {
     mode,

@@ -3,7 +3,7 @@
 // fingerprint) and trusted only when the person says so, then remembered; a host whose key of
 // the same type CHANGED, or a revoked key, is refused with both fingerprints. Never silent.
 import { ServerHostKeyAlgorithm } from 'ssh2';
-import { keyTypeOf, sha256Fingerprint } from './hostKeyFingerprint';
+import { keyTypeOf, sha256Fingerprint } from '../wire/sshKeyFingerprint';
 import { HostKeyStore } from './hostKeyStore';
 import { entriesFor, KnownHostEntry, knownHostsName, readKnownHostsFile } from './knownHosts';
 import { HostKeyInfo, WatchPrompts } from './types';

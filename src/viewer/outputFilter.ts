@@ -87,7 +87,9 @@ export class OutputFilter {
         else if (kind === 'osc') this.begin('osc', [ESC, 0x5d]);
         else if (kind === 'string') this.begin('string', []);
         else {
-          out.push(0xc2);
+          // 0xC2 then ESC or 0xC2 is no character: dropped, or a dropped string after it would
+          // make it the first half of a C1 control with the 0x9D that follows (a C1 OSC).
+          if (b !== ESC && b !== 0xc2) out.push(0xc2);
           this.state = 'ground';
           this.step(b, out);
         }
@@ -98,7 +100,9 @@ export class OutputFilter {
         else if (b === 0x5d) this.begin('osc', [ESC, b]);
         else if (b === 0x50 || b === 0x58 || b === 0x5e || b === 0x5f) this.begin('string', []);
         else if (b === 0x5a) this.state = 'ground'; // DECID: asks for DA, dropped
-        else if (b === ESC) out.push(ESC); // a lone ESC, then a new one
+        // ESC ESC: a terminal drops the first. Passing it would join it to whatever follows a
+        // dropped string (ESC, ESC ]0;x BEL, ]52;… would reach the terminal as ESC ]52;…).
+        else if (b === ESC) return;
         else if (b >= 0x20 && b <= 0x2f) {
           this.seq.push(b);
           this.state = 'escInter';

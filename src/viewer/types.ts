@@ -1,5 +1,6 @@
 // The contract between the watcher's connection (src/viewer, plain Node) and whatever shows it
 // (the VS Code panel, the CLI's `watch`, tests). Nothing here imports vscode.
+import type { Disposable } from '../listeners';
 import type { TerminalSize } from '../wire/hostSize';
 
 /** Where a viewer stands, as its status line shows it. */
@@ -46,10 +47,10 @@ export interface WatchSession {
   readonly target: WatchTarget;
   readonly state: WatchState;
   /** Bytes from the host, already filtered (see outputFilter). */
-  onOutput(listener: (data: Uint8Array) => void): void;
-  onState(listener: (state: WatchState) => void): void;
+  onOutput(listener: (data: Uint8Array) => void): Disposable;
+  onState(listener: (state: WatchState) => void): Disposable;
   /** The host's terminal size as its server tells it; undefined while not known (or not told). */
-  onHostSize?(listener: (size: TerminalSize | undefined) => void): void;
+  onHostSize?(listener: (size: TerminalSize | undefined) => void): Disposable;
   /** Tries again now instead of waiting out the reconnect delay (or after an error). */
   retryNow?(): void;
   /** The viewer's terminal size changed: sends window-change. */

@@ -4,6 +4,7 @@
 // "ended" is told from "lost".
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { Disposable, ListenerList } from '../listeners';
 import { AuthError } from './authPlan';
 import { backoffDelay } from './backoff';
 import { HostKeyStore } from './hostKeyStore';
@@ -36,9 +37,9 @@ function isFinal(error: unknown, everLive: boolean): boolean {
 
 export class SshWatchSession implements WatchSession {
   private current: WatchState = { kind: 'connecting' };
-  private readonly outputListeners: ((data: Uint8Array) => void)[] = [];
-  private readonly stateListeners: ((state: WatchState) => void)[] = [];
-  private readonly hostSizeListeners: ((size: TerminalSize | undefined) => void)[] = [];
+  private readonly outputListeners = new ListenerList<[data: Uint8Array]>();
+  private readonly stateListeners = new ListenerList<[state: WatchState]>();
+  private readonly hostSizeListeners = new ListenerList<[size: TerminalSize | undefined]>();
   private hostSize: TerminalSize | undefined;
   private connection: LiveConnection | undefined;
   private closed = false;
@@ -65,16 +66,16 @@ export class SshWatchSession implements WatchSession {
     return this.current;
   }
 
-  onOutput(listener: (data: Uint8Array) => void): void {
-    this.outputListeners.push(listener);
+  onOutput(listener: (data: Uint8Array) => void): Disposable {
+    return this.outputListeners.add(listener);
   }
 
-  onState(listener: (state: WatchState) => void): void {
-    this.stateListeners.push(listener);
+  onState(listener: (state: WatchState) => void): Disposable {
+    return this.stateListeners.add(listener);
   }
 
-  onHostSize(listener: (size: TerminalSize | undefined) => void): void {
-    this.hostSizeListeners.push(listener);
+  onHostSize(listener: (size: TerminalSize | undefined) => void): Disposable {
+    return this.hostSizeListeners.add(listener);
   }
 
   /** Cuts a reconnect delay short (the Retry now button). */
@@ -85,7 +86,7 @@ export class SshWatchSession implements WatchSession {
   private setHostSize(size: TerminalSize | undefined): void {
     if (this.closed || (size?.cols === this.hostSize?.cols && size?.rows === this.hostSize?.rows)) return;
     this.hostSize = size;
-    for (const listener of this.hostSizeListeners) listener(size);
+    this.hostSizeListeners.fire(size);
   }
 
   resize(cols: number, rows: number): void {
@@ -99,6 +100,10 @@ export class SshWatchSession implements WatchSession {
     if (this.closed) return;
     this.closed = true;
     this.secrets.clear();
+    // Nothing is reported after close(): the listeners can go with it.
+    this.outputListeners.clear();
+    this.stateListeners.clear();
+    this.hostSizeListeners.clear();
     this.abort.abort();
     this.connection?.close();
     this.wake?.();
@@ -111,7 +116,7 @@ export class SshWatchSession implements WatchSession {
     const state: WatchState =
       raw.kind === 'error' ? { ...raw, message: visibleText(raw.message, { lines: true }) } : raw.kind === 'reconnecting' ? { ...raw, reason: visibleText(raw.reason, { lines: true }) } : raw;
     this.current = state;
-    for (const listener of this.stateListeners) listener(state);
+    this.stateListeners.fire(state);
   }
 
   private async run(): Promise<void> {
@@ -149,7 +154,7 @@ export class SshWatchSession implements WatchSession {
           keepaliveIntervalMs: this.options.keepaliveIntervalMs ?? 15_000,
           onBanner: (text) => this.prompts.showBanner?.(text),
           onOutput: (data) => {
-            if (!this.closed) for (const listener of this.outputListeners) listener(data);
+            if (!this.closed) this.outputListeners.fire(data);
           },
           onHostSize: (size) => this.setHostSize(size),
         });

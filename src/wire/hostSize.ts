@@ -15,6 +15,8 @@
 //
 // Wire format: one line per change, "COLSxROWS\n", the first at once.
 
+import { isWithinSizeLimits } from './terminalSizeLimits';
+
 export const HOST_SIZE_COMMAND = 'guest-broadcast-host-size';
 
 export interface TerminalSize {
@@ -22,9 +24,6 @@ export interface TerminalSize {
   rows: number;
 }
 
-/** Sizes beyond these are not believed (they come from the network). */
-const MAX_COLS = 1000;
-const MAX_ROWS = 500;
 
 export function formatHostSize(size: TerminalSize): string {
   return `${size.cols}x${size.rows}\n`;
@@ -35,8 +34,8 @@ export function parseHostSize(line: string): TerminalSize | undefined {
   if (!match) return undefined;
   const cols = Number(match[1]);
   const rows = Number(match[2]);
-  if (cols < 2 || rows < 1 || cols > MAX_COLS || rows > MAX_ROWS) return undefined;
-  return { cols, rows };
+  // Sizes outside the shared limits are not believed (they come from the network).
+  return isWithinSizeLimits(cols, rows) ? { cols, rows } : undefined;
 }
 
 /** Splits a byte stream into lines and reports each well-formed size; bounded in memory. */

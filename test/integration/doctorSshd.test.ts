@@ -12,7 +12,8 @@ import { DoctorCheck, DoctorReport } from '../../src/host/guestAccount/doctor';
 import { isRoot } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
 import { RunningSshd, startSshd } from '../helpers/sshd';
-import { tempSocket } from '../helpers/tmuxFixture';
+import { CliProcess } from '../helpers/cliProcess';
+import { tempSocket, TEST_SHELL } from '../helpers/tmuxFixture';
 
 const skip = isRoot ? false : 'needs root';
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
@@ -49,6 +50,15 @@ test('doctor: a running sshd that listens where its config says passes', { skip 
   const { check } = await sshdCheck();
   assert.equal(check?.status, 'ok', JSON.stringify(check));
   assert.match(check?.detail ?? '', new RegExp(`sshd \\(PID \\d+\\) listens on 127\\.0\\.0\\.1:${sshd.port} with ${sshd.configPath}`));
+});
+
+// The set-up and the doctor must agree on every option of the Match block: a doctor that wants
+// another value than the set-up writes fails on every fresh set-up, and its fix (run the set-up
+// again) changes nothing.
+test('doctor: the options a fresh setup-guest --apply gives the guest pass the sshd options check', { skip }, async () => {
+  const r = await doctor(true);
+  const check = (JSON.parse(r.stdout) as DoctorReport).checks.find((c) => c.id === 'sshd-options');
+  assert.equal(check?.status, 'ok', JSON.stringify(check));
 });
 
 test('doctor: a config changed after sshd started asks for a reload', { skip }, async () => {
@@ -93,6 +103,29 @@ test('doctor: another program on the sshd port fails and names it', { skip }, as
   }
   await sshd.restart();
   assert.equal((await sshdCheck()).check?.status, 'ok');
+});
+
+// A host started without --guest-user lets only "guest" in, whatever account the set-up made: the
+// doctor's "Start one" names the set-up's guest user, and a broadcast serving another guest user is
+// named as the problem (a server-access line added by hand would not outlive a tmux restart).
+test('doctor: "Start one" names the guest user, and a broadcast started for another guest user fails with the host command to use', { skip }, async () => {
+  const broadcastCheck = async (): Promise<DoctorCheck | undefined> => (JSON.parse((await doctor(true)).stdout) as DoctorReport).checks.find((c) => c.id === 'broadcast');
+  const idle = await broadcastCheck();
+  assert.equal(idle?.status, 'skip', JSON.stringify(idle));
+  const hostLine = `guest-broadcast host --mode system --socket ${sock.socketPath} --guest-user gbdoctor`;
+  assert.equal(idle?.fix, `Start one: ${hostLine}`);
+
+  const host = new CliProcess(['host', '--mode', 'system', '--socket', sock.socketPath, '--guest-user', 'nobody', '--command', TEST_SHELL, '--tmux-config', '/dev/null']);
+  try {
+    await host.waitForOutput('Press Ctrl-C to stop the broadcast.');
+    const check = await broadcastCheck();
+    assert.equal(check?.status, 'fail', JSON.stringify(check));
+    assert.match(check?.detail ?? '', /started for the guest user nobody, not gbdoctor/);
+    assert.ok(check?.fix?.endsWith(`start it with: ${hostLine}`), JSON.stringify(check));
+  } finally {
+    host.signal('SIGTERM');
+    await host.waitForExit();
+  }
 });
 
 test('setup-guest --undo reloads the sshd that reads the config (found by its PidFile), and the doctor then finds no block', { skip }, async () => {

@@ -47,7 +47,7 @@ before(() => {
 });
 
 after(() => {
-  for (const user of ['gbundo1', 'gbundo2', 'gbundo3', 'gbundo4', 'gbundo5', 'gbundoc']) {
+  for (const user of ['gbundo1', 'gbundo2', 'gbundo3', 'gbundo4', 'gbundo5', 'gbundo6', 'gbundoc']) {
     if (isRoot) removeUser(user);
     rmSync(defaultWrapperPath(user), { force: true });
   }
@@ -105,6 +105,9 @@ test('setup-guest --undo after the admin edited sshd_config removes only the blo
   assert.equal(undone.code, 0, undone.stdout + undone.stderr);
   assert.equal(readFileSync(config, 'utf8'), '# the admin was here\n' + BASE(join(dir, 'key')) + '\nPrintMotd no\n');
   assert.match(undone.stdout, /changed since the setup/);
+  // The backup was not used, and it is the only copy of the file from before the setup.
+  assert.ok(existsSync(config + '.guest-broadcast.bak'), 'the unused backup was deleted');
+  assert.match(undone.stdout, /kept .*guest-broadcast\.bak/);
   execFileSync('/usr/sbin/sshd', ['-t', '-f', config]);
 });
 
@@ -122,6 +125,21 @@ test('setup-guest --undo keeps an account that existed before the setup and lock
   assert.ok(await getentPasswd(user), 'an account that existed before the setup was deleted');
   assert.match((await getentShadowPassword(user)) ?? '', /^!/);
   assert.match(undone.stdout, /kept the user gbundo3 .* locked its empty password/);
+});
+
+test('setup-guest --undo for an account the setup never touched leaves its empty password alone', { skip }, async () => {
+  const user = 'gbundo6';
+  const config = join(dir, 'untouched_config');
+  writeFileSync(config, BASE(join(dir, 'key')) + '\n');
+  removeUser(user);
+  execFileSync('useradd', ['--no-create-home', '--shell', '/bin/sh', user]);
+  execFileSync('passwd', ['-d', user], { stdio: 'ignore' });
+  assert.equal(await getentShadowPassword(user), '');
+
+  const undone = await cli(['setup-guest', '--undo', ...args(user, config)]);
+  assert.equal(undone.code, 0, undone.stdout + undone.stderr);
+  assert.equal(await getentShadowPassword(user), '', 'an account with no set-up of ours was locked');
+  assert.doesNotMatch(undone.stdout, /locked/);
 });
 
 test('setup-guest --undo with broken markers changes nothing and says what to do', { skip }, async () => {

@@ -34,3 +34,19 @@ test('the running host prints the new passphrase after passphrase --regenerate, 
   host.signal('SIGTERM');
   assert.equal(await host.waitForExit(), 0, host.output);
 });
+
+// The start output says how to renew the passphrase; with --state-dir the command must name that
+// folder, or it would renew the default folder's passphrase while this host kept the old one.
+test('the host\'s "new one:" command renews this broadcast\'s passphrase (its --state-dir included)', async () => {
+  const host = new CliProcess(['host', '--socket', sock.socketPath, '--state-dir', stateDir, '--command', TEST_SHELL, '--tmux-config', '/dev/null', '--listen', '127.0.0.1:0', '--access', 'password'], env);
+  cleanups.push(() => host.kill());
+  await host.waitForOutput('Press Ctrl-C to stop the broadcast.');
+  const hint = /new one: (guest-broadcast [^)]*)\)/.exec(host.stdout)?.[1];
+  assert.ok(hint, host.stdout);
+  // The temp paths hold no characters a shell would need quoted, so the words split on spaces.
+  const r = await runClient(['node', CLI, ...hint.split(' ').slice(1)], { env });
+  assert.equal(r.code, 0, r.stderr);
+  await host.waitForOutput(`The passphrase changed: guests now log in with "${r.stdout.trim()}"`);
+  host.signal('SIGTERM');
+  assert.equal(await host.waitForExit(), 0, host.output);
+});

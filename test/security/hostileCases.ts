@@ -411,8 +411,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     name: 'x11 forwarding (ssh2 request, OpenSSH -X)',
     run: async (ctx) => {
       const g = await ctx.ssh2();
-      let x11Opened = false;
-      g.client.on('x11', (_info, _accept, reject) => ((x11Opened = true), reject()));
+      g.client.on('x11', (_info, _accept, reject) => reject());
       const r = await outcome((cb) => g.client.shell({ cols: 80, rows: 24 }, { x11: true }, cb));
       assert.ok(r.err, 'the x11 request was granted');
       const x = await fakeXServer(ctx);
@@ -420,7 +419,6 @@ export const HOSTILE_CASES: HostileCase[] = [
       await ssh.waitForText('host$'); // it still only watches
       // ssh prints the server's refusal of its x11-req before the broadcast clears the screen.
       assert.match(ssh.output, /X11 forwarding request failed on channel 0/, 'the X11 request was not refused (or never sent)');
-      assert.equal(x11Opened, false);
       assert.equal(x.connections(), 0, 'an X11 channel reached the display');
     },
   },

@@ -34,6 +34,7 @@ test('listen addresses: forms accepted, bad ones explained with the setting name
   assert.equal(formatListen({ host: '::', port: 2222 }), '[::]:2222');
   assert.throws(() => parseListen('127.0.0.1'), /guestBroadcast\.listen "127\.0\.0\.1" is not a listen address \(no port\)/);
   assert.throws(() => parseListen('host:99999', '--listen'), /--listen "host:99999".*ports go up to 65535/);
+  assert.throws(() => parseListen(':2222', '--listen'), /--listen ":2222" is not a listen address \(no address before the port: write 127\.0\.0\.1:2222 or 0\.0\.0\.0:2222\)/);
   assert.throws(() => parseListen('::1:2222'), /in brackets/);
   assert.throws(() => parseListen('[nope]:2222'), /not an IPv6 address/);
   assert.throws(() => parseListen('bad host:22'), /not an address or host name/);

@@ -23,6 +23,7 @@ const CASES: Array<[string, string, string]> = [
   ['CAN and SUB cancel a string; an ESC that is not ST starts a new sequence', 'a\x1b]52;c;x\x18b\x1b]12;#fff\x1ac\x1b]0;t\x1b[31md', 'abc\x1b[31md'],
   ['a runaway string is dropped to its end without eating the text after it', `a\x1b]52;c;${'QUFB'.repeat(GUEST_HELD_MAX)}\x07b\x1bP${'x'.repeat(GUEST_HELD_MAX * 3)}\x1b\\c`, 'abc'],
   ['an over-long cursor colour is dropped', `a\x1b]12;${'f'.repeat(100)}\x07b`, 'ab'],
+  ['an ESC before a dropped string cannot join the text after it into a new sequence', 'a\x1b\x1b]0;x\x07]52;c;QQ==\x07b\x1b\x1b\u009d0;x\x07]52;c;QQ==\x07c', 'a]52;c;QQ==\x07b]52;c;QQ==\x07c'],
   ['text with C1-like UTF-8 characters that are not controls passes', '\u00c2\u00bd \u00a0 \u0150 \u00e9\u00e8\u00c2', '\u00c2\u00bd \u00a0 \u0150 \u00e9\u00e8\u00c2'],
 ];
 
@@ -64,6 +65,15 @@ test('guest output filter: the relay\'s Perl filter gives the same bytes, whole 
     for (const size of sizes) {
       assert.equal(runPerl(splitBytes(bytes, size)).toString('utf8'), expected, `${name}, split every ${size}`);
     }
+  }
+});
+
+test('guest output filter: the relay drops a lone UTF-8 lead byte that a dropped string would join to a C1 OSC', () => {
+  // 0xC2, a dropped OSC, then 0x9D: kept, the 0xC2 would make the C1 OSC "\xc2\x9d" with the 0x9D after it.
+  const bytes = Buffer.concat([Buffer.from('a\xc2\x1b]0;x\x07', 'latin1'), Buffer.from('\x9d52;c;QQ==\x07b', 'latin1')]);
+  for (const size of [bytes.length, 1, 2, 3]) {
+    const out = runPerl(splitBytes(bytes, size));
+    assert.ok(!out.includes(Buffer.from('\xc2\x9d', 'latin1')), `no C1 OSC, split every ${size}: ${out.toString('hex')}`);
   }
 });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { farewellCommand, LIST_CLIENTS_FORMAT, parseClientList } from '../../src/tmux/clients';
 import { guestAttachArgv, hostAttachArgv, shellCommand } from '../../src/tmux/attach';
-import { hardeningCommands } from '../../src/tmux/broadcastSession';
+import { hardeningCommands, passthroughOffCommands } from '../../src/tmux/broadcastSession';
 import { viewersFromClients, viewerCountLabel } from '../../src/host/viewers';
 import { hostSizeOf } from '../../src/tmux/hostSize';
 import { formatHostSize, HostSizeReader, parseHostSize } from '../../src/wire/hostSize';
@@ -68,5 +68,7 @@ test('the farewell message cannot break out of its shell quoting', () => {
 
 test('hardening refuses session names that could inject tmux commands', () => {
   assert.throws(() => hardeningCommands("x' ; kill-server ; '"), /not allowed/);
-  assert.equal(hardeningCommands('broadcast').length, 7);
+  // The session lock (3 commands), then the passthrough guard.
+  assert.deepEqual(hardeningCommands('broadcast').slice(3), passthroughOffCommands());
+  assert.equal(hardeningCommands('broadcast').length, 3 + passthroughOffCommands().length);
 });

@@ -4,11 +4,12 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { keyTypeOf, sha256Fingerprint } from '../../src/viewer/hostKeyFingerprint';
+import { keyTypeOf, sha256Fingerprint } from '../../src/wire/sshKeyFingerprint';
 import { HostKeyStore } from '../../src/viewer/hostKeyStore';
 import { HostKeyError, HostKeyVerifier, judgeHostKey } from '../../src/viewer/hostKeyVerifier';
 import { entriesFor, knownHostsName, parseKnownHosts, patternsMatch } from '../../src/viewer/knownHosts';
 import { HostKeyInfo } from '../../src/viewer/types';
+import { loadOrCreateHostKey } from '../../src/host/embedded/hostKey';
 
 const dir = mkdtempSync(join(tmpdir(), 'gb-hostkeys-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,6 +35,20 @@ test('fingerprint and key type are what ssh-keygen -l prints', () => {
   assert.equal(keyTypeOf(a.blob), 'ssh-ed25519');
   assert.equal(keyTypeOf(rsa.blob), 'ssh-rsa');
   assert.throws(() => keyTypeOf(Buffer.from([0, 0])), /too short/);
+});
+
+test('the fingerprint the host prints is the one the watcher is shown and ssh-keygen prints', async () => {
+  const host = loadOrCreateHostKey(mkdtempSync(join(dir, 'state-')));
+  const pub = join(dir, 'embedded-host.pub');
+  writeFileSync(pub, host.publicKeyLine + '\n');
+  const printed = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pub], { encoding: 'utf8' }).split(' ')[1];
+  assert.equal(host.fingerprint, printed);
+  const asked: HostKeyInfo[] = [];
+  const verifier = new HostKeyVerifier([], new HostKeyStore(join(dir, 'store-fp', 'known_hosts')), {
+    confirmNewHostKey: async (info) => (asked.push(info), false),
+  });
+  await verifier.verify('box', 2222, Buffer.from(host.publicKeyLine.split(' ')[1], 'base64')).catch(() => undefined);
+  assert.equal(asked[0]?.fingerprint, host.fingerprint);
 });
 
 test('host names: plain on port 22, [host]:port otherwise', () => {

@@ -51,6 +51,14 @@ test('queries that make a terminal answer are removed; other CSI pass', () => {
   assert.equal(text('a\x1bZb'), 'ab', 'DECID');
 });
 
+test('an ESC or 0xC2 just before a dropped string cannot join the text after it into a new sequence', () => {
+  const raw = (data: string): string => Buffer.from(filterOutput(Buffer.from(data, 'latin1'))).toString('latin1');
+  assert.equal(raw('a\x1b\x1b]0;x\x07]52;c;QQ==\x07b'), 'a]52;c;QQ==\x07b');
+  assert.equal(raw('a\xc2\x1b]0;x\x07\x9d52;c;QQ==\x07b'), 'a\x9d52;c;QQ==\x07b');
+  assert.equal(raw('a\xc2\xc2\x9d0;x\x07\x9d52;c;QQ==\x07b'), 'a\x9d52;c;QQ==\x07b');
+  assert.equal(raw('\xc2\xa9 \x1b\x1b[31mx'), '\xc2\xa9 \x1b[31mx', 'a character and a CSI after ESC ESC are kept');
+});
+
 test('sequences split across chunks are judged whole', () => {
   const input = Buffer.from('a\x1b]52;c;aGVsbG8=\x07b\x1b[6n\x1b[31mc\u009d0;t\u009cd\u00e9');
   for (let size = 1; size <= 4; size++) {

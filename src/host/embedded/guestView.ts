@@ -12,11 +12,9 @@ import { SizeGroups } from './sizeGroups';
 import { clampSize } from '../guestWindow';
 import { guestTerm } from './terminal';
 import { Corkable, ViewerFeed } from './viewerFeed';
-
-// What tmux sends a client it detaches: plain attributes, full scroll region, cursor shown,
-// keypad, mouse, focus and bracketed paste modes off, the normal screen back. A kicked viewer's
-// terminal gets the same from here, since the group's tmux client stays for the others.
-const RESTORE_TERMINAL = '\x18\x1b[0m\x1b[r\x1b[?25h\x1b[?1l\x1b>\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1005l\x1b[?1004l\x1b[?2004l\x1b[?1049l';
+// A kicked guest's terminal gets what tmux would send on detach from here, since the group's
+// tmux client stays for the others.
+import { RESET_AS_TMUX_DETACH } from '../../wire/terminalReset';
 
 /** What a guest is told when no tmux client can be started for its view (node-pty missing or broken). */
 export function cannotShow(error: unknown): string {
@@ -99,6 +97,6 @@ export class GuestView implements GroupMember {
     const group = this.group;
     const seen = group ? !group.running && this.feed.state === 'live' && group.tail.includes(message) : this.exitTail.includes(message);
     this.leave();
-    if (!seen && this.channel.writable) this.feed.write(`${RESTORE_TERMINAL}\r\n${message}\r\n`);
+    if (!seen && this.channel.writable) this.feed.write(`${RESET_AS_TMUX_DETACH}\r\n${message}\r\n`);
   }
 }

@@ -1,8 +1,9 @@
 // The server's ed25519 host key: made on first use and kept, so a guest's known_hosts entry stays
-// valid across restarts. Its fingerprint is printed the way OpenSSH prints it (SHA256:base64).
-import { createHash } from 'node:crypto';
+// valid across restarts. Its fingerprint is printed the way OpenSSH prints it (SHA256:base64), by
+// the same code the watcher checks a key with (wire/sshKeyFingerprint.ts).
 import { join } from 'node:path';
 import { ParsedKey, utils } from 'ssh2';
+import { sha256Fingerprint } from '../../wire/sshKeyFingerprint';
 import { generateEd25519KeyPair } from './ed25519';
 import { readOrCreateSecret } from './stateFiles';
 
@@ -18,11 +19,6 @@ export interface HostKey {
   publicKeyLine: string;
 }
 
-/** OpenSSH's fingerprint: SHA-256 of the public key blob, base64 without padding. */
-export function sshFingerprint(publicBlob: Buffer): string {
-  return 'SHA256:' + createHash('sha256').update(publicBlob).digest('base64').replace(/=+$/, '');
-}
-
 export function loadOrCreateHostKey(stateDir: string): HostKey {
   const path = join(stateDir, HOST_KEY_FILE);
   const privateKey = readOrCreateSecret(path, () => generateEd25519KeyPair('guest-broadcast host key').private);
@@ -33,5 +29,5 @@ export function loadOrCreateHostKey(stateDir: string): HostKey {
     throw new Error(`The host key ${path} cannot be read (${why}). Move it away to make a new one; guests will then see a changed host key once.`);
   }
   const blob = key.getPublicSSH();
-  return { path, privateKey, fingerprint: sshFingerprint(blob), publicKeyLine: `${key.type} ${blob.toString('base64')}` };
+  return { path, privateKey, fingerprint: sha256Fingerprint(blob), publicKeyLine: `${key.type} ${blob.toString('base64')}` };
 }

@@ -1,6 +1,7 @@
 // The listen address: parsing, what it exposes, and the command a guest types to reach it.
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
+import { guestSshCommand } from '../guestSshCommand';
 
 export interface ListenAddress {
   host: string;
@@ -26,7 +27,9 @@ export function parseListen(value: string, setting = 'guestBroadcast.listen'): L
     portText = text;
   } else {
     const colon = text.lastIndexOf(':');
-    if (colon <= 0) throw bad('no port');
+    // ":2222" has a port and lacks the address; a bare "2222" (above) means 127.0.0.1:2222.
+    if (colon === 0) throw bad(`no address before the port: write 127.0.0.1${text} or 0.0.0.0${text}`);
+    if (colon < 0) throw bad('no port');
     host = text.slice(0, colon);
     portText = text.slice(colon + 1);
     if (host.includes(':')) throw bad('write an IPv6 address in brackets: [::1]:2222');
@@ -62,6 +65,5 @@ export function describeExposure(address: ListenAddress): string {
 
 /** `ssh -p 2222 guest@127.0.0.1`; a wildcard address is shown as this machine's name. */
 export function embeddedWatchCommand(address: ListenAddress, user = 'guest', machine = hostname()): string {
-  const host = isWildcard(address.host) ? machine : address.host;
-  return `ssh ${address.port === 22 ? '' : `-p ${address.port} `}${user}@${host}`;
+  return guestSshCommand(user, isWildcard(address.host) ? machine : address.host, address.port);
 }

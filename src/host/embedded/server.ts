@@ -3,6 +3,7 @@
 // to the ssh2 Server, refused ones to the RefusalDesk, which tells them why.
 import { createServer, Server as NetServer, Socket } from 'node:net';
 import { Connection, Server as SshServer } from 'ssh2';
+import { Disposable, ListenerList } from '../../listeners';
 import { setMarkers } from '../../tmux/broadcastSession';
 import { Tmux } from '../../tmux/tmux';
 import { GuestServer, GuestServerContext } from '../guestServer';
@@ -12,39 +13,11 @@ import { ConnectionLimits, normalizeAddress } from './connectionLimits';
 import { GuestConnection } from './guestConnection';
 import { HostKey } from './hostKey';
 import { describeExposure, embeddedWatchCommand, formatListen, ListenAddress, parseListen } from './listen';
+import { listenError } from './listenError';
 import { EMBEDDED_DEFAULTS, EmbeddedServerOptions } from './options';
 import { RefusalDesk } from './refusal';
 import { HostSizeFeed } from './hostSizeFeed';
 import { SizeGroups } from './sizeGroups';
-
-/** The server cannot listen where the setting says; `setting` names it, so the UI can open it. */
-export class ListenError extends Error {
-  override name = 'ListenError';
-  constructor(message: string, readonly setting: string) {
-    super(message);
-  }
-}
-
-function listenError(error: NodeJS.ErrnoException, address: ListenAddress, setting: string): Error {
-  const where = formatListen(address);
-  switch (error.code) {
-    case 'EADDRINUSE':
-      // No advice to serve the same broadcast from a second process: its owner already serves it.
-      return new ListenError(
-        `Port ${address.port} is already in use on ${address.host}, so guests cannot be served on ${where}. ` +
-          `If it is another guest broadcast, its guests can already watch it (guest-broadcast status shows it; guest-broadcast stop ends it). ` +
-          `Otherwise stop what uses the port, or choose another with ${setting} (e.g. ${address.host}:${address.port === 65535 ? 2222 : address.port + 1}).`,
-        setting,
-      );
-    case 'EACCES':
-      return new ListenError(`Not allowed to listen on ${where} (ports below 1024 need root). Choose a port from 1024 up with ${setting}.`, setting);
-    case 'EADDRNOTAVAIL':
-    case 'ENOTFOUND':
-      return new ListenError(`${address.host} is not an address of this machine, so nothing can listen on ${where}. Use 127.0.0.1 or 0.0.0.0 with ${setting}.`, setting);
-    default:
-      return new ListenError(`Cannot listen on ${where} (${setting}): ${error.message}`, setting);
-  }
-}
 
 /** The least time between two writes of the viewer table to tmux (see publish). */
 const PUBLISH_GAP_MS = 250;
@@ -59,7 +32,7 @@ export class EmbeddedGuestServer implements GuestServer {
   private readonly handshakes = new Map<string, NodeJS.Timeout>();
   /** Open sockets by "address:port", as ssh2 reports a connection's origin. */
   private readonly sockets = new Map<string, Socket>();
-  private readonly listeners: Array<() => void> = [];
+  private readonly listeners = new ListenerList<[]>();
   private readonly tmux: Tmux;
   private readonly access: AccessConfig;
   private readonly groups: SizeGroups;
@@ -175,8 +148,8 @@ export class EmbeddedGuestServer implements GuestServer {
     await this.publish();
   }
 
-  onChange(listener: () => void): void {
-    this.listeners.push(listener);
+  onChange(listener: () => void): Disposable {
+    return this.listeners.add(listener);
   }
 
   private onSocket(socket: Socket): void {
@@ -236,7 +209,7 @@ export class EmbeddedGuestServer implements GuestServer {
 
   private changed(): void {
     void this.publish();
-    for (const listener of this.listeners) listener();
+    this.listeners.fire();
   }
 
   /**

@@ -44,6 +44,17 @@ function setupCommand(o: GuestSetupOptions): string {
   return asRoot(args.join(' '));
 }
 
+/**
+ * The `host` command that serves this set-up: its socket, session and guest user (a host started
+ * without --guest-user lets only "guest" in, whatever account the set-up made).
+ */
+function hostCommand(o: GuestSetupOptions): string {
+  const args = ['guest-broadcast host --mode system', `--socket ${o.socketPath}`];
+  if (o.sessionName !== 'broadcast') args.push(`--session ${o.sessionName}`);
+  if (o.guestUser !== 'guest') args.push(`--guest-user ${o.guestUser}`);
+  return args.join(' ');
+}
+
 export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
   const add = (check: DoctorCheck): void => void checks.push(check);
@@ -199,7 +210,7 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
   const tmux = new Tmux(o.socketPath, o.tmuxPath);
   const markers = await readMarkers(tmux).catch(() => undefined);
   if (!markers) {
-    add({ id: 'broadcast', title: 'broadcast running', status: 'skip', detail: `No broadcast runs on ${o.socketPath}, so socket access cannot be checked.`, fix: `Start one: guest-broadcast host --mode system --socket ${o.socketPath}${o.sessionName !== 'broadcast' ? ` --session ${o.sessionName}` : ''}` });
+    add({ id: 'broadcast', title: 'broadcast running', status: 'skip', detail: `No broadcast runs on ${o.socketPath}, so socket access cannot be checked.`, fix: `Start one: ${hostCommand(o)}` });
   } else {
     const problems: string[] = [];
     const fixes: string[] = [];
@@ -212,7 +223,13 @@ export async function runDoctor(o: GuestSetupOptions): Promise<DoctorReport> {
       fixes.push('restart the broadcast (guest-broadcast host re-applies the permission fixup)');
     }
     const acl = await tmux.run(['server-access', '-l']).catch(() => undefined);
-    if (acl !== undefined && !new RegExp(`^${o.guestUser} \\(R\\)$`, 'm').test(acl)) {
+    const servedUser = markers['guest-user'];
+    if (markers.mode === 'system' && servedUser && servedUser !== o.guestUser) {
+      // The permission fixup lets in the host's --guest-user only, and re-applies that after
+      // every tmux restart: a server-access line added by hand would not last.
+      problems.push(`the broadcast was started for the guest user ${servedUser}, not ${o.guestUser}`);
+      fixes.push(`stop it (guest-broadcast stop --mode system --socket ${o.socketPath}) and start it with: ${hostCommand(o)}`);
+    } else if (acl !== undefined && !new RegExp(`^${o.guestUser} \\(R\\)$`, 'm').test(acl)) {
       problems.push(`server-access does not list ${o.guestUser} read-only`);
       fixes.push(`tmux -S ${o.socketPath} server-access -a -r ${o.guestUser}`);
     }

@@ -4,8 +4,9 @@
 import { accessSync, constants } from 'node:fs';
 import { userInfo } from 'node:os';
 import { delimiter, isAbsolute, join, normalize, posix } from 'node:path';
-import { assertValidSessionName } from '../../tmux/broadcastSession';
+import { assertValidSessionName } from '../../tmux/sessionName';
 import { SYSTEM_SOCKET_PATH } from '../paths';
+import { isUnixUserName, UNIX_USER_NAME_RULE } from '../unixUserName';
 
 export const DEFAULT_SSHD_CONFIG = '/etc/ssh/sshd_config';
 export const DEFAULT_GUEST_USER = 'guest';
@@ -58,7 +59,6 @@ export class GuestSetupError extends Error {}
 // Characters allowed in paths and names that go into sshd_config and the root script unquoted.
 // sshd_config has its own quoting rules; refusing anything exotic is simpler and safer.
 const SAFE_PATH = /^\/[A-Za-z0-9._@+\/-]*$/;
-const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 
 function checkPath(what: string, flag: string, path: string): string {
   if (!isAbsolute(path)) throw new GuestSetupError(`${what} must be an absolute path (got "${path}"): pass ${flag} /full/path.`);
@@ -70,8 +70,8 @@ function checkPath(what: string, flag: string, path: string): string {
 }
 
 function checkUser(what: string, flag: string, name: string): string {
-  if (!USER_NAME.test(name)) {
-    throw new GuestSetupError(`${what} "${name}" is not a valid Unix user name: use lower-case letters, digits, '_' and '-' (${flag}).`);
+  if (!isUnixUserName(name)) {
+    throw new GuestSetupError(`${what} "${name}" is not a valid Unix user name: ${UNIX_USER_NAME_RULE} (${flag}).`);
   }
   return name;
 }
@@ -99,7 +99,7 @@ export function defaultWrapperPath(guestUser: string): string {
 /** The host account when nobody said: the user who ran sudo, else the current user. */
 export function defaultHostUser(): string {
   const sudoUser = process.env.SUDO_USER;
-  return sudoUser && USER_NAME.test(sudoUser) ? sudoUser : userInfo().username;
+  return sudoUser && isUnixUserName(sudoUser) ? sudoUser : userInfo().username;
 }
 
 export function resolveGuestSetupOptions(input: GuestSetupInput): GuestSetupOptions {

@@ -21,7 +21,7 @@ export function endMarker(guestUser: string): string {
   return `# END guest-broadcast ${guestUser}`;
 }
 
-/** One terminal per connection, and beside it the watchers' host-size channel (src/wire/hostSize.ts). */
+/** One terminal and the host-size channel beside it; the block writes it and the doctor expects it. */
 const MAX_SESSIONS = 2;
 
 /** The options sshd must apply to the guest, as `sshd -T` prints them (lower-case keys). */

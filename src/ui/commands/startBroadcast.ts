@@ -2,7 +2,7 @@
 // starts or adopts the broadcast, and opens the host's read-write terminal.
 import * as vscode from 'vscode';
 import { isLoopback, parseListen } from '../../host/embedded/listen';
-import { ListenError } from '../../host/embedded/server';
+import { ListenError } from '../../host/embedded/listenError';
 import { HostParts } from '../hostParts';
 import { HostSettings, readHostSettings } from '../settings';
 

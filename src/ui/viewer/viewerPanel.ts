@@ -23,6 +23,8 @@ export interface ViewerPanelDeps {
 export class ViewerPanel implements vscode.Disposable {
   private readonly panel: vscode.WebviewPanel;
   private session: WatchSession | undefined;
+  /** The current session's listeners: removed when it is replaced or closed. */
+  private sessionListeners: vscode.Disposable[] = [];
   /** The webview's own size in cells ("my size"). */
   private size: TerminalSize | undefined;
   /** The host's terminal size, when its server tells it (src/wire/hostSize.ts). */
@@ -109,8 +111,7 @@ export class ViewerPanel implements vscode.Disposable {
   /** Ended or failed: watch again in the same panel (the screen stays until the host redraws). */
   restartIfStopped(): boolean {
     if (this.current.kind !== 'ended' && this.current.kind !== 'error') return false;
-    this.session?.close();
-    this.session = undefined;
+    this.closeSession();
     if (this.ready && this.size) this.openSession(this.size);
     return true;
   }
@@ -129,8 +130,7 @@ export class ViewerPanel implements vscode.Disposable {
     this.disposed = true;
     this.closing.cancel();
     this.closing.dispose();
-    this.session?.close();
-    this.session = undefined;
+    this.closeSession();
     this.batcher.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.panel.dispose();
@@ -199,22 +199,27 @@ export class ViewerPanel implements vscode.Disposable {
       return;
     }
     this.session = session;
-    // A restarted session replaces this one; late events from the old one are ignored.
-    session.onOutput((data) => {
-      if (this.session === session) this.batcher.push(data);
-    });
-    session.onHostSize?.((host) => {
-      if (this.session !== session) return;
+    // Removed by closeSession(), so a replaced session's late events reach nothing here.
+    this.sessionListeners = [
+      session.onOutput((data) => this.batcher.push(data)),
+      // A resize made while connecting needs nothing here: the session keeps the latest size
+      // and the connection applies it once it is up.
+      session.onState((state) => this.setState(state)),
+    ];
+    const hostSize = session.onHostSize?.((host) => {
       this.hostSize = host;
       this.sizesChanged();
     });
-    session.onState((state) => {
-      // A resize made while connecting needs nothing here: the session keeps the latest size
-      // and the connection applies it once it is up.
-      if (this.session !== session) return;
-      this.setState(state);
-    });
+    if (hostSize) this.sessionListeners.push(hostSize);
     if (session.state.kind !== 'connecting') this.setState(session.state);
+  }
+
+  /** Ends the current session and stops listening to it. */
+  private closeSession(): void {
+    for (const listener of this.sessionListeners) listener.dispose();
+    this.sessionListeners = [];
+    this.session?.close();
+    this.session = undefined;
   }
 
   private setState(state: WatchState): void {

@@ -84,6 +84,29 @@ async function perform(page: Page, request: PageRequest, screenshotDir: string):
       for (const key of request.press ?? []) await page.keyboard.press(key);
       return { ok: true, frames: [{ url: first.frame.url(), text: first.text }] };
     }
+    case 'paste': {
+      const found = await framesWith(page, request.selector);
+      if (found.length !== 1) return { ok: false, error: `${found.length} frames of the page have ${request.selector}; the selector must match in exactly one` };
+      const [first] = found;
+      await first.frame.click(request.selector, { timeout: ACTION_TIMEOUT_MS });
+      const pasted = await first.frame.evaluate((text) => {
+        // Runs in the page (the harness compiles without the DOM's types).
+        type Target = { dispatchEvent(event: unknown): boolean };
+        const page = globalThis as unknown as {
+          document: { activeElement: Target | null };
+          DataTransfer: new () => { setData(type: string, value: string): void };
+          ClipboardEvent: new (type: string, init: { clipboardData: unknown; bubbles: boolean; cancelable: boolean }) => unknown;
+        };
+        const target = page.document.activeElement;
+        if (!target) return false;
+        const clipboardData = new page.DataTransfer();
+        clipboardData.setData('text/plain', text);
+        target.dispatchEvent(new page.ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+        return true;
+      }, request.text);
+      if (!pasted) return { ok: false, error: `nothing had the focus after clicking ${request.selector}` };
+      return { ok: true, frames: [{ url: first.frame.url(), text: first.text }] };
+    }
     case 'frameBox': {
       const boxes: ElementBox[] = [];
       for (const frame of page.frames()) {

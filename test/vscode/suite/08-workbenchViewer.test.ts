@@ -1,7 +1,9 @@
 // The whole guest path through the real workbench in Chromium: a saved host shows in the
 // "Broadcast hosts" tree, its Watch opens the viewer panel, the panel's webview shows the host's
-// screen, and keys typed into the webview never reach the host. The page is read and typed into
-// through the harness's page bridge (pageBridge.ts); under a runner without one these tests skip.
+// screen, and keys typed or pasted into the webview never leave it: not into the host's pane, and
+// not one byte onto the SSH channel (checked on a server that counts them, since the host pane is
+// protected by tmux's -r anyway). The page is read and typed into through the harness's page
+// bridge (pageBridge.ts); under a runner without one these tests skip.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
@@ -9,10 +11,11 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Tmux } from '../../../src/tmux/tmux';
+import { startFakeSshHost } from '../../helpers/fakeSshHost';
 import type { HostNode, HostsNode } from '../../../src/ui/hosts/hostsTree';
 import type { GuestBroadcastApi } from '../../../src/ui/api';
 import { extensionApi, freePort, hostTerminalAttached, resetSettings, setSettings, socketDir, waitUntil } from './helpers';
-import { frameTexts, pageBridgeAvailable, pageRequest, screenshotFor } from './pageBridge';
+import { click, frameTexts, pageBridgeAvailable, pageRequest, screenshotFor } from './pageBridge';
 
 const SESSION = 'workbench';
 /**
@@ -135,7 +138,7 @@ describe('watching a saved host in the real workbench (Chromium)', function () {
     assert.equal(item.contextValue, 'host.saved.watched');
   });
 
-  it('typing into the webview changes nothing on the host', async () => {
+  it('typing into the webview changes nothing in the host pane', async () => {
     const typed = 'typed-in-webview';
     await pageRequest({ kind: 'type', selector: inViewer(target, '.xterm-screen'), text: `echo ${typed}`, press: ['Enter'] });
     // The keys did reach the page: it tells the user that nothing is sent.
@@ -147,5 +150,47 @@ describe('watching a saved host in the real workbench (Chromium)', function () {
     const pane = await capture(tmux);
     assert.ok(!pane.includes(typed), `the host pane shows what was typed in the webview:\n${pane}`);
     assert.ok(!(await webviewScreen(target)).includes(typed), 'the webview echoed the typed text');
+  });
+
+  // The pane above cannot show that nothing was sent: tmux's -r and the embedded server drop a
+  // guest's keys anyway. So the same viewer against an SSH server that counts every byte a viewer
+  // writes on its channel, and that asks the terminal questions (DA, cursor position) a terminal
+  // that answered would reply to on that channel.
+  it('typing and pasting into the webview send no byte on the SSH channel', async () => {
+    const greeting = `fake-host-ready-${process.pid}`;
+    const fake = await startFakeSshHost({ offered: ['none', 'password'], acceptPassword: '', greeting: `${greeting}\x1b[c\x1b[6n\r\n` });
+    const spec = `watcher@127.0.0.1:${fake.port}`;
+    const page = (selector: string) => `body[data-spec="${spec}"] ${selector}`;
+    try {
+      appendFileSync(join(homedir(), '.ssh', 'known_hosts'), `[127.0.0.1]:${fake.port} ${fake.hostPublicKey}\n`);
+      await vscode.commands.executeCommand('guestBroadcast.watch', spec);
+      await waitUntil('the fake host\'s greeting in the webview', async () => (await webviewScreen(spec)).includes(greeting), 30_000);
+      assert.equal(fake.channels.length, 1, 'one shell channel for one viewer');
+
+      // A paste first: the notice (shown for the first attempt only) proves it reached the page.
+      await pageRequest({ kind: 'paste', selector: inViewer(spec, '.xterm-screen'), text: 'pasted-into-webview\r' });
+      await waitUntil('the read-only notice after the paste', async () => (await frameTexts(page('#notice'))).some((t) => t.startsWith('Read-only')), 10_000);
+      await pageRequest({ kind: 'type', selector: inViewer(spec, '.xterm-screen'), text: 'echo typed-in-webview', press: ['Enter', 'ArrowUp', 'Backspace', 'Control+C'] });
+
+      // The barrier, and the proof that the viewer's channel was carrying its messages all along:
+      // switching the size mode (and back) in the page makes the viewer send a window change per
+      // switch. They leave the page after the keys and the paste, on the same way to the server
+      // (page -> extension host -> channel); the key re-exchange then flushes what the extension
+      // host wrote before it.
+      const windowChangesBefore = fake.windowChanges.length;
+      await click(page('#status-size-mode'));
+      await waitUntil('"My size" in the footer', async () => (await frameTexts(page('#status-size-mode'))).includes('My size'), 10_000);
+      await click(page('#status-size-mode'));
+      await waitUntil('"Fit" in the footer', async () => (await frameTexts(page('#status-size-mode'))).includes('Fit'), 10_000);
+      await waitUntil('the viewer\'s window changes on the server', () => fake.windowChanges.length >= windowChangesBefore + 2, 15_000);
+      await fake.roundTrip();
+      assert.equal(fake.inputBytes, 0, `the viewer wrote ${fake.inputBytes} bytes on its channel`);
+      assert.ok(fake.windowChanges.length >= windowChangesBefore + 2, 'the server heard nothing from the viewer: the check above would prove nothing');
+      assert.deepEqual(fake.attempts.map((a) => a.method), ['none', 'password'], 'logged in without being asked for anything');
+    } finally {
+      await vscode.window.tabGroups.close(viewerTabs().filter((t) => t.label === `Watching ${spec}`));
+      for (const channel of fake.channels) channel.close();
+      await fake.close();
+    }
   });
 });

@@ -31,6 +31,12 @@ export type PageRequest =
   | { kind: 'frameText'; selector: string }
   /** Clicks `selector` in the one frame that has it (focusing it), types `text`, then presses `press` keys (Playwright names: "Enter"). Fails unless exactly one frame has it. */
   | { kind: 'type'; selector: string; text: string; press?: string[] }
+  /**
+   * Clicks `selector` in the one frame that has it, then pastes `text` into the focused element as
+   * the browser does: a `paste` ClipboardEvent carrying it as text/plain. (Ctrl+V would need the
+   * system clipboard, which a headless browser does not share.) Fails unless exactly one frame has it.
+   */
+  | { kind: 'paste'; selector: string; text: string }
   /** A PNG of the whole page, saved where the harness keeps test results; the response gives its path. */
   | { kind: 'screenshot'; name: string }
   /**

@@ -1,5 +1,9 @@
 // How OpenSSH names a host key to people: its type ("ssh-ed25519", read from the key blob
 // itself) and "SHA256:" + unpadded base64 of the SHA-256 of the blob (`ssh-keygen -lf`).
+// One module for both sides, because the two must match to the character: the host prints its
+// embedded server's fingerprint next to the watch command (host/embedded/hostKey.ts), and the
+// watcher shows and compares the fingerprint of the key it is offered (viewer/hostKeyVerifier.ts);
+// a guest checks one against the other.
 import { createHash } from 'node:crypto';
 
 export function sha256Fingerprint(keyBlob: Buffer): string {

@@ -1,0 +1,33 @@
+// Why the embedded server cannot listen where its setting says, in words that name the setting.
+// Its own module so the VS Code Start command can recognise the error without loading the
+// server (and ssh2) when the extension starts.
+import { formatListen, ListenAddress } from './listen';
+
+/** The server cannot listen where the setting says; `setting` names it, so the UI can open it. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+  constructor(message: string, readonly setting: string) {
+    super(message);
+  }
+}
+
+export function listenError(error: NodeJS.ErrnoException, address: ListenAddress, setting: string): Error {
+  const where = formatListen(address);
+  switch (error.code) {
+    case 'EADDRINUSE':
+      // No advice to serve the same broadcast from a second process: its owner already serves it.
+      return new ListenError(
+        `Port ${address.port} is already in use on ${address.host}, so guests cannot be served on ${where}. ` +
+          `If it is another guest broadcast, its guests can already watch it (guest-broadcast status shows it; guest-broadcast stop ends it). ` +
+          `Otherwise stop what uses the port, or choose another with ${setting} (e.g. ${address.host}:${address.port === 65535 ? 2222 : address.port + 1}).`,
+        setting,
+      );
+    case 'EACCES':
+      return new ListenError(`Not allowed to listen on ${where} (ports below 1024 need root). Choose a port from 1024 up with ${setting}.`, setting);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new ListenError(`${address.host} is not an address of this machine, so nothing can listen on ${where}. Use 127.0.0.1 or 0.0.0.0 with ${setting}.`, setting);
+    default:
+      return new ListenError(`Cannot listen on ${where} (${setting}): ${error.message}`, setting);
+  }
+}

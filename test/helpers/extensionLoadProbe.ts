@@ -1,0 +1,47 @@
+// Run in a fresh node process by test/integration/extensionLoad.test.ts: loads a bundle with the
+// bench's stand-in `vscode` module, runs activate(), and prints one JSON line naming every file
+// and every Node module that loading and activating it brought in.
+//
+// argv[2]: the bundle; argv[3]: the extension's folder; argv[4]: a temp folder for its storage.
+import Module from 'node:module';
+import { createContextStandIn, createVscodeStandIn } from '../../bench/extension/vscodeStandIn';
+
+interface ModuleInternals {
+  _resolveFilename(request: string, parent: unknown, ...rest: unknown[]): string;
+}
+/** process.moduleLoadList: Node's own modules loaded so far ("NativeModule net", ...). */
+type WithLoadList = NodeJS.Process & { moduleLoadList: string[] };
+
+const STAND_IN_ID = '/__test_vscode_stand_in__.js';
+
+async function main(): Promise<void> {
+  const [bundle, extensionPath, storageDir] = process.argv.slice(2);
+  const internals = Module as unknown as ModuleInternals;
+  const resolve = internals._resolveFilename.bind(Module);
+  internals._resolveFilename = (request, parent, ...rest) => (request === 'vscode' ? STAND_IN_ID : resolve(request, parent, ...rest));
+  const standIn = new Module(STAND_IN_ID);
+  standIn.exports = createVscodeStandIn(storageDir);
+  standIn.loaded = true;
+  require.cache[STAND_IN_ID] = standIn;
+
+  const files = new Set(Object.keys(require.cache));
+  const builtins = new Set((process as WithLoadList).moduleLoadList);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ext = require(bundle) as { activate(ctx: unknown): unknown };
+  await ext.activate(createContextStandIn(extensionPath, storageDir));
+  // activate() starts a look for a running broadcast without awaiting it; with no socket file
+  // (the test's own runtime folder) it is done within this turn of the event loop.
+  await new Promise((r) => setImmediate(r));
+  const loadedFiles = Object.keys(require.cache).filter((f) => !files.has(f) && f !== bundle);
+  const loadedBuiltins = (process as WithLoadList).moduleLoadList
+    .filter((m) => !builtins.has(m) && m.startsWith('NativeModule ') && !m.startsWith('NativeModule internal/'))
+    .map((m) => m.slice('NativeModule '.length));
+  // Written before anything else uses stdout (a pipe loads `net`).
+  process.stdout.write(JSON.stringify({ loadedFiles, loadedBuiltins }) + '\n');
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stdout.write(JSON.stringify({ error: error instanceof Error ? error.stack : String(error) }) + '\n');
+  process.exit(1);
+});
