@@ -146,6 +146,23 @@ export const hostCommand: CliCommand = {
 };
 
 async function serve(options: BroadcastOptions, embedded?: EmbeddedServerOptions): Promise<number> {
+  // Ctrl-C or SIGTERM while the broadcast starts (tmux, the host key, the listen: a second or so)
+  // is a stop too. Node's default exit left the tmux server this process had just made running,
+  // with nobody serving it and nothing said.
+  let signalledDuringStart: string | undefined;
+  const onEarlyInt = (): void => void (signalledDuringStart ??= 'SIGINT');
+  const onEarlyTerm = (): void => void (signalledDuringStart ??= 'SIGTERM');
+  process.on('SIGINT', onEarlyInt);
+  process.on('SIGTERM', onEarlyTerm);
+  try {
+    return await startAndServe(options, embedded, () => signalledDuringStart);
+  } finally {
+    process.off('SIGINT', onEarlyInt);
+    process.off('SIGTERM', onEarlyTerm);
+  }
+}
+
+async function startAndServe(options: BroadcastOptions, embedded: EmbeddedServerOptions | undefined, signalled: () => string | undefined): Promise<number> {
   let server: EmbeddedGuestServer | undefined;
   if (embedded) {
     // Loaded only here: `host --mode system` never loads ssh2 or node-pty.
@@ -159,6 +176,14 @@ async function serve(options: BroadcastOptions, embedded?: EmbeddedServerOptions
     options = { ...options, guestServerFactory: keep };
   }
   const broadcast = await Broadcast.start(options);
+  const early = signalled();
+  if (early) {
+    // This process owns the broadcast now (made or adopted), so its Ctrl-C ends it as it would later.
+    out(`${early} while starting: stopping the broadcast…`);
+    await broadcast.stop();
+    out('The broadcast has ended.');
+    return 0;
+  }
   out(broadcast.startedNow ? `Broadcasting session "${broadcast.sessionName}" (${broadcast.mode} mode).` : `A broadcast of "${broadcast.sessionName}" was left running by a process that is gone; serving it now.`);
   out(`  Attach as the host (read-write):  ${broadcast.hostAttachCommand}`);
   out(`  Guests watch with:                ${broadcast.watchCommand}`);
