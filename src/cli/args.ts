@@ -14,9 +14,29 @@ export class UsageError extends Error {
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * `--opt -1` as `--opt=-1`: Node refuses a value starting with "-" as "ambiguous", which hid
+ * our own message for a negative number (what range the option takes).
+ */
+function joinNegativeNumbers(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    const next = argv[i + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 export function parse(argv: string[], options: Options, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parseArgs({ args: joinNegativeNumbers(argv, options), options, allowPositionals, strict: true });
   } catch (error) {
     // Node's own text, up to its advice about "--" (which fits only a positional starting with "-").
     const message = (error instanceof Error ? error.message : String(error)).replace(/\. To specify a positional argument starting with a '-'.*$/s, '');
@@ -29,11 +49,12 @@ export function stringOpt(values: Record<string, unknown>, name: string): string
   return typeof v === 'string' ? v : undefined;
 }
 
-export function intOpt(values: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
+/** unit: what the number counts, for the message ("seconds"). */
+export function intOpt(values: Record<string, unknown>, name: string, min: number, max: number, unit?: string): number | undefined {
   const v = stringOpt(values, name);
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${v}").`);
+  if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max} (got "${v}").`);
   return n;
 }
 

@@ -11,6 +11,8 @@ import { shellCommand } from '../tmux/attach';
 import { Viewer, viewerChanges, viewerCountLabel } from '../host/viewers';
 import { intOpt, parse, stringOpt, UsageError } from './args';
 import { CliCommand } from './command';
+import { accessSync, constants, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const HELP = `Usage: guest-broadcast host [options]
 
@@ -70,8 +72,28 @@ function hostOptions(values: Record<string, unknown>): HostOptions {
 }
 
 function secondsOpt(values: Record<string, unknown>, name: string): number | undefined {
-  const seconds = intOpt(values, name, 1, 3600);
+  const seconds = intOpt(values, name, 1, 3600, 'seconds');
   return seconds === undefined ? undefined : seconds * 1000;
+}
+
+/**
+ * The --tmux-config file, checked before anything starts: tmux itself starts silently without
+ * a config it cannot read, so a mistyped path would give a broadcast without the user's settings.
+ */
+function tmuxConfigOpt(values: Record<string, unknown>): string | undefined {
+  const file = stringOpt(values, 'tmux-config');
+  if (file === undefined) return undefined;
+  const path = resolve(file);
+  let why: string | undefined;
+  try {
+    if (!statSync(path).isFile()) why = 'is not a file';
+    else accessSync(path, constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : (error as Error).message;
+  }
+  if (why) throw new UsageError(`--tmux-config ${path} ${why}. Name a readable tmux config file, or leave the option out to load ~/.tmux.conf.`);
+  return path;
 }
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
@@ -110,7 +132,7 @@ export const hostCommand: CliCommand = {
       guestUser: host.guestUser,
       sshPort: intOpt(values, 'ssh-port', 1, 65535),
       command: stringOpt(values, 'command'),
-      configFile: stringOpt(values, 'tmux-config'),
+      configFile: tmuxConfigOpt(values),
       cwd: process.cwd(),
     };
     const embeddedFlags = ['listen', 'access', 'authorized-keys', 'state-dir', 'max-viewers', 'max-per-address', 'login-timeout', 'max-size-groups'].filter((f) => values[f] !== undefined);
@@ -130,6 +152,7 @@ export const hostCommand: CliCommand = {
     const embedded: EmbeddedServerOptions = {
       listen,
       listenSettingName: '--listen',
+      authorizedKeysSettingName: '--authorized-keys',
       access,
       authorizedKeysFile: stringOpt(values, 'authorized-keys'),
       stateDir: stringOpt(values, 'state-dir') ?? cliConfigDir(),

@@ -50,6 +50,11 @@ test('every command: a bad value or a misplaced word exits 2 with what to do', a
     [['host', '--guest-user', 'a'.repeat(33)], /--guest-user "a{33}" is not a valid Unix user name/],
     [['host', '--session', 'my:session'], /--session "my:session" is not allowed: use 1-64 letters, digits, '_' or '-'/],
     [['host', '--socket', 'relative/sock'], /--socket "relative\/sock" must be an absolute path/],
+    [['host', '--tmux-config', '/does/not/exist'], /--tmux-config \/does\/not\/exist does not exist\. Name a readable tmux config file/],
+    [['host', '--tmux-config', '/'], /--tmux-config \/ is not a file/],
+    [['host', '--login-timeout', '-1'], /--login-timeout must be a whole number of seconds from 1 to 3600 \(got "-1"\)/],
+    [['host', '--login-timeout', '0'], /--login-timeout must be a whole number of seconds from 1 to 3600 \(got "0"\)/],
+    [['host', '--max-viewers', '-5'], /--max-viewers must be a whole number from 1 to 10000 \(got "-5"\)/],
     [['host', 'extra'], /Unexpected argument 'extra'.*\nRun 'guest-broadcast host --help'/],
     [['status', '--mode', 'other'], /--mode must be "embedded" or "system"/],
     [['status', 'extra'], /Unexpected argument 'extra'/],
@@ -68,6 +73,13 @@ test('every command: a bad value or a misplaced word exits 2 with what to do', a
     assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code}: ${r.stderr}`);
     assert.match(r.stderr, pattern, args.join(' '));
   }
+});
+
+test('host --access keys without a keys file names the CLI option, not the VS Code setting', async () => {
+  const r = await cli(['host', '--access', 'keys', '--state-dir', join(dir, 'state-keys'), '--socket', join(dir, 'keys-sock'), '--listen', '127.0.0.1:0']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /Cannot read the authorized keys file .*authorized_keys: it does not exist\..* or name another file with --authorized-keys\./);
+  assert.doesNotMatch(r.stderr, /guestBroadcast\./);
 });
 
 test('no command, or an unknown one, exits 2 with the list of commands on stderr', async () => {

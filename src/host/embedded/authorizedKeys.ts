@@ -121,14 +121,15 @@ export function parseAuthorizedKeys(text: string, source = 'authorized_keys'): A
   return { keys, problems };
 }
 
-export function readAuthorizedKeys(path: string): AuthorizedKeys {
+/** settingName: where the user names the file (--authorized-keys, or VS Code's setting), for the message. */
+export function readAuthorizedKeys(path: string, settingName = 'the setting guestBroadcast.authorizedKeysFile'): AuthorizedKeys {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'it does not exist' : (error as Error).message;
-    throw new Error(`Cannot read the authorized keys file ${path}: ${why}. Put the guests' public keys (one "ssh-ed25519 AAAA... name" a line) there, or pass another file with --authorized-keys (setting guestBroadcast.authorizedKeysFile).`);
+    throw new Error(`Cannot read the authorized keys file ${path}: ${why}. Put the guests' public keys (one "ssh-ed25519 AAAA... name" a line) there, or name another file with ${settingName}.`);
   }
   return parseAuthorizedKeys(text, path);
 }

@@ -35,7 +35,7 @@ function preflight(options: EmbeddedServerOptions): void {
   if (options.access === 'password') loadOrCreatePassphrase(options.stateDir);
   if (options.access === 'keys') {
     const file = authorizedKeysPath({ policy: options.access, stateDir: options.stateDir, authorizedKeysFile: options.authorizedKeysFile });
-    const { keys, problems } = readAuthorizedKeys(file);
+    const { keys, problems } = readAuthorizedKeys(file, options.authorizedKeysSettingName);
     for (const problem of problems) options.onWarning?.(problem);
     if (!keys.length) throw new Error(`The authorized keys file ${file} holds no usable key, so nobody could watch. Add guests' public keys (one "ssh-ed25519 AAAA... name" a line).`);
   }

@@ -38,6 +38,8 @@ export interface EmbeddedServerOptions {
   maxSizeGroups?: number;
   /** The name of the setting or flag the listen address came from, for error messages. */
   listenSettingName?: string;
+  /** Where the user names the authorized keys file ("--authorized-keys" or the VS Code setting), for error messages. */
+  authorizedKeysSettingName?: string;
   /** VS Code's install root, to load VS Code's own node-pty; undefined outside VS Code. */
   appRoot?: string;
   /** Called when a guest starts watching (the host's join notification). */
