@@ -2,7 +2,7 @@
 // what is missing. Exit code 1 when something fails, so scripts can use it.
 import { formatDoctorReport, runDoctor } from '../host/guestAccount/doctor';
 import { parse } from './args';
-import { GUEST_SETUP_HELP, GUEST_SETUP_OPTIONS, guestSetupOptionsFrom } from './guestSetupArgs';
+import { guestSetupHelp, GUEST_SETUP_OPTIONS, guestSetupOptionsFrom } from './guestSetupArgs';
 import { CliCommand } from './command';
 
 const HELP = `Usage: guest-broadcast doctor [options]
@@ -13,7 +13,7 @@ where that config says (and how to start or reload it), the forced command, the 
 folders and access list, and the tmux version. Run it as root to check everything (as another
 user: sudo guest-broadcast doctor). Exits 1 when something fails.
 
-${GUEST_SETUP_HELP}  --json                print the result as JSON
+${guestSetupHelp('the sshd_config to check (read only)')}  --json                print the result as JSON
   -h, --help            this help
 `;
 

@@ -13,11 +13,12 @@ export const GUEST_SETUP_OPTIONS: Options = {
   help: { type: 'boolean', short: 'h' },
 };
 
-export const GUEST_SETUP_HELP = `  --guest-user NAME     the guests' Unix account (default: guest)
+/** sshdConfigLine: what --sshd-config is for (setup-guest changes it, doctor only reads it). */
+export const guestSetupHelp = (sshdConfigLine: string): string => `  --guest-user NAME     the guests' Unix account (default: guest)
   --socket PATH         the broadcast's tmux socket (default: /var/lib/tmux-sessions/guest,
                         or CHROOT/var/lib/tmux-sessions/guest with --chroot)
   --session NAME        the broadcast session's name (default: broadcast)
-  --sshd-config PATH    the sshd_config to change (default: /etc/ssh/sshd_config)
+  --sshd-config PATH    ${sshdConfigLine} (default: /etc/ssh/sshd_config)
   --chroot DIR          lock guests into DIR (a root-owned folder such as /srv/guest-broadcast)
   --host-user NAME      who runs the broadcast and owns the socket folder (default: $SUDO_USER or you)
   --perl PATH           the perl that runs the guest's size relay (default: perl on PATH)

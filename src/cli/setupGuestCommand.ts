@@ -6,7 +6,7 @@ import { asRoot } from '../host/guestAccount/asRoot';
 import { guestSetupScript } from '../host/guestAccount/setupScript';
 import { guestUndoScript } from '../host/guestAccount/undoScript';
 import { parse, UsageError } from './args';
-import { GUEST_SETUP_HELP, GUEST_SETUP_OPTIONS, guestSetupOptionsFrom } from './guestSetupArgs';
+import { guestSetupHelp, GUEST_SETUP_OPTIONS, guestSetupOptionsFrom } from './guestSetupArgs';
 import { CliCommand } from './command';
 
 const HELP = `Usage: guest-broadcast setup-guest --print|--apply [options]
@@ -27,7 +27,7 @@ shown, otherwise put sudo in front.
                         fstab line and folder, and the user if the setup created it (an
                         account that existed before is kept, its empty password locked).
                         Safe to run again. With --print: show that script instead.
-${GUEST_SETUP_HELP}  --no-reload           do not reload sshd after changing its config
+${guestSetupHelp('the sshd_config to change')}  --no-reload           do not reload sshd after changing its config
   -h, --help            this help
 `;
 

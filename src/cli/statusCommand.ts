@@ -3,6 +3,24 @@ import { formatStatus } from '../host/status';
 import { modeOpt, parse, stringOpt } from './args';
 import { CliCommand } from './command';
 
+const HELP = `Usage: guest-broadcast status [--json] [--socket PATH] [--mode embedded|system]
+
+Says whether a broadcast is running: its session, where guests connect, the command guests
+watch with and who is watching (user, terminal size, for how long). A broadcast whose hosting
+process is gone is shown with how to serve it again or end it. Changes nothing; exits 0 whether
+or not a broadcast runs.
+
+Options:
+  --socket PATH            the broadcast's tmux socket (default: look at the default socket of
+                           --mode, then of the other mode)
+  --mode embedded|system   which mode's default socket to look at first (default: embedded)
+  --json                   print one JSON object for scripts:
+                           {"broadcasting", "mode", "socket", "session", "listen", "watch",
+                            "viewers": [{"name", "user", "cols", "rows", "since"}]}
+                           (listen is null when no embedded server serves it; since is ISO 8601)
+  -h, --help               this help
+`;
+
 export const statusCommand: CliCommand = {
   async run(argv) {
     const { values } = parse(argv, {
@@ -12,7 +30,7 @@ export const statusCommand: CliCommand = {
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
-      process.stdout.write('Usage: guest-broadcast status [--json] [--socket PATH] [--mode embedded|system]\n');
+      process.stdout.write(HELP);
       return 0;
     }
     const status = await readBroadcastStatus(modeOpt(values), stringOpt(values, 'socket'));

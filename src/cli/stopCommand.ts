@@ -2,6 +2,19 @@ import { stopOtherBroadcast } from '../host/stopOtherBroadcast';
 import { modeOpt, parse, stringOpt } from './args';
 import { CliCommand } from './command';
 
+const HELP = `Usage: guest-broadcast stop [--socket PATH] [--mode embedded|system]
+
+Stops a running broadcast from any terminal: every guest is told the broadcast ended, then its
+tmux server (the host's shell and programs in it) is ended and the process serving it exits.
+Says so and exits 0 when no broadcast is running.
+
+Options:
+  --socket PATH            the broadcast's tmux socket (default: the default socket of --mode,
+                           then of the other mode)
+  --mode embedded|system   which mode's default socket to look at first (default: embedded)
+  -h, --help               this help
+`;
+
 export const stopCommand: CliCommand = {
   async run(argv) {
     const { values } = parse(argv, {
@@ -10,7 +23,7 @@ export const stopCommand: CliCommand = {
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
-      process.stdout.write('Usage: guest-broadcast stop [--socket PATH] [--mode embedded|system]\n');
+      process.stdout.write(HELP);
       return 0;
     }
     const stopped = await stopOtherBroadcast(modeOpt(values), stringOpt(values, 'socket'));

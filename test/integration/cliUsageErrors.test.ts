@@ -40,6 +40,21 @@ test('every command: --help exits 0 with its usage on stdout', async () => {
   }
 });
 
+test('status, stop and doctor --help explain their options', async () => {
+  const status = await cli(['status', '--help']);
+  assert.match(status.stdout, /\n  --json +print one JSON object for scripts/);
+  assert.match(status.stdout, /\n  --mode embedded\|system +which mode's default socket to look at first/);
+  assert.match(status.stdout, /\n  --socket PATH +the broadcast's tmux socket/);
+  const stop = await cli(['stop', '--help']);
+  assert.match(stop.stdout, /every guest is told the broadcast ended/);
+  assert.match(stop.stdout, /\n  --mode embedded\|system +which mode's default socket to look at first/);
+  const doctor = await cli(['doctor', '--help']);
+  assert.match(doctor.stdout, /--sshd-config PATH +the sshd_config to check \(read only\)/);
+  assert.doesNotMatch(doctor.stdout, /to change/);
+  const setup = await cli(['setup-guest', '--help']);
+  assert.match(setup.stdout, /--sshd-config PATH +the sshd_config to change/);
+});
+
 test('every command: a bad value or a misplaced word exits 2 with what to do', async () => {
   const cases: Array<[string[], RegExp]> = [
     [['host', '--listen', 'nowhere'], /--listen "nowhere" is not a listen address \(no port\)\. Use HOST:PORT/],
