@@ -54,12 +54,15 @@ test('applying twice leaves one Match block and changes nothing the second time'
   assert.equal(countManagedBlocks(afterFirst, 'guest'), 1);
   assert.ok(afterFirst.startsWith(BASE(join(dir, 'key'))), 'the admin config above the block was changed');
   assert.equal(readFileSync(config + '.guest-broadcast.bak', 'utf8'), BASE(join(dir, 'key')));
+  // Applied without a reload (reload: false, as --no-reload): the output says sshd still needs one, and how.
+  assert.match(first.output, /sshd was not reloaded \(--no-reload\), so it does not apply the change yet: reload it with: kill -HUP \$\(cat \/\S+\)/);
 
   const second = await applyGuestSetup(o);
   assert.equal(second.exitCode, 0, second.output);
   assert.equal(readFileSync(config, 'utf8'), afterFirst);
   assert.match(second.output, /already has the Match User guest block/);
   assert.doesNotMatch(second.output, /created the user|emptied the password|set the login shell/);
+  assert.doesNotMatch(second.output, /not reloaded/, 'nothing changed, so there is nothing to reload');
 
   const user = await getentPasswd('guest');
   assert.equal(user?.shell, '/bin/sh');

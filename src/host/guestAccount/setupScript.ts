@@ -292,6 +292,15 @@ export function reloadSshdLines(): string[] {
     '  else',
     '    warn "no sshd runs with $SSHD_CONFIG: start it (service ssh start, or $SSHD -f $SSHD_CONFIG) so the change applies."',
     '  fi',
+    'elif [ "$CHANGED" = yes ]; then',
+    '  # --no-reload: the change is on disk but sshd still runs with the old config; say how to apply it.',
+    '  if [ "$SSHD_CONFIG" = /etc/ssh/sshd_config ] && command -v systemctl >/dev/null 2>&1; then',
+    '    RELOAD_WITH="systemctl reload ssh"',
+    '  else',
+    '    PIDFILE=$("$SSHD" -T -f "$SSHD_CONFIG" 2>/dev/null | awk \'$1 == "pidfile" { print $2 }\')',
+    '    RELOAD_WITH="kill -HUP \\$(cat ${PIDFILE:-/run/sshd.pid})"',
+    '  fi',
+    '  warn "sshd was not reloaded (--no-reload), so it does not apply the change yet: reload it with: $RELOAD_WITH"',
     'fi',
   ];
 }
