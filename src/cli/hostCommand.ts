@@ -40,8 +40,9 @@ Embedded mode:
   --state-dir DIR          host key and passphrase (default: ~/.config/guest-broadcast)
   --max-viewers N          guests at once (default: ${EMBEDDED_DEFAULTS.maxViewers})
   --max-per-address N      connections from one address at once (default: ${EMBEDDED_DEFAULTS.maxConnectionsPerAddress})
-  --login-timeout SECONDS  time from connecting to watching, password typing included
-                           (default: ${EMBEDDED_DEFAULTS.handshakeTimeoutMs / 1000})
+  --login-timeout SECONDS  time from connecting to watching, password typing included; a
+                           guest who takes longer is told so (default: ${EMBEDDED_DEFAULTS.handshakeTimeoutMs / 1000}, or
+                           ${EMBEDDED_DEFAULTS.passwordHandshakeTimeoutMs / 1000} with --access password: time to type the passphrase)
   --max-size-groups N      terminal sizes served at once, one tmux client each; beyond it a
                            guest sees the nearest larger size (default: ${EMBEDDED_DEFAULTS.maxSizeGroups})
 
@@ -153,6 +154,7 @@ export const hostCommand: CliCommand = {
       listen,
       listenSettingName: '--listen',
       authorizedKeysSettingName: '--authorized-keys',
+      handshakeTimeoutSettingName: '--login-timeout',
       access,
       authorizedKeysFile: stringOpt(values, 'authorized-keys'),
       stateDir: stringOpt(values, 'state-dir') ?? cliConfigDir(),

@@ -40,6 +40,11 @@ test('every command: --help exits 0 with its usage on stdout', async () => {
   }
 });
 
+test('host --help gives the login timeout\'s longer default for password access', async () => {
+  const r = await cli(['host', '--help']);
+  assert.match(r.stdout, /--login-timeout SECONDS +time from connecting to watching, password typing included; a\n +guest who takes longer is told so \(default: 10, or\n +60 with --access password/);
+});
+
 test('status, stop and doctor --help explain their options', async () => {
   const status = await cli(['status', '--help']);
   assert.match(status.stdout, /\n  --json +print one JSON object for scripts/);

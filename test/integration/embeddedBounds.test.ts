@@ -99,6 +99,19 @@ test('a client that never finishes the handshake (or never asks for the view) is
   assert.deepEqual(fx.server.viewers().length, 1);
 });
 
+test('a guest still typing the passphrase when the login timeout runs out is told why by OpenSSH, not just "Connection closed"', async () => {
+  const warnings: string[] = [];
+  const fx = await fixture({ access: 'password', handshakeTimeoutMs: 1000, handshakeTimeoutSettingName: '--login-timeout', onWarning: (w) => warnings.push(w) });
+  const passphrase = loadOrCreatePassphrase(fx.stateDir);
+  const ssh = track(opensshClient(fx.port, { extra: ['-o', 'PubkeyAuthentication=no'] }));
+  await waitFor('the password prompt', () => /password:/.test(ssh.output));
+  // The host is told when the clock runs out; only then does the guest finish typing.
+  await waitFor('the host to be told of the slow login', () => warnings.some((w) => /took longer than the login timeout \(1 s\)/.test(w)));
+  ssh.type(`${passphrase}\r`);
+  assert.notEqual(await ssh.waitForExit(), 0);
+  assert.match(ssh.output, /Received disconnect from 127\.0\.0\.1 port \d+:11: Login took longer than 1 s, the broadcast's login timeout \(the host sets it with --login-timeout\)\. Connect again and log in sooner\./);
+});
+
 test('failed logins are bounded per connection (3 here): OpenSSH gets no 4th prompt', async () => {
   const fx = await fixture({ access: 'password', maxAuthAttempts: 3 });
   loadOrCreatePassphrase(fx.stateDir);

@@ -6,6 +6,7 @@ import type { AuthContext, Connection, PseudoTtyInfo, ServerChannel, Session } f
 import { formatHostSize, HOST_SIZE_COMMAND } from '../../wire/hostSize';
 import { ENDED_MESSAGE } from '../messages';
 import { AccessConfig, decide, methodsFor } from './access';
+import { disconnectWithReason } from './disconnect';
 import { cannotShow, GuestView } from './guestView';
 import { HostSizeFeed } from './hostSizeFeed';
 import { SizeGroups } from './sizeGroups';
@@ -73,6 +74,15 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
 
   get address(): string {
     return this.options.address;
+  }
+
+  /**
+   * Ends a connection that did not get to watching in time, saying so (a guest typing the
+   * passphrase slowly would otherwise see only "Connection closed"). The caller closes the socket.
+   */
+  tellTooSlow(text: string): boolean {
+    if (this.since) return false; // watching already: not a login any more
+    return disconnectWithReason(this.client, text);
   }
 
   private authenticate(ctx: AuthContext): void {

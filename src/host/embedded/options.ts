@@ -10,6 +10,12 @@ export const EMBEDDED_DEFAULTS = {
   maxViewers: 100,
   maxConnectionsPerAddress: 5,
   handshakeTimeoutMs: 10_000,
+  /**
+   * The login timeout's default under the password policy: a person reads the passphrase from the
+   * host and types it (23 characters), which 10 s does not leave time for. OpenSSH's
+   * LoginGraceTime default is 120 s; a minute is plenty for typing and still frees a place soon.
+   */
+  passwordHandshakeTimeoutMs: 60_000,
   maxAuthAttempts: 6,
   maxSizeGroups: 16,
 } as const;
@@ -36,6 +42,8 @@ export interface EmbeddedServerOptions {
    * (default 16). A viewer of another size beyond it is shown the nearest larger size.
    */
   maxSizeGroups?: number;
+  /** The name of the setting or flag the login timeout came from, for what a dropped guest is told. */
+  handshakeTimeoutSettingName?: string;
   /** The name of the setting or flag the listen address came from, for error messages. */
   listenSettingName?: string;
   /** Where the user names the authorized keys file ("--authorized-keys" or the VS Code setting), for error messages. */
@@ -48,4 +56,9 @@ export interface EmbeddedServerOptions {
   onLeave?: (guest: { user: string; address: string; reason: string }) => void;
   /** Problems worth telling the host that do not stop the server (e.g. unusable authorized_keys lines). */
   onWarning?: (message: string) => void;
+}
+
+/** The login timeout in effect: the one given, else the default for the access policy. */
+export function handshakeTimeoutMs(options: Pick<EmbeddedServerOptions, 'handshakeTimeoutMs' | 'access'>): number {
+  return options.handshakeTimeoutMs ?? (options.access === 'password' ? EMBEDDED_DEFAULTS.passwordHandshakeTimeoutMs : EMBEDDED_DEFAULTS.handshakeTimeoutMs);
 }

@@ -14,7 +14,7 @@ import { GuestConnection } from './guestConnection';
 import { HostKey } from './hostKey';
 import { describeExposure, embeddedWatchCommand, formatListen, ListenAddress, parseListen } from './listen';
 import { listenError } from './listenError';
-import { EMBEDDED_DEFAULTS, EmbeddedServerOptions } from './options';
+import { EMBEDDED_DEFAULTS, EmbeddedServerOptions, handshakeTimeoutMs } from './options';
 import { RefusalDesk } from './refusal';
 import { HostSizeFeed } from './hostSizeFeed';
 import { SizeGroups } from './sizeGroups';
@@ -163,7 +163,7 @@ export class EmbeddedGuestServer implements GuestServer {
     this.sockets.set(key, socket);
     // Login (and asking for the view) must finish in time, whether the socket is admitted or
     // only being told why not.
-    const timer = setTimeout(() => socket.destroy(), this.options.handshakeTimeoutMs ?? EMBEDDED_DEFAULTS.handshakeTimeoutMs);
+    const timer = setTimeout(() => this.tooSlow(key, socket), handshakeTimeoutMs(this.options));
     timer.unref();
     this.handshakes.set(key, timer);
     const refusal = this.limits.admit(address);
@@ -175,6 +175,29 @@ export class EmbeddedGuestServer implements GuestServer {
     });
     if (refusal) this.refusals.refuse(socket, refusal);
     else this.ssh.injectSocket(socket);
+  }
+
+  /**
+   * The login clock ran out. A guest past the key exchange (e.g. still typing the passphrase) is
+   * told why in the SSH disconnect, which its ssh prints; anything earlier is just closed.
+   */
+  private tooSlow(key: string, socket: Socket): void {
+    this.handshakes.delete(key);
+    const connection = [...this.connections].find((c) => c.options.socket === socket);
+    const seconds = handshakeTimeoutMs(this.options) / 1000;
+    const setting = this.options.handshakeTimeoutSettingName;
+    const told = connection?.tellTooSlow(
+      `Login took longer than ${seconds} s, the broadcast's login timeout${setting ? ` (the host sets it with ${setting})` : ''}. Connect again and log in sooner.`,
+    );
+    if (!told) {
+      socket.destroy();
+      return;
+    }
+    // Closed for writing only: the guest's ssh reads the reason when it next reads, after the
+    // password prompt; closing outright could make its next write reset the connection first.
+    socket.end();
+    setTimeout(() => socket.destroy(), 5000).unref();
+    this.options.onWarning?.(`A guest from ${connection?.address} took longer than the login timeout (${seconds} s) to start watching: told so and disconnected.`);
   }
 
   private onSshClient(client: Connection, ip: string, port: number): void {
