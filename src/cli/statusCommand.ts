@@ -1,4 +1,4 @@
-import { readBroadcastStatus } from '../host/statusReader';
+import { readBroadcastReport } from '../host/statusReader';
 import { formatStatus } from '../host/status';
 import { modeOpt, parse, stringOpt } from './args';
 import { CliCommand } from './command';
@@ -33,8 +33,8 @@ export const statusCommand: CliCommand = {
       process.stdout.write(HELP);
       return 0;
     }
-    const status = await readBroadcastStatus(modeOpt(values), stringOpt(values, 'socket'));
-    process.stdout.write(values.json ? JSON.stringify(status) + '\n' : formatStatus(status) + '\n');
+    const { status, recorded } = await readBroadcastReport(modeOpt(values), stringOpt(values, 'socket'));
+    process.stdout.write(values.json ? JSON.stringify(status) + '\n' : formatStatus(status, new Date(), recorded) + '\n');
     return 0;
   },
 };

@@ -1,5 +1,7 @@
 // `guest-broadcast status` for scripts (--json) and for people. The JSON shape is a contract.
-import { BroadcastMode } from './paths';
+import { shellCommand } from '../tmux/attach';
+import { EMBEDDED_DEFAULTS } from './embedded/options';
+import { BroadcastMode, defaultSocketPath } from './paths';
 import { Viewer, viewerCountLabel, watchingFor } from './viewers';
 
 export interface BroadcastStatus {
@@ -32,16 +34,35 @@ export function statusJson(status: {
   };
 }
 
-export function formatStatus(status: BroadcastStatus, now = new Date()): string {
+/** What the broadcast's tmux markers recorded that the JSON leaves out (the JSON shape is a contract). */
+export interface RecordedSettings {
+  /** The address the embedded server last listened on, kept after it is gone. */
+  listen?: string;
+}
+
+/**
+ * The `host` command line that serves this socket (again): the options the user would have to
+ * repeat, so following the hint keeps the same socket, session and guests' address.
+ */
+function hostCommandFor(status: BroadcastStatus, recorded: RecordedSettings): string {
+  const argv = ['guest-broadcast', 'host'];
+  if (status.mode === 'system') argv.push('--mode', 'system');
+  if (status.socket !== defaultSocketPath(status.mode)) argv.push('--socket', status.socket);
+  if (status.session && status.session !== 'broadcast') argv.push('--session', status.session);
+  if (recorded.listen && recorded.listen !== EMBEDDED_DEFAULTS.listen) argv.push('--listen', recorded.listen);
+  return shellCommand(argv);
+}
+
+export function formatStatus(status: BroadcastStatus, now = new Date(), recorded: RecordedSettings = {}): string {
   if (!status.broadcasting) {
-    return `Not broadcasting (socket ${status.socket}).\nStart one with: guest-broadcast host`;
+    return `Not broadcasting (socket ${status.socket}).\nStart one with: ${hostCommandFor(status, {})}`;
   }
   const lines = [
     `Broadcasting session "${status.session}" (${status.mode} mode) on ${status.socket}`,
     status.listen
       ? `Guests connect to ${status.listen}`
       : status.mode === 'embedded'
-        ? `No SSH server serves it right now: the process that hosted it ended. Serve it again with: guest-broadcast host --socket ${status.socket}${status.session !== 'broadcast' ? ` --session ${status.session}` : ''}, or end it with: guest-broadcast stop --socket ${status.socket}`
+        ? `No SSH server serves it right now: the process that hosted it ended. Serve it again with: ${hostCommandFor(status, recorded)}${recorded.listen ? '' : ' (add the --listen it had, if not the default)'}, or end it with: ${shellCommand(['guest-broadcast', 'stop', '--socket', status.socket])}`
         : '',
     `Watch with: ${status.watch}`,
     viewerCountLabel(status.viewers.length) + (status.viewers.length ? ':' : ''),

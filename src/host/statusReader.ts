@@ -5,7 +5,7 @@ import { listClients } from '../tmux/clients';
 import { Tmux } from '../tmux/tmux';
 import { ownerAlive } from './owner';
 import { BroadcastMode, defaultSocketPath } from './paths';
-import { BroadcastStatus, statusJson } from './status';
+import { BroadcastStatus, RecordedSettings, statusJson } from './status';
 import { Viewer, viewersFromClients } from './viewers';
 
 export interface FoundBroadcast {
@@ -47,10 +47,19 @@ export function embeddedServerGone(markers: Record<string, string>): boolean {
 }
 
 export async function readBroadcastStatus(mode: BroadcastMode, socket?: string): Promise<BroadcastStatus> {
+  return (await readBroadcastReport(mode, socket)).status;
+}
+
+/** The status, and what the markers recorded for serving the broadcast again (for status's hints). */
+export async function readBroadcastReport(mode: BroadcastMode, socket?: string): Promise<{ status: BroadcastStatus; recorded: RecordedSettings }> {
   const found = await findBroadcast(mode, socket);
   if (!found) {
-    return statusJson({ broadcasting: false, mode, socket: socket || defaultSocketPath(mode), session: '', listen: null, watch: '', viewers: [] });
+    return { status: statusJson({ broadcasting: false, mode, socket: socket || defaultSocketPath(mode), session: '', listen: null, watch: '', viewers: [] }), recorded: {} };
   }
+  return { status: await statusOf(found), recorded: { listen: found.markers.listen || undefined } };
+}
+
+async function statusOf(found: FoundBroadcast): Promise<BroadcastStatus> {
   const { tmux, markers } = found;
   const foundMode: BroadcastMode = markers.mode === 'system' ? 'system' : 'embedded';
   const unserved = embeddedServerGone(markers);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Broadcast } from '../../src/host/broadcast';
 import { formatStatus } from '../../src/host/status';
-import { readBroadcastStatus } from '../../src/host/statusReader';
+import { readBroadcastReport, readBroadcastStatus } from '../../src/host/statusReader';
 import { adoptableBroadcast } from '../../src/ui/adoptable';
 import type { HostSettings } from '../../src/ui/settings';
 import { startEmbedded } from '../helpers/embeddedFixture';
@@ -77,6 +77,9 @@ test('an embedded broadcast is left alone while its guest server answers, adopte
     assert.equal(status.broadcasting, true);
     assert.equal(status.listen, null);
     assert.match(formatStatus(status), /No SSH server serves it right now/);
+    // Following the hint serves it on the port its guests used (read back from the markers).
+    const report = await readBroadcastReport('embedded', embedded.sock.socketPath);
+    assert.match(formatStatus(report.status, new Date(), report.recorded), new RegExp(`Serve it again with: guest-broadcast host --socket \\S+ --listen 127\\.0\\.0\\.1:${embedded.port},`));
   } finally {
     await embedded.cleanup();
   }

@@ -21,3 +21,15 @@ test('a system-mode status has no guest address line (sshd serves it), only how 
   assert.match(text, /Watch with: ssh guest@box/);
   assert.equal(JSON.parse(JSON.stringify(status)).listen, null);
 });
+
+test("status's hints repeat the options the user gave: --socket when not the default, the recorded --listen of an abandoned broadcast", () => {
+  const none = statusJson({ broadcasting: false, mode: 'embedded', socket: '/tmp/my dir/guest', session: '', listen: null, watch: '', viewers: [] });
+  assert.match(formatStatus(none), /Start one with: guest-broadcast host --socket '\/tmp\/my dir\/guest'$/);
+  const abandoned = statusJson({ broadcasting: true, mode: 'embedded', socket: '/tmp/x/guest', session: 'talk', listen: null, watch: 'ssh -p 2345 guest@127.0.0.1', viewers: [] });
+  assert.match(
+    formatStatus(abandoned, new Date(), { listen: '127.0.0.1:2345' }),
+    /Serve it again with: guest-broadcast host --socket \/tmp\/x\/guest --session talk --listen 127\.0\.0\.1:2345, or end it with: guest-broadcast stop --socket \/tmp\/x\/guest/,
+  );
+  // The default listen address needs no flag.
+  assert.match(formatStatus(abandoned, new Date(), { listen: '127.0.0.1:2222' }), /Serve it again with: guest-broadcast host --socket \/tmp\/x\/guest --session talk, or end/);
+});
