@@ -87,7 +87,8 @@ function tmuxConfigOpt(values: Record<string, unknown>): string | undefined {
   const path = resolve(file);
   let why: string | undefined;
   try {
-    if (!statSync(path).isFile()) why = 'is not a file';
+    // Not isFile(): /dev/null is the usual way to load no config at all.
+    if (statSync(path).isDirectory()) why = 'is a folder, not a file';
     else accessSync(path, constants.R_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -71,7 +71,7 @@ test('every command: a bad value or a misplaced word exits 2 with what to do', a
     [['host', '--session', 'my:session'], /--session "my:session" is not allowed: use 1-64 letters, digits, '_' or '-'/],
     [['host', '--socket', 'relative/sock'], /--socket "relative\/sock" must be an absolute path/],
     [['host', '--tmux-config', '/does/not/exist'], /--tmux-config \/does\/not\/exist does not exist\. Name a readable tmux config file/],
-    [['host', '--tmux-config', '/'], /--tmux-config \/ is not a file/],
+    [['host', '--tmux-config', '/'], /--tmux-config \/ is a folder, not a file/],
     [['host', '--login-timeout', '-1'], /--login-timeout must be a whole number of seconds from 1 to 3600 \(got "-1"\)/],
     [['host', '--login-timeout', '0'], /--login-timeout must be a whole number of seconds from 1 to 3600 \(got "0"\)/],
     [['host', '--max-viewers', '-5'], /--max-viewers must be a whole number from 1 to 10000 \(got "-5"\)/],
