@@ -26,7 +26,7 @@ export const stopCommand: CliCommand = {
       process.stdout.write(HELP);
       return 0;
     }
-    const stopped = await stopOtherBroadcast(modeOpt(values), stringOpt(values, 'socket'));
+    const stopped = await stopOtherBroadcast(modeOpt(values), stringOpt(values, 'socket'), 'guest-broadcast stop');
     if (!stopped) {
       process.stdout.write('No broadcast is running' + (stringOpt(values, 'socket') ? ` on ${stringOpt(values, 'socket')}` : '') + '.\n');
       return 0;

@@ -15,6 +15,7 @@ import { DEFAULT_SSH_PORT, guestSshCommand } from './guestSshCommand';
 import { BroadcastMode, defaultSocketPath } from './paths';
 import { applyPermissionFixup, FixupReport, prepareSocketDir } from './permissionFixup';
 import { BroadcastServedError } from './servedError';
+import { clearStopMarker, takeStopMarker } from './stopMarker';
 import { claimOwnership, OWNER_PID_MARKER, otherLiveOwner, ownerMarkers, recordedOwner, releaseOwnership } from './owner';
 import { BroadcastStatus, statusJson } from './status';
 import { sameViewers, Viewer, viewersFromClients } from './viewers';
@@ -115,6 +116,12 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
         throw new Error(`${socketPath} belongs to a tmux server that is not a guest broadcast. Choose another socket path (setting guestBroadcast.socketPath or --socket).`);
       }
       madeDir = prepareSocketDir(socketPath, system);
+    }
+    // A stop marker left by a stop that found no owner to take it would mislabel this broadcast's end.
+    try {
+      clearStopMarker(socketPath);
+    } catch {
+      // not ours to remove: a later crash may then read as a stop, which says no more than before
     }
 
     try {
@@ -296,6 +303,13 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     // broadcast out to every guest) until the child has exec'd: milliseconds on a busy machine.
     const pid = this.guestServer && this.serverPid !== undefined && serverStillThere(this.serverPid, this.socketPath) ? this.serverPid : await this.tmux.serverPid();
     if (pid === undefined) {
+      const stoppedBy = takeStopMarker(this.socketPath);
+      if (stoppedBy) {
+        // Stopped on purpose from elsewhere: over, so watchers are not told to keep trying.
+        await this.guestServer?.close(ENDED_MESSAGE);
+        this.finish(`it was stopped (${stoppedBy})`);
+        return;
+      }
       // Lost, not stopped: a non-zero exit status tells watchers to keep trying, so a new start
       // (on the same port, with the same host key) brings them back by themselves.
       await this.guestServer?.close(ENDED_MESSAGE, LOST_EXIT_STATUS);

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { endBroadcastServer, ENDED_MESSAGE } from './broadcast';
 import { BroadcastMode } from './paths';
 import { findBroadcast } from './statusReader';
+import { clearStopMarker, leaveStopMarker } from './stopMarker';
 
 export interface StoppedBroadcast {
   /** The session that was broadcast ('' when its marker was missing). */
@@ -20,11 +21,19 @@ export interface StoppedBroadcast {
  * of the other mode (as findBroadcast looks). Resolves what it stopped, or undefined when no
  * broadcast runs there.
  */
-export async function stopOtherBroadcast(mode: BroadcastMode, socket?: string): Promise<StoppedBroadcast | undefined> {
+/** stoppedBy: what the owner tells its user stopped it ("guest-broadcast stop"). */
+export async function stopOtherBroadcast(mode: BroadcastMode, socket: string | undefined, stoppedBy: string): Promise<StoppedBroadcast | undefined> {
   // A socket that is not there holds no broadcast: say so without running tmux.
   if (socket && !existsSync(socket)) return undefined;
   const found = await findBroadcast(mode, socket);
   if (!found) return undefined;
-  await endBroadcastServer(found.tmux, ENDED_MESSAGE);
+  // Left before the kill, so the owner finds it when it sees the server gone.
+  leaveStopMarker(found.tmux.socketPath, stoppedBy);
+  try {
+    await endBroadcastServer(found.tmux, ENDED_MESSAGE);
+  } catch (error) {
+    clearStopMarker(found.tmux.socketPath);
+    throw error;
+  }
   return { session: found.markers.session ?? '', socket: found.tmux.socketPath };
 }

@@ -94,7 +94,7 @@ export class ActiveBroadcast implements vscode.Disposable {
     }
     const mode = settings?.mode ?? 'embedded';
     const socket = settings?.socketPath || defaultSocketPath(mode);
-    const stopped = await stopOtherBroadcast(mode, socket);
+    const stopped = await stopOtherBroadcast(mode, socket, 'Stop guest broadcast in VS Code');
     return stopped ? { kind: 'stoppedOther', session: stopped.session, socket } : { kind: 'none', socket };
   }
 

@@ -15,12 +15,12 @@ after(async () => {
 });
 
 test('no socket there, or a tmux server that is not a broadcast: nothing is stopped', async () => {
-  assert.equal(await stopOtherBroadcast('system', `${sockets[0].dir}/nothing/here`), undefined);
+  assert.equal(await stopOtherBroadcast('system', `${sockets[0].dir}/nothing/here`, 'test'), undefined);
   const plain = sockets[0];
   mkdirSync(`${plain.dir}/sock`, { recursive: true });
   await plain.tmux.run(['-f', '/dev/null', 'new-session', '-d', '-s', 'mine', 'sleep 600']);
   const pid = await plain.tmux.serverPid();
-  assert.equal(await stopOtherBroadcast('system', plain.socketPath), undefined);
+  assert.equal(await stopOtherBroadcast('system', plain.socketPath, 'test'), undefined);
   assert.equal(await plain.tmux.serverPid(), pid, 'a tmux server that is not a broadcast keeps running');
 });
 
@@ -29,7 +29,7 @@ test('a running broadcast is stopped: its tmux server ends and its session and s
   const running = await Broadcast.start({ mode: 'system', socketPath: sock.socketPath, sessionName: 'work', guestUser: 'nobody', command: TEST_SHELL, configFile: '/dev/null' });
   // This process lets go of it, as a CLI host that was killed or a closed window would.
   running.detach();
-  assert.deepEqual(await stopOtherBroadcast('embedded', sock.socketPath), { session: 'work', socket: sock.socketPath });
+  assert.deepEqual(await stopOtherBroadcast('embedded', sock.socketPath, 'test'), { session: 'work', socket: sock.socketPath });
   assert.equal(await sock.tmux.serverPid().catch(() => undefined), undefined, 'the broadcast tmux server is gone');
-  assert.equal(await stopOtherBroadcast('system', sock.socketPath), undefined, 'stopping again finds nothing');
+  assert.equal(await stopOtherBroadcast('system', sock.socketPath, 'test'), undefined, 'stopping again finds nothing');
 });
