@@ -77,6 +77,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     readonly startedNow: boolean,
     private guestServer: GuestServer | undefined,
     readonly lastFixup: FixupReport | undefined,
+    /** The topmost socket folder start() made (none when they all existed), taken back by a clean stop. */
+    private readonly madeDir: string | undefined,
   ) {
     super();
   }
@@ -153,7 +155,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
         await setMarkers(tmux, { listen: guestServer.listenAddress, watch: guestServer.watchCommand });
       }
 
-      const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, guestServer, lastFixup);
+      const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, guestServer, lastFixup, madeDir);
       broadcast.serverPid = await tmux.serverPid();
       guestServer?.onChange(() => void broadcast.poll());
       broadcast.startMonitor();
@@ -239,7 +241,16 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     if (this.ended) return;
     this.stopMonitor();
     await endBroadcastServer(this.tmux, message, this.guestServer);
+    this.removeMadeDirs();
     this.finish('stopped');
+  }
+
+  /**
+   * A clean stop leaves no trace, as a failed start does: the folders start() made for the
+   * socket go, and only while empty (never one that existed before, nor one something else uses).
+   */
+  private removeMadeDirs(): void {
+    if (this.madeDir) removeEmptyDirs(dirname(this.socketPath), this.madeDir);
   }
 
   /** Stops following the server without ending it (VS Code window closing: tmux keeps running). */
@@ -307,6 +318,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       if (stoppedBy) {
         // Stopped on purpose from elsewhere: over, so watchers are not told to keep trying.
         await this.guestServer?.close(ENDED_MESSAGE);
+        this.removeMadeDirs();
         this.finish(`it was stopped (${stoppedBy})`);
         return;
       }
