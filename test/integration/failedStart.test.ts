@@ -34,6 +34,8 @@ async function failingHost(socketPath: string, port: number): Promise<CliProcess
   const host = new CliProcess(['host', '--socket', socketPath, '--state-dir', join(sock.dir, 'state'), '--command', TEST_SHELL, '--tmux-config', '/dev/null', '--listen', `127.0.0.1:${port}`], env);
   assert.equal(await host.waitForExit(), 1, host.output);
   assert.match(host.stderr, new RegExp(`Port ${port} is already in use`));
+  // Plain status looks at the default socket only: the hint says how to name another one.
+  assert.match(host.stderr, /guest-broadcast status shows it, with --socket PATH when it runs on a socket other than the default; guest-broadcast stop ends it, with the same --socket/);
   assert.equal(await new Tmux(socketPath).serverPid(), undefined);
   return host;
 }

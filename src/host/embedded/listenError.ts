@@ -18,7 +18,9 @@ export function listenError(error: NodeJS.ErrnoException, address: ListenAddress
       // No advice to serve the same broadcast from a second process: its owner already serves it.
       return new ListenError(
         `Port ${address.port} is already in use on ${address.host}, so guests cannot be served on ${where}. ` +
-          `If it is another guest broadcast, its guests can already watch it (guest-broadcast status shows it; guest-broadcast stop ends it). ` +
+          // Plain `status` looks only at the default sockets, and the other broadcast runs on another
+          // socket than this one (on this one it would have been found before the listen).
+          `If it is another guest broadcast, its guests can already watch it (guest-broadcast status shows it, with --socket PATH when it runs on a socket other than the default; guest-broadcast stop ends it, with the same --socket). ` +
           `Otherwise stop what uses the port, or choose another with ${setting} (e.g. ${address.host}:${address.port === 65535 ? 2222 : address.port + 1}).`,
         setting,
       );
