@@ -152,7 +152,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       if (!system) {
         if (!options.guestServerFactory) throw new Error('Embedded mode needs a guest server (guestServerFactory).');
         guestServer = await options.guestServerFactory({ socketPath, sessionName: options.sessionName, tmuxBin });
-        await setMarkers(tmux, { listen: guestServer.listenAddress, watch: guestServer.watchCommand });
+        await setMarkers(tmux, { listen: guestServer.listenAddress, watch: guestServer.watchCommand, ...(guestServer.stateDir ? { 'state-dir': guestServer.stateDir } : {}) });
       }
 
       const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, guestServer, lastFixup, madeDir);

@@ -14,6 +14,8 @@ export interface GuestServer {
   readonly listenAddress: string;
   /** The command a guest types to watch. */
   readonly watchCommand: string;
+  /** Where the server keeps its host key (and passphrase), recorded so serving it again can reuse them. */
+  readonly stateDir?: string;
   /** The server's host key fingerprint ("SHA256:..."), shown with the watch command so guests can check it. */
   readonly fingerprint?: string;
   /** Guests as the server knows them. */

@@ -1,7 +1,7 @@
 // `guest-broadcast status` for scripts (--json) and for people. The JSON shape is a contract.
 import { shellCommand } from '../tmux/attach';
 import { EMBEDDED_DEFAULTS } from './embedded/options';
-import { BroadcastMode, defaultSocketPath } from './paths';
+import { BroadcastMode, cliConfigDir, defaultSocketPath } from './paths';
 import { Viewer, viewerCountLabel, watchingFor } from './viewers';
 
 export interface BroadcastStatus {
@@ -38,6 +38,8 @@ export function statusJson(status: {
 export interface RecordedSettings {
   /** The address the embedded server last listened on, kept after it is gone. */
   listen?: string;
+  /** The embedded server's state folder (host key, passphrase): the same one keeps guests' known_hosts valid. */
+  stateDir?: string;
 }
 
 /**
@@ -50,6 +52,7 @@ function hostCommandFor(status: BroadcastStatus, recorded: RecordedSettings): st
   if (status.socket !== defaultSocketPath(status.mode)) argv.push('--socket', status.socket);
   if (status.session && status.session !== 'broadcast') argv.push('--session', status.session);
   if (recorded.listen && recorded.listen !== EMBEDDED_DEFAULTS.listen) argv.push('--listen', recorded.listen);
+  if (recorded.stateDir && recorded.stateDir !== cliConfigDir()) argv.push('--state-dir', recorded.stateDir);
   return shellCommand(argv);
 }
 
@@ -62,7 +65,7 @@ export function formatStatus(status: BroadcastStatus, now = new Date(), recorded
     status.listen
       ? `Guests connect to ${status.listen}`
       : status.mode === 'embedded'
-        ? `No SSH server serves it right now: the process that hosted it ended. Serve it again with: ${hostCommandFor(status, recorded)}${recorded.listen ? '' : ' (add the --listen it had, if not the default)'}, or end it with: ${shellCommand(['guest-broadcast', 'stop', '--socket', status.socket])}`
+        ? `No SSH server serves it right now: the process that hosted it ended. Serve it again with: ${hostCommandFor(status, recorded)}${recorded.listen ? '' : ' (add the --listen and --state-dir it had, if not the defaults)'}, or end it with: ${shellCommand(['guest-broadcast', 'stop', '--socket', status.socket])}`
         : '',
     `Watch with: ${status.watch}`,
     viewerCountLabel(status.viewers.length) + (status.viewers.length ? ':' : ''),

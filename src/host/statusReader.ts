@@ -56,7 +56,7 @@ export async function readBroadcastReport(mode: BroadcastMode, socket?: string):
   if (!found) {
     return { status: statusJson({ broadcasting: false, mode, socket: socket || defaultSocketPath(mode), session: '', listen: null, watch: '', viewers: [] }), recorded: {} };
   }
-  return { status: await statusOf(found), recorded: { listen: found.markers.listen || undefined } };
+  return { status: await statusOf(found), recorded: { listen: found.markers.listen || undefined, stateDir: found.markers['state-dir'] || undefined } };
 }
 
 async function statusOf(found: FoundBroadcast): Promise<BroadcastStatus> {

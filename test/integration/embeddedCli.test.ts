@@ -108,6 +108,8 @@ test('a host killed with -9 leaves a session nobody serves: status says so, and 
   assert.deepEqual({ broadcasting: status.broadcasting, listen: status.listen, viewers: status.viewers }, { broadcasting: true, listen: null, viewers: [] });
   const human = await cli(['status', '--socket', sock.socketPath]);
   assert.match(human.stdout, /No SSH server serves it right now: the process that hosted it ended\. Serve it again with: guest-broadcast host --socket /);
+  // The hint repeats where guests connected and the state folder (its host key), read back from the markers.
+  assert.ok(human.stdout.includes(`--listen 127.0.0.1:${port} --state-dir ${stateDir},`), human.stdout);
 
   // Serving it again picks the same session up (tmux kept it), on the same port.
   const again = host(['--listen', `127.0.0.1:${port}`]);

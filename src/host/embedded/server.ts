@@ -96,6 +96,10 @@ export class EmbeddedGuestServer implements GuestServer {
     return embeddedWatchCommand(this.bound);
   }
 
+  get stateDir(): string {
+    return this.options.stateDir;
+  }
+
   get fingerprint(): string {
     return this.hostKey.fingerprint;
   }
