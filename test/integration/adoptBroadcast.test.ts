@@ -79,7 +79,7 @@ test('an embedded broadcast is left alone while its guest server answers, adopte
     assert.match(formatStatus(status), /No SSH server serves it right now/);
     // Following the hint serves it on the port its guests used (read back from the markers).
     const report = await readBroadcastReport('embedded', embedded.sock.socketPath);
-    assert.match(formatStatus(report.status, new Date(), report.recorded), new RegExp(`Serve it again with: guest-broadcast host --socket \\S+ --listen 127\\.0\\.0\\.1:${embedded.port},`));
+    assert.match(formatStatus(report.status, new Date(), report.recorded), new RegExp(`Serve it again with: guest-broadcast host --socket \\S+ --listen 127\\.0\\.0\\.1:${embedded.port} --state-dir ${embedded.stateDir},`));
   } finally {
     await embedded.cleanup();
   }

@@ -149,7 +149,7 @@ test('bad flags are refused with what to do', async () => {
   await bad(['--mode', 'system', '--listen', '127.0.0.1:2222'], /--listen is for embedded mode/);
   await bad(['--max-viewers', '0'], /--max-viewers must be a whole number from 1/);
   await bad(['--max-size-groups', '0'], /--max-size-groups must be a whole number from 1/);
-  await bad(['--login-timeout', 'soon'], /--login-timeout must be a whole number from 1 to 3600/);
+  await bad(['--login-timeout', 'soon'], /--login-timeout must be a whole number of seconds from 1 to 3600/);
   assert.equal(await sock.tmux.serverPid(), undefined);
 });
 
