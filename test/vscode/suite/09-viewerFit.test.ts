@@ -98,8 +98,9 @@ describe('fit mode: the viewer shows the host\'s whole screen (real workbench)',
   });
 
   it('the host terminal opens in the editor area, and the status bar tooltip names the host window size', async () => {
-    const terminalTab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTerminal && t.label.includes('Guest Broadcast (host)'));
-    assert.ok(terminalTab, 'the host terminal is not a tab in the editor area');
+    // The workbench lists the tab a moment after the terminal attaches: wait for it, bounded.
+    await present('the host terminal as a tab in the editor area', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTerminal && t.label.includes('Guest Broadcast (host)')), 15_000);
     const host = await present('the host window size', () => readHostSize(tmux), 10_000);
     const tooltip = await present('the tooltip with the window size', () => (api.statusBarTooltip?.includes(`Your window: ${label(host)}`) ? api.statusBarTooltip : undefined), 15_000);
     assert.match(tooltip, /guests in fit mode see this size/);
