@@ -10,6 +10,7 @@ import { type Connection, Server as SshServer } from 'ssh2';
 import * as vscode from 'vscode';
 import { freePort } from '../../helpers/freePort';
 import { generateEd25519KeyPair } from '../../../src/host/embedded/ed25519';
+import { viewerTabs } from './viewerPages';
 
 const EXTENSION_ID = 'guest-broadcast.guest-broadcast';
 
@@ -94,11 +95,6 @@ async function until<T>(what: string, check: () => T | undefined, timeoutMs = 10
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-function viewerTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) =>
-    t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('guestBroadcast.viewer'));
 }
 
 describe('viewer panels and saved hosts', () => {

@@ -5,8 +5,7 @@
 // protected by tmux's -r anyway). The page is read and typed into through the harness's page
 // bridge (pageBridge.ts); under a runner without one these tests skip.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -16,6 +15,7 @@ import type { HostNode, HostsNode } from '../../../src/ui/hosts/hostsTree';
 import type { GuestBroadcastApi } from '../../../src/ui/api';
 import { extensionApi, freePort, hostTerminalAttached, resetSettings, setSettings, socketDir, waitUntil } from './helpers';
 import { click, frameTexts, pageBridgeAvailable, pageRequest, screenshotFor } from './pageBridge';
+import { viewerTabs, trustLoopbackHost } from './viewerPages';
 
 const SESSION = 'workbench';
 /**
@@ -24,21 +24,6 @@ const SESSION = 'workbench';
  */
 function inViewer(spec: string, selector: string): string {
   return `body[data-spec="${spec}"] #terminal ${selector}`;
-}
-
-/** `ssh-keyscan`'s known_hosts lines for a loopback port: the real OpenSSH tool reads the host's key. */
-function keyscan(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('ssh-keyscan', ['-T', '5', '-p', String(port), '127.0.0.1'], { timeout: 15_000 }, (error, stdout) => {
-      if (error || !stdout.trim()) reject(new Error(`ssh-keyscan found no host key on port ${port}: ${error?.message ?? 'empty output'}`));
-      else resolve(stdout);
-    });
-  });
-}
-
-function viewerTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) =>
-    t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('guestBroadcast.viewer'));
 }
 
 async function capture(tmux: Tmux): Promise<string> {
@@ -79,8 +64,7 @@ describe('watching a saved host in the real workbench (Chromium)', function () {
     // The host types in its own terminal, as a person would.
     api.hostTerminal?.sendText(`echo ${marker}`);
     await waitUntil('the marker in the host pane', async () => (await capture(tmux)).split('\n').some((l) => l.trim() === marker), 15_000);
-    mkdirSync(join(homedir(), '.ssh'), { recursive: true, mode: 0o700 });
-    appendFileSync(join(homedir(), '.ssh', 'known_hosts'), await keyscan(port));
+    await trustLoopbackHost(port);
   });
 
   afterEach(async function () {

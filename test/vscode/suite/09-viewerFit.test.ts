@@ -5,8 +5,6 @@
 // footer's text, the number of rows xterm.js draws, where the screen is drawn, and the size tmux
 // gives the guest's client. Needs the harness's page bridge (skips without it).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { appendFileSync, mkdirSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -16,40 +14,10 @@ import { Tmux } from '../../../src/tmux/tmux';
 import type { GuestBroadcastApi } from '../../../src/ui/api';
 import type { TerminalSize } from '../../../src/wire/hostSize';
 import { extensionApi, freePort, hostTerminalAttached, resetSettings, setSettings, socketDir, waitUntil } from './helpers';
-import { click, frameBoxes, frameTexts, pageBridgeAvailable, screenshotFor } from './pageBridge';
+import { click, pageBridgeAvailable, screenshotFor } from './pageBridge';
+import { viewerTabs, trustLoopbackHost, inPage, pageText as one, pageBox as box } from './viewerPages';
 
 const SESSION = 'fit';
-
-function keyscan(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('ssh-keyscan', ['-T', '5', '-p', String(port), '127.0.0.1'], { timeout: 15_000 }, (error, stdout) => {
-      if (error || !stdout.trim()) reject(new Error(`ssh-keyscan found no host key on port ${port}: ${error?.message ?? 'empty output'}`));
-      else resolve(stdout);
-    });
-  });
-}
-
-function viewerTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) =>
-    t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('guestBroadcast.viewer'));
-}
-
-/** A selector in this viewer's page only (the host terminal is an xterm too). */
-function inPage(spec: string, selector: string): string {
-  return `body[data-spec="${spec}"] ${selector}`;
-}
-
-async function one(spec: string, selector: string): Promise<string> {
-  const texts = await frameTexts(inPage(spec, selector));
-  assert.ok(texts.length <= 1, `${texts.length} frames have ${selector}`);
-  return texts[0] ?? '';
-}
-
-async function box(spec: string, selector: string) {
-  const boxes = await frameBoxes(inPage(spec, selector));
-  assert.equal(boxes.length, 1, `${boxes.length} frames have ${selector}`);
-  return boxes[0];
-}
 
 /** The read-only tmux clients' sizes (the embedded server's size groups). */
 async function guestClientSizes(tmux: Tmux): Promise<string[]> {
@@ -79,8 +47,7 @@ describe('fit mode: the viewer shows the host\'s whole screen (real workbench)',
     await setSettings({ mode: 'embedded', socketPath: tmux.socketPath, sessionName: SESSION, listen: `127.0.0.1:${port}`, access: 'open', notifyOnJoin: false });
     await vscode.commands.executeCommand('guestBroadcast.start');
     await hostTerminalAttached(api, tmux);
-    mkdirSync(join(homedir(), '.ssh'), { recursive: true, mode: 0o700 });
-    appendFileSync(join(homedir(), '.ssh', 'known_hosts'), await keyscan(port));
+    await trustLoopbackHost(port);
   });
 
   afterEach(async function () {
@@ -98,8 +65,9 @@ describe('fit mode: the viewer shows the host\'s whole screen (real workbench)',
   });
 
   it('the host terminal opens in the editor area, and the status bar tooltip names the host window size', async () => {
-    const terminalTab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTerminal && t.label.includes('Guest Broadcast (host)'));
-    assert.ok(terminalTab, 'the host terminal is not a tab in the editor area');
+    // The workbench lists the tab a moment after the terminal attaches: wait for it, bounded.
+    await present('the host terminal as a tab in the editor area', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTerminal && t.label.includes('Guest Broadcast (host)')), 15_000);
     const host = await present('the host window size', () => readHostSize(tmux), 10_000);
     const tooltip = await present('the tooltip with the window size', () => (api.statusBarTooltip?.includes(`Your window: ${label(host)}`) ? api.statusBarTooltip : undefined), 15_000);
     assert.match(tooltip, /guests in fit mode see this size/);

@@ -5,8 +5,7 @@
 // match highlighted; Find and the read-only badge stay visible; the tab says the alias picked.
 // Needs the harness's page bridge (skips without it).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -14,39 +13,10 @@ import { TcpRelay } from '../../helpers/tcpRelay';
 import { Tmux } from '../../../src/tmux/tmux';
 import type { GuestBroadcastApi } from '../../../src/ui/api';
 import { extensionApi, freePort, hostTerminalAttached, resetSettings, setSettings, socketDir, waitUntil } from './helpers';
-import { click, frameBoxes, frameTexts, pageBridgeAvailable, pageRequest, screenshotFor } from './pageBridge';
+import { click, frameBoxes, pageBridgeAvailable, pageRequest, screenshotFor } from './pageBridge';
+import { viewerTabs, keyscan, trustLoopbackHost, inPage, pageText as text, pageBox as box } from './viewerPages';
 
 const SESSION = 'states';
-
-function keyscan(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('ssh-keyscan', ['-T', '5', '-p', String(port), '127.0.0.1'], { timeout: 15_000 }, (error, stdout) => {
-      if (error || !stdout.trim()) reject(new Error(`ssh-keyscan found no host key on port ${port}: ${error?.message ?? 'empty output'}`));
-      else resolve(stdout);
-    });
-  });
-}
-
-function viewerTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) =>
-    t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('guestBroadcast.viewer'));
-}
-
-function inPage(spec: string, selector: string): string {
-  return `body[data-spec="${spec}"] ${selector}`;
-}
-
-async function text(spec: string, selector: string): Promise<string> {
-  const texts = await frameTexts(inPage(spec, selector));
-  assert.ok(texts.length <= 1, `${texts.length} frames have ${selector}`);
-  return texts[0] ?? '';
-}
-
-async function box(spec: string, selector: string) {
-  const boxes = await frameBoxes(inPage(spec, selector));
-  assert.equal(boxes.length, 1, `${boxes.length} frames have ${selector}`);
-  return boxes[0];
-}
 
 /** The footer is one line, and Find and the read-only badge are drawn inside it. */
 async function assertFooterWhole(spec: string): Promise<void> {
@@ -79,8 +49,7 @@ describe('the viewer\'s states, honestly (real workbench)', function () {
     await vscode.commands.executeCommand('guestBroadcast.start');
     await hostTerminalAttached(api, tmux);
     api.hostTerminal?.sendText(`clear; echo ${marker}`);
-    mkdirSync(join(homedir(), '.ssh'), { recursive: true, mode: 0o700 });
-    appendFileSync(join(homedir(), '.ssh', 'known_hosts'), await keyscan(port));
+    await trustLoopbackHost(port);
   });
 
   afterEach(async function () {
