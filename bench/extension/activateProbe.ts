@@ -3,25 +3,15 @@
 // then times require() and activate(). Prints one JSON line.
 //
 // argv[2]: the bundle; argv[3]: the extension's folder; argv[4]: a temp folder for its storage.
-import Module from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { createContextStandIn, createVscodeStandIn } from './vscodeStandIn';
+import { createContextStandIn, installVscodeStandIn } from './vscodeStandIn';
 
-interface ModuleInternals {
-  _resolveFilename(request: string, parent: unknown, ...rest: unknown[]): string;
-}
 
 const STAND_IN_ID = '/__bench_vscode_stand_in__.js';
 
 async function main(): Promise<void> {
   const [bundle, extensionPath, storageDir] = process.argv.slice(2);
-  const internals = Module as unknown as ModuleInternals;
-  const resolve = internals._resolveFilename.bind(Module);
-  internals._resolveFilename = (request, parent, ...rest) => (request === 'vscode' ? STAND_IN_ID : resolve(request, parent, ...rest));
-  const standIn = new Module(STAND_IN_ID);
-  standIn.exports = createVscodeStandIn(storageDir);
-  standIn.loaded = true;
-  require.cache[STAND_IN_ID] = standIn;
+  installVscodeStandIn(storageDir, STAND_IN_ID);
 
   const t0 = performance.now();
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -5,6 +5,7 @@
 // activate()'s own code, and none of VS Code's own cost (IPC to the window, rendering).
 
 import { readFileSync } from 'node:fs';
+import Module from 'node:module';
 import { join } from 'node:path';
 
 type Listener = (value: unknown) => unknown;
@@ -214,4 +215,22 @@ export function createContextStandIn(extensionPath: string, storageDir: string):
     environmentVariableCollection: inert(),
     extension: inert(),
   };
+}
+
+interface ModuleInternals {
+  _resolveFilename(request: string, parent: unknown, ...rest: unknown[]): string;
+}
+
+/**
+ * Makes `require('vscode')` in this process return the stand-in (placed in require's cache under
+ * `id`): the bench's activate probe and the extension-load test both load the bundle this way.
+ */
+export function installVscodeStandIn(storageDir: string, id: string): void {
+  const internals = Module as unknown as ModuleInternals;
+  const resolve = internals._resolveFilename.bind(Module);
+  internals._resolveFilename = (request, parent, ...rest) => (request === 'vscode' ? id : resolve(request, parent, ...rest));
+  const standIn = new Module(id);
+  standIn.exports = createVscodeStandIn(storageDir);
+  standIn.loaded = true;
+  require.cache[id] = standIn;
 }

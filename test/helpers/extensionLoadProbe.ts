@@ -3,12 +3,8 @@
 // and every Node module that loading and activating it brought in.
 //
 // argv[2]: the bundle; argv[3]: the extension's folder; argv[4]: a temp folder for its storage.
-import Module from 'node:module';
-import { createContextStandIn, createVscodeStandIn } from '../../bench/extension/vscodeStandIn';
+import { createContextStandIn, installVscodeStandIn } from '../../bench/extension/vscodeStandIn';
 
-interface ModuleInternals {
-  _resolveFilename(request: string, parent: unknown, ...rest: unknown[]): string;
-}
 /** process.moduleLoadList: Node's own modules loaded so far ("NativeModule net", ...). */
 type WithLoadList = NodeJS.Process & { moduleLoadList: string[] };
 
@@ -16,13 +12,7 @@ const STAND_IN_ID = '/__test_vscode_stand_in__.js';
 
 async function main(): Promise<void> {
   const [bundle, extensionPath, storageDir] = process.argv.slice(2);
-  const internals = Module as unknown as ModuleInternals;
-  const resolve = internals._resolveFilename.bind(Module);
-  internals._resolveFilename = (request, parent, ...rest) => (request === 'vscode' ? STAND_IN_ID : resolve(request, parent, ...rest));
-  const standIn = new Module(STAND_IN_ID);
-  standIn.exports = createVscodeStandIn(storageDir);
-  standIn.loaded = true;
-  require.cache[STAND_IN_ID] = standIn;
+  installVscodeStandIn(storageDir, STAND_IN_ID);
 
   const files = new Set(Object.keys(require.cache));
   const builtins = new Set((process as WithLoadList).moduleLoadList);
