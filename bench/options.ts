@@ -20,13 +20,13 @@ export interface BenchOptions {
   quick: boolean;
   scenarios: Scenario[];
   routes: RouteName[];
-  /** Viewer counts per scenario (0 included where it is the baseline). */
+  /** Guest counts per scenario (0 included where it is the baseline). */
   viewers: Record<Exclude<Scenario, 'extension'>, number[]>;
   /** Markers typed for the latency probe at each viewer count. */
   samples: number;
   /** Size of the text file `cat` in the flood scenario. */
   floodMiB: number;
-  /** Viewer terminal sizes, given out in turn (default: the host's size, so all share one screen). */
+  /** Guest terminal sizes, given out in turn (default: the host's size, so all share one screen). */
   sizes: ViewerSize[];
   /** How many viewers connect at once (connect rate, and bringing viewers up elsewhere). */
   connectConcurrency: number;

@@ -1,9 +1,9 @@
-// The webview's side of the watchers' escape-sequence policy (src/viewer/sequencePolicy.ts says
+// The webview's side of the watchers' escape-sequence policy (src/watcher/sequencePolicy.ts says
 // what is kept and why). The bytes were already filtered by the same policy in the extension
-// (src/viewer/outputFilter.ts); these xterm.js handlers run first and apply it again, so a
+// (src/watcher/outputFilter.ts); these xterm.js handlers run first and apply it again, so a
 // sequence that slipped past the filter is still not acted on.
 import type { IDisposable, Terminal } from '@xterm/xterm';
-import { DROPPED_CSI, DROPPED_DCS, keptPrivateModes, oscAllowed, GUARDED_OSC_NUMBERS } from '../src/viewer/sequencePolicy';
+import { DROPPED_CSI, DROPPED_DCS, keptPrivateModes, oscAllowed, GUARDED_OSC_NUMBERS } from '../src/watcher/sequencePolicy';
 
 function modeNumbers(params: (number | number[])[]): number[] {
   return params.map((p) => (Array.isArray(p) ? p[0] : p));

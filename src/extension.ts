@@ -7,7 +7,7 @@ import { checkGuestSetup } from './ui/commands/checkGuestSetup';
 import { copyWatchCommand } from './ui/commands/copyWatchCommand';
 import { copyPassphrase, regeneratePassphrase } from './ui/commands/passphrase';
 import { setupGuest } from './ui/commands/setupGuest';
-import { showViewers } from './ui/commands/showViewers';
+import { showViewers } from './ui/commands/showGuests';
 import { startBroadcast } from './ui/commands/startBroadcast';
 import { stopBroadcast } from './ui/commands/stopBroadcast';
 import { EndNotice } from './ui/endNotice';
@@ -15,14 +15,14 @@ import { HostParts, reportingErrors } from './ui/hostParts';
 import { HostContextKeys } from './ui/contextKeys';
 import { HostTerminal } from './ui/hostTerminal';
 import { resumeAfterReload } from './ui/resume';
-import { registerViewerUi } from './ui/viewer/registerViewerUi';
-import { ViewerStatusBar } from './ui/viewerStatusBar';
+import { registerWatcherUi } from './ui/watcher/registerWatcherUi';
+import { BroadcastStatusBar } from './ui/broadcastStatusBar';
 
 export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
   const output = vscode.window.createOutputChannel('Guest Broadcast');
   const active = new ActiveBroadcast(context, output);
   const hostTerminal = new HostTerminal();
-  const statusBar = new ViewerStatusBar(active);
+  const statusBar = new BroadcastStatusBar(active);
   const contextKeys = new HostContextKeys(active);
   context.subscriptions.push(output, active, hostTerminal, statusBar, contextKeys, new EndNotice(active, hostTerminal));
   const parts: HostParts = { context, active, hostTerminal, output };
@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
   for (const [id, run] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, run));
 
   // The watcher's half: Watch host…, the viewer panels and the Broadcast hosts sidebar.
-  const hostsTree = registerViewerUi(context);
+  const hostsTree = registerWatcherUi(context);
 
   void resumeAfterReload(active, output);
 

@@ -1,5 +1,5 @@
 // The one shape of our listener APIs (WatchSession.onOutput, GuestServer.onChange, ...): adding a
-// listener returns a Disposable that removes it. Plain Node, so src/host and src/viewer use it
+// listener returns a Disposable that removes it. Plain Node, so src/host and src/watcher use it
 // without VS Code; a vscode.Disposable is the same shape, so the UI can keep these with its own.
 
 export interface Disposable {

@@ -2,7 +2,7 @@
 // (--passphrase-file) or the environment ($GUEST_BROADCAST_PASSPHRASE), never from the command
 // line, where other local users could read it in the process list.
 import { readFileSync } from 'node:fs';
-import { GivenPassword } from '../viewer/types';
+import { GivenPassword } from '../watcher/types';
 import { UsageError } from './args';
 
 export const PASSPHRASE_ENV = 'GUEST_BROADCAST_PASSPHRASE';

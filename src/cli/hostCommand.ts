@@ -8,7 +8,7 @@ import { GuestServerFactory } from '../host/guestServer';
 import { cliConfigDir } from '../host/paths';
 import { CLI_OPTION_NAMES, HostOptionError, HostOptions, parseHostOptions } from '../host/hostOptions';
 import { shellCommand } from '../tmux/attach';
-import { Viewer, viewerChanges, viewerCountLabel } from '../host/viewers';
+import { Guest, guestChanges, viewerCountLabel } from '../host/guests';
 import { intOpt, parse, stringOpt, UsageError } from './args';
 import { CliCommand } from './command';
 import { accessSync, constants, statSync } from 'node:fs';
@@ -223,12 +223,12 @@ async function startAndServe(options: BroadcastOptions, embedded: EmbeddedServer
   for (const warning of broadcast.lastFixup?.warnings ?? []) out(`  Warning: ${warning}`);
   out('Press Ctrl-C to stop the broadcast.');
 
-  let previous: Viewer[] = [];
-  broadcast.on('viewers', (viewers) => {
+  let previous: Guest[] = [];
+  broadcast.on('guests', (viewers) => {
     // Embedded guests are announced by the server itself (with their address); system-mode
     // guests are tmux's read-only clients, seen by the monitor.
     if (!embedded) {
-      const { joined, left } = viewerChanges(previous, viewers);
+      const { joined, left } = guestChanges(previous, viewers);
       for (const v of joined) out(`${stamp()} ${v.user} started watching (${v.name})`);
       for (const v of left) out(`${stamp()} ${v.user} (${v.name}) stopped watching`);
     }

@@ -1,8 +1,8 @@
 // WatchPrompts for the CLI. An unknown host key is trusted only when a person says yes in the
 // terminal, or when --accept-new was given (like OpenSSH's StrictHostKeyChecking=accept-new);
 // a run nobody can answer refuses it. Passwords and passphrases are read without echo.
-import { HostKeyInfo, WatchPrompts } from '../viewer/types';
-import { formatTarget } from '../viewer/targetSpec';
+import { HostKeyInfo, WatchPrompts } from '../watcher/types';
+import { formatTarget } from '../watcher/targetSpec';
 import { PASSPHRASE_ENV } from './givenPassphrase';
 import { TtyInput } from './ttyInput';
 

@@ -1,10 +1,10 @@
 // `guest-broadcast watch [user@]host[:port]`: watch a broadcast read-only in this terminal, or
 // with --snapshot print what a guest sees right now. Same connection, login and host-key rules
-// as the VS Code panel (src/viewer). Keys typed here are never sent to the host.
+// as the VS Code panel (src/watcher). Keys typed here are never sent to the host.
 import { join } from 'node:path';
 import { cliConfigDir } from '../host/paths';
-import { openWatchSession, resolveTarget } from '../viewer';
-import { WatchOptions, WatchSession, WatchState } from '../viewer/types';
+import { openWatchSession, resolveTarget } from '../watcher';
+import { WatchOptions, WatchSession, WatchState } from '../watcher/types';
 import { intOpt, parse, stringOpt, UsageError } from './args';
 import { givenPassphrase, PASSPHRASE_ENV } from './givenPassphrase';
 import { CliCommand } from './command';

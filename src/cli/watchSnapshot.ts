@@ -2,7 +2,7 @@
 // reconnect), renders the host's output in @xterm/headless, and stops when the screen has been
 // quiet for a moment after the first output, or at the timeout.
 import { Terminal } from '@xterm/headless';
-import { WatchSession } from '../viewer/types';
+import { WatchSession } from '../watcher/types';
 
 export interface SnapshotResult {
   lines: string[];

@@ -18,7 +18,7 @@ import { BroadcastServedError } from './servedError';
 import { clearStopMarker, takeStopMarker } from './stopMarker';
 import { claimOwnership, OWNER_PID_MARKER, otherLiveOwner, ownerMarkers, recordedOwner, releaseOwnership } from './owner';
 import { BroadcastStatus, statusJson } from './status';
-import { sameViewers, Viewer, viewersFromClients } from './viewers';
+import { sameGuests, Guest, guestsFromClients } from './guests';
 
 export { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
 import { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
@@ -50,7 +50,7 @@ export interface BroadcastOptions {
 }
 
 export interface BroadcastEvents {
-  viewers: [Viewer[]];
+  guests: [Guest[]];
   ended: [string];
   fixup: [FixupReport];
   error: [Error];
@@ -62,7 +62,7 @@ export function systemWatchCommand(guestUser: string, port = DEFAULT_SSH_PORT, h
 }
 
 export class Broadcast extends EventEmitter<BroadcastEvents> {
-  private current: Viewer[] = [];
+  private current: Guest[] = [];
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private serverPid: number | undefined;
@@ -208,7 +208,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     return shellCommand(this.hostAttachArgv);
   }
 
-  get viewers(): Viewer[] {
+  get guests(): Guest[] {
     return this.current;
   }
 
@@ -269,7 +269,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     this.stopMonitor();
     if (this.current.length) {
       this.current = [];
-      this.emit('viewers', []);
+      this.emit('guests', []);
     }
     this.emit('ended', reason);
   }
@@ -333,10 +333,10 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       this.serverPid = pid;
       if (this.mode === 'system') this.emit('fixup', await applyPermissionFixup(this.tmux, this.version, this.options.guestUser));
     }
-    const viewers = this.guestServer ? this.guestServer.viewers() : viewersFromClients(await listClients(this.tmux));
-    if (!sameViewers(viewers, this.current)) {
+    const viewers = this.guestServer ? this.guestServer.guests() : guestsFromClients(await listClients(this.tmux));
+    if (!sameGuests(viewers, this.current)) {
       this.current = viewers;
-      this.emit('viewers', viewers);
+      this.emit('guests', viewers);
     }
   }
 }

@@ -23,9 +23,9 @@
 //      passthrough OSC 52 or DCS query even if those hooks were removed.
 // Everything else (text, CSI, plain ESC sequences) passes unchanged, so the size group's
 // ScreenModel and the snapshots it makes see exactly what the guests see.
-import { ALLOWED_OSC } from '../viewer/sequencePolicy';
+import { ALLOWED_OSC } from '../watcher/sequencePolicy';
 
-/** OSC bodies a guest may receive: the watchers' rule (src/viewer/sequencePolicy.ts), i.e. only
+/** OSC bodies a guest may receive: the watchers' rule (src/watcher/sequencePolicy.ts), i.e. only
  * tmux's cursor colour (Cs, set, no "?" query) and its reset (Cr). A JS and a Perl regex alike. */
 export const GUEST_ALLOWED_OSC = ALLOWED_OSC;
 

@@ -1,7 +1,7 @@
 // What the Broadcast needs from whatever serves guests in embedded mode (the ssh2 server).
 // System mode has none: OpenSSH's sshd serves the guests.
 import type { Disposable } from '../listeners';
-import { Viewer } from './viewers';
+import { Guest } from './guests';
 
 export interface GuestServerContext {
   socketPath: string;
@@ -19,7 +19,7 @@ export interface GuestServer {
   /** The server's host key fingerprint ("SHA256:..."), shown with the watch command so guests can check it. */
   readonly fingerprint?: string;
   /** Guests as the server knows them. */
-  viewers(): Viewer[];
+  guests(): Guest[];
   /** Ends one guest with a one-line reason; false when no such viewer. */
   kick(name: string, message: string): Promise<boolean>;
   /** Tells every guest `message`, closes them, and stops listening. */

@@ -2,7 +2,7 @@
 import { shellCommand } from '../tmux/attach';
 import { EMBEDDED_DEFAULTS } from './embedded/options';
 import { BroadcastMode, cliConfigDir, defaultSocketPath } from './paths';
-import { Viewer, viewerCountLabel, watchingFor } from './viewers';
+import { Guest, viewerCountLabel, watchingFor } from './guests';
 
 export interface BroadcastStatus {
   broadcasting: boolean;
@@ -21,7 +21,7 @@ export function statusJson(status: {
   session: string;
   listen: string | null;
   watch: string;
-  viewers: readonly Viewer[];
+  viewers: readonly Guest[];
 }): BroadcastStatus {
   return {
     broadcasting: status.broadcasting,

@@ -6,7 +6,7 @@ import { Tmux } from '../tmux/tmux';
 import { ownerAlive } from './owner';
 import { BroadcastMode, defaultSocketPath } from './paths';
 import { BroadcastStatus, RecordedSettings, statusJson } from './status';
-import { Viewer, viewersFromClients } from './viewers';
+import { Guest, guestsFromClients } from './guests';
 
 export interface FoundBroadcast {
   tmux: Tmux;
@@ -28,9 +28,9 @@ export async function findBroadcast(mode: BroadcastMode, socket?: string): Promi
 }
 
 /** Embedded servers publish their guest table as JSON in @viewers (tmux sees only its own clients). */
-function viewersFromMarker(json: string): Viewer[] {
+function viewersFromMarker(json: string): Guest[] {
   try {
-    const rows = JSON.parse(json) as Array<Omit<Viewer, 'since'> & { since: string }>;
+    const rows = JSON.parse(json) as Array<Omit<Guest, 'since'> & { since: string }>;
     return rows.map((r) => ({ ...r, since: new Date(r.since) }));
   } catch {
     return [];
@@ -63,7 +63,7 @@ async function statusOf(found: FoundBroadcast): Promise<BroadcastStatus> {
   const { tmux, markers } = found;
   const foundMode: BroadcastMode = markers.mode === 'system' ? 'system' : 'embedded';
   const unserved = embeddedServerGone(markers);
-  const viewers = unserved ? [] : markers.viewers !== undefined ? viewersFromMarker(markers.viewers) : viewersFromClients(await listClients(tmux));
+  const viewers = unserved ? [] : markers.viewers !== undefined ? viewersFromMarker(markers.viewers) : guestsFromClients(await listClients(tmux));
   return statusJson({
     broadcasting: true,
     mode: foundMode,

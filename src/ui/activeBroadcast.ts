@@ -100,7 +100,7 @@ export class ActiveBroadcast implements vscode.Disposable {
 
   private follow(broadcast: Broadcast): void {
     this.broadcast = broadcast;
-    broadcast.on('viewers', () => this.changed.fire());
+    broadcast.on('guests', () => this.changed.fire());
     broadcast.on('fixup', (report) => this.log.appendLine(`tmux server restarted; permission fixup re-applied: ${report.applied.join('; ')}`));
     broadcast.on('error', (error) => this.log.appendLine(`Broadcast monitor: ${error.message}`));
     broadcast.once('ended', (reason) => {

@@ -7,7 +7,7 @@
 // how big it is, that someone tried to type (no content), and what the user chose to copy.
 //
 // This file is bundled into the webview too: it imports types only, never a module with run-time code.
-import type { WatchState } from '../viewer/types';
+import type { WatchState } from '../watcher/types';
 import type { TerminalSize } from '../wire/hostSize';
 import { isWithinSizeLimits } from '../wire/terminalSizeLimits';
 

@@ -67,7 +67,7 @@ test('the fixup grants the guest user read-only access', { skip: isRoot ? false 
 });
 
 test('a guest sees the host screen, cannot type into it, and is listed', async () => {
-  const viewersSeen = new Promise<number>((resolve) => broadcast.on('viewers', (v) => v.length === 1 && resolve(v.length)));
+  const viewersSeen = new Promise<number>((resolve) => broadcast.on('guests', (v) => v.length === 1 && resolve(v.length)));
   await typeLine(sock.tmux, 'broadcast', 'echo hello-from-host');
   const g = guest(100, 30);
   await g.waitForText('hello-from-host');

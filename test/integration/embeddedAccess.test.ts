@@ -99,8 +99,8 @@ test('open policy lets any user name in with no password', async () => {
     await g.connect(fx.port, { username: name });
     await g.shell(80, 24);
   }
-  await waitFor('the server to list all three viewers', () => fx.server.viewers().length === 3);
-  assert.deepEqual(fx.server.viewers().map((v) => v.user).sort(), ['guest', 'root', 'someone-else']);
+  await waitFor('the server to list all three viewers', () => fx.server.guests().length === 3);
+  assert.deepEqual(fx.server.guests().map((v) => v.user).sort(), ['guest', 'root', 'someone-else']);
 });
 
 test('a restart keeps the same host key (file 0600) and fingerprint, which clients see', async () => {

@@ -51,7 +51,7 @@ test('beyond the viewer bound (3 here) a guest is told why, OpenSSH and ssh2 ali
   await typeLine(fx.sock.tmux, 'broadcast', 'echo still-broadcasting');
   for (const g of three) await g.waitForText('still-broadcasting');
   three[0].end();
-  await waitFor('the server to count the leave', () => fx.server.viewers().length === 2);
+  await waitFor('the server to count the leave', () => fx.server.guests().length === 2);
   const late = await viewer(fx.port);
   await late.waitForText('still-broadcasting');
 });
@@ -61,7 +61,7 @@ test('the default viewer bound: 100 guests watch, the 101st is refused with the 
   // Ten at a time: clients and server share this one process.
   const guests: Ssh2Guest[] = [];
   for (let batch = 0; batch < 10; batch++) guests.push(...(await Promise.all(Array.from({ length: 10 }, () => viewer(fx.port)))));
-  await waitFor('100 viewers', () => fx.server.viewers().length === 100);
+  await waitFor('100 viewers', () => fx.server.guests().length === 100);
   assert.match(await refusal(fx.port), /already has 100 viewers, its limit/);
   await typeLine(fx.sock.tmux, 'broadcast', 'echo hundred-$((50+50))');
   await guests[99].waitForText('hundred-100');
@@ -96,7 +96,7 @@ test('a client that never finishes the handshake (or never asks for the view) is
   await typeLine(fx.sock.tmux, 'broadcast', 'echo after-timeout');
   await g.waitForText('after-timeout');
   assert.equal(g.closed, false);
-  assert.deepEqual(fx.server.viewers().length, 1);
+  assert.deepEqual(fx.server.guests().length, 1);
 });
 
 test('a guest still typing the passphrase when the login timeout runs out is told why by OpenSSH, not just "Connection closed"', async () => {
@@ -134,19 +134,19 @@ test('kick ends one guest with the message; stop ends all with the message, once
   const g = await viewer(fx.port);
   await g.waitForText('bounded-screen');
   const stays = await viewer(fx.port);
-  await waitFor('three viewers', () => fx.server.viewers().length === 3);
+  await waitFor('three viewers', () => fx.server.guests().length === 3);
 
-  const erin = fx.server.viewers().find((v) => v.user === 'erin');
+  const erin = fx.server.guests().find((v) => v.user === 'erin');
   assert.ok(erin);
   assert.equal(await fx.broadcast.kick(erin.name), true);
   await ssh.waitForText(KICKED_MESSAGE);
   assert.equal(await ssh.waitForExit(), 0);
-  const other = fx.server.viewers().find((v) => v !== undefined && v.name !== erin.name);
+  const other = fx.server.guests().find((v) => v !== undefined && v.name !== erin.name);
   assert.ok(other);
   assert.equal(await fx.broadcast.kick('no-such-guest'), false);
-  await waitFor('two viewers', () => fx.server.viewers().length === 2);
+  await waitFor('two viewers', () => fx.server.guests().length === 2);
 
-  const guestName = fx.server.viewers()[0].name;
+  const guestName = fx.server.guests()[0].name;
   await fx.broadcast.kick(guestName);
   const kicked = [g, stays].find((x) => x.output.includes(KICKED_MESSAGE));
   assert.ok(kicked, 'one ssh2 guest got the kick message');
@@ -177,12 +177,12 @@ test('a guest that stops reading is dropped, not waited for: bounded buffering, 
   const slow = track(new Ssh2Guest());
   await slow.connect(fx.port);
   await slow.shell(300, 100);
-  const slowName = (await waitFor('the slow viewer', () => fx.server.viewers()[0])).name;
+  const slowName = (await waitFor('the slow viewer', () => fx.server.guests()[0])).name;
   // Same size as the slow one: the same group, the same tmux client.
   const other = track(new Ssh2Guest());
   await other.connect(fx.port);
   await other.shell(300, 100);
-  await waitFor('two viewers', () => fx.server.viewers().length === 2);
+  await waitFor('two viewers', () => fx.server.guests().length === 2);
 
   // The slow guest stops reading; the host floods the screen with megabytes of redraws.
   slow.channel?.pause();

@@ -87,7 +87,7 @@ test('a stalled viewer does not hold up the others and recovers to the right scr
   }
   writeFileSync(join(fx.sock.dir, 'art'), art);
   const stalled = await viewer(fx, 120, 36);
-  const stalledName = (await waitFor('the stalled viewer', () => fx.server.viewers()[0])).name;
+  const stalledName = (await waitFor('the stalled viewer', () => fx.server.guests()[0])).name;
   const others = [await viewer(fx, 120, 36), await viewer(fx, 120, 36)];
   stalled.channel?.pause(); // never reads its channel from now on
   // ssh2's client takes up to its 2 MB SSH window before the server sees it stall. A round is
@@ -187,7 +187,7 @@ test('beyond the size-group cap a new size joins the nearest larger group and is
   await huge.waitForText('you see it at 110x32, not your 200x60');
   assert.deepEqual(fx.server.sizeGroups().map((g) => `${g.cols}x${g.rows}:${g.viewers}`).sort(), ['110x32:3', '70x20:1']);
   // The viewer table still says what each guest asked for.
-  assert.deepEqual(fx.server.viewers().map((v) => `${v.cols}x${v.rows}`).sort(), ['110x32', '200x60', '70x20', '90x25']);
+  assert.deepEqual(fx.server.guests().map((v) => `${v.cols}x${v.rows}`).sort(), ['110x32', '200x60', '70x20', '90x25']);
 
   // When a group empties, a new size gets a group of its own again.
   small.end();
@@ -208,7 +208,7 @@ test('kicking one viewer of a group ends only that viewer; the group client carr
   await waitFor('three viewers in one group', () => fx.server.sizeGroups()[0]?.viewers === 3);
   const pid = fx.server.sizeGroups()[0].pid;
 
-  const name = fx.server.viewers().find((v) => v.user === 'kicked')?.name;
+  const name = fx.server.guests().find((v) => v.user === 'kicked')?.name;
   assert.ok(name);
   assert.equal(await fx.broadcast.kick(name), true);
   await ssh.waitForText(KICKED_MESSAGE);
@@ -216,7 +216,7 @@ test('kicking one viewer of a group ends only that viewer; the group client carr
   // Its terminal is back on the normal screen with the message, as a tmux detach leaves it.
   assert.ok(!(await ssh.lines()).join('\n').includes('kick-screen'), 'the kicked viewer left the broadcast screen');
 
-  await waitFor('two viewers', () => fx.server.viewers().length === 2);
+  await waitFor('two viewers', () => fx.server.guests().length === 2);
   assert.deepEqual(fx.server.sizeGroups().map((g) => `${g.viewers} ${g.pid}`), [`2 ${pid}`]);
   await typeLine(fx.sock.tmux, 'broadcast', 'echo still-$((11*3))');
   for (const g of stays) await g.waitForText('still-33');

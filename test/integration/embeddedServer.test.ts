@@ -55,7 +55,7 @@ test('OpenSSH ssh and an ssh2 client both see the host screen; a second size cha
   const second = await ssh2Guest(60, 15, 'bob');
   await second.waitForText('hello-from-host');
   second.channel?.setWindow(20, 200, 0, 0);
-  await waitFor('the server to see the new size', () => fx.server.viewers().some((v) => v.user === 'bob' && v.cols === 200));
+  await waitFor('the server to see the new size', () => fx.server.guests().some((v) => v.user === 'bob' && v.cols === 200));
 
   await typeLine(fx.sock.tmux, 'broadcast', 'echo after-resize');
   await first.waitForText('after-resize');
@@ -65,7 +65,7 @@ test('OpenSSH ssh and an ssh2 client both see the host screen; a second size cha
   // Each guest is its own read-only tmux client at its own size.
   const guestsInTmux = (await listClients(fx.sock.tmux)).filter((c) => c.readOnly);
   assert.deepEqual(guestsInTmux.map((c) => `${c.cols}x${c.rows}`).sort(), ['100x30', '200x20']);
-  const viewers = fx.server.viewers();
+  const viewers = fx.server.guests();
   assert.deepEqual(viewers.map((v) => `${v.user} ${v.cols}x${v.rows}`).sort(), ['alice 100x30', 'bob 200x20']);
 
   // Another process sees the same table through the tmux marker.
@@ -166,7 +166,7 @@ test('ssh2: a second session channel is refused; env and signal change nothing',
   assert.ok(second instanceof Error, 'a second session channel should be refused');
 
   // env: the guest's own tmux client did not get the variable.
-  await waitFor('the guest to be a viewer at its own size', () => fx.server.viewers().some((v) => v.cols === own.cols && v.rows === own.rows));
+  await waitFor('the guest to be a viewer at its own size', () => fx.server.guests().some((v) => v.cols === own.cols && v.rows === own.rows));
   const groups = fx.server.sizeGroups().filter((s) => s.cols === own.cols && s.rows === own.rows);
   assert.deepEqual(groups.map((s) => s.viewers), [1], 'a group of its own');
   // The tmux client the server started for this guest, once tmux lists it.

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerChannel } from 'ssh2';
 import { SizeGroup } from '../../src/host/embedded/sizeGroup';
-import { ViewerFeed } from '../../src/host/embedded/viewerFeed';
+import { GuestFeed } from '../../src/host/embedded/guestFeed';
 import { Tmux } from '../../src/tmux/tmux';
 import { boundedTest } from '../helpers/embeddedFixture';
 import { Screen, waitFor } from '../helpers/screen';
@@ -40,7 +40,7 @@ setTimeout(burst, 300);
 setInterval(() => {}, 1000);
 `;
 
-/** The viewer's SSH channel, as far as ViewerFeed uses it: it takes everything at once. */
+/** The viewer's SSH channel, as far as GuestFeed uses it: it takes everything at once. */
 class TakingChannel extends EventEmitter {
   readonly chunks: Buffer[] = [];
   /** The end of what it took, to look for a marker without joining everything each time. */
@@ -74,10 +74,10 @@ boundedTest(
     const painter = join(dir, 'painter');
     writeFileSync(painter, `#!${process.execPath}\n${PAINTER}`, { mode: 0o755 });
     const group = new SizeGroup({ tmux: new Tmux(join(dir, 'no-socket'), painter), sessionName: 'x', term: 'xterm-256color', cols: COLS, rows: ROWS }, () => undefined);
-    const members: Array<{ channel: TakingChannel; feed: ViewerFeed; onGroupExit(): void }> = [];
+    const members: Array<{ channel: TakingChannel; feed: GuestFeed; onGroupExit(): void }> = [];
     const join1 = () => {
       const channel = new TakingChannel();
-      const member = { channel, feed: new ViewerFeed(channel as unknown as ServerChannel), onGroupExit: () => undefined };
+      const member = { channel, feed: new GuestFeed(channel as unknown as ServerChannel), onGroupExit: () => undefined };
       members.push(member);
       group.add(member);
     };

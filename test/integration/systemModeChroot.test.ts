@@ -63,7 +63,7 @@ test('a chrooted guest logs in with ssh and sees the host screen, read-only', { 
   const paneAfter = await fx.broadcast.tmux.run(['capture-pane', '-p', '-t', fx.session]);
   assert.ok(!paneAfter.includes('typed-in-chroot'), paneAfter);
   await fx.broadcast.poll();
-  assert.deepEqual(fx.broadcast.viewers.map((v) => v.user), ['guest']);
+  assert.deepEqual(fx.broadcast.guests.map((v) => v.user), ['guest']);
 
   // The size relay runs inside the chroot too (perl and a pty filesystem of the chroot's own).
   await assertGuestSizeCapped(fx.broadcast.tmux, fx.session, guest);

@@ -165,8 +165,8 @@ test("a guest's window is capped before tmux sees it (the size relay in the forc
 test('the viewer count and `status --json` list the ssh guest', { skip }, async () => {
   const guest = sshGuest([], { cols: 90, rows: 25 });
   await guest.waitForText('hello-from-host');
-  await waitFor('the broadcast to count the guest', () => broadcast.viewers.some((v) => v.user === 'guest'));
-  const viewer = broadcast.viewers.find((v) => v.user === 'guest');
+  await waitFor('the broadcast to count the guest', () => broadcast.guests.some((v) => v.user === 'guest'));
+  const viewer = broadcast.guests.find((v) => v.user === 'guest');
   assert.equal(viewer?.cols, 90);
 
   assert.ok(existsSync(CLI), `${CLI} is missing: run node esbuild.mjs first`);

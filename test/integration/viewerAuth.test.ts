@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { openWatchSession } from '../../src/viewer';
-import { WatchOptions, WatchSession, WatchState } from '../../src/viewer/types';
+import { openWatchSession } from '../../src/watcher';
+import { WatchOptions, WatchSession, WatchState } from '../../src/watcher/types';
 import { FakeSshHost, FakeSshHostPolicy, startFakeSshHost } from '../helpers/fakeSshHost';
 import { Screen, waitFor } from '../helpers/screen';
 

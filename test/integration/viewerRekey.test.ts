@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ServerChannel } from 'ssh2';
 import { boundedTest, useCleanups } from '../helpers/embeddedFixture';
 import { startFakeSshHost } from '../helpers/fakeSshHost';
-import { screenShows, watchViewer } from '../helpers/watchViewer';
+import { screenShows, startWatcher } from '../helpers/watcher';
 
 const root = mkdtempSync(join(tmpdir(), 'gb-viewer-rekey-'));
 const { list: cleanups } = useCleanups();
@@ -18,7 +18,7 @@ boundedTest('a host that re-keys mid-broadcast keeps its viewer live, output aft
   let channel: ServerChannel | undefined;
   const host = await startFakeSshHost({ offered: ['none', 'password'], acceptPassword: '', greeting: (c) => ((channel = c), c.write('before-the-rekey\r\n')) });
   cleanups.push(() => host.close());
-  const viewer = watchViewer(root, cleanups, host.port);
+  const viewer = startWatcher(root, cleanups, host.port);
   await screenShows(viewer, 'before-the-rekey');
   await viewer.until('live');
 

@@ -1,4 +1,4 @@
-// The viewer (src/viewer) against the original recipe on real parts: OpenSSH sshd on a loopback
+// The viewer (src/watcher) against the original recipe on real parts: OpenSSH sshd on a loopback
 // port, the `guest` account made by the project's setup script with its forced
 // `tmux attach -r`, and a real broadcast. What the viewer receives is rendered in
 // @xterm/headless and compared with what the host sees.
@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Broadcast } from '../../src/host/broadcast';
 import { listClients } from '../../src/tmux/clients';
-import { openWatchSession } from '../../src/viewer';
-import { HostKeyInfo, WatchOptions, WatchSession, WatchState, WatchTarget } from '../../src/viewer/types';
+import { openWatchSession } from '../../src/watcher';
+import { HostKeyInfo, WatchOptions, WatchSession, WatchState, WatchTarget } from '../../src/watcher/types';
 import { isRoot, PtyClient } from '../helpers/ptyClient';
 import { Screen, waitFor } from '../helpers/screen';
 import { RunningSshd, startSshd } from '../helpers/sshd';

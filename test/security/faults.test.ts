@@ -14,7 +14,7 @@ import { boundedTest, opensshClient, useCleanups } from '../helpers/embeddedFixt
 import { isRoot, PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
 import { tempSocket, TEST_SHELL, typeLine } from '../helpers/tmuxFixture';
-import { screenShows, watchViewer } from '../helpers/watchViewer';
+import { screenShows, startWatcher } from '../helpers/watcher';
 
 const test = (name: string, fn: () => Promise<void>, skip: string | false = false): void => boundedTest(name, fn, { timeoutMs: 90_000, skip });
 
@@ -54,7 +54,7 @@ for (const mode of MODES) {
     const guest: PtyClient = opensshClient(fx.port);
     cleanups.push(() => guest.kill());
     await guest.waitForText('before-the-crash');
-    const viewer = watchViewer(root, cleanups, fx.port);
+    const viewer = startWatcher(root, cleanups, fx.port);
     await viewer.until('live');
     await screenShows(viewer, 'before-the-crash', 15_000);
 
@@ -65,7 +65,7 @@ for (const mode of MODES) {
     process.kill(serverPid, 'SIGKILL');
     assert.equal(await ended, 'the tmux server exited');
     assert.equal(fx.broadcast.ended, true);
-    assert.deepEqual(fx.broadcast.viewers, []);
+    assert.deepEqual(fx.broadcast.guests, []);
     // The OpenSSH guest is told and dropped, not left staring at a frozen screen or tmux's "[lost server]".
     await guest.waitForText(ENDED_MESSAGE);
     await guest.waitForExit(15_000);
@@ -103,7 +103,7 @@ test('embedded: the host process is killed and started again: viewers reconnect 
   const fingerprint = /SHA256:[A-Za-z0-9+/]{43}/.exec(first.output)?.[0];
   assert.ok(port > 0 && fingerprint, first.output);
   await typeLine(sock.tmux, 'broadcast', 'echo first-host-process');
-  const viewer = watchViewer(root, cleanups, port);
+  const viewer = startWatcher(root, cleanups, port);
   await viewer.until('live');
   await screenShows(viewer, 'first-host-process', 15_000);
 
@@ -127,7 +127,7 @@ test('system: sshd restarts: viewers reconnect by themselves', async () => {
   const fx = await startMode('system');
   cleanups.push(() => fx.cleanup());
   await typeLine(fx.tmux, fx.sessionName, 'echo before-sshd-restart');
-  const viewer = watchViewer(root, cleanups, fx.port);
+  const viewer = startWatcher(root, cleanups, fx.port);
   await viewer.until('live');
   await screenShows(viewer, 'before-sshd-restart', 15_000);
   const lives = viewer.states.filter((s) => s.kind === 'live').length;

@@ -3,14 +3,14 @@
 // failing exit can all carry escape sequences. The real CLI (`guest-broadcast watch`, dist/cli.js)
 // in a pty must show each with its control characters made visible (as OpenSSH does) and write
 // none of them raw; the same strings reach VS Code through the watch session's prompts and
-// states, which must hold no control character either (src/viewer/visibleText.ts).
+// states, which must hold no control character either (src/watcher/visibleText.ts).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServerChannel } from 'ssh2';
-import { openWatchSession } from '../../src/viewer';
-import { WatchState } from '../../src/viewer/types';
+import { openWatchSession } from '../../src/watcher';
+import { WatchState } from '../../src/watcher/types';
 import { boundedTest, useCleanups } from '../helpers/embeddedFixture';
 import { FakeSshHost, FakeSshHostPolicy, startFakeSshHost } from '../helpers/fakeSshHost';
 import { PtyClient } from '../helpers/ptyClient';

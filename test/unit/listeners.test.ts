@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ListenerList } from '../../src/listeners';
-import { openWatchSession } from '../../src/viewer';
-import { WatchState } from '../../src/viewer/types';
+import { openWatchSession } from '../../src/watcher';
+import { WatchState } from '../../src/watcher/types';
 import { freePort } from '../helpers/freePort';
 import { waitFor } from '../helpers/wait';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OutputBatcher } from '../../src/ui/viewer/outputBatcher';
+import { OutputBatcher } from '../../src/ui/watcher/outputBatcher';
 import { FakeClock } from '../helpers/fakeClock';
 
 const bytes = (text: string) => new TextEncoder().encode(text);

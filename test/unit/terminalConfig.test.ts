@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readTerminalConfig } from '../../src/ui/viewer/terminalConfig';
+import { readTerminalConfig } from '../../src/ui/watcher/terminalConfig';
 
 function reader(values: Record<string, unknown>) {
   return (section: string, key: string) => values[`${section}.${key}`];

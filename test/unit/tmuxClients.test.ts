@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { farewellCommand, LIST_CLIENTS_FORMAT, parseClientList } from '../../src/tmux/clients';
 import { guestAttachArgv, hostAttachArgv, shellCommand } from '../../src/tmux/attach';
 import { hardeningCommands, passthroughOffCommands } from '../../src/tmux/broadcastSession';
-import { viewersFromClients, viewerCountLabel } from '../../src/host/viewers';
+import { guestsFromClients, viewerCountLabel } from '../../src/host/guests';
 import { hostSizeOf } from '../../src/tmux/hostSize';
 import { formatHostSize, HostSizeReader, parseHostSize } from '../../src/wire/hostSize';
 
@@ -47,7 +47,7 @@ test('only read-only clients are viewers', () => {
     ['/dev/pts/3', '1', 'alice', '1000', '0', '120', '34', '1', 'xterm', 'b', '1'].join(S),
     ['/dev/pts/4', '2', 'guest', '1001', '1', '80', '24', '2', 'xterm', 'b', '2'].join(S),
   ].join('\n');
-  const viewers = viewersFromClients(parseClientList(out));
+  const viewers = guestsFromClients(parseClientList(out));
   assert.deepEqual(viewers.map((v) => v.name), ['/dev/pts/4']);
   assert.equal(viewerCountLabel(1), '1 viewer');
   assert.equal(viewerCountLabel(3), '3 viewers');

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { keyTypeOf, sha256Fingerprint } from '../../src/wire/sshKeyFingerprint';
-import { HostKeyStore } from '../../src/viewer/hostKeyStore';
-import { HostKeyError, HostKeyVerifier, judgeHostKey } from '../../src/viewer/hostKeyVerifier';
-import { entriesFor, knownHostsName, parseKnownHosts, patternsMatch } from '../../src/viewer/knownHosts';
-import { HostKeyInfo } from '../../src/viewer/types';
+import { HostKeyStore } from '../../src/watcher/hostKeyStore';
+import { HostKeyError, HostKeyVerifier, judgeHostKey } from '../../src/watcher/hostKeyVerifier';
+import { entriesFor, knownHostsName, parseKnownHosts, patternsMatch } from '../../src/watcher/knownHosts';
+import { HostKeyInfo } from '../../src/watcher/types';
 import { loadOrCreateHostKey } from '../../src/host/embedded/hostKey';
 
 const dir = mkdtempSync(join(tmpdir(), 'gb-hostkeys-'));

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Terminal } from '@xterm/headless';
-import { filterOutput, OutputFilter } from '../../src/viewer/outputFilter';
-import { csiDropped, oscAllowed } from '../../src/viewer/sequencePolicy';
-import { classifyTerminalInput } from '../../src/viewer/terminalReplies';
+import { filterOutput, OutputFilter } from '../../src/watcher/outputFilter';
+import { csiDropped, oscAllowed } from '../../src/watcher/sequencePolicy';
+import { classifyTerminalInput } from '../../src/watcher/terminalReplies';
 
 const text = (data: string): string => Buffer.from(filterOutput(data)).toString('utf8');
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backoffDelay } from '../../src/viewer/backoff';
-import { classifyEnd, lastTextLine } from '../../src/viewer/sessionEnd';
+import { backoffDelay } from '../../src/watcher/backoff';
+import { classifyEnd, lastTextLine } from '../../src/watcher/sessionEnd';
 
 test('backoff starts near 1 s, doubles, and stops at 30 s', () => {
   const mid = (attempt: number): number => backoffDelay(attempt, { random: () => 0.5 });

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { resolveTarget } from '../../src/viewer/resolveTarget';
-import { listSshConfigAliases, loadSshConfig, readSshConfigAliases } from '../../src/viewer/sshConfig';
-import { formatTarget, parseTargetSpec, TargetError } from '../../src/viewer/targetSpec';
+import { resolveTarget } from '../../src/watcher/resolveTarget';
+import { listSshConfigAliases, loadSshConfig, readSshConfigAliases } from '../../src/watcher/sshConfig';
+import { formatTarget, parseTargetSpec, TargetError } from '../../src/watcher/targetSpec';
 
 test('parses [user@]host[:port] and leaves missing parts open', () => {
   assert.deepEqual(parseTargetSpec('example.org'), { user: undefined, host: 'example.org', port: undefined });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { visibleText } from '../../src/viewer/visibleText';
+import { visibleText } from '../../src/watcher/visibleText';
 
 test('visibleText: control characters read as OpenSSH shows them (octal), text and tabs stay', () => {
   assert.equal(visibleText('a\x1b]52;c;eA==\x07b\tc'), 'a\\033]52;c;eA==\\007b\tc');

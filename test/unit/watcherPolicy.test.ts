@@ -1,4 +1,4 @@
-// The watchers' escape-sequence policy (src/viewer/sequencePolicy.ts) against the shared hostile
+// The watchers' escape-sequence policy (src/watcher/sequencePolicy.ts) against the shared hostile
 // streams (test/fixtures/hostileSequences.ts), for both of its users: the CLI's byte filter
 // (outputFilter.ts) and the webview's xterm.js guard (media/hostSequences.ts, here on
 // @xterm/headless; test/webview runs it in Chromium with the same list).
@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { Terminal } from '@xterm/headless';
 import type { Terminal as BrowserTerminal } from '@xterm/xterm';
 import { guardHostSequences } from '../../media/hostSequences';
-import { filterOutput } from '../../src/viewer/outputFilter';
+import { filterOutput } from '../../src/watcher/outputFilter';
 import { Effect, HOSTILE_SEQUENCES, KEPT_SEQUENCES } from '../fixtures/hostileSequences';
 
 interface Probe {

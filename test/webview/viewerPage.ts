@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { buildViewerHtml, createNonce } from '../../src/ui/viewer/viewerHtml';
+import { buildViewerHtml, createNonce } from '../../src/ui/watcher/watcherHtml';
 import type { HostMessage, TerminalConfig, WebviewMessage } from '../../src/ui/protocol';
 
 export const CHROMIUM = '/usr/bin/chromium';

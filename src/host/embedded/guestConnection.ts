@@ -10,7 +10,7 @@ import { disconnectWithReason } from './disconnect';
 import { cannotShow, GuestView } from './guestView';
 import { HostSizeFeed } from './hostSizeFeed';
 import { SizeGroups } from './sizeGroups';
-import { Corkable } from './viewerFeed';
+import { Corkable } from './guestFeed';
 
 export interface GuestConnectionOptions {
   id: string;

@@ -1,6 +1,6 @@
 // One guest's view: a member of the size group for its terminal size, which owns the read-only
 // tmux client (guestAttachArgv) and fans its output out; this guest's bytes flow through its own
-// ViewerFeed to its SSH channel.
+// GuestFeed to its SSH channel.
 //
 // THE READ-ONLY GUARANTEE ON THE SERVER SIDE LIVES HERE: nothing a guest sends on its channel
 // is ever written anywhere. The channel's input is read (so SSH flow control keeps moving) and
@@ -11,7 +11,7 @@ import { GroupMember, SizeGroup } from './sizeGroup';
 import { SizeGroups } from './sizeGroups';
 import { clampSize } from '../guestWindow';
 import { guestTerm } from './terminal';
-import { Corkable, ViewerFeed } from './viewerFeed';
+import { Corkable, GuestFeed } from './guestFeed';
 // A kicked guest's terminal gets what tmux would send on detach from here, since the group's
 // tmux client stays for the others.
 import { RESET_AS_TMUX_DETACH } from '../../wire/terminalReset';
@@ -23,7 +23,7 @@ export function cannotShow(error: unknown): string {
 }
 
 export class GuestView implements GroupMember {
-  readonly feed: ViewerFeed;
+  readonly feed: GuestFeed;
   readonly term: string;
   cols: number;
   rows: number;
@@ -42,7 +42,7 @@ export class GuestView implements GroupMember {
     this.cols = size.cols;
     this.rows = size.rows;
     this.term = guestTerm(options.term);
-    this.feed = new ViewerFeed(channel, options.socket);
+    this.feed = new GuestFeed(channel, options.socket);
 
     // Guest input: read and dropped. See the header comment.
     channel.on('data', () => undefined);

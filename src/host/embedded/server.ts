@@ -7,7 +7,7 @@ import { Disposable, ListenerList } from '../../listeners';
 import { setMarkers } from '../../tmux/broadcastSession';
 import { Tmux } from '../../tmux/tmux';
 import { GuestServer, GuestServerContext } from '../guestServer';
-import { Viewer } from '../viewers';
+import { Guest } from '../guests';
 import { AccessConfig } from './access';
 import { ConnectionLimits, normalizeAddress } from './connectionLimits';
 import { GuestConnection } from './guestConnection';
@@ -109,8 +109,8 @@ export class EmbeddedGuestServer implements GuestServer {
     return describeExposure(this.bound);
   }
 
-  viewers(): Viewer[] {
-    const out: Viewer[] = [];
+  guests(): Guest[] {
+    const out: Guest[] = [];
     for (const c of this.connections) {
       if (c.view && c.since) out.push({ name: c.id, user: c.user, address: c.address, cols: c.view.cols, rows: c.view.rows, since: c.since });
     }
@@ -256,7 +256,7 @@ export class EmbeddedGuestServer implements GuestServer {
         if (wait > 0 && !this.closing) await new Promise((resolve) => setTimeout(resolve, wait));
         this.publishQueued = false;
         this.lastPublishAt = Date.now();
-        return setMarkers(this.tmux, { viewers: JSON.stringify(this.viewers()) });
+        return setMarkers(this.tmux, { viewers: JSON.stringify(this.guests()) });
       })
       .catch(() => undefined); // the tmux server may be gone (stop): nothing left to tell
     return this.publishing;

@@ -2,7 +2,7 @@
 // node-pty of that size) whose output is fanned out to all of them, so tmux renders once per
 // size, not once per viewer. The group's screen is kept in a ScreenModel for viewers who join
 // late or fall behind. The tmux client is never paused for a viewer: a slow one is dropped and
-// resynchronised by its own ViewerFeed.
+// resynchronised by its own GuestFeed.
 //
 // Nothing flows from viewers to the pty: this class only reads the pty (see guestView.ts).
 import type { IPty } from 'node-pty';
@@ -14,7 +14,7 @@ import { loadNodePty } from '../ptyLoader';
 import { OutputPacer } from './outputPacer';
 import { ScreenModel } from './screenModel';
 import { guestClientEnv } from './terminal';
-import { SnapshotSource, ViewerFeed } from './viewerFeed';
+import { SnapshotSource, GuestFeed } from './guestFeed';
 
 export interface SizeGroupOptions {
   tmux: Tmux;
@@ -28,7 +28,7 @@ export interface SizeGroupOptions {
 
 /** What a group tells a member when its tmux client is gone (stop, the session ended). */
 export interface GroupMember {
-  feed: ViewerFeed;
+  feed: GuestFeed;
   onGroupExit(code: number, tail: string): void;
 }
 
@@ -61,7 +61,7 @@ export class SizeGroup implements SnapshotSource {
   /** A snapshot was requested while `rendering`. */
   private snapshotAsked = false;
   /** Snapshot requests at the current end of the stream, answered together. */
-  private waiting: Array<[ViewerFeed, number]> | undefined;
+  private waiting: Array<[GuestFeed, number]> | undefined;
 
   constructor(
     private readonly options: SizeGroupOptions,
@@ -121,7 +121,7 @@ export class SizeGroup implements SnapshotSource {
     }
   }
 
-  requestSnapshot(feed: ViewerFeed, generation: number): void {
+  requestSnapshot(feed: GuestFeed, generation: number): void {
     // The snapshot is taken when the model has parsed exactly the bytes fanned out before this
     // call; everything after it is already in the feed's queue: no gap, no byte twice. Requests
     // at the same point of the stream (a burst of joins) share one snapshot.
@@ -130,7 +130,7 @@ export class SizeGroup implements SnapshotSource {
       this.waiting.push([feed, generation]);
       return;
     }
-    const waiting: Array<[ViewerFeed, number]> = [[feed, generation]];
+    const waiting: Array<[GuestFeed, number]> = [[feed, generation]];
     this.waiting = waiting;
     this.screen.whenParsed(() => {
       if (this.waiting === waiting) this.waiting = undefined;

@@ -2,7 +2,7 @@
 // guests watching it asks first (a modal: stopping ends their view), unless
 // guestBroadcast.confirmStop is off.
 import * as vscode from 'vscode';
-import { viewerCountLabel } from '../../host/viewers';
+import { viewerCountLabel } from '../../host/guests';
 import { HostParts } from '../hostParts';
 import { HostSettings, readHostSettings } from '../settings';
 
@@ -11,7 +11,7 @@ const STOP_ALWAYS = 'Stop, and do not ask again';
 
 /** true: go on. Asks only while someone watches this window's broadcast and the setting wants it. */
 async function confirmed(parts: HostParts): Promise<boolean> {
-  const watching = parts.active.current?.viewers.length ?? 0;
+  const watching = parts.active.current?.guests.length ?? 0;
   const config = vscode.workspace.getConfiguration('guestBroadcast');
   if (watching === 0 || !config.get<boolean>('confirmStop', true)) return true;
   const answer = await vscode.window.showWarningMessage(

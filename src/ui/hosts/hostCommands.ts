@@ -3,8 +3,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { ViewerRegistry } from '../viewer/viewerRegistry';
-import { validateTargetSpec } from '../viewer/watchCommand';
+import type { WatcherRegistry } from '../watcher/watcherRegistry';
+import { validateTargetSpec } from '../watcher/watchHostCommand';
 import { sshConfigPath, type HostNode, type HostsTreeProvider } from './hostsTree';
 import { withHost, withoutHost, type SavedHost } from './savedHostList';
 import { readSavedHosts, writeSavedHosts } from './savedHostsSetting';
@@ -46,7 +46,7 @@ function isHostNode(value: unknown): value is HostNode {
   return typeof value === 'object' && value !== null && (value as HostNode).kind === 'host' && typeof (value as HostNode).spec === 'string';
 }
 
-export function registerHostCommands(registry: ViewerRegistry, tree: HostsTreeProvider): vscode.Disposable[] {
+export function registerHostCommands(registry: WatcherRegistry, tree: HostsTreeProvider): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('guestBroadcast.hosts.add', async (spec?: unknown) => {
       // From "Save host" elsewhere a target may come along; otherwise ask.

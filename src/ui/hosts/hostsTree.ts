@@ -3,9 +3,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { formatTarget, readSshConfigAliases, resolveTarget } from '../../viewer';
-import type { WatchState, WatchTarget } from '../../viewer/types';
-import type { ViewerRegistry } from '../viewer/viewerRegistry';
+import { formatTarget, readSshConfigAliases, resolveTarget } from '../../watcher';
+import type { WatchState, WatchTarget } from '../../watcher/types';
+import type { WatcherRegistry } from '../watcher/watcherRegistry';
 import { readSavedHosts } from './savedHostsSetting';
 
 export type HostSource = 'saved' | 'sshConfig';
@@ -57,7 +57,7 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostsNode>, vs
    * while a viewer counts down to a reconnect), dropped when settings or ~/.ssh/config change. */
   private resolved = new Map<string, Promise<WatchTarget>>();
 
-  constructor(private readonly registry: ViewerRegistry) {}
+  constructor(private readonly registry: WatcherRegistry) {}
 
   /** Hosts may have changed (settings, ~/.ssh/config, the Refresh button): read them again. */
   refresh(): void {

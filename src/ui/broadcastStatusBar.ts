@@ -2,7 +2,7 @@
 // The eye, not the broadcast glyph: VS Code's Ports item beside it shows a radio tower that looks
 // nearly the same.
 import * as vscode from 'vscode';
-import { viewerCountLabel } from '../host/viewers';
+import { viewerCountLabel } from '../host/guests';
 import { ActiveBroadcast } from './activeBroadcast';
 import { readHostSize } from '../tmux/hostSize';
 import type { TerminalSize } from '../wire/hostSize';
@@ -10,7 +10,7 @@ import type { TerminalSize } from '../wire/hostSize';
 /** How often the tooltip's host window size is read from tmux while broadcasting. */
 const HOST_SIZE_EVERY_MS = 3000;
 
-export class ViewerStatusBar implements vscode.Disposable {
+export class BroadcastStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly subscription: vscode.Disposable;
   private visible = false;
@@ -53,7 +53,7 @@ export class ViewerStatusBar implements vscode.Disposable {
       this.visible = false;
       return;
     }
-    const viewers = broadcast.viewers;
+    const viewers = broadcast.guests;
     this.item.text = `$(eye) ${viewerCountLabel(viewers.length)}`;
     // Guest names come from the guests (any name in open access): text, never markdown.
     const tooltip = new vscode.MarkdownString();

@@ -1,7 +1,7 @@
 // The viewer list as every surface shows it (status bar, CLI status, status --json).
 import { TmuxClient } from '../tmux/clients';
 
-export interface Viewer {
+export interface Guest {
   /** Stable id used to kick: the tmux client name (system mode) or the guest's connection id (embedded). */
   name: string;
   /** The name the guest logged in with. */
@@ -14,13 +14,13 @@ export interface Viewer {
 }
 
 /** Guests are the read-only clients; the host's own read-write clients are not viewers. */
-export function viewersFromClients(clients: readonly TmuxClient[]): Viewer[] {
+export function guestsFromClients(clients: readonly TmuxClient[]): Guest[] {
   return clients
     .filter((c) => c.readOnly)
     .map((c) => ({ name: c.name, user: c.user, cols: c.cols, rows: c.rows, since: c.since }));
 }
 
-export function sameViewers(a: readonly Viewer[], b: readonly Viewer[]): boolean {
+export function sameGuests(a: readonly Guest[], b: readonly Guest[]): boolean {
   if (a.length !== b.length) return false;
   return a.every((v, i) => {
     const w = b[i];
@@ -41,7 +41,7 @@ export function watchingFor(since: Date, now = new Date()): string {
 }
 
 /** Who joined and who left between two viewer lists (by name: a tmux client or a connection). */
-export function viewerChanges(before: readonly Viewer[], after: readonly Viewer[]): { joined: Viewer[]; left: Viewer[] } {
+export function guestChanges(before: readonly Guest[], after: readonly Guest[]): { joined: Guest[]; left: Guest[] } {
   const had = new Set(before.map((v) => v.name));
   const has = new Set(after.map((v) => v.name));
   return { joined: after.filter((v) => !had.has(v.name)), left: before.filter((v) => !has.has(v.name)) };

@@ -1,14 +1,14 @@
-// A viewer (src/viewer's openWatchSession) as a test drives it: its own home and trust files,
+// A viewer (src/watcher's openWatchSession) as a test drives it: its own home and trust files,
 // trust-on-first-use answered yes as a user would, output rendered in @xterm/headless, every
 // state and every terminal event (replies, title, clipboard, links) recorded.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWatchSession } from '../../src/viewer';
-import { WatchSession, WatchState } from '../../src/viewer/types';
+import { openWatchSession } from '../../src/watcher';
+import { WatchSession, WatchState } from '../../src/watcher/types';
 import { Screen, waitFor } from './screen';
 
 let homes = 0;
-export interface Viewer {
+export interface Watcher {
   session: WatchSession;
   screen: Screen;
   states: WatchState[];
@@ -21,7 +21,7 @@ export interface Viewer {
 }
 
 /** A viewer with its own empty trust files; it trusts a new key when asked (TOFU), as a user would. */
-export function watchViewer(root: string, cleanups: Array<() => void>, port: number, options: { knownHostsLine?: string; user?: string } = {}): Viewer {
+export function startWatcher(root: string, cleanups: Array<() => void>, port: number, options: { knownHostsLine?: string; user?: string } = {}): Watcher {
   const home = join(root, `home-${++homes}`);
   const knownHosts = join(home, 'known_hosts');
   mkdirSync(home, { recursive: true });
@@ -34,7 +34,7 @@ export function watchViewer(root: string, cleanups: Array<() => void>, port: num
   screen.term.onTitleChange((t) => events.push(`title ${t}`));
   screen.term.parser.registerOscHandler(52, (d) => (events.push(`osc52 ${d}`), true));
   screen.term.parser.registerOscHandler(8, (d) => (events.push(`osc8 ${d}`), false));
-  const viewer: Viewer = {
+  const viewer: Watcher = {
     session: openWatchSession(
       { label: 'test', host: '127.0.0.1', port, user: options.user ?? 'guest', identityFiles: [] },
       { confirmNewHostKey: async () => true, askSecret: async () => '' },
@@ -61,7 +61,7 @@ export function watchViewer(root: string, cleanups: Array<() => void>, port: num
 }
 
 
-export async function screenShows(viewer: Viewer, text: string, timeoutMs = 60_000): Promise<void> {
+export async function screenShows(viewer: Watcher, text: string, timeoutMs = 60_000): Promise<void> {
   await waitFor(`"${text}" on the viewer's screen`, async () => (await viewer.text()).includes(text), timeoutMs, 200).catch(async (e: Error) => {
     throw new Error(`${e.message}\nstates: ${JSON.stringify(viewer.states)}\nScreen was:\n${await viewer.text()}`);
   });

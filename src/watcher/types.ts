@@ -1,4 +1,4 @@
-// The contract between the watcher's connection (src/viewer, plain Node) and whatever shows it
+// The contract between the watcher's connection (src/watcher, plain Node) and whatever shows it
 // (the VS Code panel, the CLI's `watch`, tests). Nothing here imports vscode.
 import type { Disposable } from '../listeners';
 import type { TerminalSize } from '../wire/hostSize';

@@ -19,10 +19,10 @@ export type FeedState = 'live' | 'syncing' | 'behind' | 'gone';
 
 /** What the feed needs from its group: a snapshot taken at the current point of the stream. */
 export interface SnapshotSource {
-  requestSnapshot(feed: ViewerFeed, generation: number): void;
+  requestSnapshot(feed: GuestFeed, generation: number): void;
 }
 
-export class ViewerFeed {
+export class GuestFeed {
   state: FeedState = 'syncing';
   /** Which snapshot request is current; older answers are ignored. */
   generation = 0;

@@ -1,13 +1,13 @@
-// One watched broadcast in a webview panel: the WatchSession (src/viewer) on one side, the
+// One watched broadcast in a webview panel: the WatchSession (src/watcher) on one side, the
 // read-only xterm.js page (media/viewer.ts) on the other. Output flows one way, batched; the
 // webview can only report its size, that someone tried to type, and a selection to copy.
 // The panel opens the SSH session only when the webview says `ready` (so the remote pty gets
 // the real size) and posts nothing before that (so no byte is lost).
 import * as vscode from 'vscode';
-import type { WatchPrompts, WatchSession, WatchState, WatchTarget } from '../../viewer/types';
+import type { WatchPrompts, WatchSession, WatchState, WatchTarget } from '../../watcher/types';
 import { DEFAULT_SIZE_MODE, parseWebviewMessage, type HostMessage, type SizeMode, type TerminalConfig, type TerminalSize, type WebviewMessage } from '../protocol';
 import { OutputBatcher } from './outputBatcher';
-import { buildViewerHtml, createNonce } from './viewerHtml';
+import { buildViewerHtml, createNonce } from './watcherHtml';
 
 export const VIEWER_VIEW_TYPE = 'guestBroadcast.viewer';
 
@@ -20,7 +20,7 @@ export interface ViewerPanelDeps {
   sizeModes: { get(key: string): SizeMode | undefined; set(key: string, mode: SizeMode): void };
 }
 
-export class ViewerPanel implements vscode.Disposable {
+export class WatcherPanel implements vscode.Disposable {
   private readonly panel: vscode.WebviewPanel;
   private session: WatchSession | undefined;
   /** The current session's listeners: removed when it is replaced or closed. */

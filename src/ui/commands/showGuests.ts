@@ -2,12 +2,12 @@
 // actions a host needs there: kick a viewer, copy the watch command, stop the broadcast.
 import * as vscode from 'vscode';
 import { Broadcast } from '../../host/broadcast';
-import { Viewer, viewerCountLabel, watchingFor } from '../../host/viewers';
+import { Guest, viewerCountLabel, watchingFor } from '../../host/guests';
 import { HostParts } from '../hostParts';
 
 type Action = 'copy' | 'passphrase' | 'stop';
 interface Item extends vscode.QuickPickItem {
-  viewer?: Viewer;
+  viewer?: Guest;
   action?: Action;
 }
 
@@ -31,7 +31,7 @@ export function showViewers(parts: HostParts) {
         pick.hide();
         return;
       }
-      pick.title = `Guest Broadcast: ${viewerCountLabel(broadcast.viewers.length)} of "${broadcast.sessionName}"`;
+      pick.title = `Guest Broadcast: ${viewerCountLabel(broadcast.guests.length)} of "${broadcast.sessionName}"`;
       pick.items = itemsFor(broadcast, broadcast.mode === 'embedded' && parts.active.startedWith?.access === 'password');
     };
     const subscriptions = [
@@ -61,7 +61,7 @@ export function showViewers(parts: HostParts) {
 
 function itemsFor(broadcast: Broadcast, withPassphrase: boolean): Item[] {
   const now = new Date();
-  const viewers: Item[] = broadcast.viewers.map((viewer) => ({
+  const viewers: Item[] = broadcast.guests.map((viewer) => ({
     // Names come from guests: shown as plain labels with the icon set apart, never as markup.
     label: viewer.user.replace(/\$\(/g, '$\u200b('),
     iconPath: new vscode.ThemeIcon('person'),
@@ -81,7 +81,7 @@ function itemsFor(broadcast: Broadcast, withPassphrase: boolean): Item[] {
 }
 
 /** A second small pick rather than a modal dialog: the keyboard flow stays in the quick input. */
-async function confirmKick(parts: HostParts, viewer: Viewer): Promise<void> {
+async function confirmKick(parts: HostParts, viewer: Guest): Promise<void> {
   const kickItem: vscode.QuickPickItem = {
     label: `Kick ${viewer.user.replace(/\$\(/g, '$\u200b(')}`,
     iconPath: new vscode.ThemeIcon('close'),
@@ -91,7 +91,7 @@ async function confirmKick(parts: HostParts, viewer: Viewer): Promise<void> {
   if (answer === kickItem) await kick(parts, viewer);
 }
 
-async function kick(parts: HostParts, viewer: Viewer): Promise<void> {
+async function kick(parts: HostParts, viewer: Guest): Promise<void> {
   const broadcast = parts.active.current;
   if (!broadcast) return;
   try {

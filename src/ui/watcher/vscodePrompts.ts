@@ -1,7 +1,7 @@
 // The questions a watch session may need a person for, asked in VS Code: trust an unknown host
 // key (modal, with the fingerprint) and a password or passphrase (masked input).
 import * as vscode from 'vscode';
-import type { HostKeyInfo, WatchPrompts } from '../../viewer/types';
+import type { HostKeyInfo, WatchPrompts } from '../../watcher/types';
 
 /** `closed` is cancelled when the viewer's panel closes: a password box still open goes away. */
 export function vscodePrompts(title: string, closed: vscode.CancellationToken): WatchPrompts {

@@ -2,9 +2,9 @@
 // panel (and reconnects it if its broadcast had ended), different hosts get panels of their own.
 // The hosts tree asks here whether a host is being watched.
 import * as vscode from 'vscode';
-import { formatTarget } from '../../viewer';
-import type { WatchState, WatchTarget } from '../../viewer/types';
-import { ViewerPanel, type ViewerPanelDeps } from './viewerPanel';
+import { formatTarget } from '../../watcher';
+import type { WatchState, WatchTarget } from '../../watcher/types';
+import { WatcherPanel, type ViewerPanelDeps } from './watcherPanel';
 
 export type TargetResolver = (spec: string) => Promise<WatchTarget>;
 
@@ -13,8 +13,8 @@ export function destinationKey(target: WatchTarget): string {
   return formatTarget(target);
 }
 
-export class ViewerRegistry implements vscode.Disposable {
-  private readonly panels = new Map<string, ViewerPanel>();
+export class WatcherRegistry implements vscode.Disposable {
+  private readonly panels = new Map<string, WatcherPanel>();
   private readonly changed = new vscode.EventEmitter<void>();
   /** A panel opened, closed or changed state. */
   readonly onDidChange = this.changed.event;
@@ -40,7 +40,7 @@ export class ViewerRegistry implements vscode.Disposable {
   }
 
   /** Opens (or reveals) a viewer for what the user typed or picked. Errors are shown, not thrown. */
-  async watch(spec: string): Promise<ViewerPanel | undefined> {
+  async watch(spec: string): Promise<WatcherPanel | undefined> {
     let target: WatchTarget;
     try {
       target = await this.resolve(spec);
@@ -94,7 +94,7 @@ export class ViewerRegistry implements vscode.Disposable {
     this.changed.dispose();
   }
 
-  private show(target: WatchTarget, spec: string, restored?: vscode.WebviewPanel): ViewerPanel {
+  private show(target: WatchTarget, spec: string, restored?: vscode.WebviewPanel): WatcherPanel {
     const key = destinationKey(target);
     const existing = this.panels.get(key);
     if (existing) {
@@ -102,7 +102,7 @@ export class ViewerRegistry implements vscode.Disposable {
       existing.reveal();
       return existing;
     }
-    const panel = new ViewerPanel(target, key, spec, this.deps, restored, this.labelFor(spec, target, key));
+    const panel = new WatcherPanel(target, key, spec, this.deps, restored, this.labelFor(spec, target, key));
     this.panels.set(key, panel);
     panel.onDidChangeState(() => this.changed.fire());
     panel.onDidDispose(() => {

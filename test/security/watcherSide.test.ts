@@ -11,7 +11,7 @@ import { BroadcastMode, MODES, ModeFixture, startMode } from '../helpers/broadca
 import { boundedTest, useCleanups } from '../helpers/embeddedFixture';
 import { FakeSshHost, startFakeSshHost } from '../helpers/fakeSshHost';
 import { isRoot } from '../helpers/ptyClient';
-import { Viewer, screenShows, watchViewer } from '../helpers/watchViewer';
+import { Watcher, screenShows, startWatcher } from '../helpers/watcher';
 import { TcpRelay } from '../helpers/tcpRelay';
 import { typeLine } from '../helpers/tmuxFixture';
 import { generateEd25519KeyPair } from '../../src/host/embedded/ed25519';
@@ -23,7 +23,7 @@ const { list: cleanups } = useCleanups();
 // Registered first, so it runs after everything else.
 cleanups.push(() => rmSync(root, { recursive: true, force: true }));
 
-const watch = (port: number, options: { knownHostsLine?: string; user?: string } = {}): Viewer => watchViewer(root, cleanups, port, options);
+const watch = (port: number, options: { knownHostsLine?: string; user?: string } = {}): Watcher => startWatcher(root, cleanups, port, options);
 
 async function fakeHost(greeting: string | ((channel: ServerChannel) => void)): Promise<FakeSshHost> {
   const host = await startFakeSshHost({ offered: ['none', 'password'], acceptPassword: '', greeting });

@@ -3,9 +3,9 @@
 // viewer. Called with a string (from another command or a link), it skips the question.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { parseTargetSpec, readSshConfigAliases } from '../../viewer';
+import { parseTargetSpec, readSshConfigAliases } from '../../watcher';
 import { readSavedHosts } from '../hosts/savedHostsSetting';
-import type { ViewerRegistry } from './viewerRegistry';
+import type { WatcherRegistry } from './watcherRegistry';
 
 interface TargetPick extends vscode.QuickPickItem {
   /** What to watch; undefined for separators. */
@@ -82,7 +82,7 @@ export function validateTargetSpec(text: string): string | undefined {
   }
 }
 
-export function registerWatchCommand(context: vscode.ExtensionContext, registry: ViewerRegistry): vscode.Disposable {
+export function registerWatchCommand(context: vscode.ExtensionContext, registry: WatcherRegistry): vscode.Disposable {
   return vscode.commands.registerCommand('guestBroadcast.watch', async (spec?: unknown) => {
     let target = typeof spec === 'string' ? spec.trim() : undefined;
     if (!target) {

@@ -2,21 +2,21 @@
 // the viewer panels (restored after a reload), and the "Broadcast hosts" sidebar.
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { openWatchSession, resolveTarget } from '../../viewer';
+import { openWatchSession, resolveTarget } from '../../watcher';
 import { registerHostCommands } from '../hosts/hostCommands';
 import { HostsTreeProvider, sshConfigPath } from '../hosts/hostsTree';
 import { affectsSavedHosts, readSavedHosts } from '../hosts/savedHostsSetting';
 import { readTerminalConfig, WATCHED_SETTINGS } from './terminalConfig';
-import { VIEWER_VIEW_TYPE, type ViewerPanelDeps } from './viewerPanel';
-import { ViewerRegistry } from './viewerRegistry';
+import { VIEWER_VIEW_TYPE, type ViewerPanelDeps } from './watcherPanel';
+import { WatcherRegistry } from './watcherRegistry';
 import { vscodePrompts } from './vscodePrompts';
-import { registerWatchCommand } from './watchCommand';
+import { registerWatchCommand } from './watchHostCommand';
 
 /** globalState key prefix of a destination's size mode (fit / my size). */
 const SIZE_MODE_KEY = 'guestBroadcast.sizeMode';
 
 /** Returns the hosts view's data provider (the extension's API shows it to tests). */
-export function registerViewerUi(context: vscode.ExtensionContext): HostsTreeProvider {
+export function registerWatcherUi(context: vscode.ExtensionContext): HostsTreeProvider {
   const deps: ViewerPanelDeps = {
     extensionUri: context.extensionUri,
     openSession: (target, prompts, size) => openWatchSession(target, prompts, {
@@ -35,7 +35,7 @@ export function registerViewerUi(context: vscode.ExtensionContext): HostsTreePro
       set: (key, mode) => void context.globalState.update(`${SIZE_MODE_KEY}:${key}`, mode),
     },
   };
-  const registry = new ViewerRegistry(deps, (spec) => resolveTarget(spec), (spec, key) => {
+  const registry = new WatcherRegistry(deps, (spec) => resolveTarget(spec), (spec, key) => {
     const saved = readSavedHosts().hosts.find((h) => h.target === spec.trim() || h.target === key);
     return saved?.name;
   });
