@@ -11,7 +11,7 @@ import { median } from '../stats';
 import { BenchViewer } from '../viewerClient';
 import { bringUp, closeAll } from '../viewerPool';
 import { yieldToHost } from '../viewerPriority';
-import { FRAME_MS } from '../../src/host/embedded/outputPacer';
+import { FRAME_MS } from '../../src/host/fanout/outputPacer';
 
 export interface FloodRow {
   route: string;

@@ -12,7 +12,7 @@ import { ConnectionLimits, normalizeAddress } from '../../src/host/embedded/conn
 import { loadOrCreateHostKey } from '../../src/host/embedded/hostKey';
 import { describeExposure, embeddedWatchCommand, formatListen, parseListen } from '../../src/host/embedded/listen';
 import { generatePassphrase, loadOrCreatePassphrase, readPassphrase, regeneratePassphrase } from '../../src/host/embedded/passphrase';
-import { guestClientEnv, guestTerm } from '../../src/host/embedded/terminal';
+import { guestClientEnv, guestTerm } from '../../src/host/fanout/terminal';
 import { clampSize } from '../../src/host/guestWindow';
 import { loadNodePty, nodePtyCandidates } from '../../src/host/ptyLoader';
 import { generateEd25519KeyPair, keyPairParses } from '../../src/host/embedded/ed25519';

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Terminal } from '@xterm/headless';
-import { ScreenModel } from '../../src/host/embedded/screenModel';
-import { nearestLarger } from '../../src/host/embedded/sizeGroups';
+import { ScreenModel } from '../../src/host/fanout/screenModel';
+import { nearestLarger } from '../../src/host/fanout/sizeGroups';
 
 test('beyond the cap: the smallest group that fits, else the largest', () => {
   const groups = [

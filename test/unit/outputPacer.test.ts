@@ -2,7 +2,7 @@
 // out at once, a flood goes out in frames, nothing is lost or reordered, and an exit flushes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FLOOD_BYTES, FRAME_MS, OutputPacer, WINDOW_MS } from '../../src/host/embedded/outputPacer';
+import { FLOOD_BYTES, FRAME_MS, OutputPacer, WINDOW_MS } from '../../src/host/fanout/outputPacer';
 import { FakeClock } from '../helpers/fakeClock';
 
 interface Sent {

@@ -1,4 +1,4 @@
-// src/host/embedded/screenModel.ts reads three private parts of @xterm/headless's core that no
+// src/host/fanout/screenModel.ts reads three private parts of @xterm/headless's core that no
 // public API offers: the scroll region, whether the cursor is hidden, and the current pen. It
 // skips a part it cannot find, so a moved internal would not crash: late joiners would quietly
 // get a wrong screen. These tests fail instead, on the exact names and types screenModel reads,
@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Terminal } from '@xterm/headless';
-import { ScreenModel } from '../../src/host/embedded/screenModel';
+import { ScreenModel } from '../../src/host/fanout/screenModel';
 
 const ROOT = join(__dirname, '..', '..', '..');
 

@@ -9,8 +9,8 @@ import { AccessConfig, decide, methodsFor } from './access';
 import { disconnectWithReason } from './disconnect';
 import { cannotShow, GuestView } from './guestView';
 import { HostSizeFeed } from './hostSizeFeed';
-import { SizeGroups } from './sizeGroups';
-import { Corkable } from './guestFeed';
+import { SizeGroups } from '../fanout/sizeGroups';
+import { Corkable } from '../fanout/guestFeed';
 
 export interface GuestConnectionOptions {
   id: string;

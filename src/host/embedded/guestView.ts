@@ -7,11 +7,11 @@
 // dropped; neither this class nor its group has a path from a channel to the pty at all. tmux's
 // `attach -r` is the second, independent guard.
 import type { ServerChannel } from 'ssh2';
-import { GroupMember, SizeGroup } from './sizeGroup';
-import { SizeGroups } from './sizeGroups';
+import { GroupMember, SizeGroup } from '../fanout/sizeGroup';
+import { SizeGroups } from '../fanout/sizeGroups';
 import { clampSize } from '../guestWindow';
-import { guestTerm } from './terminal';
-import { Corkable, GuestFeed } from './guestFeed';
+import { guestTerm } from '../fanout/terminal';
+import { Corkable, GuestFeed } from '../fanout/guestFeed';
 // A kicked guest's terminal gets what tmux would send on detach from here, since the group's
 // tmux client stays for the others.
 import { RESET_AS_TMUX_DETACH } from '../../wire/terminalReset';

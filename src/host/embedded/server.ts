@@ -17,7 +17,7 @@ import { listenError } from './listenError';
 import { EMBEDDED_DEFAULTS, EmbeddedServerOptions, handshakeTimeoutMs } from './options';
 import { RefusalDesk } from './refusal';
 import { HostSizeFeed } from './hostSizeFeed';
-import { SizeGroups } from './sizeGroups';
+import { SizeGroups } from '../fanout/sizeGroups';
 
 /** The least time between two writes of the viewer table to tmux (see publish). */
 const PUBLISH_GAP_MS = 250;

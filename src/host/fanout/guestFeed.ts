@@ -1,18 +1,32 @@
-// One viewer's share of its size group's stream: the bytes go to the viewer's SSH channel, and
-// the channel's own buffer is the viewer's bounded queue. A viewer that falls behind is not
-// waited for: nothing more is queued for it, and once its channel has taken what it holds, it is
-// resynchronised from the group's screen (a snapshot) and goes live again.
-import type { ServerChannel } from 'ssh2';
+// One guest's share of its size group's stream: the bytes go to the guest's sink (an SSH
+// channel, a WebSocket), and the sink's own buffer is the guest's bounded queue. A guest that
+// falls behind is not waited for: nothing more is queued for it, and once its sink has taken what
+// it holds, it is resynchronised from the group's screen (a snapshot) and goes live again.
 
-/** The viewer's TCP socket, as far as the feed needs it: to send each write's pieces as one. */
+/**
+ * Where one guest's bytes go, as far as the feed needs it: an ssh2 ServerChannel is one as it is;
+ * other routes wrap their transport (a WebSocket) in one.
+ */
+export interface GuestSink {
+  /** False once the guest's transport is closing: nothing more is written. */
+  readonly writable: boolean;
+  /** Bytes written and not yet handed to the network: the guest's queue. */
+  readonly writableLength: number;
+  /** Writes `data`; `done` runs once it has left the queue. */
+  write(data: Buffer, done: () => void): unknown;
+  /** The queue emptied (after writableLength had reached the transport's high-water mark). */
+  on(event: 'drain', listener: () => void): unknown;
+}
+
+/** The guest's TCP socket, as far as the feed needs it: to send each write's pieces as one. */
 export interface Corkable {
   cork(): void;
   uncork(): void;
 }
 
-/** Bytes waiting in a viewer's channel beyond which the viewer counts as behind. */
+/** Bytes waiting in a guest's channel beyond which the guest counts as behind. */
 export const BEHIND_AT = 256 * 1024;
-/** Once a behind viewer's channel holds this little, it is resynchronised. */
+/** Once a behind guest's channel holds this little, it is resynchronised. */
 export const CAUGHT_UP_AT = 16 * 1024;
 
 export type FeedState = 'live' | 'syncing' | 'behind' | 'gone';
@@ -31,18 +45,18 @@ export class GuestFeed {
   private source: SnapshotSource | undefined;
   /** Waiting out startAfter(): not resynchronised on drain. */
   private holding = false;
-  /** Times the viewer fell behind and had its queue dropped (for tests and benchmarks). */
+  /** Times the guest fell behind and had its queue dropped (for tests and benchmarks). */
   drops = 0;
   /** Snapshots sent (joins, moves and resyncs). */
   snapshots = 0;
-  /** The most bytes ever waiting in the viewer's channel. */
+  /** The most bytes ever waiting in the guest's channel. */
   maxBuffered = 0;
 
   constructor(
-    private readonly channel: ServerChannel,
+    private readonly sink: GuestSink,
     private readonly socket?: Corkable,
   ) {
-    channel.on('drain', () => this.maybeCatchUp());
+    sink.on('drain', () => this.maybeCatchUp());
   }
 
   /** Starts the feed on `source`: live at once (a group that has sent nothing yet) or from a snapshot. */
@@ -78,7 +92,7 @@ export class GuestFeed {
   push(data: Buffer): void {
     switch (this.state) {
       case 'live':
-        if (this.channel.writableLength >= BEHIND_AT) this.fallBehind();
+        if (this.sink.writableLength >= BEHIND_AT) this.fallBehind();
         else this.send(data);
         return;
       case 'syncing':
@@ -106,7 +120,7 @@ export class GuestFeed {
     this.state = 'live';
   }
 
-  /** Stops the feed (the viewer leaves or moves); nothing more is written by it. */
+  /** Stops the feed (the guest leaves or moves); nothing more is written by it. */
   stop(): void {
     this.state = 'gone';
     this.holding = false;
@@ -116,19 +130,19 @@ export class GuestFeed {
     this.source = undefined;
   }
 
-  /** Writes bytes of the viewer's own (a notice, a farewell) outside the group's stream. */
+  /** Writes bytes of the guest's own (a notice, a farewell) outside the group's stream. */
   write(data: string): void {
-    if (this.channel.writable) this.send(Buffer.from(data, 'utf8'));
+    if (this.sink.writable) this.send(Buffer.from(data, 'utf8'));
   }
 
   private send(data: Buffer): void {
     // ssh2 hands each packet to the socket in pieces (four when its native ciphers are missing,
     // as in VS Code), each a system call of its own: corked for the length of this one write,
-    // they leave as one writev, at once (no waiting for the other viewers).
+    // they leave as one writev, at once (no waiting for the other guest).
     this.socket?.cork();
-    this.channel.write(data, () => this.maybeCatchUp());
+    this.sink.write(data, () => this.maybeCatchUp());
     this.socket?.uncork();
-    if (this.channel.writableLength > this.maxBuffered) this.maxBuffered = this.channel.writableLength;
+    if (this.sink.writableLength > this.maxBuffered) this.maxBuffered = this.sink.writableLength;
   }
 
   private fallBehind(): void {
@@ -137,6 +151,6 @@ export class GuestFeed {
   }
 
   private maybeCatchUp(): void {
-    if (this.state === 'behind' && !this.holding && this.source && this.channel.writableLength <= CAUGHT_UP_AT) this.start(this.source, false);
+    if (this.state === 'behind' && !this.holding && this.source && this.sink.writableLength <= CAUGHT_UP_AT) this.start(this.source, false);
   }
 }

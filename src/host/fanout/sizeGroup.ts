@@ -4,16 +4,14 @@
 // late or fall behind. The tmux client is never paused for a viewer: a slow one is dropped and
 // resynchronised by its own GuestFeed.
 //
-// Nothing flows from viewers to the pty: this class only reads the pty (see guestView.ts).
-import type { IPty } from 'node-pty';
-import { guestAttachArgv } from '../../tmux/attach';
+// Nothing flows from guests to the tmux client: a group holds a ReadOnlyTerminal, which cannot
+// write (readOnlyTerminal.ts).
 import { kickClient, listClients } from '../../tmux/clients';
 import { Tmux } from '../../tmux/tmux';
 import { GuestOutputFilter } from '../guestOutputFilter';
-import { loadNodePty } from '../ptyLoader';
 import { OutputPacer } from './outputPacer';
 import { ScreenModel } from './screenModel';
-import { guestClientEnv } from './terminal';
+import { ReadOnlyTerminal, spawnReadOnlyClient } from './readOnlyTerminal';
 import { SnapshotSource, GuestFeed } from './guestFeed';
 
 export interface SizeGroupOptions {
@@ -40,7 +38,7 @@ export class SizeGroup implements SnapshotSource {
   readonly cols: number;
   readonly rows: number;
   readonly term: string;
-  private readonly pty: IPty;
+  private readonly client: ReadOnlyTerminal;
   private readonly screen: ScreenModel;
   /** Passes the client's output on at once, or in frames while the session floods. */
   private readonly pacer = new OutputPacer(
@@ -72,20 +70,13 @@ export class SizeGroup implements SnapshotSource {
     this.term = options.term;
     this.key = SizeGroup.keyOf(options.cols, options.rows, options.term);
     this.screen = new ScreenModel(options.cols, options.rows);
-    const argv = guestAttachArgv({ socketPath: options.tmux.socketPath, sessionName: options.sessionName, tmuxBin: options.tmux.bin });
-    this.pty = loadNodePty(options.appRoot).spawn(argv[0], argv.slice(1), {
-      name: options.term,
-      cols: options.cols,
-      rows: options.rows,
-      cwd: '/',
-      env: guestClientEnv(options.term),
-    });
+    this.client = spawnReadOnlyClient(options);
     // Filtered before anything else sees it: the screen model, snapshots and every viewer get the same safe stream.
-    this.pty.onData((data) => {
+    this.client.onData((data) => {
       const safe = this.guestFilter.push(data);
       if (safe) this.pacer.push(safe);
     });
-    this.pty.onExit(({ exitCode }) => this.onExit(exitCode));
+    this.client.onExit((exitCode) => this.onExit(exitCode));
   }
 
   static keyOf(cols: number, rows: number, term: string): string {
@@ -101,7 +92,7 @@ export class SizeGroup implements SnapshotSource {
   }
 
   get pid(): number {
-    return this.pty.pid;
+    return this.client.pid;
   }
 
   /** Adds a viewer: live from the first byte if the client has drawn nothing yet, else from a snapshot. */
@@ -218,7 +209,7 @@ export class SizeGroup implements SnapshotSource {
   private kill(): void {
     if (this.exited) return;
     try {
-      this.pty.kill();
+      this.client.kill();
     } catch {
       // already gone
     }
@@ -242,7 +233,7 @@ export class SizeGroup implements SnapshotSource {
    */
   async end(message: string): Promise<void> {
     if (this.exited) return;
-    const client = (await listClients(this.options.tmux).catch(() => [])).find((c) => c.pid === this.pty.pid);
+    const client = (await listClients(this.options.tmux).catch(() => [])).find((c) => c.pid === this.client.pid);
     if (client) await kickClient(this.options.tmux, client.name, message).catch(() => undefined);
     if (!(await this.waitForExit(client ? 2000 : 1000))) {
       this.kill();
