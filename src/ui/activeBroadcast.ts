@@ -5,7 +5,7 @@ import { Broadcast, BroadcastOptions } from '../host/broadcast';
 import { defaultSocketPath } from '../host/paths';
 import { stopOtherBroadcast } from '../host/stopOtherBroadcast';
 import { adoptableBroadcast } from './adoptable';
-import { embeddedRouteFor } from './embeddedGuestServer';
+import { embeddedRouteFor } from './embeddedRoute';
 import { SystemSshRoute } from '../host/routes/systemSshRoute';
 import { HostSettings } from './settings';
 
