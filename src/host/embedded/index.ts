@@ -2,6 +2,7 @@
 // (routes/embeddedSshRoute.ts): ssh2 and node-pty stay unloaded otherwise.
 import type { RouteContext } from '../routes/route';
 import { fanoutFor } from '../fanout/sharedFanout';
+import { connectionLimitsFor } from '../connectionLimits';
 import { ensureStateDir } from './stateFiles';
 import { loadOrCreateHostKey } from './hostKey';
 import { readAuthorizedKeys } from './authorizedKeys';
@@ -49,7 +50,12 @@ function preflight(options: EmbeddedServerOptions): void {
 export async function startEmbeddedServer(options: EmbeddedServerOptions, context: RouteContext): Promise<EmbeddedGuestServer> {
   preflight(options);
   const groups = fanoutFor(context, { maxGroups: options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups, appRoot: options.appRoot });
-  const server = new EmbeddedGuestServer(options, context.tmux, loadOrCreateHostKey(options.stateDir), groups);
+  const limits = connectionLimitsFor(
+    context,
+    options.maxViewers ?? EMBEDDED_DEFAULTS.maxViewers,
+    options.maxConnectionsPerAddress ?? EMBEDDED_DEFAULTS.maxConnectionsPerAddress,
+  );
+  const server = new EmbeddedGuestServer(options, context.tmux, loadOrCreateHostKey(options.stateDir), { groups, limits });
   await server.listen();
   return server;
 }
