@@ -2,6 +2,7 @@
 // commands. It only holds and forwards: the lifecycle rules live in src/host/broadcast.ts.
 import * as vscode from 'vscode';
 import { Broadcast, BroadcastOptions } from '../host/broadcast';
+import { broadcastOptions } from '../host/options/broadcast';
 import { defaultSocketPath } from '../host/paths';
 import { stopOtherBroadcast } from '../host/stopOtherBroadcast';
 import { adoptableBroadcast } from './adoptable';
@@ -53,10 +54,7 @@ export class ActiveBroadcast implements vscode.Disposable {
 
   private async startNow(settings: HostSettings): Promise<Broadcast> {
     const options: BroadcastOptions = {
-      mode: settings.mode,
-      socketPath: settings.socketPath || undefined,
-      sessionName: settings.sessionName,
-      guestUser: settings.guestUser,
+      ...broadcastOptions(settings),
       cwd: workspaceDir(),
       // The embedded server's code (ssh2, node-pty) is loaded only now, when a start asks for it.
       guestServerFactory: settings.mode === 'embedded' ? await embeddedGuestServerFactoryFor(settings, this.context, this.log) : undefined,

@@ -2,6 +2,8 @@
 // node-pty behind it) is imported here, when a start asks for it, never at activation.
 import * as vscode from 'vscode';
 import { GuestServerFactory } from '../host/guestServer';
+import { SETTING_NAMES } from '../host/options/names';
+import { embeddedServerOptions } from '../host/options/embeddedServer';
 import { HostSettings } from './settings';
 
 /** Where the host key and the passphrase live: the extension's global storage. */
@@ -11,26 +13,22 @@ export function embeddedStateDir(context: vscode.ExtensionContext): string {
 
 export async function embeddedGuestServerFactoryFor(settings: HostSettings, context: vscode.ExtensionContext, log: vscode.OutputChannel): Promise<GuestServerFactory> {
   const { embeddedGuestServerFactory } = await import('../host/embedded');
-  return embeddedGuestServerFactory({
-    listen: settings.listen,
-    listenSettingName: 'guestBroadcast.listen',
-    access: settings.access,
-    authorizedKeysFile: settings.authorizedKeysFile || undefined,
-    maxViewers: settings.maxViewers,
-    maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
-    maxSizeGroups: settings.maxSizeGroups,
-    // The host key is kept here so guests' known_hosts stay valid across restarts.
-    stateDir: embeddedStateDir(context),
-    // So the server loads VS Code's own node-pty, built for this VS Code's runtime.
-    appRoot: vscode.env.appRoot,
-    onJoin: (guest) => {
-      log.appendLine(`${guest.user} (${guest.address}) is watching.`);
-      if (settings.notifyOnJoin) void vscode.window.showInformationMessage(`Guest Broadcast: ${guest.user} (${guest.address}) is watching.`);
-    },
-    onLeave: (guest) => log.appendLine(`${guest.user} (${guest.address}) stopped watching: ${guest.reason}.`),
-    onWarning: (message) => {
-      log.appendLine(`Warning: ${message}`);
-      void vscode.window.showWarningMessage(`Guest Broadcast: ${message}`);
-    },
-  });
+  return embeddedGuestServerFactory(
+    embeddedServerOptions(settings, {
+      names: SETTING_NAMES,
+      // The host key is kept here so guests' known_hosts stay valid across restarts.
+      defaultStateDir: embeddedStateDir(context),
+      // So the server loads VS Code's own node-pty, built for this VS Code's runtime.
+      appRoot: vscode.env.appRoot,
+      onJoin: (guest) => {
+        log.appendLine(`${guest.user} (${guest.address}) is watching.`);
+        if (settings.notifyOnJoin) void vscode.window.showInformationMessage(`Guest Broadcast: ${guest.user} (${guest.address}) is watching.`);
+      },
+      onLeave: (guest) => log.appendLine(`${guest.user} (${guest.address}) stopped watching: ${guest.reason}.`),
+      onWarning: (message) => {
+        log.appendLine(`Warning: ${message}`);
+        void vscode.window.showWarningMessage(`Guest Broadcast: ${message}`);
+      },
+    }),
+  );
 }

@@ -5,8 +5,9 @@
 import { chmodSync } from 'node:fs';
 import { Broadcast } from '../../src/host/broadcast';
 import { Tmux } from '../../src/tmux/tmux';
-import { EmbeddedFixture, startEmbedded } from './embeddedFixture';
-import { EmbeddedServerOptions } from '../../src/host/embedded/options';
+import { EmbeddedFixture, EmbeddedFixtureOptions, startEmbedded } from './embeddedFixture';
+import { broadcastOptions } from '../../src/host/options/broadcast';
+import { hostOptions } from '../../src/host/options/parse';
 import { PtyClient } from './ptyClient';
 import { waitFor } from './screen';
 import { RunningSshd, startSshd } from './sshd';
@@ -39,7 +40,7 @@ export interface ModeFixture {
 export interface ModeFixtureOptions {
   hostCols?: number;
   hostRows?: number;
-  embedded?: Partial<EmbeddedServerOptions>;
+  embedded?: EmbeddedFixtureOptions;
   /** The host's tmux config (default none: /dev/null). */
   configFile?: string;
 }
@@ -86,16 +87,8 @@ export async function startMode(mode: BroadcastMode, options: ModeFixtureOptions
     // An sftp subsystem as Debian's stock sshd_config has one: the guest's Match block must win
     // over it (without the line, sshd alone would refuse sftp and scp, and prove nothing).
     sshd = await startSshd({ guestUser: 'guest', socketPath: sock.socketPath, sessionName: 'broadcast', extraConfig: ['Subsystem sftp /usr/lib/openssh/sftp-server'] });
-    broadcast = await Broadcast.start({
-      mode: 'system',
-      socketPath: sock.socketPath,
-      sessionName: 'broadcast',
-      guestUser: 'guest',
-      sshPort: sshd.port,
-      command: TEST_SHELL,
-      configFile: options.configFile ?? '/dev/null',
-      pollIntervalMs: 200,
-    });
+    const systemOptions = hostOptions({ mode: 'system', socketPath: sock.socketPath, guestUser: 'guest', sshPort: sshd.port, command: TEST_SHELL, tmuxConfig: options.configFile ?? '/dev/null' });
+    broadcast = await Broadcast.start({ ...broadcastOptions(systemOptions), pollIntervalMs: 200 });
     const { host, size } = await attachHost(broadcast, sock.tmux, 'broadcast', cols, rows);
     const running = sshd;
     const made = broadcast;
