@@ -57,7 +57,7 @@ System mode:
 const HOST_FLAGS: Options = Object.fromEntries(HOST_OPTION_KEYS.map((key) => [CLI_OPTION_NAMES[key].slice(2), { type: 'string' }]));
 
 /** The flags as the model's raw values; a bad one is a usage error (exit 2) before anything starts. */
-function hostOptions(values: Record<string, unknown>): HostOptions {
+function hostOptionsFromFlags(values: Record<string, unknown>): HostOptions {
   try {
     return parseHostOptions(Object.fromEntries(HOST_OPTION_KEYS.map((key) => [key, stringOpt(values, CLI_OPTION_NAMES[key].slice(2))])), CLI_OPTION_NAMES);
   } catch (error) {
@@ -76,7 +76,7 @@ export const hostCommand: CliCommand = {
       process.stdout.write(HELP);
       return 0;
     }
-    const host = hostOptions(values);
+    const host = hostOptionsFromFlags(values);
     const options: BroadcastOptions = { ...broadcastOptions(host), cwd: process.cwd() };
     if (host.mode === 'system') return serve(options);
     const embedded = embeddedServerOptions(host, {
