@@ -2,11 +2,11 @@
 // commands. It only holds and forwards: the lifecycle rules live in src/host/broadcast.ts.
 import * as vscode from 'vscode';
 import { Broadcast, BroadcastOptions } from '../host/broadcast';
+import { broadcastOptions } from '../host/options/broadcast';
 import { defaultSocketPath } from '../host/paths';
 import { stopOtherBroadcast } from '../host/stopOtherBroadcast';
 import { adoptableBroadcast } from './adoptable';
-import { embeddedRouteFor } from './embeddedRoute';
-import { SystemSshRoute } from '../host/routes/systemSshRoute';
+import { embeddedServerContextFor } from './embeddedRoute';
 import { HostSettings } from './settings';
 
 export type StopResult =
@@ -54,9 +54,7 @@ export class ActiveBroadcast implements vscode.Disposable {
 
   private async startNow(settings: HostSettings): Promise<Broadcast> {
     const options: BroadcastOptions = {
-      routes: [settings.mode === 'embedded' ? embeddedRouteFor(settings, this.context, this.log) : new SystemSshRoute({ guestUser: settings.guestUser })],
-      socketPath: settings.socketPath || undefined,
-      sessionName: settings.sessionName,
+      ...broadcastOptions(settings, embeddedServerContextFor(settings, this.context, this.log)),
       cwd: workspaceDir(),
     };
     const broadcast = await Broadcast.start(options);

@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { KICKED_MESSAGE, ENDED_MESSAGE } from '../../src/host/broadcast';
 import { loadOrCreatePassphrase } from '../../src/host/embedded/passphrase';
+import { CLI_OPTION_NAMES } from '../../src/host/options/names';
 import { listClients } from '../../src/tmux/clients';
 import { EmbeddedFixture, opensshClient, Ssh2Guest, startEmbedded, boundedTest, useCleanups } from '../helpers/embeddedFixture';
 import { PtyClient } from '../helpers/ptyClient';
@@ -80,7 +81,7 @@ test('the 6th connection from one address is refused with the reason', async () 
 
 test('a client that never finishes the handshake (or never asks for the view) is dropped; a watching one is not', async () => {
   // Long enough for a watching guest to get in on a loaded machine; nothing below waits for a time.
-  const fx = await fixture({ handshakeTimeoutMs: 1500 });
+  const fx = await fixture({ loginTimeoutMs: 1500 });
   const silent = connect(fx.port, '127.0.0.1');
   const identOnly = connect(fx.port, '127.0.0.1', () => identOnly.write('SSH-2.0-Stalling\r\n'));
   cleanups.push(() => void silent.destroy(), () => void identOnly.destroy());
@@ -101,7 +102,7 @@ test('a client that never finishes the handshake (or never asks for the view) is
 
 test('a guest still typing the passphrase when the login timeout runs out is told why by OpenSSH, not just "Connection closed"', async () => {
   const warnings: string[] = [];
-  const fx = await fixture({ access: 'password', handshakeTimeoutMs: 1000, handshakeTimeoutSettingName: '--login-timeout', onWarning: (w) => warnings.push(w) });
+  const fx = await fixture({ access: 'password', loginTimeoutMs: 1000, names: CLI_OPTION_NAMES, onWarning: (w) => warnings.push(w) });
   const passphrase = loadOrCreatePassphrase(fx.stateDir);
   const ssh = track(opensshClient(fx.port, { extra: ['-o', 'PubkeyAuthentication=no'] }));
   await waitFor('the password prompt', () => /password:/.test(ssh.output));
