@@ -55,8 +55,12 @@ function commonJsChunksPlugin(common) {
         for (const entry of entries) await writeEntry(files, entry, eager, outdir, common);
         for (const [name, file] of files) {
           if (entries.includes(name)) continue;
-          if (eager.has(name)) writeFileSync(file.path, eagerChunkStub(name, eager.get(name)));
-          else await toCommonJs(file, common);
+          if (eager.has(name)) {
+            writeFileSync(file.path, eagerChunkStub(name, eager.get(name)));
+            rmSync(`${file.path}.map`, { force: true });
+          } else {
+            await toCommonJs(file, common);
+          }
         }
         // Chunk names carry a hash of their content: an old one would linger and be shipped.
         for (const name of readdirSync(outdir)) {
