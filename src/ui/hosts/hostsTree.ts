@@ -57,8 +57,15 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostsNode>, vs
    * while a viewer counts down to a reconnect), dropped when settings or ~/.ssh/config change. */
   private resolved = new Map<string, Promise<WatchTarget>>();
 
-  /** `registry` answers who is watched (watcherLoader.ts: nobody, until the watcher is loaded). */
-  constructor(private readonly registry: Pick<WatcherRegistry, 'stateOf'>) {}
+  /**
+   * @param registry answers who is watched (watcherLoader.ts: nobody, until the watcher is loaded).
+   * @param onRead called whenever the rows are read, so the caller can start watching the files
+   *   they come from only once they are shown.
+   */
+  constructor(
+    private readonly registry: Pick<WatcherRegistry, 'stateOf'>,
+    private readonly onRead: () => void = () => undefined,
+  ) {}
 
   /** Hosts may have changed (settings, ~/.ssh/config, the Refresh button): read them again. */
   refresh(): void {
@@ -88,6 +95,7 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostsNode>, vs
 
   async getChildren(node?: HostsNode): Promise<HostsNode[]> {
     if (!node) {
+      this.onRead();
       const groups: HostsNode[] = [];
       if (this.savedSpecs().length) groups.push({ kind: 'group', source: 'saved' });
       const aliases = await this.aliases();

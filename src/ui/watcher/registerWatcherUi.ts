@@ -15,14 +15,21 @@ import { WatcherLoader } from './watcherLoader';
 /** Returns the hosts view's data provider (the extension's API shows it to tests). */
 export function registerWatcherUi(context: vscode.ExtensionContext): HostsTreeProvider {
   const watcher = new WatcherLoader(context);
-  const tree = new HostsTreeProvider(watcher);
+  // ~/.ssh/config is watched from the first time the rows are read (a window whose sidebar never
+  // shows the view never reads the file); then a change of it redraws them.
+  let sshConfigWatcher: vscode.FileSystemWatcher | undefined;
+  const watchSshConfig = () => {
+    if (sshConfigWatcher) return;
+    sshConfigWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(sshConfigPath())), 'config'));
+    sshConfigWatcher.onDidChange(() => tree.refresh());
+    sshConfigWatcher.onDidCreate(() => tree.refresh());
+    sshConfigWatcher.onDidDelete(() => tree.refresh());
+  };
+  const tree = new HostsTreeProvider(watcher, watchSshConfig);
   const view = vscode.window.createTreeView('guestBroadcast.hosts', { treeDataProvider: tree });
   const showWatchCount = () => {
     view.badge = watcher.size ? { value: watcher.size, tooltip: `Watching ${watcher.size} broadcast${watcher.size === 1 ? '' : 's'}` } : undefined;
   };
-  const sshConfigWatcher = vscode.workspace.createFileSystemWatcher(
-    new vscode.RelativePattern(vscode.Uri.file(dirname(sshConfigPath())), 'config'));
-
   const watch = lazyCommand(async () => {
     const { module, registry } = await watcher.load();
     return module.watchCommand(context, registry);
@@ -37,14 +44,11 @@ export function registerWatcherUi(context: vscode.ExtensionContext): HostsTreePr
     watcher,
     tree,
     view,
-    sshConfigWatcher,
+    { dispose: () => sshConfigWatcher?.dispose() },
     watcher.onDidChange(() => {
       tree.watchStatesChanged();
       showWatchCount();
     }),
-    sshConfigWatcher.onDidChange(() => tree.refresh()),
-    sshConfigWatcher.onDidCreate(() => tree.refresh()),
-    sshConfigWatcher.onDidDelete(() => tree.refresh()),
     vscode.commands.registerCommand('guestBroadcast.watch', watch),
     ...HOST_COMMAND_IDS.map((id) => vscode.commands.registerCommand(id, (arg?: unknown) => hostCommands(id, arg))),
     vscode.workspace.onDidChangeConfiguration((event) => {
