@@ -5,8 +5,6 @@ import * as vscode from 'vscode';
 import type { Broadcast, BroadcastOptions } from '../host/broadcast';
 import { defaultSocketPath } from '../host/paths';
 import { adoptableBroadcast } from './adoptable';
-import { embeddedRouteFor } from './embeddedRoute';
-import { SystemSshRoute } from '../host/routes/systemSshRoute';
 import { HostSettings } from './settings';
 
 export type StopResult =
@@ -53,8 +51,11 @@ export class ActiveBroadcast implements vscode.Disposable {
   }
 
   private async startNow(settings: HostSettings): Promise<Broadcast> {
+    const route = settings.mode === 'embedded'
+      ? (await import('./embeddedRoute')).embeddedRouteFor(settings, this.context, this.log)
+      : new (await import('../host/routes/systemSshRoute')).SystemSshRoute({ guestUser: settings.guestUser });
     const options: BroadcastOptions = {
-      routes: [settings.mode === 'embedded' ? embeddedRouteFor(settings, this.context, this.log) : new SystemSshRoute({ guestUser: settings.guestUser })],
+      routes: [route],
       socketPath: settings.socketPath || undefined,
       sessionName: settings.sessionName,
       cwd: workspaceDir(),

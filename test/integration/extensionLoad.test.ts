@@ -93,6 +93,8 @@ test('dist/extension.js holds none of the code that only a command, a viewer pan
   const lazy = [
     'src/ui/commands/',
     'src/host/broadcast.ts',
+    'src/host/routes/',
+    'src/host/fanout/',
     'src/host/stopOtherBroadcast.ts',
     'src/host/statusReader.ts',
     'src/host/embedded/index.ts',
