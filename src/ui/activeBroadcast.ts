@@ -1,10 +1,9 @@
 // The broadcast this window runs (or adopted after a reload), shared by the status bar and the
 // commands. It only holds and forwards: the lifecycle rules live in src/host/broadcast.ts.
 import * as vscode from 'vscode';
-import { Broadcast, BroadcastOptions } from '../host/broadcast';
-import { broadcastOptions } from '../host/options/broadcast';
+// Types only: the host side's code is imported by start and stop (activation stays small).
+import type { Broadcast, BroadcastOptions } from '../host/broadcast';
 import { defaultSocketPath } from '../host/paths';
-import { stopOtherBroadcast } from '../host/stopOtherBroadcast';
 import { adoptableBroadcast } from './adoptable';
 import { embeddedServerContextFor } from './embeddedRoute';
 import { HostSettings } from './settings';
@@ -53,10 +52,13 @@ export class ActiveBroadcast implements vscode.Disposable {
   }
 
   private async startNow(settings: HostSettings): Promise<Broadcast> {
+    // The routes' code (tmux, the permission fixup, the fan-out) is loaded only now.
+    const { broadcastOptions } = await import('../host/options/broadcast');
     const options: BroadcastOptions = {
       ...broadcastOptions(settings, embeddedServerContextFor(settings, this.context, this.log)),
       cwd: workspaceDir(),
     };
+    const { Broadcast } = await import('../host/broadcast');
     const broadcast = await Broadcast.start(options);
     this.settings = settings;
     this.follow(broadcast);
@@ -90,6 +92,7 @@ export class ActiveBroadcast implements vscode.Disposable {
     }
     const mode = settings?.mode ?? 'embedded';
     const socket = settings?.socketPath || defaultSocketPath(mode);
+    const { stopOtherBroadcast } = await import('../host/stopOtherBroadcast');
     const stopped = await stopOtherBroadcast(mode, socket, 'Stop guest broadcast in VS Code');
     return stopped ? { kind: 'stoppedOther', session: stopped.session, socket } : { kind: 'none', socket };
   }

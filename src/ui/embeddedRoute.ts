@@ -2,7 +2,7 @@
 // behind it) is loaded when the broadcast starts the route, never at activation.
 import * as vscode from 'vscode';
 import { SETTING_NAMES } from '../host/options/names';
-import { EmbeddedServerContext } from '../host/options/embeddedServer';
+import type { EmbeddedServerContext } from '../host/options/embeddedServer';
 import { HostSettings } from './settings';
 
 /** Where the host key and the passphrase live: the extension's global storage. */
