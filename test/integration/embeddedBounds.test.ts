@@ -188,10 +188,12 @@ test('a guest that stops reading is dropped, not waited for: bounded buffering, 
   // The slow guest stops reading; the host floods the screen with megabytes of redraws.
   slow.channel?.pause();
   const slowFlow = (): { drops: number; maxBuffered: number } | undefined => fx.server.flow().find((f) => f.name === slowName);
+  // Each round waits for its own end on the reading guest's screen, so every round's output has
+  // been fanned out (to the slow guest too) before the next: how fast the host draws cannot
+  // make the loop end before the flood has happened.
   for (let i = 0; i < 20 && !slowFlow()?.drops; i++) {
-    await typeLine(fx.sock.tmux, 'broadcast', `clear; cat ${join(fx.sock.dir, 'art')}`);
-    await other.waitForText('!"#$%');
-    await new Promise((r) => setTimeout(r, 100));
+    await typeLine(fx.sock.tmux, 'broadcast', `clear; cat ${join(fx.sock.dir, 'art')}; echo round-$((${i}+1000))`);
+    await other.waitForText(`round-${i + 1000}`, 30_000);
   }
   const flow = slowFlow();
   assert.ok(flow && flow.drops > 0, `the slow guest was dropped: ${JSON.stringify(fx.server.flow())}`);
