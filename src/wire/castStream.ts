@@ -9,8 +9,9 @@
 //                 as xterm's "resize window" sequence (CSI 8;ROWS;COLS t), which the player reads
 // A client that offers no subprotocol at all (websocat, a script) gets raw: what the player and
 // plain WebSocket tools assume of a server that names none. A client that offers only others is
-// refused: the socket is closed with 1002 (protocol error) and NO_STREAM_PROTOCOL, which the
-// player shows as "not compatible with the server" instead of reconnecting forever.
+// refused: the socket is closed with 1002 (protocol error) and a reason (noStreamProtocolReason), which the
+// player shows as "not compatible with the server" instead of reconnecting forever (see
+// handleStreamProtocols for how that close reaches a browser).
 //
 // No Node imports: this may be bundled into a page too.
 import { AlisEncoder } from './alis';
@@ -22,8 +23,10 @@ export type StreamProtocol = (typeof STREAM_PROTOCOLS)[number];
 
 /** Close code when no offered subprotocol is one we speak (RFC 6455 1002, protocol error). */
 export const CLOSE_NO_PROTOCOL = 1002;
-/** The close reason then (a close reason must stay under 123 bytes). */
-export const NO_STREAM_PROTOCOL = `no supported subprotocol: offer one of ${STREAM_PROTOCOLS.join(', ')}`;
+/** The close reason then, naming what this server speaks (well under a close reason's 123 bytes). */
+export function noStreamProtocolReason(implemented: readonly StreamProtocol[] = STREAM_PROTOCOLS): string {
+  return implemented.length > 0 ? `no supported subprotocol: offer one of ${implemented.join(', ')}` : 'this server streams in no subprotocol';
+}
 
 function isStreamProtocol(name: string): name is StreamProtocol {
   return (STREAM_PROTOCOLS as readonly string[]).includes(name);
@@ -47,11 +50,16 @@ export function pickStreamProtocol(offered: Iterable<string>, implemented: reado
 }
 
 /**
- * For `ws`'s `handleProtocols` option: the subprotocol to answer with, or false for none (the
- * connection handler then refuses the socket with CLOSE_NO_PROTOCOL).
+ * For `ws`'s `handleProtocols` option (called only when the client offered something): the
+ * subprotocol to answer with. When we speak none of the offers, the answer is the client's first
+ * offer all the same, and the connection handler closes the socket at once with
+ * CLOSE_NO_PROTOCOL and noStreamProtocolReason(): a browser fails a handshake whose answer names no
+ * subprotocol after it offered some (the page sees only 1006, and asciinema-player retries
+ * forever), whereas a close with 1002 reaches it, and the player shows "not compatible".
  */
-export function handleStreamProtocols(protocols: Set<string>): StreamProtocol | false {
-  return pickStreamProtocol(protocols) ?? false;
+export function handleStreamProtocols(protocols: Set<string>, implemented: readonly StreamProtocol[] = STREAM_PROTOCOLS): string | false {
+  const offered = [...protocols];
+  return pickStreamProtocol(offered, implemented) ?? offered[0] ?? false;
 }
 
 /** One WebSocket frame: a text frame or a binary one. */
