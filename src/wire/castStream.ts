@@ -5,8 +5,10 @@
 //   v1.alis       binary frames (alis.ts)
 //   v2.asciicast  text frames: the v2 header, then one event line each (asciicast.ts)
 //   v3.asciicast  the same in v3 (intervals between events)
-//   raw           binary frames of plain terminal output; the first one starts with the size
-//                 as xterm's "resize window" sequence (CSI 8;ROWS;COLS t), which the player reads
+//   raw           binary frames of plain terminal output; the first one is the size as xterm's
+//                 "resize window" sequence (CSI 8;ROWS;COLS t), which the player reads; a later
+//                 size change is the same sequence (a terminal reading raw resizes on it; the
+//                 player reads it only at the start of a stream)
 // A client that offers no subprotocol at all (websocat, a script) gets raw: what the player and
 // plain WebSocket tools assume of a server that names none. A client that offers only others is
 // refused: the socket is closed with 1002 (protocol error) and a reason (noStreamProtocolReason), which the

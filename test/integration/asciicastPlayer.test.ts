@@ -79,7 +79,7 @@ describe('asciinema-player plays the live stream', { skip, timeout: 180_000 }, (
   });
 
   for (const protocol of STREAM_PROTOCOLS) {
-    test(`${protocol}: a late joiner sees the screen from before, then a marker typed live, at the host's size`, async () => {
+    test(`${protocol}: a late joiner sees the screen from before, then a marker typed live, at the host's size${protocol === 'raw' ? '' : ', then a resize'}, then the end`, async () => {
       const n = ++step;
       // On the host before any player connects: only a snapshot can show it.
       await typeLine(sock.tmux, SESSION, `clear; echo before-${n}-$((6*7))`);
@@ -107,6 +107,18 @@ describe('asciinema-player plays the live stream', { skip, timeout: 180_000 }, (
           const text = await playerText(late);
           return text.includes(`before-${n}-42`) && text.includes(`live-${n}-42`);
         }, 30_000);
+        // The host's window size changed: the route sends a resize, and the player takes the new
+        // size. (raw can only say it as CSI 8 t, which the player reads at the start of a stream
+        // only; a terminal reading raw resizes on it.)
+        if (protocol !== 'raw') {
+          for (const sink of server.sinks) sink.resize(COLS + 6, ROWS + 3);
+          await waitFor('the player to take the new size', async () => (await playerRows(page)) === ROWS + 3, 30_000);
+        }
+        // The view ends (stop, kick): the player says the stream ended, and does not reconnect.
+        const made = server.sinks.length;
+        for (const sink of server.sinks) sink.end();
+        await waitFor('the player to say the stream ended', async () => /stream ended/i.test(await bodyText(page)), 30_000);
+        assert.equal(server.sinks.length, made, 'the player did not reconnect');
         assert.deepEqual(errors, [], 'no errors in the page');
         assert.deepEqual(await windowSize(sock.tmux, SESSION), hostWindow, 'the host\'s window keeps its size');
       } finally {

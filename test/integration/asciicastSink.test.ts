@@ -43,16 +43,32 @@ interface Client {
   sink: () => AsciicastSink | undefined;
 }
 
+/** `promise`, or a failure saying what did not happen within `ms`. */
+function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 async function open(protocols: string[]): Promise<Client> {
   const index = accepted.length;
   const ws = new WebSocket(`ws://127.0.0.1:${port}/stream`, protocols);
   const frames: Client['frames'] = [];
   ws.on('message', (data: Buffer, binary: boolean) => frames.push({ data, binary }));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
+  const closed = within(
+    new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }))),
+    'the socket to close',
+  );
+  closed.catch(() => undefined); // awaited by the tests that expect a close
+  await within(
+    new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    }),
+    'the socket to open',
+  );
   await waitFor('the server to take the socket', () => accepted.length > index);
   return { ws, frames, closed, sink: () => accepted[index] };
 }
@@ -62,8 +78,8 @@ test('v2.asciicast: the header with the given size first, one event per write, w
   const sink = c.sink()!;
   assert.equal(c.ws.protocol, 'v2.asciicast');
   const euro = Buffer.from('€', 'utf8');
-  await new Promise<void>((resolve) => sink.write(Buffer.concat([Buffer.from('a'), euro.subarray(0, 1)]), resolve));
-  await new Promise<void>((resolve) => sink.write(euro.subarray(1), resolve));
+  await within(new Promise<void>((resolve) => sink.write(Buffer.concat([Buffer.from('a'), euro.subarray(0, 1)]), resolve)), 'the write to be sent');
+  await within(new Promise<void>((resolve) => sink.write(euro.subarray(1), resolve)), 'the write to be sent');
   sink.resize(120, 40);
   sink.marker('m1');
   sink.end();
@@ -80,7 +96,7 @@ test('v2.asciicast: the header with the given size first, one event per write, w
 test('v1.alis: the magic, the init frame, and the end-of-stream frame before the close', async () => {
   const c = await open(['v1.alis', 'v2.asciicast']);
   assert.equal(c.ws.protocol, 'v1.alis');
-  await new Promise<void>((resolve) => c.sink()!.write(Buffer.from('hi'), resolve));
+  await within(new Promise<void>((resolve) => c.sink()!.write(Buffer.from('hi'), resolve)), 'the write to be sent');
   c.sink()!.end();
   assert.equal((await c.closed).code, 1000);
   assert.ok(c.frames.every((f) => f.binary), 'binary frames only');
@@ -99,13 +115,16 @@ test('a client offering only subprotocols we do not speak is closed with 1002 an
   assert.deepEqual(c.frames, []);
 });
 
-test('a client offering no subprotocol gets raw: the size as CSI 8 t, then the bytes as they are', async () => {
+test('a client offering no subprotocol gets raw: the size as CSI 8 t, then the bytes as they are, and a new size the same way', async () => {
   const c = await open([]);
   assert.equal(c.sink()!.protocol, 'raw');
-  await new Promise<void>((resolve) => c.sink()!.write(Buffer.from([0x61, 0xe2]), resolve));
+  await within(new Promise<void>((resolve) => c.sink()!.write(Buffer.from([0x61, 0xe2]), resolve)), 'the write to be sent');
   await waitFor('two frames', () => c.frames.length >= 2);
   assert.equal(c.frames[0].data.toString(), '\x1b[8;30;100t');
   assert.deepEqual([...c.frames[1].data], [0x61, 0xe2]);
+  c.sink()!.resize(120, 40);
+  await waitFor('the resize', () => c.frames.length >= 3);
+  assert.equal(c.frames[2].data.toString(), '\x1b[8;40;120t');
   c.ws.close();
   await c.closed;
 });
@@ -122,10 +141,13 @@ test('anything a stream client sends closes its socket (1008): it has nothing to
 async function stalledClient(): Promise<Socket> {
   const index = accepted.length;
   const socket = connect(port, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('error', reject);
-  });
+  await within(
+    new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('error', reject);
+    }),
+    'the stalled client to connect',
+  );
   socket.write(
     `GET /stream HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: v2.asciicast\r\n\r\n`,
