@@ -6,14 +6,16 @@
 //
 // How the browser route mounts it at /w/SECRET/stream (webPaths(secret).stream):
 //   1. The stream's WebSocketServer gets `handleProtocols: (p) => handleStreamProtocols(p)`, so
-//      the handshake answers with the subprotocol we will speak.
+//      the handshake answers with the subprotocol we will speak, and a small `maxPayload` (a
+//      stream client sends nothing).
 //   2. On connection (secret checked; any Origin unless narrowed), call
 //      acceptAsciicastSocket(ws, req.headers['sec-websocket-protocol'], {cols, rows, term, title})
 //      with the HOST's terminal size (readHostSize, src/tmux/hostSize.ts: the host's client,
 //      status line included): a stream has no terminal of its own, so it watches at the host's
 //      size. undefined means the socket was refused (closed with a reason): stop there.
 //   3. Join the size group of that size with a GuestFeed on the returned sink
-//      (new GuestFeed(sink)); on ws 'close', remove the member from its group.
+//      (new GuestFeed(sink)), TERM xterm-256color (what the players emulate); on ws 'close',
+//      remove the member from its group.
 //   4. When the host's window size changes: call sink.resize(cols, rows) FIRST, then move the
 //      member to the group of the new size (its snapshot then draws on a screen of that size).
 //   5. When the view ends (stop, kick, the session ended, the group exited): sink.end(reason).
@@ -24,14 +26,11 @@ import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { CastHeaderInfo, MonotonicClock } from '../../wire/asciicast';
 import { CastStreamEncoder, castStreamEncoder, CLOSE_NO_PROTOCOL, noStreamProtocolReason, offeredProtocols, pickStreamProtocol, StreamFrame, StreamProtocol, STREAM_PROTOCOLS } from '../../wire/castStream';
+import { CLOSE_NORMAL, CLOSE_POLICY } from '../../wire/webGuestProtocol';
 import type { GuestSink } from '../fanout/guestFeed';
 
 /** Bytes waiting in the socket above which the sink owes a 'drain' once they are sent. */
 const HIGH_WATER = 16 * 1024;
-/** Close code for a message the stream client may not send (RFC 6455 1008, policy violation). */
-const CLOSE_POLICY = 1008;
-/** Normal end: asciinema-player shows "Stream ended" and does not reconnect. */
-const CLOSE_NORMAL = 1000;
 
 export interface AsciicastStreamInfo extends CastHeaderInfo {
   /** Monotonic milliseconds for event times (performance.now() by default; tests pass their own). */
@@ -91,8 +90,9 @@ export class AsciicastSink extends EventEmitter implements GuestSink {
   }
 
   /**
-   * Ends the stream: the encoder's last frames (ALiS: end of stream), then a close that the
-   * player shows as ended rather than retrying. `reason` is shown by some clients (kept short).
+   * Ends the stream: the encoder's last frames (ALiS: end of stream), then a close (1000) that
+   * the player shows as ended rather than retrying. `reason` is the close reason, which
+   * asciinema-player shows for an ALiS stream (the others show "Stream ended").
    */
   end(reason = 'Stream ended', code = CLOSE_NORMAL): void {
     if (this.ended) return;
