@@ -17,8 +17,9 @@ import type { Tmux } from '../../src/tmux/tmux';
 
 const PLAYER_DIST = join(__dirname, '..', '..', '..', 'node_modules', 'asciinema-player', 'dist', 'bundle');
 
-/** The page: the player's own script and stylesheet, and the player on our stream. */
-function pageHtml(): string {
+/** The page: the player's own script and stylesheet, and the player on our stream (or on a recording, `cast`). */
+function pageHtml(cast: string | null): string {
+  const source = cast ? JSON.stringify(`/cast/${encodeURIComponent(cast)}`) : `{ driver: 'websocket', url: 'ws://' + location.host + '/stream' }`;
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>stream</title>
 <link rel="stylesheet" href="/player/asciinema-player.css"></head>
@@ -26,7 +27,7 @@ function pageHtml(): string {
 <script src="/player/asciinema-player.min.js"></script>
 <script>
   window.player = AsciinemaPlayer.create(
-    { driver: 'websocket', url: 'ws://' + location.host + '/stream' },
+    ${source},
     document.getElementById('player'),
     { autoPlay: true });
 </script></body></html>`;
@@ -45,6 +46,8 @@ export interface PlayerServerOptions {
 export class AsciicastPlayerServer {
   /** Every sink made, in order, with the protocol it speaks. */
   readonly sinks: AsciicastSink[] = [];
+  /** Recordings served at /cast/NAME (the page plays one with ?cast=NAME). */
+  readonly casts = new Map<string, string>();
   private readonly groups: SizeGroups;
   private readonly sockets = new Set<Socket>();
   private readonly members = new Set<GroupMember>();
@@ -63,10 +66,17 @@ export class AsciicastPlayerServer {
       noServer: true,
       handleProtocols: (offered: Set<string>) => handleStreamProtocols(offered, implemented),
     });
+    let made: AsciicastPlayerServer;
     const server = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const path = url.pathname;
       if (path === '/') {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pageHtml());
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pageHtml(url.searchParams.get('cast')));
+        return;
+      }
+      const cast = /^\/cast\/([^/]+)$/.exec(path)?.[1];
+      if (cast !== undefined && made.casts.has(decodeURIComponent(cast))) {
+        res.writeHead(200, { 'content-type': 'application/x-asciicast' }).end(made.casts.get(decodeURIComponent(cast)));
         return;
       }
       const file = /^\/player\/(asciinema-player\.(?:min\.js|css))$/.exec(path)?.[1];
@@ -76,7 +86,7 @@ export class AsciicastPlayerServer {
       }
       res.writeHead(404).end();
     });
-    const made = new AsciicastPlayerServer(server, wss, options);
+    made = new AsciicastPlayerServer(server, wss, options);
     server.on('connection', (socket) => {
       made.sockets.add(socket);
       socket.on('close', () => made.sockets.delete(socket));

@@ -12,6 +12,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { STREAM_PROTOCOLS, type StreamProtocol } from '../../src/wire/castStream';
 import { hostAttachArgv } from '../../src/tmux/attach';
 import { AsciicastPlayerServer } from '../helpers/asciicastPlayerServer';
+import { recordSession } from '../helpers/castRecording';
 import { PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/wait';
 import { capturePane, TempSocket, tempSocket, TEST_SHELL, typeLine, windowSize } from '../helpers/tmuxFixture';
@@ -40,12 +41,21 @@ async function playerRows(page: Page): Promise<number> {
   return page.evaluate(() => (globalThis as unknown as { document: PageDocument }).document.querySelectorAll('.ap-term .ap-line').length);
 }
 
+/** The player's rows, as text (non-breaking spaces as spaces, trailing spaces trimmed). */
+async function playerLines(page: Page): Promise<string[]> {
+  const rows = await page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<{ innerText: string }> } }).document;
+    return [...doc.querySelectorAll('.ap-term .ap-line')].map((line) => line.innerText);
+  });
+  return rows.map((l) => l.replace(/\u00a0/g, ' ').replace(/\n/g, '').trimEnd());
+}
+
 /** Everything the page shows, the player's messages included. */
 async function bodyText(page: Page): Promise<string> {
   return page.evaluate(() => (globalThis as unknown as { document: PageDocument }).document.body.innerText);
 }
 
-describe('asciinema-player plays the live stream', { skip, timeout: 180_000 }, () => {
+describe('asciinema-player plays the live stream and recordings', { skip, timeout: 180_000 }, () => {
   let sock: TempSocket;
   let context: BrowserContext;
   let profile: string;
@@ -127,6 +137,35 @@ describe('asciinema-player plays the live stream', { skip, timeout: 180_000 }, (
       }
     });
   }
+
+  test('a recording of the session written by our v2 encoder plays in the player to the host\'s pane', async () => {
+    const n = ++step;
+    const recording = recordSession(sock.tmux, SESSION, COLS, ROWS);
+    try {
+      await typeLine(sock.tmux, SESSION, `clear; printf '\\033[1;35mrec-%s\\033[0m é€𝄞 日本語 "q" \\\\ \\t|\\n' ${n}-$((6*7)); ls -d / /tmp`);
+      // A row as wide as the screen: it fits only if the player takes the header's width.
+      await typeLine(sock.tmux, SESSION, `printf '%0${COLS}d\\n' 0`);
+      await typeLine(sock.tmux, SESSION, `echo done-${n}-$((6*7))`);
+      await recording.settledOn(sock.tmux, SESSION, `done-${n}-42`);
+    } finally {
+      recording.stop();
+    }
+    const pane = (await capturePane(sock.tmux, SESSION)).map((l) => l.trimEnd());
+    assert.ok(pane.includes('0'.repeat(COLS)), pane.join('\n'));
+    assert.ok(pane.some((l) => l.includes(`rec-${n}-42 é€𝄞 日本語 "q" \\`)), pane.join('\n'));
+    const server = await AsciicastPlayerServer.start({ tmux: sock.tmux, sessionName: SESSION, cols: COLS, rows: ROWS });
+    server.casts.set('session.cast', recording.stop());
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.origin}/?cast=session.cast`);
+      await waitFor('the player to end on the host\'s pane', async () => JSON.stringify((await playerLines(page)).slice(0, pane.length)) === JSON.stringify(pane), 30_000).catch(async (e: Error) => {
+        throw new Error(`${e.message}\nplayer:\n${(await playerLines(page)).join('\n')}\npane:\n${pane.join('\n')}`);
+      });
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
 
   test('a server that speaks none of what the player offers refuses it, and the player says so instead of retrying', async () => {
     const server = await AsciicastPlayerServer.start({ tmux: sock.tmux, sessionName: SESSION, cols: COLS, rows: ROWS, protocols: [] });

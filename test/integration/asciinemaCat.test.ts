@@ -10,10 +10,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { GuestFeed, GuestSink } from '../../src/host/fanout/guestFeed';
-import { SizeGroup } from '../../src/host/fanout/sizeGroup';
 import { hostAttachArgv } from '../../src/tmux/attach';
 import { AsciicastEncoder } from '../../src/wire/asciicast';
+import { recordSession, steppingClock } from '../helpers/castRecording';
 import { PtyClient } from '../helpers/ptyClient';
 import { Screen } from '../helpers/screen';
 import { capturePane, TempSocket, tempSocket, TEST_SHELL, typeLine } from '../helpers/tmuxFixture';
@@ -51,12 +50,6 @@ async function renderedScreen(bytes: Buffer, cols: number, rows: number): Promis
   const lines = screen.lines();
   screen.dispose();
   return lines;
-}
-
-/** A clock that moves 1 ms per reading: times grow, as a real one's do. */
-function steppingClock(): () => number {
-  let t = 0;
-  return () => (t += 1);
 }
 
 describe('asciinema 2.2 plays what our encoder writes', { skip, timeout: 120_000 }, () => {
@@ -111,41 +104,17 @@ describe('asciinema 2.2 plays what our encoder writes', { skip, timeout: 120_000
     });
 
     test('its output taken from the fan-out and written as v2 ends, in asciinema cat, on the host\'s pane', async () => {
-      const enc = new AsciicastEncoder(2, steppingClock());
-      const lines = [enc.header({ cols: COLS, rows: ROWS, term: 'xterm-256color' })];
-      // A recording's place in the fan-out: a member of the host-size group whose sink writes lines.
-      const sink: GuestSink = {
-        writable: true,
-        writableLength: 0,
-        write(data: Buffer, done: () => void) {
-          const line = enc.output(data);
-          if (line) lines.push(line);
-          setImmediate(done);
-          return true;
-        },
-        on: () => undefined,
-      };
-      const group = new SizeGroup({ tmux: sock.tmux, sessionName: session, term: 'xterm-256color', cols: COLS, rows: ROWS }, () => undefined);
-      const member = { feed: new GuestFeed(sink), onGroupExit: () => undefined };
-      group.add(member);
+      const recording = recordSession(sock.tmux, session, COLS, ROWS);
       try {
         await typeLine(sock.tmux, session, "printf '\\033[1;32mgreen-%s\\033[0m é€𝄞 日本語\\n' $((6*7)); ls -d / /tmp");
         await typeLine(sock.tmux, session, 'echo rec-$((6*7))');
-        // Settled: the recorded output draws the host's pane (the prompt after the marker included).
-        await waitFor('the recording to draw the host\'s pane', async () => {
-          const pane = await capturePane(sock.tmux, session);
-          const output = lines.slice(1).map((l) => (JSON.parse(l) as [number, string, string])[2]).join('');
-          const drawn = await renderedScreen(Buffer.from(output, 'utf8'), COLS, ROWS);
-          return pane.join('\n').includes('rec-42') && JSON.stringify(drawn.slice(0, pane.length).map((l) => l.trimEnd())) === JSON.stringify(pane.map((l) => l.trimEnd()));
-        }, 20_000);
+        await recording.settledOn(sock.tmux, session, 'rec-42');
         assert.ok((await capturePane(sock.tmux, session)).some((l) => l.includes('green-42 é€𝄞 日本語')));
       } finally {
-        group.remove(member);
+        recording.stop();
       }
-      const end = enc.end();
-      if (end) lines.push(end);
       const file = join(dir, 'tmux.cast');
-      writeFileSync(file, lines.join('\n') + '\n');
+      writeFileSync(file, recording.stop());
       const pane = await capturePane(sock.tmux, session);
       const played = await asciinemaCatScreen(file, COLS, ROWS);
       // The pane is the window (ROWS minus tmux's status line); the recording's last row is the status line.

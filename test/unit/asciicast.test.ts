@@ -32,10 +32,10 @@ function cut(bytes: Buffer, at: number[]): Buffer[] {
   return out;
 }
 
-/** Output events of a v2 stream as parsed JSON. */
-function v2Output(chunks: Buffer[]): { lines: string[]; text: string; pieces: string[] } {
+/** Output events of a v2 (or v3) stream as parsed JSON. */
+function v2Output(chunks: Buffer[], version: 2 | 3 = 2): { lines: string[]; text: string; pieces: string[] } {
   const clock = manualClock();
-  const enc = new AsciicastEncoder(2, clock.now);
+  const enc = new AsciicastEncoder(version, clock.now);
   const lines = [enc.header({ cols: 80, rows: 24 })];
   for (const c of chunks) {
     clock.advance(1);
@@ -52,11 +52,13 @@ function v2Output(chunks: Buffer[]): { lines: string[]; text: string; pieces: st
   return { lines, text: pieces.join(''), pieces };
 }
 
-test('asciicast v2: output cut at every byte position comes out as the same text, no character broken', () => {
-  for (let i = 0; i <= BYTES.length; i++) {
-    const { text, pieces } = v2Output(cut(BYTES, [i]));
-    assert.equal(text, SAMPLE, `cut at ${i}`);
-    assert.ok(pieces.every((p) => !p.includes('\ufffd')), `cut at ${i}: a broken character`);
+test('asciicast v2 and v3: output cut at every byte position comes out as the same text, no character broken', () => {
+  for (const version of [2, 3] as const) {
+    for (let i = 0; i <= BYTES.length; i++) {
+      const { text, pieces } = v2Output(cut(BYTES, [i]), version);
+      assert.equal(text, SAMPLE, `v${version} cut at ${i}`);
+      assert.ok(pieces.every((p) => !p.includes('\ufffd')), `v${version} cut at ${i}: a broken character`);
+    }
   }
 });
 
