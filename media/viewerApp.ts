@@ -281,6 +281,12 @@ export function startViewer(channel: ViewerChannel): Viewer {
         size: () => ({ cols: terminal.cols, rows: terminal.rows }),
         fontSize: () => terminal.options.fontSize,
         selection: () => terminal.getSelection(),
+        /** One cell of the screen: its text and foreground colour (palette index or RGB). */
+        cell(x: number, y: number) {
+          const buffer = terminal.buffer.active;
+          const cell = buffer.getLine(buffer.viewportY + y)?.getCell(x);
+          return cell ? { chars: cell.getChars(), fg: cell.getFgColor(), palette: cell.isFgPalette() } : undefined;
+        },
         options: () => ({ fontFamily: terminal.options.fontFamily, fontSize: terminal.options.fontSize, theme: terminal.options.theme }),
       },
     });
