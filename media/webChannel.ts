@@ -8,7 +8,7 @@
 // query replies have no way out (the viewer never reads them, and no message carries them);
 // an attempt to type stays a local hint.
 import type { SizeMode, TerminalSize, WatchState, WebviewMessage } from '../src/ui/protocol';
-import { CLOSE_POLICY, type PageMessage, type ServerMessage } from '../src/wire/webGuestProtocol';
+import { CLOSE_NORMAL, CLOSE_POLICY, type PageMessage, type ServerMessage } from '../src/wire/webGuestProtocol';
 import { isWithinSizeLimits, MAX_COLS, MAX_ROWS, MIN_COLS, MIN_ROWS } from '../src/wire/terminalSizeLimits';
 import type { ChannelMessage, SavedState, ViewerChannel } from './channel';
 import { copyText } from './clipboard';
@@ -75,6 +75,8 @@ export class WebChannel implements ViewerChannel {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private delayMs = BACKOFF.initialMs;
   private liveSince = 0;
+  /** The current socket opened (a failed handshake closes without ever opening). */
+  private opened = false;
   private mode: SizeMode;
   private hostSize: TerminalSize | undefined;
   private mine: TerminalSize | undefined;
@@ -151,6 +153,9 @@ export class WebChannel implements ViewerChannel {
   private connect(): void {
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
+    // Watch again before the ended socket closed: that one is done with.
+    this.socket?.close(CLOSE_NORMAL);
+    this.opened = false;
     this.admitted = false;
     this.sentSize = undefined;
     this.endMessage = undefined;
@@ -166,6 +171,9 @@ export class WebChannel implements ViewerChannel {
     }
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
+    socket.addEventListener('open', () => {
+      if (this.socket === socket) this.opened = true;
+    });
     socket.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (this.socket !== socket) return;
       if (event.data instanceof ArrayBuffer) {
@@ -246,7 +254,9 @@ export class WebChannel implements ViewerChannel {
     this.liveSince = 0;
     const delay = Math.round(this.delayMs * (1 + BACKOFF.jitter * (Math.random() * 2 - 1)));
     this.delayMs = Math.min(BACKOFF.maxMs, this.delayMs * 2);
-    const reason = this.endMessage ?? (event.reason || 'the connection to the host dropped');
+    // A socket that never opened: the host is down, unreachable, or no longer serves this link
+    // (the browser does not tell which).
+    const reason = this.endMessage ?? (event.reason || (this.opened ? 'the connection to the host dropped' : 'cannot reach the host, or this link is no longer valid'));
     this.setState({ kind: 'reconnecting', inSeconds: Math.ceil(delay / 1000), reason });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
