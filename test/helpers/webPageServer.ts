@@ -78,6 +78,10 @@ export class WebPageServer {
   readonly sockets: ScriptedSocket[] = [];
   /** The Content-Security-Policy header of each page served. */
   readonly csps: string[] = [];
+  /** While set, socket handshakes are refused (as a route does for a link it no longer serves). */
+  refuseSockets = false;
+  /** Handshakes refused so far. */
+  refused = 0;
   private waiters: (() => void)[] = [];
 
   private constructor(private readonly server: Server, private readonly wss: WebSocketServer, readonly origin: string, readonly secret: string) {}
@@ -125,7 +129,8 @@ export class WebPageServer {
     server.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       // As the route does: only this page's socket, only from this page's origin.
-      if (url.pathname !== paths.socket || req.headers.origin !== self?.origin) {
+      if (url.pathname !== paths.socket || req.headers.origin !== self?.origin || self?.refuseSockets) {
+        if (self) self.refused++;
         socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
         return;
       }

@@ -294,6 +294,26 @@ test('a dropped socket and a "lost" end reconnect by themselves and go live agai
   });
 });
 
+test('a host that refuses the socket: the page says it cannot reach it, keeps retrying, and Retry now goes at once', { skip }, async () => {
+  await withPage(async (page, server) => {
+    const first = await live(server);
+    first.output('screen before\r\n');
+    await page.waitForLine('screen before');
+    server.refuseSockets = true;
+    first.socket.terminate();
+    assert.match(await page.waitForStatus(/cannot reach the host/), /^Reconnecting in \d+ s: cannot reach the host, or this link is no longer valid$/);
+    const refusedBefore = server.refused;
+    server.refuseSockets = false;
+    await page.page.locator('#status-action', { hasText: 'Retry now' }).click();
+    await live(server, { cols: 80, rows: 24 }, 1);
+    await page.waitForStatus(/^Live/);
+    assert.ok(refusedBefore >= 1);
+    assert.ok((await page.lines()).includes('screen before'));
+    // The browser logs each refused handshake as a console error: expected here, and only those.
+    page.errors.splice(0, page.errors.length, ...page.errors.filter((e) => !/WebSocket connection to .* failed/.test(e)));
+  });
+});
+
 test('the CSP is in force: the route\'s header and the page\'s meta refuse an injected inline script and style', { skip }, async () => {
   await withPage(async (page, server) => {
     await live(server);
