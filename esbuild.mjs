@@ -45,6 +45,13 @@ if (existsSync('media/viewer.ts')) {
   builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife',
     entryPoints: { viewer: 'media/viewer.ts' }, outdir: 'dist/media',
     loader: { '.css': 'css' } });
+  // The browser route's page: the same viewer on a WebSocket. Its names (web.js, web.css) are
+  // WEB_PAGE_ASSETS in src/host/web/pageAssets.ts, which the route serves.
+  builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife',
+    // Minified: it travels to phones over the network (the webview's bundle is read from disk).
+    minify: true,
+    entryPoints: { web: 'media/web.ts' }, outdir: 'dist/media',
+    loader: { '.css': 'css' } });
 }
 
 // Build only when run (`node esbuild.mjs`), not when imported for nodeExternal.

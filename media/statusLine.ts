@@ -47,7 +47,7 @@ export class StatusLine {
         break;
       }
       case 'ended':
-        this.set(`Broadcast ended: ${target}`);
+        this.set(state.message ?? `Broadcast ended: ${target}`);
         this.setAction('Watch again');
         break;
       case 'error':

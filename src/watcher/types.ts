@@ -8,7 +8,8 @@ export type WatchState =
   | { kind: 'connecting' }
   | { kind: 'live' }
   | { kind: 'reconnecting'; inSeconds: number; reason: string }
-  | { kind: 'ended' }
+  /** message: why, in the host's words, when it said (the browser page shows it). */
+  | { kind: 'ended'; message?: string }
   | { kind: 'error'; message: string };
 
 /** `[user@]host[:port]` after defaults and ~/.ssh/config are applied. */

@@ -75,3 +75,26 @@ test('the footer is one line at 320 px with a long reason, Find and the badge in
     await viewer.close();
   }
 });
+
+test('DOM renderer (GPU acceleration off): 24-bit colour and the selection are drawn, within the CSP', { skip }, async () => {
+  const config = {
+    fontFamily: 'DejaVu Sans Mono', fontSize: 14, lineHeight: 1, letterSpacing: 0, fontWeight: 'normal', fontWeightBold: 'bold',
+    scrollback: 1000, gpuAcceleration: 'off' as const, cursorBlink: false, minimumContrastRatio: 1, screenReaderMode: false,
+  };
+  const viewer = await harness.open(undefined, config);
+  try {
+    const page = viewer.page;
+    assert.equal(await page.locator('body').getAttribute('data-renderer'), 'dom');
+    await viewer.output('\x1b[38;2;255;128;0mTRUECOLOUR\x1b[0m plain\r\n');
+    await viewer.flushed();
+    // xterm.js sets these colours as style attributes (media/styleNonce.ts turns them into CSSOM).
+    const span = page.locator('#terminal .xterm-rows span', { hasText: 'TRUECOLOUR' });
+    assert.equal(await span.evaluate((e) => getComputedStyle(e).color), 'rgb(255, 128, 0)');
+    await page.locator('.xterm').click();
+    await page.keyboard.press('Control+A');
+    await page.waitForFunction(() => document.querySelectorAll('#terminal .xterm-rows span[style*="background-color"]').length > 0);
+    assert.deepEqual(await viewer.cspViolations(), []);
+  } finally {
+    await viewer.close();
+  }
+});

@@ -1,6 +1,7 @@
 // The viewer webview's HTML. A pure function without vscode, so the Chromium test loads exactly the
 // page a panel shows, served from its own loopback origin.
 import { randomBytes } from 'node:crypto';
+import { escapeHtml, viewerMarkup } from '../../wire/viewerMarkup';
 import type { SizeMode, TerminalConfig } from '../protocol';
 
 export interface ViewerHtmlOptions {
@@ -27,10 +28,6 @@ export interface ViewerHtmlOptions {
 /** 128 random bits, as CSP nonces should be. */
 export function createNonce(): string {
   return randomBytes(16).toString('base64');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**
@@ -66,27 +63,7 @@ export function buildViewerHtml(options: ViewerHtmlOptions): string {
 <title>Watching ${label}</title>
 </head>
 <body data-target="${label}" data-spec="${escapeHtml(options.targetSpec)}"${options.config ? ` data-config="${escapeHtml(JSON.stringify(options.config))}"` : ''}${options.testHooks ? ' data-test-hooks="1"' : ''} data-size-mode="${options.sizeMode === 'mine' ? 'mine' : 'fit'}" data-state="connecting">
-<div id="viewer">
-  <div id="terminal" aria-label="Read-only terminal: ${label}"></div>
-  <div id="notice" role="status" aria-live="polite" hidden></div>
-  <div id="search" role="search" hidden>
-    <input id="search-input" type="text" placeholder="Find" aria-label="Find in terminal" spellcheck="false" autocomplete="off">
-    <span id="search-count" aria-live="polite"></span>
-    <button type="button" id="search-prev" title="Previous match (Shift+Enter)" aria-label="Previous match">&#8593;</button>
-    <button type="button" id="search-next" title="Next match (Enter)" aria-label="Next match">&#8595;</button>
-    <button type="button" id="search-close" title="Close (Escape)" aria-label="Close search">&#215;</button>
-  </div>
-  <div id="status">
-    <span id="status-dot" class="dot connecting"></span>
-    <span id="status-text" role="status" aria-live="polite">Connecting to ${label}…</span>
-    <button type="button" id="status-action" hidden></button>
-    <span class="spacer"></span>
-    <span id="status-sizes"></span>
-    <button type="button" id="status-size-mode"></button>
-    <button type="button" id="status-search" title="Find (Ctrl+F)">Find</button>
-    <span class="badge" title="Keys typed here are never sent to the host">read-only</span>
-  </div>
-</div>
+${viewerMarkup(options.targetLabel)}
 <script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
 </body>
 </html>
