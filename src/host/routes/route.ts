@@ -9,8 +9,9 @@ import type { Disposable } from '../../listeners';
 import type { Tmux } from '../../tmux/tmux';
 import type { TmuxVersion } from '../../tmux/version';
 import type { Guest } from '../guests';
+import type { RouteKind } from './routeKind';
 
-export type RouteKind = 'embedded' | 'system' | 'web' | 'relay';
+export type { RouteKind } from './routeKind';
 
 /** What a route is told about the broadcast it serves. */
 export interface RouteContext {
