@@ -138,3 +138,18 @@ export async function watchingGuest(fx: WebFixture, cols = 80, rows = 24): Promi
   await waitFor('the guest to be listed', () => fx.route.guestList().length > 0);
   return g;
 }
+
+/**
+ * Writes a full screen of colours, every cell its own (tens of kilobytes each time tmux draws
+ * it), and returns the shell line that cats it 8 times: enough to fill a stalled guest's buffers.
+ */
+export function heavyScreenCommand(dir: string, cols = 120, rows = 34): string {
+  let art = '';
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < cols; x++) art += `\x1b[38;5;${(x * 7 + y * 13) % 256}m\x1b[48;5;${(x * 3 + y * 11) % 256}m${String.fromCharCode(33 + ((x + y) % 90))}`;
+    art += '\x1b[0m\n';
+  }
+  const file = join(dir, 'art');
+  writeFileSync(file, art);
+  return `for i in 1 2 3 4 5 6 7 8; do cat ${file}; done`;
+}

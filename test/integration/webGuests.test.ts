@@ -2,8 +2,6 @@
 // a loopback port, and real `ws` clients speaking the page's protocol, rendering what they get in
 // @xterm/headless. What a web guest sees must be what a tmux client of its size shows.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { KICKED_MESSAGE } from '../../src/host/broadcast';
 import { regenerateLinkSecret } from '../../src/host/web/linkSecret';
 import { listClients } from '../../src/tmux/clients';
@@ -11,7 +9,7 @@ import { boundedTest, Ssh2Guest, useCleanups } from '../helpers/embeddedFixture'
 import { PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
 import { capturePane, typeLine, windowSize } from '../helpers/tmuxFixture';
-import { startWeb, WebFixture, WebGuestClient, watchingGuest } from '../helpers/webFixture';
+import { heavyScreenCommand, startWeb, WebFixture, WebGuestClient, watchingGuest } from '../helpers/webFixture';
 
 const test = boundedTest;
 const { list: cleanups, track } = useCleanups();
@@ -143,12 +141,7 @@ test("stop: every page is told the broadcast stopped; a lost broadcast says 'los
 test('a stalled socket is resynchronised: its screen ends as the host pane, while others stay live', async () => {
   const fx = await fixture();
   await hostClient(fx, 120, 36);
-  let art = '';
-  for (let y = 0; y < 34; y++) {
-    for (let x = 0; x < 120; x++) art += `\x1b[38;5;${(x * 7 + y * 13) % 256}m\x1b[48;5;${(x * 3 + y * 11) % 256}m${String.fromCharCode(33 + ((x + y) % 90))}`;
-    art += '\x1b[0m\n';
-  }
-  writeFileSync(join(fx.embedded.sock.dir, 'art'), art);
+  const heavy = heavyScreenCommand(fx.embedded.sock.dir);
   const stalled = web(await watchingGuest(fx, 120, 36));
   const stalledName = fx.route.guestList()[0].name;
   const other = web(await watchingGuest(fx, 120, 36));
@@ -157,7 +150,7 @@ test('a stalled socket is resynchronised: its screen ends as the host pane, whil
   const snapshotsBefore = fx.route.flow().find((f) => f.name === stalledName)?.snapshots ?? 0;
   socket.pause();
   for (let round = 0; round < 100 && !fx.route.flow().find((f) => f.name === stalledName)?.drops; round++) {
-    await typeLine(fx.embedded.sock.tmux, 'broadcast', `for i in 1 2 3 4 5 6 7 8; do cat ${join(fx.embedded.sock.dir, 'art')}; done; echo round-${round}`);
+    await typeLine(fx.embedded.sock.tmux, 'broadcast', `${heavy}; echo round-${round}`);
     await other.waitForText(`round-${round}`, 20_000);
   }
   const flow = fx.route.flow().find((f) => f.name === stalledName);
