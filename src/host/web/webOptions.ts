@@ -98,12 +98,3 @@ export function readWebTls(certFile: string | undefined, keyFile: string | undef
   if (!keyPem.toString('latin1').includes('-----BEGIN')) throw new Error(`${names.key} ${key} is not a PEM private key (no "-----BEGIN" line).`);
   return { cert: certPem, key: keyPem, certFile: cert, keyFile: key };
 }
-
-/** Refuses, saying what to do, settings the browser route cannot serve. */
-export function checkWebAccess(access: string, names: { web: string; access: string }): 'open' | 'password' {
-  if (access === 'open' || access === 'password') return access;
-  throw new Error(
-    `${names.web} cannot be used with ${names.access} ${access}: browsers have no SSH keys to log in with. ` +
-      `Use ${names.access} password (the page asks for the passphrase) or ${names.access} open (the secret link admits), or leave ${names.web} out.`,
-  );
-}
