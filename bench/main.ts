@@ -10,9 +10,9 @@ import { HOST_BUNDLE, HOST_BUNDLE_JS_CIPHERS, HostHandle } from './host/hostHand
 import { currentLoad, machineInfo } from './machine';
 import { BenchUsageError, HELP, parseBenchArgs, RouteName } from './options';
 import { BenchResults, renderTable, SCHEMA, TARGETS } from './report';
-import { EmbeddedRoute } from './routes/embedded';
-import { Route } from './routes/route';
-import { SystemRoute, systemRouteUnavailable } from './routes/system';
+import { EmbeddedRouteUnderTest } from './routes/embedded';
+import { RouteUnderTest } from './routes/route';
+import { SystemRouteUnderTest, systemRouteUnavailable } from './routes/system';
 import { measureConnect } from './scenarios/connect';
 import { measureExtension } from './scenarios/extension';
 import { Flood } from './scenarios/flood';
@@ -70,7 +70,7 @@ async function run(argv: string[]): Promise<number> {
   };
 
   const largest = Math.max(1, ...Object.values(options.viewers).flat());
-  const routes: Route[] = [];
+  const routes: RouteUnderTest[] = [];
   for (const name of options.routes) {
     if (name === 'system') {
       const why = systemRouteUnavailable();
@@ -79,9 +79,9 @@ async function run(argv: string[]): Promise<number> {
         ctx.note(`system route ${why}: no OpenSSH baseline in this run, so no emb/sys ratios`);
         continue;
       }
-      routes.push(new SystemRoute(workDir));
+      routes.push(new SystemRouteUnderTest(workDir));
     } else {
-      routes.push(new EmbeddedRoute(workDir, largest + 10, options.ciphers));
+      routes.push(new EmbeddedRouteUnderTest(workDir, largest + 10, options.ciphers));
     }
   }
   // What happened on each route, for results.routes at the end.
@@ -92,7 +92,7 @@ async function run(argv: string[]): Promise<number> {
   /** The measurement running now, so Ctrl-C can let it fail before the process exits. */
   let inFlight: Promise<unknown> = Promise.resolve();
   /** Runs one measurement; a failure is noted and the run goes on. */
-  const attempt = async <T>(route: Route, what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+  const attempt = async <T>(route: RouteUnderTest, what: string, fn: () => Promise<T>): Promise<T | undefined> => {
     if (failed.has(route.name)) return undefined;
     if (ctx.remainingMs() <= 0) {
       ctx.note(`${what} (${route.name}): not measured: ${ctx.stopReason}`);

@@ -2,11 +2,13 @@
 // Every scenario has its own default viewer counts (issue 6); --viewers replaces them all, and
 // --quick shrinks them to 1 and 10 viewers so the whole run stays under two minutes.
 import { parseArgs } from 'node:util';
+import type { RouteKind } from '../src/host/routes/route';
 
 export const SCENARIOS = ['latency', 'memory', 'flood', 'connect', 'extension'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
-export const ROUTES = ['embedded', 'system'] as const;
-export type RouteName = (typeof ROUTES)[number];
+/** The production routes the bench measures (src/host/routes), by their kind. */
+export type RouteName = Extract<RouteKind, 'embedded' | 'system'>;
+export const ROUTES: readonly RouteName[] = ['embedded', 'system'];
 
 export interface ViewerSize {
   cols: number;

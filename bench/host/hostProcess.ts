@@ -7,24 +7,16 @@
 // then serves until its stdin closes or SIGTERM, and stops the broadcast on the way out.
 import * as pty from 'node-pty';
 import { Broadcast } from '../../src/host/broadcast';
-import { embeddedGuestServerFactory } from '../../src/host/embedded';
+import { EmbeddedSshRoute } from '../../src/host/routes/embeddedSshRoute';
+import { SystemSshRoute } from '../../src/host/routes/systemSshRoute';
 import { HostConfig, HostReady, hostShellCommand } from './hostConfig';
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '') as HostConfig;
   const broadcast = await Broadcast.start({
-    mode: config.route,
-    socketPath: config.socketPath,
-    sessionName: config.sessionName,
-    guestUser: config.guestUser,
-    sshPort: config.sshPort,
-    command: hostShellCommand(),
-    cwd: config.cwd,
-    configFile: '/dev/null',
-    env: { ...process.env, HOME: config.cwd, LANG: 'C.UTF-8' },
-    guestServerFactory:
+    routes: [
       config.route === 'embedded'
-        ? embeddedGuestServerFactory({
+        ? new EmbeddedSshRoute({
             listen: '127.0.0.1:0',
             access: 'open',
             stateDir: config.stateDir,
@@ -33,7 +25,14 @@ async function main(): Promise<void> {
             maxConnectionsPerAddress: config.maxViewers,
             handshakeTimeoutMs: 30_000,
           })
-        : undefined,
+        : new SystemSshRoute({ guestUser: config.guestUser, sshPort: config.sshPort }),
+    ],
+    socketPath: config.socketPath,
+    sessionName: config.sessionName,
+    command: hostShellCommand(),
+    cwd: config.cwd,
+    configFile: '/dev/null',
+    env: { ...process.env, HOME: config.cwd, LANG: 'C.UTF-8' },
   });
 
   // The host's own terminal (VS Code's terminal in real use): read-write, sets the window size,

@@ -4,9 +4,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { HostHandle } from '../host/hostHandle';
 import { CipherChoice, HOST_SIZE } from '../options';
-import { openRun, Route, RouteRun, SESSION } from './route';
+import { openRun, RouteUnderTest, RouteRun, SESSION } from './route';
 
-export class EmbeddedRoute implements Route {
+export class EmbeddedRouteUnderTest implements RouteUnderTest {
   readonly name = 'embedded' as const;
   // Each run has its own folder, socket, tmux server and port.
   readonly concurrentRuns = true;

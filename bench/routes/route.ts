@@ -1,5 +1,6 @@
-// A route is one way guests reach a broadcast. The bench starts a fresh broadcast on it for each
-// measurement and tears it down afterwards, so no measurement inherits another's viewers.
+// A production route (src/host/routes) under measurement: the bench starts a fresh broadcast
+// served by it, in a host process of its own (bench/host/hostProcess.ts builds the route), for
+// each measurement and tears it down afterwards, so no measurement inherits another's viewers.
 import { ControlClient } from '../controlClient';
 import { HostHandle } from '../host/hostHandle';
 import { RouteName } from '../options';
@@ -22,7 +23,7 @@ export interface RouteRun {
   stop(): Promise<void>;
 }
 
-export interface Route {
+export interface RouteUnderTest {
   readonly name: RouteName;
   /** Whether two broadcasts can run at once (the flood measures one without viewers beside one with). */
   readonly concurrentRuns: boolean;

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { HostHandle } from '../host/hostHandle';
 import { RunningSshd, startSshd } from '../../test/helpers/sshd';
 import { HOST_SIZE } from '../options';
-import { openRun, Route, RouteRun, SESSION } from './route';
+import { openRun, RouteUnderTest, RouteRun, SESSION } from './route';
 
 /**
  * The guest account the bench logs in as. Its own name, not "guest": the setup script empties the
@@ -46,7 +46,7 @@ function sshdPid(sshd: RunningSshd): number | undefined {
   return undefined;
 }
 
-export class SystemRoute implements Route {
+export class SystemRouteUnderTest implements RouteUnderTest {
   readonly name = 'system' as const;
   // One sshd, whose forced command reaches one socket: one broadcast at a time.
   readonly concurrentRuns = false;

@@ -1,7 +1,7 @@
 // Connect rate: bringing N viewers up, a few at a time (each: TCP, key exchange, login, pty,
 // shell, and the first screen rendered with the host's prompt).
 import { BenchContext } from '../context';
-import { Route } from '../routes/route';
+import { RouteUnderTest } from '../routes/route';
 import { summarize, Summary } from '../stats';
 import { bringUp, closeAll } from '../viewerPool';
 
@@ -19,7 +19,7 @@ export interface ConnectRow {
   failures: string[];
 }
 
-export async function measureConnect(ctx: BenchContext, route: Route, viewers: number): Promise<ConnectRow> {
+export async function measureConnect(ctx: BenchContext, route: RouteUnderTest, viewers: number): Promise<ConnectRow> {
   const run = await route.start();
   const pool = await bringUp(run.target, ctx.pool(viewers));
   try {

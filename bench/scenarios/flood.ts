@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BenchContext, sleep } from '../context';
 import { cpuMsBetween, sampleCpu } from '../cpuTime';
-import { Route, RouteRun } from '../routes/route';
+import { RouteUnderTest, RouteRun } from '../routes/route';
 import { median } from '../stats';
 import { BenchViewer } from '../viewerClient';
 import { bringUp, closeAll } from '../viewerPool';
@@ -172,7 +172,7 @@ export class Flood {
     writeFloodScript(this.script, this.file);
   }
 
-  async measure(route: Route, viewers: number): Promise<FloodRow> {
+  async measure(route: RouteUnderTest, viewers: number): Promise<FloodRow> {
     const ctx = this.ctx;
     const run = await route.start();
     const stalled = viewers > 0 ? 1 : 0;

@@ -2,7 +2,7 @@
 // until it is rendered on every viewer's screen. Each marker gives one sample per viewer.
 import { performance } from 'node:perf_hooks';
 import { BenchContext, sleep } from '../context';
-import { Route } from '../routes/route';
+import { RouteUnderTest } from '../routes/route';
 import { summarize, Summary } from '../stats';
 import { bringUp, closeAll } from '../viewerPool';
 
@@ -24,7 +24,7 @@ const GAP_MS = 15;
 /** Untimed markers first: the first ones pay for JIT compilation in the bench and the host. */
 const WARM_UP = 5;
 
-export async function measureLatency(ctx: BenchContext, route: Route, viewers: number): Promise<LatencyRow> {
+export async function measureLatency(ctx: BenchContext, route: RouteUnderTest, viewers: number): Promise<LatencyRow> {
   const run = await route.start();
   const pool = await bringUp(run.target, ctx.pool(viewers));
   try {

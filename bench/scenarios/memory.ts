@@ -2,7 +2,7 @@
 // clients, sshd processes on the system route) as idle viewers are added on one broadcast.
 import { BenchContext, sleep } from '../context';
 import { measurePss, PssReport } from '../pss';
-import { Route } from '../routes/route';
+import { RouteUnderTest } from '../routes/route';
 import { median, slope } from '../stats';
 import { BenchViewer } from '../viewerClient';
 import { bringUp, closeAll } from '../viewerPool';
@@ -39,7 +39,7 @@ function toPoint(viewers: number, reports: PssReport[]): MemoryPoint {
   return { viewers, pssMiB: mid / 1024, ussMiB: chosen.ussKiB / 1024, processes: chosen.processes, byKind };
 }
 
-export async function measureMemory(ctx: BenchContext, route: Route, counts: number[]): Promise<MemoryRow> {
+export async function measureMemory(ctx: BenchContext, route: RouteUnderTest, counts: number[]): Promise<MemoryRow> {
   const run = await route.start();
   const viewers: BenchViewer[] = [];
   const points: MemoryPoint[] = [];

@@ -1,10 +1,10 @@
 // `guest-broadcast host`: start a broadcast and serve it in the foreground until Ctrl-C/SIGTERM.
 // Works without a terminal (a service, a script): it never reads stdin.
 import { Broadcast, BroadcastOptions } from '../host/broadcast';
-import type { EmbeddedGuestServer } from '../host/embedded/server';
+import { EmbeddedSshRoute } from '../host/routes/embeddedSshRoute';
+import { SystemSshRoute } from '../host/routes/systemSshRoute';
 import { EMBEDDED_DEFAULTS, EmbeddedServerOptions } from '../host/embedded/options';
 import { parseListen } from '../host/embedded/listen';
-import { GuestServerFactory } from '../host/guestServer';
 import { cliConfigDir } from '../host/paths';
 import { CLI_OPTION_NAMES, HostOptionError, HostOptions, parseHostOptions } from '../host/hostOptions';
 import { shellCommand } from '../tmux/attach';
@@ -127,12 +127,10 @@ export const hostCommand: CliCommand = {
     }
     const host = hostOptions(values);
     const mode = host.mode;
-    const options: BroadcastOptions = {
-      mode,
+    const sshPort = intOpt(values, 'ssh-port', 1, 65535);
+    const options: Omit<BroadcastOptions, 'routes'> = {
       socketPath: host.socketPath,
       sessionName: host.sessionName,
-      guestUser: host.guestUser,
-      sshPort: intOpt(values, 'ssh-port', 1, 65535),
       command: stringOpt(values, 'command'),
       configFile: tmuxConfigOpt(values),
       cwd: process.cwd(),
@@ -140,7 +138,7 @@ export const hostCommand: CliCommand = {
     const embeddedFlags = ['listen', 'access', 'authorized-keys', 'state-dir', 'max-viewers', 'max-per-address', 'login-timeout', 'max-size-groups'].filter((f) => values[f] !== undefined);
     if (mode === 'system') {
       if (embeddedFlags.length) throw new UsageError(`--${embeddedFlags[0]} is for embedded mode; in system mode sshd serves the guests.`);
-      return serve(options);
+      return serve({ ...options, routes: [new SystemSshRoute({ guestUser: host.guestUser, sshPort })] });
     }
     const access = host.access;
     if (values['authorized-keys'] !== undefined && access !== 'keys') throw new UsageError('--authorized-keys is only used with --access keys.');
@@ -167,11 +165,13 @@ export const hostCommand: CliCommand = {
       onLeave: (guest) => out(`${stamp()} ${guest.user} (${guest.address}) stopped watching`),
       onWarning: (message) => out(`  Warning: ${message}`),
     };
-    return serve(options, embedded);
+    if (sshPort !== undefined) throw new UsageError('--ssh-port is for system mode (sshd\'s port); in embedded mode --listen sets the port.');
+    const route = new EmbeddedSshRoute(embedded);
+    return serve({ ...options, routes: [route] }, route);
   },
 };
 
-async function serve(options: BroadcastOptions, embedded?: EmbeddedServerOptions): Promise<number> {
+async function serve(options: BroadcastOptions, embedded?: EmbeddedSshRoute): Promise<number> {
   // Ctrl-C or SIGTERM while the broadcast starts (tmux, the host key, the listen: a second or so)
   // is a stop too. Node's default exit left the tmux server this process had just made running,
   // with nobody serving it and nothing said.
@@ -188,19 +188,7 @@ async function serve(options: BroadcastOptions, embedded?: EmbeddedServerOptions
   }
 }
 
-async function startAndServe(options: BroadcastOptions, embedded: EmbeddedServerOptions | undefined, signalled: () => string | undefined): Promise<number> {
-  let server: EmbeddedGuestServer | undefined;
-  if (embedded) {
-    // Loaded only here: `host --mode system` never loads ssh2 or node-pty.
-    const { embeddedGuestServerFactory } = await import('../host/embedded/index');
-    const factory = embeddedGuestServerFactory(embedded);
-    const keep: GuestServerFactory = async (context) => {
-      const made = await factory(context);
-      server = made as EmbeddedGuestServer;
-      return made;
-    };
-    options = { ...options, guestServerFactory: keep };
-  }
+async function startAndServe(options: BroadcastOptions, embedded: EmbeddedSshRoute | undefined, signalled: () => string | undefined): Promise<number> {
   const broadcast = await Broadcast.start(options);
   const early = signalled();
   if (early) {
@@ -212,11 +200,11 @@ async function startAndServe(options: BroadcastOptions, embedded: EmbeddedServer
   }
   out(broadcast.startedNow ? `Broadcasting session "${broadcast.sessionName}" (${broadcast.mode} mode).` : `A broadcast of "${broadcast.sessionName}" was left running by a process that is gone; serving it now.`);
   out(`  Attach as the host (read-write):  ${broadcast.hostAttachCommand}`);
-  out(`  Guests watch with:                ${broadcast.watchCommand}`);
-  if (server && embedded) {
-    out(`  Host key fingerprint:             ${server.fingerprint}`);
-    out(`  Access:                           ${await accessLine(embedded)}`);
-    out(`  ${server.exposure}`);
+  out(`  Guests watch with:                ${broadcast.joinCommand}`);
+  if (embedded) {
+    out(`  Host key fingerprint:             ${embedded.server.fingerprint}`);
+    out(`  Access:                           ${await accessLine(embedded.options)}`);
+    out(`  ${embedded.server.exposure}`);
   } else if (broadcast.listenAddress) {
     out(`  Listening on ${broadcast.listenAddress}`);
   }
@@ -237,7 +225,7 @@ async function startAndServe(options: BroadcastOptions, embedded: EmbeddedServer
   });
   broadcast.on('fixup', (report) => out(`${stamp()} tmux server restarted: permission fixup re-applied (${report.applied.join('; ')})`));
   broadcast.on('error', (error) => process.stderr.write(`guest-broadcast: ${error.message}\n`));
-  const unwatch = embedded?.access === 'password' ? await followPassphrase(embedded.stateDir) : undefined;
+  const unwatch = embedded?.options.access === 'password' ? await followPassphrase(embedded.options.stateDir) : undefined;
 
   // The monitor's timer does not hold the process (VS Code and tests run broadcasts without
   // owning the event loop), and the system mode has no listening socket that would: without

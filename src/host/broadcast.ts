@@ -1,49 +1,42 @@
-// The broadcast's lifecycle: one dedicated tmux server with one session, the permission fixup,
-// (embedded mode) the guest SSH server, and a monitor that follows viewers and server restarts.
+// The broadcast's lifecycle: one dedicated tmux server with one session, served to guests by one
+// or more routes (routes/route.ts: embedded SSH, system OpenSSH, ...), and a monitor that follows
+// the guests and server restarts. Everything about guests belongs to the routes; this file keeps
+// the tmux server's life and serves the union of the routes' guests.
 import { EventEmitter } from 'node:events';
-import { existsSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { hostname } from 'node:os';
 import { hostAttachArgv, shellCommand } from '../tmux/attach';
-import { createBroadcastSession, readMarkers, setMarkers } from '../tmux/broadcastSession';
-import { kickClient, listClients } from '../tmux/clients';
-import { processExists } from '../processExists';
+import { createBroadcastSession, setMarkers } from '../tmux/broadcastSession';
 import { probeTmuxVersion, Tmux } from '../tmux/tmux';
-import { assertSupported, TmuxVersion } from '../tmux/version';
-import { GuestServer, GuestServerFactory } from './guestServer';
-import { DEFAULT_SSH_PORT, guestSshCommand } from './guestSshCommand';
-import { BroadcastMode, defaultSocketPath } from './paths';
-import { applyPermissionFixup, FixupReport, prepareSocketDir } from './permissionFixup';
-import { BroadcastServedError } from './servedError';
-import { clearStopMarker, takeStopMarker } from './stopMarker';
-import { claimOwnership, OWNER_PID_MARKER, otherLiveOwner, ownerMarkers, recordedOwner, releaseOwnership } from './owner';
+import { TmuxVersion } from '../tmux/version';
+import { Disposable } from '../listeners';
+import { defaultSocketPath } from './paths';
+import { takeStopMarker } from './stopMarker';
+import { ownerMarkers, releaseOwnership } from './owner';
+import { claimSocket } from './socketClaim';
+import { endBroadcastServer, removeEmptyDirs, serverStillThere } from './endBroadcast';
 import { BroadcastStatus, statusJson } from './status';
-import { sameGuests, Guest, guestsFromClients } from './guests';
+import { sameGuests, Guest } from './guests';
+import { GuestTablePublisher } from './guestTable';
+import { Route, RouteContext, RouteDescription, RouteKind, RouteReport } from './routes/route';
 
 export { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
 import { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
-
-/** A guest's session exit status when the broadcast went away without a stop (as tmux's own "[lost server]"). */
-export const LOST_EXIT_STATUS = 1;
+export { LOST_EXIT_STATUS } from './routes/route';
+export { endBroadcastServer } from './endBroadcast';
 
 export interface BroadcastOptions {
-  mode: BroadcastMode;
-  /** Empty or undefined: the mode's default (see paths.ts). */
+  /** Who serves the guests: one route or several at once (the first is the broadcast's main one). */
+  routes: Route[];
+  /** Empty or undefined: the default for the routes (a folder guests can traverse when they open the socket themselves). */
   socketPath?: string;
   sessionName: string;
-  /** System mode: the Unix account guests log in as. */
-  guestUser: string;
-  /** System mode: the port guests' ssh reaches sshd on (only for the watch command). */
-  sshPort?: number;
   /** Command for the session's first window (default: the user's shell). */
   command?: string;
   cwd?: string;
   /** tmux config to load instead of ~/.tmux.conf. */
   configFile?: string;
   tmuxBin?: string;
-  /** Embedded mode: starts the guest SSH server once tmux is up. */
-  guestServerFactory?: GuestServerFactory;
-  /** How often the monitor reads list-clients. */
+  /** How often the monitor reads the guests (routes that know their guests also say so at once). */
   pollIntervalMs?: number;
   /** Extra environment for the session's shell. */
   env?: NodeJS.ProcessEnv;
@@ -52,13 +45,9 @@ export interface BroadcastOptions {
 export interface BroadcastEvents {
   guests: [Guest[]];
   ended: [string];
-  fixup: [FixupReport];
+  /** A route let its guests in again after the tmux server restarted (system mode's permission fixup). */
+  fixup: [RouteReport];
   error: [Error];
-}
-
-/** How a guest of system mode watches: `ssh guest@host` (with -p when not 22). */
-export function systemWatchCommand(guestUser: string, port = DEFAULT_SSH_PORT, host = hostname()): string {
-  return guestSshCommand(guestUser, host, port);
 }
 
 export class Broadcast extends EventEmitter<BroadcastEvents> {
@@ -67,6 +56,11 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   private polling: Promise<void> | undefined;
   private serverPid: number | undefined;
   private endedReason: string | undefined;
+  private readonly context: RouteContext;
+  private readonly table: GuestTablePublisher;
+  private readonly follows: Disposable[] = [];
+  /** Routes still serving: a detach releases them, and nothing is closed twice. */
+  private serving = true;
 
   private constructor(
     readonly tmux: Tmux,
@@ -75,12 +69,15 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     readonly socketPath: string,
     /** False when start() found this broadcast already running and adopted it. */
     readonly startedNow: boolean,
-    private guestServer: GuestServer | undefined,
-    readonly lastFixup: FixupReport | undefined,
+    /** What the routes did to let guests in (the system route's permission fixup), merged. */
+    readonly lastFixup: RouteReport | undefined,
     /** The topmost socket folder start() made (none when they all existed), taken back by a clean stop. */
     private readonly madeDir: string | undefined,
+    context: RouteContext,
   ) {
     super();
+    this.context = context;
+    this.table = new GuestTablePublisher(tmux, () => this.current);
   }
 
   /**
@@ -89,43 +86,21 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
    * server, and never takes a broadcast away from a live owner (BroadcastServedError).
    */
   static async start(options: BroadcastOptions): Promise<Broadcast> {
+    const routes = options.routes;
+    if (!routes.length) throw new Error('A broadcast needs at least one route to serve guests.');
     const tmuxBin = options.tmuxBin ?? 'tmux';
     const version = await probeTmuxVersion(tmuxBin);
-    assertSupported(version, options.mode);
-    const socketPath = options.socketPath || defaultSocketPath(options.mode);
+    for (const route of routes) route.check(version);
+    const sharedSocket = routes.some((r) => r.guestsOpenSocket);
+    const socketPath = options.socketPath || defaultSocketPath(sharedSocket ? 'system' : 'embedded');
     const tmux = new Tmux(socketPath, tmuxBin);
-    const system = options.mode === 'system';
+    const main = routes[0].kind;
 
     let startedNow = false;
-    let madeDir: string | undefined;
-    const markers = await readMarkers(tmux);
-    if (markers) {
-      const owner = otherLiveOwner(markers);
-      if (owner !== undefined) throw new BroadcastServedError(socketPath, markers, owner, tmuxBin);
-      if (markers.session !== options.sessionName) {
-        throw new Error(`A broadcast of session "${markers.session}" already runs on ${socketPath}. Stop it first (guest-broadcast stop --socket ${socketPath}) or choose another socket.`);
-      }
-      if (markers.mode && markers.mode !== options.mode) {
-        throw new Error(`A ${markers.mode}-mode broadcast already runs on ${socketPath}. Stop it first or start in ${markers.mode} mode.`);
-      }
-      // Adopting: take ownership before serving anything, so a concurrent adopter loses cleanly.
-      if (!(await claimOwnership(tmux, markers[OWNER_PID_MARKER] ?? ''))) {
-        const now = (await readMarkers(tmux)) ?? markers;
-        throw new BroadcastServedError(socketPath, now, recordedOwner(now) ?? 0, tmuxBin);
-      }
-    } else {
-      if ((await tmux.serverPid()) !== undefined) {
-        throw new Error(`${socketPath} belongs to a tmux server that is not a guest broadcast. Choose another socket path (setting guestBroadcast.socketPath or --socket).`);
-      }
-      madeDir = prepareSocketDir(socketPath, system);
-    }
-    // A stop marker left by a stop that found no owner to take it would mislabel this broadcast's end.
-    try {
-      clearStopMarker(socketPath);
-    } catch {
-      // not ours to remove: a later crash may then read as a stop, which says no more than before
-    }
+    const { markers, madeDir } = await claimSocket(tmux, options.sessionName, main, sharedSocket);
 
+    const context: RouteContext = { tmux, version, sessionName: options.sessionName };
+    const started: Route[] = [];
     try {
       if (!markers) {
         await createBroadcastSession(tmux, {
@@ -135,35 +110,38 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
           configFile: options.configFile,
           env: options.env,
           markers: {
-            mode: options.mode,
+            mode: main,
+            routes: routes.map((r) => r.kind).join(','),
             session: options.sessionName,
-            'guest-user': options.guestUser,
-            watch: system ? systemWatchCommand(options.guestUser, options.sshPort) : '',
+            watch: '',
             listen: '',
+            ...Object.assign({}, ...routes.map((r) => r.initialMarkers(context))),
             ...ownerMarkers(),
           },
         });
         startedNow = true;
       }
 
-      const lastFixup = system ? await applyPermissionFixup(tmux, version, options.guestUser) : undefined;
-
-      let guestServer: GuestServer | undefined;
-      if (!system) {
-        if (!options.guestServerFactory) throw new Error('Embedded mode needs a guest server (guestServerFactory).');
-        guestServer = await options.guestServerFactory({ socketPath, sessionName: options.sessionName, tmuxBin });
-        await setMarkers(tmux, { listen: guestServer.listenAddress, watch: guestServer.watchCommand, ...(guestServer.stateDir ? { 'state-dir': guestServer.stateDir } : {}) });
+      const reports: RouteReport[] = [];
+      for (const route of routes) {
+        const report = await route.start(context);
+        started.push(route);
+        if (report) reports.push(report);
       }
+      const first = routes[0].describe();
+      await setMarkers(tmux, { watch: first.join, listen: first.listen ?? '', ...Object.assign({}, ...routes.map((r) => r.markers())) });
 
-      const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, guestServer, lastFixup, madeDir);
+      const lastFixup = reports.length ? { applied: reports.flatMap((r) => r.applied), warnings: reports.flatMap((r) => r.warnings) } : undefined;
+      const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, lastFixup, madeDir, context);
       broadcast.serverPid = await tmux.serverPid();
-      guestServer?.onChange(() => void broadcast.poll());
+      for (const route of routes) broadcast.follows.push(route.onChange(() => void broadcast.poll()));
       broadcast.startMonitor();
       return broadcast;
     } catch (error) {
-      // A failed start leaves things as they were. A server this call started holds nothing of
-      // the host's yet, so it goes, with the folders made for it. An adopted one is the host's
-      // work: it stays, untouched, for its next owner.
+      // A failed start leaves things as they were. Routes that started close again.
+      await Promise.all(started.map((r) => r.release(ENDED_MESSAGE).catch(() => undefined)));
+      // A server this call started holds nothing of the host's yet, so it goes, with the folders
+      // made for it. An adopted one is the host's work: it stays, untouched, for its next owner.
       if (startedNow) await tmux.killServer().catch(() => undefined);
       // Adopted and failed (its port taken, say): hand it on, so the next start may adopt it
       // even while this process lives on (a VS Code window).
@@ -174,8 +152,13 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     }
   }
 
-  get mode(): BroadcastMode {
-    return this.options.mode;
+  get routes(): readonly Route[] {
+    return this.options.routes;
+  }
+
+  /** The main route's kind: "embedded" or "system" (what status --json calls the mode). */
+  get mode(): RouteKind {
+    return this.options.routes[0].kind;
   }
 
   get sessionName(): string {
@@ -186,17 +169,28 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     return this.endedReason !== undefined;
   }
 
+  /** How each route is reached, the main route first. */
+  describeRoutes(): RouteDescription[] {
+    return this.options.routes.map((r) => r.describe());
+  }
+
+  private get main(): RouteDescription {
+    return this.options.routes[0].describe();
+  }
+
+  /** The address the main route's own server is bound to (null: sshd serves). */
   get listenAddress(): string | null {
-    return this.guestServer?.listenAddress ?? null;
+    return this.main.listen;
   }
 
-  /** Embedded mode: the SSH host key fingerprint guests should see on first connect. */
+  /** The SSH host key fingerprint guests of the main route should see on first connect. */
   get hostKeyFingerprint(): string | undefined {
-    return this.guestServer?.fingerprint;
+    return this.main.fingerprint;
   }
 
-  get watchCommand(): string {
-    return this.guestServer?.watchCommand ?? systemWatchCommand(this.options.guestUser, this.options.sshPort);
+  /** What a guest types to watch through the main route. */
+  get joinCommand(): string {
+    return this.main.join;
   }
 
   /** The host's own read-write attach command, for people and for VS Code's terminal. */
@@ -215,22 +209,23 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   status(): BroadcastStatus {
     return statusJson({
       broadcasting: !this.ended,
-      mode: this.mode,
+      mode: this.mode === 'system' ? 'system' : 'embedded',
       socket: this.socketPath,
       session: this.sessionName,
       listen: this.listenAddress,
-      watch: this.watchCommand,
+      watch: this.joinCommand,
       viewers: this.current,
     });
   }
 
-  /** Ends one viewer's view with a one-line message. */
+  /** Ends one guest's view with a one-line message, whichever route serves it. */
   async kick(name: string, message = KICKED_MESSAGE): Promise<boolean> {
     let kicked = false;
-    if (this.guestServer) kicked = await this.guestServer.kick(name, message);
-    if (!kicked && this.current.some((v) => v.name === name)) {
-      await kickClient(this.tmux, name, message);
-      kicked = true;
+    for (const route of this.options.routes) {
+      if (await route.kick(name, message)) {
+        kicked = true;
+        break;
+      }
     }
     await this.poll();
     return kicked;
@@ -240,7 +235,9 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   async stop(message = ENDED_MESSAGE): Promise<void> {
     if (this.ended) return;
     this.stopMonitor();
-    await endBroadcastServer(this.tmux, message, this.guestServer);
+    this.serving = false;
+    await endBroadcastServer(this.tmux, message, this.options.routes);
+    this.unfollowRoutes();
     this.removeMadeDirs();
     this.finish('stopped');
   }
@@ -259,8 +256,18 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     // The next window may adopt it at once, even while this process is still closing.
     void releaseOwnership(this.tmux);
     // Not a stop: the next window serves the same broadcast again, so watchers should keep trying.
-    void this.guestServer?.close(ENDED_MESSAGE, LOST_EXIT_STATUS);
-    this.guestServer = undefined;
+    void this.releaseRoutes();
+  }
+
+  private async releaseRoutes(): Promise<void> {
+    if (!this.serving) return;
+    this.serving = false;
+    this.unfollowRoutes();
+    await Promise.all(this.options.routes.map((r) => r.release(ENDED_MESSAGE).catch(() => undefined)));
+  }
+
+  private unfollowRoutes(): void {
+    for (const follow of this.follows.splice(0)) follow.dispose();
   }
 
   private finish(reason: string): void {
@@ -309,65 +316,40 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
 
   private async pollOnce(): Promise<void> {
     if (this.ended) return;
-    // Embedded mode needs nothing else from tmux here: while the known server process lives and
-    // its socket is there, no `tmux` is run. Starting one blocks this process (which fans the
-    // broadcast out to every guest) until the child has exec'd: milliseconds on a busy machine.
-    const pid = this.guestServer && this.serverPid !== undefined && serverStillThere(this.serverPid, this.socketPath) ? this.serverPid : await this.tmux.serverPid();
+    // While the known server process lives and its socket is there, no `tmux` is run for it.
+    // Starting one blocks this process (which may fan the broadcast out to every guest) until
+    // the child has exec'd: milliseconds on a busy machine.
+    const pid = this.serverPid !== undefined && serverStillThere(this.serverPid, this.socketPath) ? this.serverPid : await this.tmux.serverPid();
     if (pid === undefined) {
       const stoppedBy = takeStopMarker(this.socketPath);
       if (stoppedBy) {
         // Stopped on purpose from elsewhere: over, so watchers are not told to keep trying.
-        await this.guestServer?.close(ENDED_MESSAGE);
+        this.serving = false;
+        this.unfollowRoutes();
+        await Promise.all(this.options.routes.map((r) => r.stop(ENDED_MESSAGE).catch(() => undefined)));
         this.removeMadeDirs();
         this.finish(`it was stopped (${stoppedBy})`);
         return;
       }
-      // Lost, not stopped: a non-zero exit status tells watchers to keep trying, so a new start
-      // (on the same port, with the same host key) brings them back by themselves.
-      await this.guestServer?.close(ENDED_MESSAGE, LOST_EXIT_STATUS);
+      // Lost, not stopped: watchers are told to keep trying, so a new start (on the same port,
+      // with the same host key) brings them back by themselves.
+      await this.releaseRoutes();
       this.finish('the tmux server exited');
       return;
     }
     if (pid !== this.serverPid) {
-      // The server was restarted under us: tmux made a fresh 0600 socket and forgot the ACL.
+      // The server was restarted under us: tmux made a fresh 0600 socket and forgot its ACL.
       this.serverPid = pid;
-      if (this.mode === 'system') this.emit('fixup', await applyPermissionFixup(this.tmux, this.version, this.options.guestUser));
+      for (const route of this.options.routes) {
+        const report = await route.serverRestarted(this.context);
+        if (report) this.emit('fixup', report);
+      }
     }
-    const viewers = this.guestServer ? this.guestServer.guests() : guestsFromClients(await listClients(this.tmux));
-    if (!sameGuests(viewers, this.current)) {
-      this.current = viewers;
-      this.emit('guests', viewers);
+    const guests = (await Promise.all(this.options.routes.map((r) => r.guests()))).flat();
+    if (!sameGuests(guests, this.current)) {
+      this.current = guests;
+      void this.table.publish();
+      this.emit('guests', guests);
     }
   }
-}
-
-/** Removes `from` and its parents up to and including `top` while they are empty. */
-function removeEmptyDirs(from: string, top: string): void {
-  for (let dir = from; ; dir = dirname(dir)) {
-    try {
-      rmdirSync(dir);
-    } catch {
-      return; // not empty (something else lives there now), or already gone
-    }
-    if (dir === top || dirname(dir) === dir) return;
-  }
-}
-
-/** Whether the process `pid` lives and the socket file is there. */
-function serverStillThere(pid: number, socketPath: string): boolean {
-  return existsSync(socketPath) && processExists(pid);
-}
-
-/**
- * Ends a broadcast server: each read-only client is replaced by a one-line message, the guest
- * server (if any) closes its connections, then the tmux server is killed. Shared by
- * Broadcast.stop() and `guest-broadcast stop` from another process.
- */
-export async function endBroadcastServer(tmux: Tmux, message: string, guestServer?: GuestServer): Promise<void> {
-  const clients = await listClients(tmux);
-  await Promise.all(clients.filter((c) => c.readOnly).map((c) => kickClient(tmux, c.name, message).catch(() => undefined)));
-  await guestServer?.close(message);
-  // Give the clients a moment to print the message before their server disappears.
-  if (clients.some((c) => c.readOnly)) await new Promise((r) => setTimeout(r, 150));
-  await tmux.killServer();
 }

@@ -27,7 +27,7 @@ export async function findBroadcast(mode: BroadcastMode, socket?: string): Promi
   return undefined;
 }
 
-/** Embedded servers publish their guest table as JSON in @viewers (tmux sees only its own clients). */
+/** The owner publishes its routes' guest table as JSON in @viewers (tmux does not know a browser or SSH guest of this process). */
 function viewersFromMarker(json: string): Guest[] {
   try {
     const rows = JSON.parse(json) as Array<Omit<Guest, 'since'> & { since: string }>;
@@ -63,7 +63,9 @@ async function statusOf(found: FoundBroadcast): Promise<BroadcastStatus> {
   const { tmux, markers } = found;
   const foundMode: BroadcastMode = markers.mode === 'system' ? 'system' : 'embedded';
   const unserved = embeddedServerGone(markers);
-  const viewers = unserved ? [] : markers.viewers !== undefined ? viewersFromMarker(markers.viewers) : guestsFromClients(await listClients(tmux));
+  // The owner publishes every route's guests in @viewers. Without a live owner, only sshd's
+  // guests (system mode) still watch, and tmux lists them.
+  const viewers = unserved ? [] : ownerAlive(markers) && markers.viewers !== undefined ? viewersFromMarker(markers.viewers) : guestsFromClients(await listClients(tmux));
   return statusJson({
     broadcasting: true,
     mode: foundMode,

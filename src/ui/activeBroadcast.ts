@@ -5,7 +5,8 @@ import { Broadcast, BroadcastOptions } from '../host/broadcast';
 import { defaultSocketPath } from '../host/paths';
 import { stopOtherBroadcast } from '../host/stopOtherBroadcast';
 import { adoptableBroadcast } from './adoptable';
-import { embeddedGuestServerFactoryFor } from './embeddedGuestServer';
+import { embeddedRouteFor } from './embeddedRoute';
+import { SystemSshRoute } from '../host/routes/systemSshRoute';
 import { HostSettings } from './settings';
 
 export type StopResult =
@@ -53,13 +54,10 @@ export class ActiveBroadcast implements vscode.Disposable {
 
   private async startNow(settings: HostSettings): Promise<Broadcast> {
     const options: BroadcastOptions = {
-      mode: settings.mode,
+      routes: [settings.mode === 'embedded' ? embeddedRouteFor(settings, this.context, this.log) : new SystemSshRoute({ guestUser: settings.guestUser })],
       socketPath: settings.socketPath || undefined,
       sessionName: settings.sessionName,
-      guestUser: settings.guestUser,
       cwd: workspaceDir(),
-      // The embedded server's code (ssh2, node-pty) is loaded only now, when a start asks for it.
-      guestServerFactory: settings.mode === 'embedded' ? await embeddedGuestServerFactoryFor(settings, this.context, this.log) : undefined,
     };
     const broadcast = await Broadcast.start(options);
     this.settings = settings;

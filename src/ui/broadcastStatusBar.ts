@@ -63,14 +63,14 @@ export class BroadcastStatusBar implements vscode.Disposable {
     const window = size ? `Your window: ${size.cols}x${size.rows} (guests in fit mode see this size)` : 'Your window: not attached';
     // The watch command as code: as text, "guest@127.0.0.1" would become a mailto link.
     tooltip.appendText(`Session "${broadcast.sessionName}" (${broadcast.mode} mode)\nGuests watch with: `);
-    tooltip.appendMarkdown(`\`${broadcast.watchCommand.replace(/`/g, '')}\``);
+    tooltip.appendMarkdown(`\`${broadcast.joinCommand.replace(/`/g, '')}\``);
     tooltip.appendText(`\n${window}\n`);
     tooltip.appendText(viewers.length ? viewers.map((v) => `• ${v.user} (${v.cols}×${v.rows})`).join('\n') : 'Nobody is watching yet.');
     tooltip.appendMarkdown('\n\nClick for the viewer list.');
     this.plainTooltip = [
       'Guest Broadcast',
       `Session "${broadcast.sessionName}" (${broadcast.mode} mode)`,
-      `Guests watch with: ${broadcast.watchCommand}`,
+      `Guests watch with: ${broadcast.joinCommand}`,
       window,
       viewers.length ? viewers.map((v) => `${v.user} (${v.cols}×${v.rows})`).join(', ') : 'Nobody is watching yet.',
     ].join('\n');

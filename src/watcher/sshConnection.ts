@@ -10,6 +10,10 @@ import { ChannelEnd, lastTextLine } from './sessionEnd';
 import { WatchTarget } from './types';
 import { visibleText } from './visibleText';
 import { HOST_SIZE_COMMAND, HostSizeReader, TerminalSize } from '../wire/hostSize';
+import { describeNetworkError, NetworkError } from './networkError';
+import { PausableDeadline } from './pausableDeadline';
+
+export { describeNetworkError, NetworkError };
 
 export interface ConnectParams {
   target: WatchTarget;
@@ -39,75 +43,6 @@ export interface LiveConnection {
   /** Resolves once, when the channel or the connection ends (never rejects). */
   readonly ended: Promise<ChannelEnd>;
   close(): void;
-}
-
-/** The host could not be reached; `code` is the socket error's ("ECONNREFUSED", "ENOTFOUND"…). */
-export class NetworkError extends Error {
-  override name = 'NetworkError';
-  constructor(
-    message: string,
-    readonly code?: string,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * A socket error in words a person reads in a one-line footer ("nothing is listening on
- * 127.0.0.1:2299"), not Node's ("connect ECONNREFUSED 127.0.0.1:2299"). Unknown codes keep
- * Node's text after "cannot reach".
- */
-export function describeNetworkError(code: string | undefined, host: string, where: string, raw: string): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return `nothing is listening on ${where}`;
-    case 'ENOTFOUND':
-      return `no host named ${host} was found`;
-    case 'EAI_AGAIN':
-      return `the name ${host} could not be looked up (no DNS answer)`;
-    case 'ETIMEDOUT':
-      return `${where} did not answer`;
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return `${host} cannot be reached from this network`;
-    case 'ECONNRESET':
-      return `${where} dropped the connection`;
-    default:
-      return `cannot reach ${where}: ${raw}`;
-  }
-}
-
-/** A timer that does not run while a person is answering a question. */
-class PausableDeadline {
-  private timer: NodeJS.Timeout | undefined;
-  private remaining: number;
-  private startedAt = 0;
-  private paused = 0;
-
-  constructor(ms: number, private readonly onExpire: () => void) {
-    this.remaining = ms;
-    this.resume();
-  }
-
-  pause(): void {
-    if (this.paused++ === 0 && this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      this.remaining -= Date.now() - this.startedAt;
-    }
-  }
-
-  resume(): void {
-    if (this.paused > 0 && --this.paused > 0) return;
-    this.startedAt = Date.now();
-    this.timer = setTimeout(this.onExpire, Math.max(0, this.remaining));
-  }
-
-  clear(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.paused = Number.POSITIVE_INFINITY;
-  }
 }
 
 /** connectOnce was aborted through its signal (the watch was closed). */

@@ -1,22 +1,31 @@
 // One running broadcast per mode behind one face, so a test can be written once and run against
-// both doors: the embedded ssh2 server (startEmbedded) and the system mode's real sshd with the
-// guest account's Match block (startSshd). Each fixture attaches the host's own read-write client
+// both doors: the production routes (src/host/routes) for the embedded ssh2 server and for the
+// system mode's real sshd with the guest account's Match block (startSshd). Each mode differs only
+// in the route it hands to the one Broadcast.start() below, and in the sshd a system route needs. Each fixture attaches the host's own read-write client
 // at a known size, so "the host's window size is unchanged" has something to hold on to.
 import { chmodSync } from 'node:fs';
 import { Broadcast } from '../../src/host/broadcast';
 import { Tmux } from '../../src/tmux/tmux';
-import { EmbeddedFixture, startEmbedded } from './embeddedFixture';
 import { EmbeddedServerOptions } from '../../src/host/embedded/options';
 import { PtyClient } from './ptyClient';
 import { waitFor } from './screen';
 import { RunningSshd, startSshd } from './sshd';
 import { tempSocket, TEST_SHELL, windowSize } from './tmuxFixture';
+import { SystemSshRoute } from '../../src/host/routes/systemSshRoute';
+import { join } from 'node:path';
+import type { BroadcastMode } from '../../src/host/paths';
+import { EmbeddedSshRoute } from '../../src/host/routes/embeddedSshRoute';
+import type { Route } from '../../src/host/routes/route';
+import type { EmbeddedGuestServer } from '../../src/host/embedded/server';
 
-export type BroadcastMode = 'embedded' | 'system';
-export const MODES: BroadcastMode[] = ['embedded', 'system'];
+export type { BroadcastMode };
+/** The SSH routes a test runs against, by the mode name the CLI and settings use. */
+export const MODES: readonly BroadcastMode[] = ['embedded', 'system'];
 
 export interface ModeFixture {
   mode: BroadcastMode;
+  /** The production route serving the guests. */
+  route: Route;
   /** Where guests connect (the embedded server's port, or sshd's). */
   port: number;
   sessionName: string;
@@ -31,7 +40,8 @@ export interface ModeFixture {
   host: PtyClient;
   /** The window size the host's client set. */
   hostSize: { cols: number; rows: number };
-  embedded?: EmbeddedFixture;
+  /** Embedded mode: the ssh2 server and its state folder (host key). */
+  embedded?: { server: EmbeddedGuestServer; stateDir: string };
   sshd?: RunningSshd;
   cleanup(): Promise<void>;
 }
@@ -54,67 +64,61 @@ async function attachHost(broadcast: Broadcast, tmux: Tmux, sessionName: string,
   return { host, size: size! };
 }
 
+/** The production route for `mode`, with what it needs around it (sshd for the system route). */
+async function routeFor(mode: BroadcastMode, dir: string, socketPath: string, options: ModeFixtureOptions): Promise<{ route: Route; sshd?: RunningSshd; stateDir?: string }> {
+  if (mode === 'embedded') {
+    const stateDir = join(dir, 'state');
+    return { route: new EmbeddedSshRoute({ listen: '127.0.0.1:0', access: 'open', stateDir, ...options.embedded }), stateDir };
+  }
+  // An sftp subsystem as Debian's stock sshd_config has one: the guest's Match block must win
+  // over it (without the line, sshd alone would refuse sftp and scp, and prove nothing).
+  const sshd = await startSshd({ guestUser: 'guest', socketPath, sessionName: 'broadcast', extraConfig: ['Subsystem sftp /usr/lib/openssh/sftp-server'] });
+  return { route: new SystemSshRoute({ guestUser: 'guest', sshPort: sshd.port }), sshd };
+}
+
 export async function startMode(mode: BroadcastMode, options: ModeFixtureOptions = {}): Promise<ModeFixture> {
   const cols = options.hostCols ?? 100;
   const rows = options.hostRows ?? 30;
-  if (mode === 'embedded') {
-    const fx = await startEmbedded(options.embedded ?? {}, undefined, options.configFile);
-    const { host, size } = await attachHost(fx.broadcast, fx.sock.tmux, 'broadcast', cols, rows);
-    return {
-      mode,
-      port: fx.port,
-      sessionName: 'broadcast',
-      socketPath: fx.sock.socketPath,
-      dir: fx.sock.dir,
-      tmux: fx.sock.tmux,
-      broadcast: fx.broadcast,
-      hostPublicKey: fx.server.hostKey.publicKeyLine,
-      host,
-      hostSize: size,
-      embedded: fx,
-      async cleanup() {
-        host.kill();
-        await fx.cleanup();
-      },
-    };
-  }
-  const sock = tempSocket('gb-sys-');
-  chmodSync(sock.dir, 0o711); // the guest must traverse the temp folder to reach the socket
+  const sock = tempSocket(mode === 'embedded' ? 'gb-emb-' : 'gb-sys-');
   let sshd: RunningSshd | undefined;
   let broadcast: Broadcast | undefined;
   try {
-    // An sftp subsystem as Debian's stock sshd_config has one: the guest's Match block must win
-    // over it (without the line, sshd alone would refuse sftp and scp, and prove nothing).
-    sshd = await startSshd({ guestUser: 'guest', socketPath: sock.socketPath, sessionName: 'broadcast', extraConfig: ['Subsystem sftp /usr/lib/openssh/sftp-server'] });
+    const made = await routeFor(mode, sock.dir, sock.socketPath, options);
+    sshd = made.sshd;
+    const { route } = made;
+    // Guests whose own processes open the socket must traverse the temp folder to reach it.
+    if (route.guestsOpenSocket) chmodSync(sock.dir, 0o711);
     broadcast = await Broadcast.start({
-      mode: 'system',
+      routes: [route],
       socketPath: sock.socketPath,
       sessionName: 'broadcast',
-      guestUser: 'guest',
-      sshPort: sshd.port,
       command: TEST_SHELL,
       configFile: options.configFile ?? '/dev/null',
       pollIntervalMs: 200,
     });
     const { host, size } = await attachHost(broadcast, sock.tmux, 'broadcast', cols, rows);
-    const running = sshd;
-    const made = broadcast;
+    const running = broadcast;
+    const server = route instanceof EmbeddedSshRoute ? route.server : undefined;
+    const port = server ? server.port : sshd!.port;
+    const ownSshd = sshd;
     return {
       mode,
-      port: running.port,
+      route,
+      port,
       sessionName: 'broadcast',
       socketPath: sock.socketPath,
       dir: sock.dir,
       tmux: sock.tmux,
-      broadcast: made,
-      hostPublicKey: running.hostPublicKey,
+      broadcast: running,
+      hostPublicKey: server ? server.hostKey.publicKeyLine : ownSshd!.hostPublicKey,
       host,
       hostSize: size,
-      sshd: running,
+      embedded: server && made.stateDir ? { server, stateDir: made.stateDir } : undefined,
+      sshd: ownSshd,
       async cleanup() {
         host.kill();
-        await made.stop().catch(() => undefined);
-        await running.stop();
+        await running.stop().catch(() => undefined);
+        await ownSshd?.stop();
         await sock.cleanup();
       },
     };

@@ -11,6 +11,7 @@ import { Tmux } from '../../src/tmux/tmux';
 import { isRoot, PtyClient } from './ptyClient';
 import { RunningSshd, startSshd } from './sshd';
 import { TEST_SHELL, typeLine } from './tmuxFixture';
+import { SystemSshRoute } from '../../src/host/routes/systemSshRoute';
 
 export interface ChrootBroadcast {
   session: string;
@@ -39,8 +40,7 @@ export function useChrootBroadcast(prefix: string, hostLine: string): ChrootBroa
     if (!isRoot) return;
     fx.sshd = await startSshd({ guestUser: 'guest', socketPath: fx.socketPath, sessionName: fx.session, chrootDir });
     fx.broadcast = await Broadcast.start({
-      mode: 'system', socketPath: fx.socketPath, sessionName: fx.session, guestUser: 'guest', sshPort: fx.sshd.port,
-      command: TEST_SHELL, configFile: '/dev/null', pollIntervalMs: 200,
+      routes: [new SystemSshRoute({ guestUser: 'guest', sshPort: fx.sshd.port })], socketPath: fx.socketPath, sessionName: fx.session, command: TEST_SHELL, configFile: '/dev/null', pollIntervalMs: 200,
     });
     await typeLine(fx.broadcast.tmux, fx.session, `echo ${hostLine}`);
   });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Client, ClientChannel, ConnectConfig } from 'ssh2';
 import { after, test as nodeTest } from 'node:test';
 import { Broadcast } from '../../src/host/broadcast';
-import { embeddedGuestServerFactory } from '../../src/host/embedded/index';
+import { EmbeddedSshRoute } from '../../src/host/routes/embeddedSshRoute';
 import { EmbeddedServerOptions } from '../../src/host/embedded/options';
 import type { EmbeddedGuestServer } from '../../src/host/embedded/server';
 import { PtyClient } from './ptyClient';
@@ -27,23 +27,16 @@ export interface EmbeddedFixture {
 export async function startEmbedded(options: Partial<EmbeddedServerOptions> = {}, stateDir?: string, configFile = '/dev/null'): Promise<EmbeddedFixture> {
   const sock = tempSocket('gb-emb-');
   const dir = stateDir ?? join(sock.dir, 'state');
-  let server: EmbeddedGuestServer | undefined;
-  const factory = embeddedGuestServerFactory({ listen: '127.0.0.1:0', access: 'open', stateDir: dir, ...options });
+  const route = new EmbeddedSshRoute({ listen: '127.0.0.1:0', access: 'open', stateDir: dir, ...options });
   const broadcast = await Broadcast.start({
-    mode: 'embedded',
+    routes: [route],
     socketPath: sock.socketPath,
     sessionName: 'broadcast',
-    guestUser: 'guest',
     command: TEST_SHELL,
     configFile,
     pollIntervalMs: 200,
-    guestServerFactory: async (context) => {
-      server = (await factory(context)) as EmbeddedGuestServer;
-      return server;
-    },
   });
-  if (!server) throw new Error('the factory was not called');
-  const made = server;
+  const made = route.server;
   return {
     broadcast,
     server: made,

@@ -8,7 +8,11 @@ import { WebSocket } from 'ws';
 import { WebRoute, WebRouteShared } from '../../src/host/web/webRoute';
 import { WebRouteOptions } from '../../src/host/web/webOptions';
 import { ServerMessage } from '../../src/wire/webGuestProtocol';
-import { EmbeddedFixture, startEmbedded } from './embeddedFixture';
+import { Broadcast } from '../../src/host/broadcast';
+import { EmbeddedServerOptions } from '../../src/host/embedded/options';
+import { EmbeddedSshRoute } from '../../src/host/routes/embeddedSshRoute';
+import { EmbeddedFixture } from './embeddedFixture';
+import { tempSocket, TEST_SHELL } from './tmuxFixture';
 import { Screen, waitFor } from './screen';
 
 export interface WebFixture {
@@ -31,15 +35,41 @@ export function stubAssetDir(): string {
   return dir;
 }
 
-export async function startWeb(options: Partial<WebRouteOptions> = {}, shared: WebRouteShared = {}, embeddedOptions: Parameters<typeof startEmbedded>[0] = {}): Promise<WebFixture> {
-  const embedded = await startEmbedded({ access: options.access ?? 'open', ...embeddedOptions });
-  const route = new WebRoute({ listen: '127.0.0.1:0', stateDir: embedded.stateDir, access: 'open', assetDir: stubAssetDir(), ...options }, shared);
-  try {
-    await route.start({ tmux: embedded.sock.tmux, version: embedded.broadcast.version, sessionName: 'broadcast' });
-  } catch (error) {
-    await embedded.cleanup();
+/**
+ * A broadcast served by the embedded SSH route and the browser route at once (one fan-out, one
+ * set of bounds), as `guest-broadcast host --web` makes it. `embedded` keeps the embedded
+ * fixture's shape, so SSH guests connect as in the other tests.
+ */
+export async function startWeb(options: Partial<WebRouteOptions> = {}, shared: WebRouteShared = {}, embeddedOptions: Partial<EmbeddedServerOptions> = {}): Promise<WebFixture> {
+  const sock = tempSocket('gb-web-');
+  const stateDir = join(sock.dir, 'state');
+  const access = options.access ?? 'open';
+  // The bounds are the broadcast's (both routes get the same host options, as from the CLI).
+  const bounds = { maxViewers: options.maxViewers, maxConnectionsPerAddress: options.maxConnectionsPerAddress, maxSizeGroups: options.maxSizeGroups };
+  const embeddedRoute = new EmbeddedSshRoute({ listen: '127.0.0.1:0', access, stateDir, ...bounds, ...embeddedOptions });
+  const route = new WebRoute({ listen: '127.0.0.1:0', stateDir, access, assetDir: stubAssetDir(), ...options }, shared);
+  const broadcast = await Broadcast.start({
+    routes: [embeddedRoute, route],
+    socketPath: sock.socketPath,
+    sessionName: 'broadcast',
+    command: TEST_SHELL,
+    configFile: '/dev/null',
+    pollIntervalMs: 200,
+  }).catch(async (error: unknown) => {
+    await sock.cleanup();
     throw error;
-  }
+  });
+  const embedded: EmbeddedFixture = {
+    broadcast,
+    server: embeddedRoute.server,
+    port: embeddedRoute.server.port,
+    stateDir,
+    sock,
+    async cleanup() {
+      await broadcast.stop().catch(() => undefined);
+      await sock.cleanup();
+    },
+  };
   const origin = `http://127.0.0.1:${route.port}`;
   const pagePath = new URL(route.url).pathname;
   return {
@@ -48,10 +78,7 @@ export async function startWeb(options: Partial<WebRouteOptions> = {}, shared: W
     origin,
     pagePath,
     socketUrl: `ws://127.0.0.1:${route.port}${pagePath}socket`,
-    async cleanup() {
-      await route.close('Guest Broadcast: the broadcast has ended.').catch(() => undefined);
-      await embedded.cleanup();
-    },
+    cleanup: () => embedded.cleanup(),
   };
 }
 

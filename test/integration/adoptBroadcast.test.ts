@@ -11,6 +11,7 @@ import type { HostSettings } from '../../src/ui/settings';
 import { startEmbedded } from '../helpers/embeddedFixture';
 import { waitFor } from '../helpers/screen';
 import { tempSocket, TEST_SHELL } from '../helpers/tmuxFixture';
+import { SystemSshRoute } from '../../src/host/routes/systemSshRoute';
 
 const sockets = [tempSocket('gb-adopt-'), tempSocket('gb-adopt-')];
 after(async () => {
@@ -39,7 +40,7 @@ test('no socket file: nothing to adopt (and no tmux is run)', async () => {
 
 test('a running system broadcast is adopted as the server describes it, whatever the settings say', async () => {
   const sock = sockets[1];
-  const running = await Broadcast.start({ mode: 'system', socketPath: sock.socketPath, sessionName: 'work', guestUser: 'nobody', command: TEST_SHELL, configFile: '/dev/null' });
+  const running = await Broadcast.start({ routes: [new SystemSshRoute({ guestUser: 'nobody' })], socketPath: sock.socketPath, sessionName: 'work', command: TEST_SHELL, configFile: '/dev/null' });
   running.detach();
   const found = await adoptableBroadcast(settings(sock.socketPath));
   assert.equal(found.kind, 'adopt');
@@ -50,7 +51,7 @@ test('a running system broadcast is adopted as the server describes it, whatever
   assert.equal(found.settings.socketPath, sock.socketPath);
   // Adopting it really joins the same server.
   const pid = await sock.tmux.serverPid();
-  const adopted = await Broadcast.start({ mode: found.settings.mode, socketPath: found.settings.socketPath, sessionName: found.settings.sessionName, guestUser: found.settings.guestUser });
+  const adopted = await Broadcast.start({ routes: [new SystemSshRoute({ guestUser: found.settings.guestUser })], socketPath: found.settings.socketPath, sessionName: found.settings.sessionName });
   assert.equal(adopted.startedNow, false);
   assert.equal(await sock.tmux.serverPid(), pid);
   await adopted.stop();

@@ -12,6 +12,7 @@ import { PtyClient, isRoot } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
 import { withSecondSession } from '../helpers/secondSession';
 import { capturePane, tempSocket, TEST_SHELL, typeLine, windowSize } from '../helpers/tmuxFixture';
+import { SystemSshRoute } from '../../src/host/routes/systemSshRoute';
 
 // As root the guest runs as the unprivileged user "nobody", which exercises the real
 // permission fixup (server-access + socket modes). Otherwise the guest is this same user.
@@ -30,10 +31,9 @@ function guest(cols: number, rows: number): PtyClient {
 before(async () => {
   chmodSync(sock.dir, 0o711);
   broadcast = await Broadcast.start({
-    mode: 'system',
+    routes: [new SystemSshRoute({ guestUser: GUEST || 'guest' })],
     socketPath: sock.socketPath,
     sessionName: 'broadcast',
-    guestUser: GUEST || 'guest',
     command: TEST_SHELL,
     configFile: '/dev/null',
     pollIntervalMs: 200,
@@ -49,7 +49,7 @@ after(async () => {
 test('start makes a dedicated server holding one session, and starting twice adopts it', async () => {
   assert.equal(broadcast.startedNow, true);
   assert.deepEqual(await sock.tmux.sessionNames(), ['broadcast']);
-  const again = await Broadcast.start({ mode: 'system', socketPath: sock.socketPath, sessionName: 'broadcast', guestUser: GUEST || 'guest', configFile: '/dev/null' });
+  const again = await Broadcast.start({ routes: [new SystemSshRoute({ guestUser: GUEST || 'guest' })], socketPath: sock.socketPath, sessionName: 'broadcast', configFile: '/dev/null' });
   assert.equal(again.startedNow, false);
   again.detach();
   assert.deepEqual(await sock.tmux.sessionNames(), ['broadcast']);
@@ -148,7 +148,7 @@ test('stop tells every guest the broadcast ended and removes the server', async 
 });
 
 test('a new start after a stop works and re-applies the fixup', async () => {
-  broadcast = await Broadcast.start({ mode: 'system', socketPath: sock.socketPath, sessionName: 'broadcast', guestUser: GUEST || 'guest', command: TEST_SHELL, configFile: '/dev/null' });
+  broadcast = await Broadcast.start({ routes: [new SystemSshRoute({ guestUser: GUEST || 'guest' })], socketPath: sock.socketPath, sessionName: 'broadcast', command: TEST_SHELL, configFile: '/dev/null' });
   assert.equal(broadcast.startedNow, true);
   const g = guest(80, 24);
   await typeLine(sock.tmux, 'broadcast', 'echo second-run');

@@ -15,6 +15,7 @@ import type { HostSettings } from '../../src/ui/settings';
 import { waitFor } from '../helpers/wait';
 import { tempSocket, TEST_SHELL, typeLine } from '../helpers/tmuxFixture';
 import { join } from 'node:path';
+import { SystemSshRoute } from '../../src/host/routes/systemSshRoute';
 
 const sock = tempSocket('gb-owner-');
 const env = { XDG_CONFIG_HOME: join(sock.dir, 'config'), XDG_RUNTIME_DIR: sock.dir };
@@ -120,7 +121,7 @@ test('system mode has an owner too: a second host is refused while it serves, an
   const system = tempSocket('gb-owner-sys-');
   cleanups.push(() => system.cleanup());
   // This test process plays the VS Code window that serves the broadcast.
-  const served = await Broadcast.start({ mode: 'system', socketPath: system.socketPath, sessionName: 'broadcast', guestUser: 'nobody', command: TEST_SHELL, configFile: '/dev/null' });
+  const served = await Broadcast.start({ routes: [new SystemSshRoute({ guestUser: 'nobody' })], socketPath: system.socketPath, sessionName: 'broadcast', command: TEST_SHELL, configFile: '/dev/null' });
   const tmuxPid = await system.tmux.serverPid();
   const args = ['host', '--mode', 'system', '--socket', system.socketPath, '--guest-user', 'nobody', '--command', TEST_SHELL, '--tmux-config', '/dev/null'];
   const refused = new CliProcess(args, env);

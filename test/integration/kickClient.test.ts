@@ -13,6 +13,7 @@ import { boundedTest as test } from '../helpers/embeddedFixture';
 import { PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/wait';
 import { tempSocket, TEST_SHELL } from '../helpers/tmuxFixture';
+import { SystemSshRoute } from '../../src/host/routes/systemSshRoute';
 
 const sock = tempSocket('gb-kick-');
 const clients: PtyClient[] = [];
@@ -25,7 +26,7 @@ after(async () => {
 const HOST_SHELL = '/bin/bash';
 
 test("concurrent kicks leave the host's default-shell alone, and every kicked viewer reads the message", async () => {
-  const broadcast = await Broadcast.start({ mode: 'system', socketPath: sock.socketPath, sessionName: 'broadcast', guestUser: 'nobody', command: TEST_SHELL, configFile: '/dev/null', pollIntervalMs: 60_000 });
+  const broadcast = await Broadcast.start({ routes: [new SystemSshRoute({ guestUser: 'nobody' })], socketPath: sock.socketPath, sessionName: 'broadcast', command: TEST_SHELL, configFile: '/dev/null', pollIntervalMs: 60_000 });
   await sock.tmux.run(['set-option', '-g', 'default-shell', HOST_SHELL]);
   const shellNow = async (): Promise<string> => (await sock.tmux.run(['show-options', '-gv', 'default-shell'])).trim();
   const seen = new Set<string>();

@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Broadcast } from '../../src/host/broadcast';
 import { tempSocket, TEST_SHELL } from '../helpers/tmuxFixture';
+import { SystemSshRoute } from '../../src/host/routes/systemSshRoute';
 
 const sock = tempSocket('gb-stopdirs-');
 after(() => sock.cleanup());
 
 function start(socketPath: string): Promise<Broadcast> {
-  return Broadcast.start({ mode: 'system', socketPath, sessionName: 'broadcast', guestUser: 'nobody', command: TEST_SHELL, configFile: '/dev/null' });
+  return Broadcast.start({ routes: [new SystemSshRoute({ guestUser: 'nobody' })], socketPath, sessionName: 'broadcast', command: TEST_SHELL, configFile: '/dev/null' });
 }
 
 test('a clean stop removes the socket folders the start made', async () => {

@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import { Broadcast } from '../../src/host/broadcast';
 import { stopOtherBroadcast } from '../../src/host/stopOtherBroadcast';
 import { tempSocket, TEST_SHELL } from '../helpers/tmuxFixture';
+import { SystemSshRoute } from '../../src/host/routes/systemSshRoute';
 
 const sockets = [tempSocket('gb-stopother-'), tempSocket('gb-stopother-')];
 after(async () => {
@@ -26,7 +27,7 @@ test('no socket there, or a tmux server that is not a broadcast: nothing is stop
 
 test('a running broadcast is stopped: its tmux server ends and its session and socket are reported', async () => {
   const sock = sockets[1];
-  const running = await Broadcast.start({ mode: 'system', socketPath: sock.socketPath, sessionName: 'work', guestUser: 'nobody', command: TEST_SHELL, configFile: '/dev/null' });
+  const running = await Broadcast.start({ routes: [new SystemSshRoute({ guestUser: 'nobody' })], socketPath: sock.socketPath, sessionName: 'work', command: TEST_SHELL, configFile: '/dev/null' });
   // This process lets go of it, as a CLI host that was killed or a closed window would.
   running.detach();
   assert.deepEqual(await stopOtherBroadcast('embedded', sock.socketPath, 'test'), { session: 'work', socket: sock.socketPath });

@@ -18,6 +18,7 @@ import { isRoot, PtyClient } from '../helpers/ptyClient';
 import { Screen, waitFor } from '../helpers/screen';
 import { RunningSshd, startSshd } from '../helpers/sshd';
 import { capturePane, tempSocket, TEST_SHELL, typeLine } from '../helpers/tmuxFixture';
+import { SystemSshRoute } from '../../src/host/routes/systemSshRoute';
 
 const skip = isRoot ? false : 'needs root';
 const SESSION = 'broadcast';
@@ -30,11 +31,9 @@ const conns: Client[] = [];
 
 function startBroadcast(): Promise<Broadcast> {
   return Broadcast.start({
-    mode: 'system',
+    routes: [new SystemSshRoute({ guestUser: 'guest', sshPort: sshd.port })],
     socketPath: sock.socketPath,
     sessionName: SESSION,
-    guestUser: 'guest',
-    sshPort: sshd.port,
     command: TEST_SHELL,
     configFile: '/dev/null',
     pollIntervalMs: 200,

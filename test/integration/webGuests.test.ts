@@ -126,7 +126,7 @@ test("stop: every page is told the broadcast stopped; a lost broadcast says 'los
   await hostClient(fx);
   const a = web(await watchingGuest(fx));
   const b = web(await watchingGuest(fx, 90, 25));
-  await fx.route.close('Guest Broadcast: the broadcast has ended.');
+  await fx.embedded.broadcast.stop();
   for (const g of [a, b]) {
     assert.deepEqual(await g.waitForMessage('end'), { type: 'end', reason: 'stopped', message: 'Guest Broadcast: the broadcast has ended.' });
     await g.waitClosed();
@@ -134,7 +134,8 @@ test("stop: every page is told the broadcast stopped; a lost broadcast says 'los
   const lostFx = await fixture();
   await hostClient(lostFx);
   const c = web(await watchingGuest(lostFx));
-  await lostFx.route.close('Guest Broadcast: the broadcast has ended.', 1);
+  // What a VS Code window closing does: this process stops serving, the broadcast lives on.
+  lostFx.embedded.broadcast.detach();
   assert.equal((await c.waitForMessage('end')).reason, 'lost');
 });
 
@@ -195,4 +196,24 @@ test('web and SSH guests watch the same broadcast at once', async () => {
   await g.waitForText('both-22');
   assert.equal(fx.embedded.server.guests().length, 1);
   assert.equal(fx.route.guestList().length, 1);
+  // One fan-out per broadcast: an SSH guest and a browser guest of one size share a tmux client.
+  assert.deepEqual(fx.route.sizeGroups().map((x) => `${x.cols}x${x.rows}:${x.viewers}`), ['80x24:2']);
+  await waitFor('the broadcast to list both', () => fx.embedded.broadcast.guests.length === 2);
+  assert.deepEqual(fx.embedded.broadcast.guests.map((x) => x.route ?? 'ssh').sort(), ['ssh', 'web']);
+});
+
+test('--max-viewers counts SSH and browser guests together', async () => {
+  const fx = await fixture({}, {}, { maxViewers: 2 });
+  await hostClient(fx);
+  const ssh = track(new Ssh2Guest());
+  await ssh.connect(fx.embedded.port);
+  await ssh.shell(80, 24);
+  web(await watchingGuest(fx));
+  const third = web(new WebGuestClient(fx.socketUrl));
+  await third.opened;
+  const end = await third.waitForMessage('end');
+  assert.equal(end.reason, 'refused');
+  assert.match(end.message, /already has 2 viewers/);
+  const sshThird = track(new Ssh2Guest());
+  await assert.rejects(sshThird.connect(fx.embedded.port));
 });

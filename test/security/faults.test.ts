@@ -8,13 +8,14 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Broadcast, ENDED_MESSAGE } from '../../src/host/broadcast';
-import { embeddedGuestServerFactory } from '../../src/host/embedded/index';
+import { EmbeddedSshRoute } from '../../src/host/routes/embeddedSshRoute';
 import { BroadcastMode, MODES, ModeFixture, startMode } from '../helpers/broadcastModes';
 import { boundedTest, opensshClient, useCleanups } from '../helpers/embeddedFixture';
 import { isRoot, PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
 import { tempSocket, TEST_SHELL, typeLine } from '../helpers/tmuxFixture';
 import { screenShows, startWatcher } from '../helpers/watcher';
+import { SystemSshRoute } from '../../src/host/routes/systemSshRoute';
 
 const test = (name: string, fn: () => Promise<void>, skip: string | false = false): void => boundedTest(name, fn, { timeoutMs: 90_000, skip });
 
@@ -36,10 +37,10 @@ function listening(port: number): Promise<boolean> {
 
 /** Starts a broadcast again on the fixture's socket: the same sshd, or an embedded server on the same port and state folder. */
 async function startAgain(fx: ModeFixture): Promise<Broadcast> {
-  const common = { socketPath: fx.socketPath, sessionName: fx.sessionName, guestUser: 'guest', command: TEST_SHELL, configFile: '/dev/null', pollIntervalMs: 200 };
-  if (fx.mode === 'system') return Broadcast.start({ ...common, mode: 'system', sshPort: fx.port });
+  const common = { socketPath: fx.socketPath, sessionName: fx.sessionName, command: TEST_SHELL, configFile: '/dev/null', pollIntervalMs: 200 };
+  if (fx.mode === 'system') return Broadcast.start({ ...common, routes: [new SystemSshRoute({ guestUser: 'guest', sshPort: fx.port })] });
   const stateDir = fx.embedded!.stateDir;
-  return Broadcast.start({ ...common, mode: 'embedded', guestServerFactory: embeddedGuestServerFactory({ listen: `127.0.0.1:${fx.port}`, access: 'open', stateDir }) });
+  return Broadcast.start({ ...common, routes: [new EmbeddedSshRoute({ listen: `127.0.0.1:${fx.port}`, access: 'open', stateDir })] });
 }
 
 for (const mode of MODES) {

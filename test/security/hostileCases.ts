@@ -7,7 +7,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { join } from 'node:path';
 import { ClientChannel } from 'ssh2';
-import { embeddedGuestServerFactory } from '../../src/host/embedded/index';
+import { EmbeddedSshRoute } from '../../src/host/routes/embeddedSshRoute';
+import { probeTmuxVersion } from '../../src/tmux/tmux';
 import { listClients } from '../../src/tmux/clients';
 import { Tmux } from '../../src/tmux/tmux';
 import { Ssh2Guest } from '../helpers/embeddedFixture';
@@ -541,10 +542,10 @@ export const HOSTILE_CASES: HostileCase[] = [
       let users = ['root', 'nobody', 'guest-not-here'];
       if (ctx.mode === 'embedded') {
         // The shared server lets anyone in (the open policy): flood a password-policy server on the same broadcast.
-        const factory = embeddedGuestServerFactory({ listen: '127.0.0.1:0', access: 'password', stateDir: join(ctx.fx.dir, 'pw-state'), maxAuthAttempts: 3, maxConnectionsPerAddress: 50 });
-        const server = await factory({ socketPath: ctx.fx.socketPath, sessionName: ctx.fx.sessionName, tmuxBin: ctx.fx.tmux.bin });
-        ctx.defer(() => server.close('closing'));
-        port = Number(server.listenAddress.split(':').pop());
+        const route = new EmbeddedSshRoute({ listen: '127.0.0.1:0', access: 'password', stateDir: join(ctx.fx.dir, 'pw-state'), maxAuthAttempts: 3, maxConnectionsPerAddress: 50 });
+        await route.start({ tmux: ctx.fx.tmux, version: await probeTmuxVersion(ctx.fx.tmux.bin), sessionName: ctx.fx.sessionName });
+        ctx.defer(() => route.stop('closing'));
+        port = route.server.port;
         users = ['guest', 'root'];
       }
       const logFrom = ctx.fx.sshd?.log().length ?? 0;

@@ -13,6 +13,7 @@ import { runClient } from '../helpers/embeddedFixture';
 import { isRoot, PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/wait';
 import { capturePane, TEST_SHELL } from '../helpers/tmuxFixture';
+import { SystemSshRoute } from '../../src/host/routes/systemSshRoute';
 
 const skip = isRoot ? false : 'needs root';
 // Short, unique names (useradd allows 32 characters).
@@ -47,7 +48,7 @@ before(async () => {
   // A folder both accounts can traverse (mkdtemp makes it 0700), as /var/lib/tmux-sessions is.
   dir = mkdtempSync('/tmp/gb-sec-access-');
   chmodSync(dir, 0o711);
-  broadcast = await Broadcast.start({ mode: 'system', socketPath: join(dir, 'sock', 'guest'), sessionName: 'broadcast', guestUser: GUEST, command: TEST_SHELL, configFile: '/dev/null', pollIntervalMs: 200 });
+  broadcast = await Broadcast.start({ routes: [new SystemSshRoute({ guestUser: GUEST })], socketPath: join(dir, 'sock', 'guest'), sessionName: 'broadcast', command: TEST_SHELL, configFile: '/dev/null', pollIntervalMs: 200 });
   await broadcast.tmux.run(['send-keys', '-t', 'broadcast', 'echo host-secret-screen', 'Enter']);
 });
 

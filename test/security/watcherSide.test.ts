@@ -40,7 +40,7 @@ async function burst(channel: ServerChannel, piece: string, total: number, tail:
   channel.write(tail);
 }
 
-test('viewer: OSC 52 clipboard writes and reads never reach the terminal', async () => {
+test('watcher: OSC 52 clipboard writes and reads never reach the terminal', async () => {
   const host = await fakeHost('a\x1b]52;c;c2VjcmV0\x07b\x1b]52;p;?\x1b\\c\x1b]52;c;\x9c\xc2\x9d52;c;eA==\xc2\x9cd-end\r\n');
   const v = watch(host.port);
   await screenShows(v, 'abc');
@@ -49,14 +49,14 @@ test('viewer: OSC 52 clipboard writes and reads never reach the terminal', async
   assert.equal(host.inputBytes, 0);
 });
 
-test('viewer: OSC 0/1/2 titles never reach the terminal', async () => {
+test('watcher: OSC 0/1/2 titles never reach the terminal', async () => {
   const host = await fakeHost('x\x1b]0;rm -rf ~\x07\x1b]1;icon\x07\x1b]2;Password required: type it here\x1b\\y-end\r\n');
   const v = watch(host.port);
   await screenShows(v, 'xy-end');
   assert.deepEqual(v.events.filter((e) => e.startsWith('title')), []);
 });
 
-test('viewer: OSC 8 hyperlinks never reach the terminal; their text still shows', async () => {
+test('watcher: OSC 8 hyperlinks never reach the terminal; their text still shows', async () => {
   const links = ['file:///etc/passwd', 'javascript:alert(1)', 'command:workbench.action.terminal.new', 'vscode://ms-vscode.remote/x', 'https://example.com/ok', 'ssh://evil'];
   const host = await fakeHost(links.map((l, i) => `\x1b]8;;${l}\x1b\\link${i}\x1b]8;;\x1b\\ `).join('') + 'links-end\r\n');
   const v = watch(host.port);
@@ -65,7 +65,7 @@ test('viewer: OSC 8 hyperlinks never reach the terminal; their text still shows'
   for (let i = 0; i < links.length; i++) assert.ok((await v.text()).includes(`link${i}`), 'the link text itself still shows');
 });
 
-test('viewer: mouse and focus reporting modes never reach the terminal; the rest of the mode switch does', async () => {
+test('watcher: mouse and focus reporting modes never reach the terminal; the rest of the mode switch does', async () => {
   const host = await fakeHost('\x1b[?1000;1006;25h\x1b[?1004h\x1b[?1003hmodes-end\r\n');
   const v = watch(host.port);
   await screenShows(v, 'modes-end');
@@ -74,7 +74,7 @@ test('viewer: mouse and focus reporting modes never reach the terminal; the rest
   assert.equal(host.inputBytes, 0);
 });
 
-test('viewer: DA, DSR, CPR, colour, DECRQSS, XTVERSION, window and DECRQM queries get no reply on the wire', async () => {
+test('watcher: DA, DSR, CPR, colour, DECRQSS, XTVERSION, window and DECRQM queries get no reply on the wire', async () => {
   const queries = ['\x1b[c', '\x1b[0c', '\x1b[>c', '\x1b[=c', '\x1b[5n', '\x1b[6n', '\x1b[?6n', '\x1b]10;?\x07', '\x1b]11;?\x1b\\', '\x1b]4;1;?\x07', '\x1b]12;?\x07', '\x1bP$qm\x1b\\', '\x1bP+q544e\x1b\\', '\x1b[>q', '\x1b[>0q', '\x1b[18t', '\x1b[14t', '\x1b[21t', '\x1b[?2004$p', '\x1b[4$p', '\x1b[?u', '\x1bZ', '\u009b6n', '\x1b[1x'];
   const host = await fakeHost(`q${queries.join('')}-end\r\n`);
   const v = watch(host.port);
@@ -89,7 +89,7 @@ test('viewer: DA, DSR, CPR, colour, DECRQSS, XTVERSION, window and DECRQM querie
   assert.equal(v.states.at(-1)?.kind, 'live', 'the viewer is still connected after the round trip');
 });
 
-test('viewer: an enormous single line (16 MB, no newline) completes, in bounded pieces, with the right final screen', async () => {
+test('watcher: an enormous single line (16 MB, no newline) completes, in bounded pieces, with the right final screen', async () => {
   const host = await fakeHost((channel) => void burst(channel, 'abcdefghij', 16 << 20, '\x1b[2J\x1b[Hline-end'));
   const v = watch(host.port);
   await screenShows(v, 'line-end', 120_000);
@@ -98,7 +98,7 @@ test('viewer: an enormous single line (16 MB, no newline) completes, in bounded 
   assert.equal(host.inputBytes, 0);
 });
 
-test('viewer: a 50 MB burst completes, in bounded pieces, with the right final screen', async () => {
+test('watcher: a 50 MB burst completes, in bounded pieces, with the right final screen', async () => {
   const row = (i: number): string => `row ${i} \x1b[3${i % 8}m${'#'.repeat(60)}\x1b[0m\r\n`;
   const piece = Array.from({ length: 64 }, (_, i) => row(i)).join('');
   const host = await fakeHost((channel) => void burst(channel, piece, 50 << 20, '\x1b[2J\x1b[Hburst-end 50MB'));
@@ -108,7 +108,7 @@ test('viewer: a 50 MB burst completes, in bounded pieces, with the right final s
   assert.ok(v.maxChunk <= 256 * 1024, `one output piece was ${v.maxChunk} bytes`);
 });
 
-test('viewer: a runaway OSC (10 MB, never terminated) does not eat the text after it', async () => {
+test('watcher: a runaway OSC (10 MB, never terminated) does not eat the text after it', async () => {
   const host = await fakeHost((channel) => {
     channel.write('\x1b]52;c;');
     void burst(channel, 'QUFBQUFB', 10 << 20, '\x07\x1b[2J\x1b[Hafter-runaway');
@@ -118,7 +118,7 @@ test('viewer: a runaway OSC (10 MB, never terminated) does not eat the text afte
   assert.deepEqual(v.events, []);
 });
 
-test('viewer: a changed host key is refused before any login is tried', async () => {
+test('watcher: a changed host key is refused before any login is tried', async () => {
   const host = await fakeHost('should-not-show\r\n');
   const other = utils.parseKey(generateEd25519KeyPair().private);
   const otherKey = Array.isArray(other) ? other[0] : other;

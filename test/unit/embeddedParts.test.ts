@@ -10,7 +10,7 @@ import { secretsEqual } from '../../src/host/embedded/access';
 import { parseAuthorizedKeys } from '../../src/host/embedded/authorizedKeys';
 import { ConnectionLimits, normalizeAddress } from '../../src/host/embedded/connectionLimits';
 import { loadOrCreateHostKey } from '../../src/host/embedded/hostKey';
-import { describeExposure, embeddedWatchCommand, formatListen, parseListen } from '../../src/host/embedded/listen';
+import { describeExposure, embeddedJoinCommand, formatListen, parseListen } from '../../src/host/embedded/listen';
 import { generatePassphrase, loadOrCreatePassphrase, readPassphrase, regeneratePassphrase } from '../../src/host/embedded/passphrase';
 import { guestClientEnv, guestTerm } from '../../src/host/fanout/terminal';
 import { clampSize } from '../../src/host/guestWindow';
@@ -45,8 +45,8 @@ test('exposure and watch command say who can reach the server', () => {
   assert.match(describeExposure({ host: '127.0.0.1', port: 2222 }), /only people logged in to this machine/);
   assert.match(describeExposure({ host: '0.0.0.0', port: 2222 }), /EVERY network interface.*port 2222/);
   assert.match(describeExposure({ host: '192.168.1.5', port: 2222 }), /anyone who can reach 192\.168\.1\.5 on port 2222/);
-  assert.equal(embeddedWatchCommand({ host: '127.0.0.1', port: 2222 }), 'ssh -p 2222 guest@127.0.0.1');
-  assert.equal(embeddedWatchCommand({ host: '0.0.0.0', port: 22 }, 'guest', 'devbox'), 'ssh guest@devbox');
+  assert.equal(embeddedJoinCommand({ host: '127.0.0.1', port: 2222 }), 'ssh -p 2222 guest@127.0.0.1');
+  assert.equal(embeddedJoinCommand({ host: '0.0.0.0', port: 22 }, 'guest', 'devbox'), 'ssh guest@devbox');
 });
 
 test('authorized_keys: comments, options, quoted commas, bad lines and narrowing options', () => {

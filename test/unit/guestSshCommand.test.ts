@@ -2,8 +2,8 @@
 // system mode must print the same thing for the same user, host and port.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { systemWatchCommand } from '../../src/host/broadcast';
-import { embeddedWatchCommand } from '../../src/host/embedded/listen';
+import { systemJoinCommand } from '../../src/host/routes/systemSshRoute';
+import { embeddedJoinCommand } from '../../src/host/embedded/listen';
 import { guestSshCommand } from '../../src/host/guestSshCommand';
 
 test('ssh USER@HOST, with -p only when the port is not 22', () => {
@@ -14,7 +14,7 @@ test('ssh USER@HOST, with -p only when the port is not 22', () => {
 
 test('the embedded server and system mode print the same command for the same user, host and port', () => {
   for (const port of [22, 2222]) {
-    assert.equal(embeddedWatchCommand({ host: '0.0.0.0', port }, 'guest', 'devbox'), systemWatchCommand('guest', port, 'devbox'));
-    assert.equal(embeddedWatchCommand({ host: '10.0.0.5', port }, 'viewer'), systemWatchCommand('viewer', port, '10.0.0.5'));
+    assert.equal(embeddedJoinCommand({ host: '0.0.0.0', port }, 'guest', 'devbox'), systemJoinCommand('guest', port, 'devbox'));
+    assert.equal(embeddedJoinCommand({ host: '10.0.0.5', port }, 'viewer'), systemJoinCommand('viewer', port, '10.0.0.5'));
   }
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Broadcast } from '../../src/host/broadcast';
 import { assertSupported, hasServerAccess, parseTmuxVersion, TmuxVersionError } from '../../src/tmux/version';
+import { SystemSshRoute } from '../../src/host/routes/systemSshRoute';
 
 test('parses release versions with and without a letter', () => {
   assert.deepEqual(parseTmuxVersion('tmux 3.3a\n'), { major: 3, minor: 3, suffix: 'a', raw: 'tmux 3.3a' });
@@ -57,7 +58,7 @@ test('a system-mode start on tmux 3.2 is refused before anything is made', async
     writeFileSync(fake, '#!/bin/sh\n[ "$1" = -V ] && { echo "tmux 3.2a"; exit 0; }\necho "unexpected: $*" >&2\nexit 1\n', { mode: 0o755 });
     const socketPath = join(dir, 'sock', 'guest');
     await assert.rejects(
-      Broadcast.start({ mode: 'system', socketPath, sessionName: 'broadcast', guestUser: 'guest', tmuxBin: fake }),
+      Broadcast.start({ routes: [new SystemSshRoute({ guestUser: 'guest' })], socketPath, sessionName: 'broadcast', tmuxBin: fake }),
       /tmux 3\.2a is too old for the system mode/,
     );
     assert.equal(existsSync(join(dir, 'sock')), false, 'the socket folder was made');

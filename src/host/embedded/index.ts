@@ -1,10 +1,13 @@
-// The embedded mode's entry point: what the CLI and the VS Code UI hand to Broadcast.start().
-import { GuestServerContext, GuestServerFactory } from '../guestServer';
+// The embedded SSH server's entry point, loaded only when a broadcast starts the embedded route
+// (routes/embeddedSshRoute.ts): ssh2 and node-pty stay unloaded otherwise.
+import type { RouteContext } from '../routes/route';
+import { fanoutFor } from '../fanout/sharedFanout';
+import { connectionLimitsFor } from '../routes/sharedLimits';
 import { ensureStateDir } from './stateFiles';
 import { loadOrCreateHostKey } from './hostKey';
 import { readAuthorizedKeys } from './authorizedKeys';
 import { authorizedKeysPath } from './access';
-import { EmbeddedServerOptions } from './options';
+import { EMBEDDED_DEFAULTS, EmbeddedServerOptions } from './options';
 import { loadOrCreatePassphrase } from './passphrase';
 import { EmbeddedGuestServer } from './server';
 import { parseListen } from './listen';
@@ -43,12 +46,12 @@ function preflight(options: EmbeddedServerOptions): void {
   loadNodePty(options.appRoot);
 }
 
-/** The guest server factory for Broadcast.start({ mode: 'embedded', guestServerFactory }). */
-export function embeddedGuestServerFactory(options: EmbeddedServerOptions): GuestServerFactory {
-  return async (context: GuestServerContext) => {
-    preflight(options);
-    const server = new EmbeddedGuestServer(options, context, loadOrCreateHostKey(options.stateDir));
-    await server.listen();
-    return server;
-  };
+/** Checks the options, binds the listen address and serves the broadcast's session to guests. */
+export async function startEmbeddedServer(options: EmbeddedServerOptions, context: RouteContext): Promise<EmbeddedGuestServer> {
+  preflight(options);
+  const groups = fanoutFor(context, { maxGroups: options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups, appRoot: options.appRoot });
+  const limits = connectionLimitsFor(context, options.maxViewers ?? EMBEDDED_DEFAULTS.maxViewers, options.maxConnectionsPerAddress ?? EMBEDDED_DEFAULTS.maxConnectionsPerAddress);
+  const server = new EmbeddedGuestServer(options, context.tmux, loadOrCreateHostKey(options.stateDir), groups, limits);
+  await server.listen();
+  return server;
 }

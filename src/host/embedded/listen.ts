@@ -64,6 +64,6 @@ export function describeExposure(address: ListenAddress): string {
 }
 
 /** `ssh -p 2222 guest@127.0.0.1`; a wildcard address is shown as this machine's name. */
-export function embeddedWatchCommand(address: ListenAddress, user = 'guest', machine = hostname()): string {
+export function embeddedJoinCommand(address: ListenAddress, user = 'guest', machine = hostname()): string {
   return guestSshCommand(user, isWildcard(address.host) ? machine : address.host, address.port);
 }

@@ -4,25 +4,20 @@
 import { createServer, Server as NetServer, Socket } from 'node:net';
 import { Connection, Server as SshServer } from 'ssh2';
 import { Disposable, ListenerList } from '../../listeners';
-import { setMarkers } from '../../tmux/broadcastSession';
 import { Tmux } from '../../tmux/tmux';
-import { GuestServer, GuestServerContext } from '../guestServer';
 import { Guest } from '../guests';
 import { AccessConfig } from './access';
 import { ConnectionLimits, normalizeAddress } from './connectionLimits';
 import { GuestConnection } from './guestConnection';
 import { HostKey } from './hostKey';
-import { describeExposure, embeddedWatchCommand, formatListen, ListenAddress, parseListen } from './listen';
+import { describeExposure, embeddedJoinCommand, formatListen, ListenAddress, parseListen } from './listen';
 import { listenError } from './listenError';
 import { EMBEDDED_DEFAULTS, EmbeddedServerOptions, handshakeTimeoutMs } from './options';
 import { RefusalDesk } from './refusal';
 import { HostSizeFeed } from './hostSizeFeed';
 import { SizeGroups } from '../fanout/sizeGroups';
 
-/** The least time between two writes of the viewer table to tmux (see publish). */
-const PUBLISH_GAP_MS = 250;
-
-export class EmbeddedGuestServer implements GuestServer {
+export class EmbeddedGuestServer {
   private readonly tcp: NetServer;
   private readonly ssh: SshServer;
   private readonly refusals: RefusalDesk;
@@ -35,34 +30,26 @@ export class EmbeddedGuestServer implements GuestServer {
   private readonly listeners = new ListenerList<[]>();
   private readonly tmux: Tmux;
   private readonly access: AccessConfig;
-  private readonly groups: SizeGroups;
   private readonly hostSize: HostSizeFeed;
   private bound: ListenAddress;
   private nextId = 1;
   private closing = false;
-  private publishing: Promise<void> = Promise.resolve();
-  /** A publish waits to run; it will read the table when it does. */
-  private publishQueued = false;
-  private lastPublishAt = 0;
 
   constructor(
     private readonly options: EmbeddedServerOptions,
-    context: GuestServerContext,
+    tmux: Tmux,
     readonly hostKey: HostKey,
+    /** The broadcast's fan-out, shared with its other routes (fanout/sharedFanout.ts). */
+    private readonly groups: SizeGroups,
+    /** The broadcast's viewer bounds, shared with its browser route (routes/sharedLimits.ts); its own when not given. */
+    limits?: ConnectionLimits,
   ) {
     this.bound = parseListen(options.listen, options.listenSettingName);
-    this.tmux = new Tmux(context.socketPath, context.tmuxBin);
+    this.tmux = tmux;
     this.access = { policy: options.access, stateDir: options.stateDir, authorizedKeysFile: options.authorizedKeysFile };
-    this.limits = new ConnectionLimits(
-      options.maxViewers ?? EMBEDDED_DEFAULTS.maxViewers,
-      options.maxConnectionsPerAddress ?? EMBEDDED_DEFAULTS.maxConnectionsPerAddress,
-    );
-    this.groups = new SizeGroups({
-      tmux: this.tmux,
-      sessionName: context.sessionName,
-      maxGroups: options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups,
-      appRoot: options.appRoot,
-    });
+    this.limits =
+      limits ??
+      new ConnectionLimits(options.maxViewers ?? EMBEDDED_DEFAULTS.maxViewers, options.maxConnectionsPerAddress ?? EMBEDDED_DEFAULTS.maxConnectionsPerAddress);
     this.hostSize = new HostSizeFeed(this.tmux);
     this.refusals = new RefusalDesk(hostKey.privateKey);
     this.ssh = new SshServer({ hostKeys: [hostKey.privateKey], ident: 'GuestBroadcast' }, (client, info) => this.onSshClient(client, info.ip, info.port));
@@ -92,8 +79,8 @@ export class EmbeddedGuestServer implements GuestServer {
     return this.bound.port;
   }
 
-  get watchCommand(): string {
-    return embeddedWatchCommand(this.bound);
+  get joinCommand(): string {
+    return embeddedJoinCommand(this.bound);
   }
 
   get stateDir(): string {
@@ -149,7 +136,7 @@ export class EmbeddedGuestServer implements GuestServer {
     for (const timer of this.handshakes.values()) clearTimeout(timer);
     this.handshakes.clear();
     await stopped;
-    await this.publish();
+    this.listeners.fire();
   }
 
   onChange(listener: () => void): Disposable {
@@ -235,30 +222,6 @@ export class EmbeddedGuestServer implements GuestServer {
   }
 
   private changed(): void {
-    void this.publish();
     this.listeners.fire();
-  }
-
-  /**
-   * Publishes the viewer table in the tmux server's @viewers option, so `guest-broadcast status`
-   * in another process (which sees only tmux) lists embedded guests too. Writes are queued so an
-   * older table never lands after a newer one.
-   */
-  private publish(): Promise<void> {
-    // A burst of joins makes one write, not one each, and writes are at least PUBLISH_GAP_MS
-    // apart: starting `tmux` stalls this process (which fans the broadcast out to every guest)
-    // for about 6 ms, and only the newest table matters.
-    if (this.publishQueued) return this.publishing;
-    this.publishQueued = true;
-    this.publishing = this.publishing
-      .then(async () => {
-        const wait = this.lastPublishAt + PUBLISH_GAP_MS - Date.now();
-        if (wait > 0 && !this.closing) await new Promise((resolve) => setTimeout(resolve, wait));
-        this.publishQueued = false;
-        this.lastPublishAt = Date.now();
-        return setMarkers(this.tmux, { viewers: JSON.stringify(this.guests()) });
-      })
-      .catch(() => undefined); // the tmux server may be gone (stop): nothing left to tell
-    return this.publishing;
   }
 }

@@ -11,6 +11,9 @@ import type { TmuxVersion } from '../../tmux/version';
 import type { Guest } from '../guests';
 import type { RouteKind } from './routeKind';
 
+/** A guest's session exit status when the broadcast went away without a stop (as tmux's own "[lost server]"). */
+export const LOST_EXIT_STATUS = 1;
+
 export type { RouteKind } from './routeKind';
 
 /** What a route is told about the broadcast it serves. */
@@ -61,12 +64,15 @@ export interface Route {
   guests(): Promise<Guest[]>;
   /** Ends one of this route's guests with a one-line message; false when it has no such guest. */
   kick(name: string, message: string): Promise<boolean>;
+  /** The broadcast ends: every guest is told `message` (the farewell) and closed; serving stops. */
+  stop(message: string): Promise<void>;
   /**
-   * Tells every guest `message`, closes them, and stops serving. `exitStatus` is what each SSH
-   * guest's session exits with: 0 for a deliberate stop (watchers show "ended"), non-zero when the
-   * broadcast was lost (watchers keep trying, and come back after a new start).
+   * This process stops serving without ending the broadcast (a VS Code window closing, the tmux
+   * server lost): guests of a server in this process are told `message` and closed with a
+   * non-zero exit status, so watchers keep trying and come back after a new start; guests served
+   * by another program (sshd) are left as they are.
    */
-  close(message: string, exitStatus?: number): Promise<void>;
+  release(message: string): Promise<void>;
   /** Joins and leaves, so the broadcast need not wait for its next poll. */
   onChange(listener: () => void): Disposable;
 }

@@ -10,7 +10,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
 import { Disposable, ListenerList } from '../../listeners';
-import type { TmuxVersion } from '../../tmux/version';
+import { assertSupported, TmuxVersion } from '../../tmux/version';
 import { MAX_PAGE_MESSAGE } from '../../wire/webGuestProtocol';
 import { SizeGroups } from '../fanout/sizeGroups';
 import { Guest } from '../guests';
@@ -21,7 +21,9 @@ import { secretsEqual } from '../embedded/access';
 import { readPassphrase } from '../embedded/passphrase';
 import { formatListen, ListenAddress } from '../embedded/listen';
 import { listenError } from '../embedded/listenError';
-import { Route, RouteContext, RouteDescription, RouteReport } from '../routes/route';
+import { LOST_EXIT_STATUS, Route, RouteContext, RouteDescription, RouteReport } from '../routes/route';
+import { connectionLimitsFor } from '../routes/sharedLimits';
+import { fanoutFor } from '../fanout/sharedFanout';
 import { LinkSecretStore } from './linkSecret';
 import { AssetStore, defaultAssetDir } from './webAssets';
 import { handleWebRequest, NOT_FOUND, rawRefusal } from './webHttp';
@@ -48,7 +50,7 @@ export const WEB_MARKERS = { url: 'web-url', listen: 'web-listen', stream: 'web-
 export class WebRoute implements Route {
   readonly kind = 'web' as const;
   readonly guestsOpenSocket = false;
-  private readonly limits: ConnectionLimits;
+  private limits: ConnectionLimits | undefined;
   private readonly secret: LinkSecretStore;
   private readonly assets: AssetStore;
   private readonly wss: WebSocketServer;
@@ -71,17 +73,15 @@ export class WebRoute implements Route {
     private readonly shared: WebRouteShared = {},
   ) {
     this.bound = parseWebListen(options.listen, options.names?.web);
-    this.limits =
-      shared.limits ??
-      new ConnectionLimits(options.maxViewers ?? EMBEDDED_DEFAULTS.maxViewers, options.maxConnectionsPerAddress ?? EMBEDDED_DEFAULTS.maxConnectionsPerAddress);
     this.secret = new LinkSecretStore(options.stateDir);
     this.knownSecret = this.secret.current();
     this.assets = new AssetStore(options.assetDir ?? defaultAssetDir());
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAGE_MESSAGE, perMessageDeflate: false, clientTracking: false });
   }
 
-  check(_version: TmuxVersion): void {
+  check(version: TmuxVersion): void {
     // Web guests watch through the same size groups (tmux attach -r) as embedded SSH guests.
+    assertSupported(version, 'embedded');
   }
 
   initialMarkers(): Record<string, string> {
@@ -90,8 +90,12 @@ export class WebRoute implements Route {
 
   async start(context: RouteContext): Promise<RouteReport> {
     this.session = context.sessionName;
-    // TODO(lead): take context.fanout when RouteContext has it, so browser and SSH guests of one size share a group.
-    this.groups = new SizeGroups({ tmux: context.tmux, sessionName: context.sessionName, maxGroups: this.options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups, appRoot: this.options.appRoot });
+    // The broadcast's one fan-out and bounds: browser and SSH guests of one size share a tmux
+    // client, and --max-viewers / --max-per-address count both kinds together.
+    this.groups = fanoutFor(context, { maxGroups: this.options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups, appRoot: this.options.appRoot });
+    this.limits =
+      this.shared.limits ??
+      connectionLimitsFor(context, this.options.maxViewers ?? EMBEDDED_DEFAULTS.maxViewers, this.options.maxConnectionsPerAddress ?? EMBEDDED_DEFAULTS.maxConnectionsPerAddress);
     this.hostSize = new HostSizeFeed(context.tmux);
     if (this.options.access === 'password' && readPassphrase(this.options.stateDir) === undefined) {
       throw new Error(`No passphrase in ${this.options.stateDir} yet: make one with guest-broadcast passphrase --state-dir ${this.options.stateDir}.`);
@@ -171,7 +175,15 @@ export class WebRoute implements Route {
     return true;
   }
 
-  async close(message: string, exitStatus = 0): Promise<void> {
+  async stop(message: string): Promise<void> {
+    await this.close(message, 0);
+  }
+
+  async release(message: string): Promise<void> {
+    await this.close(message, LOST_EXIT_STATUS);
+  }
+
+  private async close(message: string, exitStatus: number): Promise<void> {
     if (this.closing) return;
     this.closing = true;
     this.unwatchSecret?.();
@@ -273,13 +285,15 @@ export class WebRoute implements Route {
 
   private onSocket(ws: WebSocket, socket: Socket, address: string, secret: string): void {
     const id = `web-${this.nextId++}`;
-    const refusal = this.limits.admit(address);
     const groups = this.groups;
     const hostSize = this.hostSize;
-    if (refusal || this.closing || !groups || !hostSize) {
+    const limits = this.limits;
+    // Counted only once nothing else refuses it: a refused socket is never counted, so never released.
+    const refusal = this.closing || !groups || !hostSize || !limits ? 'Guest Broadcast: the broadcast is ending.' : limits.admit(address);
+    if (refusal || !groups || !hostSize || !limits) {
       // Admitted as a socket only to be told why, so the page shows it instead of a bare failure.
       ws.on('error', () => undefined);
-      ws.send(JSON.stringify({ type: 'end', reason: 'refused', message: refusal ?? 'Guest Broadcast: the broadcast is ending.' }));
+      ws.send(JSON.stringify({ type: 'end', reason: 'refused', message: refusal }));
       ws.close(1013, 'try again later');
       setTimeout(() => ws.terminate(), 2000).unref();
       return;
@@ -315,7 +329,7 @@ export class WebRoute implements Route {
     guest.on('resized', () => this.listeners.fire());
     guest.on('closed', (reason) => {
       this.guestSet.delete(guest);
-      this.limits.release(address);
+      limits.release(address);
       if (guest.since) {
         this.options.onLeave?.({ user: guest.user, address: guest.address, reason });
         this.listeners.fire();

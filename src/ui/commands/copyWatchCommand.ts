@@ -11,10 +11,10 @@ export function copyWatchCommand(parts: HostParts) {
         .then((choice) => choice && vscode.commands.executeCommand('guestBroadcast.start'));
       return;
     }
-    await vscode.env.clipboard.writeText(broadcast.watchCommand);
+    await vscode.env.clipboard.writeText(broadcast.joinCommand);
     const fingerprint = broadcast.hostKeyFingerprint;
     void vscode.window.showInformationMessage(
-      `Guest Broadcast: copied "${broadcast.watchCommand}". Guests paste it into any terminal` + (fingerprint ? `; the host key they should see is ${fingerprint}.` : '.'),
+      `Guest Broadcast: copied "${broadcast.joinCommand}". Guests paste it into any terminal` + (fingerprint ? `; the host key they should see is ${fingerprint}.` : '.'),
     );
   };
 }

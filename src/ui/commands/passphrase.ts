@@ -2,7 +2,7 @@
 // server's `password` access policy. The passphrase lives in the extension's global storage;
 // the server reads it at each login, so a regenerated one applies at once.
 import * as vscode from 'vscode';
-import { embeddedStateDir } from '../embeddedGuestServer';
+import { embeddedStateDir } from '../embeddedRoute';
 import { HostParts } from '../hostParts';
 import { readHostSettings } from '../settings';
 

@@ -70,11 +70,11 @@ function itemsFor(broadcast: Broadcast, withPassphrase: boolean): Item[] {
     buttons: [KICK],
     viewer,
   }));
-  if (!viewers.length) viewers.push({ label: 'Nobody is watching yet', description: broadcast.watchCommand, action: 'copy' });
+  if (!viewers.length) viewers.push({ label: 'Nobody is watching yet', description: broadcast.joinCommand, action: 'copy' });
   return [
     ...viewers,
     { label: 'Actions', kind: vscode.QuickPickItemKind.Separator },
-    { label: '$(copy) Copy watch command', description: broadcast.watchCommand, action: 'copy' },
+    { label: '$(copy) Copy watch command', description: broadcast.joinCommand, action: 'copy' },
     ...(withPassphrase ? [{ label: '$(key) Copy guest passphrase', action: 'passphrase' as const }] : []),
     { label: '$(debug-stop) Stop guest broadcast', description: 'every guest is told', action: 'stop' },
   ];

@@ -48,7 +48,7 @@ export function startBroadcast(parts: HostParts) {
     const fingerprint = broadcast.hostKeyFingerprint;
     parts.output.appendLine(
       `${broadcast.startedNow ? 'Started' : 'Adopted'} "${broadcast.sessionName}" (${broadcast.mode} mode) on ${broadcast.socketPath}; ` +
-        `watch: ${broadcast.watchCommand}${fingerprint ? `; host key ${fingerprint}` : ''}`,
+        `watch: ${broadcast.joinCommand}${fingerprint ? `; host key ${fingerprint}` : ''}`,
     );
     for (const warning of broadcast.lastFixup?.warnings ?? []) {
       parts.output.appendLine(`Warning: ${warning}`);
@@ -67,7 +67,7 @@ export function startBroadcast(parts: HostParts) {
     // Not awaited: the command is done once the broadcast runs, whenever the host answers.
     void vscode.window
       .showInformationMessage(
-        `Guest Broadcast: ${verb} "${broadcast.sessionName}". Guests watch with: ${broadcast.watchCommand}${fingerprint ? ` (host key ${fingerprint})` : ''}`,
+        `Guest Broadcast: ${verb} "${broadcast.sessionName}". Guests watch with: ${broadcast.joinCommand}${fingerprint ? ` (host key ${fingerprint})` : ''}`,
         ...actions,
       )
       .then((choice) => {

@@ -12,6 +12,7 @@ import { guestAttachArgv } from '../../../src/tmux/attach';
 import { Tmux } from '../../../src/tmux/tmux';
 import { EXTENSION_ID, extensionApi, hostTerminalAttached, resetSettings, setSettings, socketDir, TerminalProgram, waitUntil } from './helpers';
 import type { GuestBroadcastApi } from '../../../src/ui/api';
+import { SystemSshRoute } from '../../../src/host/routes/systemSshRoute';
 
 describe('system-mode broadcast', function () {
   this.timeout(60_000);
@@ -101,7 +102,7 @@ describe('system-mode broadcast', function () {
 
   it('Start adopts a broadcast already running on the socket instead of making a second server', async () => {
     // A broadcast started outside this window (as `guest-broadcast host` or a window before a reload would).
-    const outside = await Broadcast.start({ mode: 'system', socketPath, sessionName: 'hostwork', guestUser: 'nobody', configFile: '/dev/null' });
+    const outside = await Broadcast.start({ routes: [new SystemSshRoute({ guestUser: 'nobody' })], socketPath, sessionName: 'hostwork', configFile: '/dev/null' });
     outside.detach();
     const pid = await tmux.serverPid();
     await vscode.commands.executeCommand('guestBroadcast.start');

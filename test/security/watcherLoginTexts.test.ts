@@ -79,7 +79,7 @@ const CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;
 
 const test = (name: string, fn: () => Promise<void>): void => boundedTest(name, fn, { timeoutMs: 60_000 });
 
-test('viewer: a hostile login banner is shown with its control characters made visible (CLI and session)', async () => {
+test('watcher: a hostile login banner is shown with its control characters made visible (CLI and session)', async () => {
   const host = await fakeHost({ banner: hostile('banner') + '\r\n' });
   const cli = cliWatch(host.port);
   await waitForOutput(cli, shown('banner'));
@@ -90,7 +90,7 @@ test('viewer: a hostile login banner is shown with its control characters made v
   assert.deepEqual(s.banners, [shown('banner')]);
 });
 
-test('viewer: a hostile keyboard-interactive name, instructions and prompt are shown made visible (CLI and session)', async () => {
+test('watcher: a hostile keyboard-interactive name, instructions and prompt are shown made visible (CLI and session)', async () => {
   const keyboardInteractive = { name: hostile('name'), instructions: hostile('instructions'), prompt: hostile('prompt') };
   const host = await fakeHost({ offered: ['keyboard-interactive'], acceptPassword: 'pw', keyboardInteractive });
   const cli = cliWatch(host.port);
@@ -104,7 +104,7 @@ test('viewer: a hostile keyboard-interactive name, instructions and prompt are s
   assert.ok(!CONTROL.test(s.prompts[0]), JSON.stringify(s.prompts[0]));
 });
 
-test('viewer: a hostile disconnect description is shown made visible (CLI and session)', async () => {
+test('watcher: a hostile disconnect description is shown made visible (CLI and session)', async () => {
   const host = await fakeHost({ disconnectWith: hostile('disconnect') });
   const cli = cliWatch(host.port);
   await waitForOutput(cli, shown('disconnect'));
@@ -114,7 +114,7 @@ test('viewer: a hostile disconnect description is shown made visible (CLI and se
   for (const t of s.texts()) assert.ok(!CONTROL.test(t.replace(/\n/g, '')), JSON.stringify(t));
 });
 
-test('viewer: the last line a host printed before failing is shown made visible (CLI and session)', async () => {
+test('watcher: the last line a host printed before failing is shown made visible (CLI and session)', async () => {
   const greeting = (channel: ServerChannel): void => {
     channel.write(`first line\r\n${hostileC1('lastline')}\r\n`);
     channel.exit(1);

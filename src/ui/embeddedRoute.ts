@@ -1,7 +1,7 @@
-// Builds the embedded mode's guest SSH server factory from the settings. The module (ssh2, and
-// node-pty behind it) is imported here, when a start asks for it, never at activation.
+// Builds the embedded SSH route from the settings. Its server (ssh2, and node-pty behind it) is
+// loaded when the broadcast starts the route, never at activation.
 import * as vscode from 'vscode';
-import { GuestServerFactory } from '../host/guestServer';
+import { EmbeddedSshRoute } from '../host/routes/embeddedSshRoute';
 import { HostSettings } from './settings';
 
 /** Where the host key and the passphrase live: the extension's global storage. */
@@ -9,9 +9,8 @@ export function embeddedStateDir(context: vscode.ExtensionContext): string {
   return context.globalStorageUri.fsPath;
 }
 
-export async function embeddedGuestServerFactoryFor(settings: HostSettings, context: vscode.ExtensionContext, log: vscode.OutputChannel): Promise<GuestServerFactory> {
-  const { embeddedGuestServerFactory } = await import('../host/embedded');
-  return embeddedGuestServerFactory({
+export function embeddedRouteFor(settings: HostSettings, context: vscode.ExtensionContext, log: vscode.OutputChannel): EmbeddedSshRoute {
+  return new EmbeddedSshRoute({
     listen: settings.listen,
     listenSettingName: 'guestBroadcast.listen',
     access: settings.access,

@@ -18,6 +18,7 @@ import { RunningSshd, startSshd } from '../helpers/sshd';
 import { TcpRelay } from '../helpers/tcpRelay';
 import { startFakeSshHost } from '../helpers/fakeSshHost';
 import { capturePane, tempSocket, TEST_SHELL, typeLine, windowSize } from '../helpers/tmuxFixture';
+import { SystemSshRoute } from '../../src/host/routes/systemSshRoute';
 
 const skip = isRoot ? false : 'needs root';
 const SESSION = 'broadcast';
@@ -32,7 +33,7 @@ const ptys: PtyClient[] = [];
 let counter = 0;
 
 function startBroadcast(): Promise<Broadcast> {
-  return Broadcast.start({ mode: 'system', socketPath: sock.socketPath, sessionName: SESSION, guestUser: 'guest', command: TEST_SHELL, configFile: '/dev/null', pollIntervalMs: 200 });
+  return Broadcast.start({ routes: [new SystemSshRoute({ guestUser: 'guest' })], socketPath: sock.socketPath, sessionName: SESSION, command: TEST_SHELL, configFile: '/dev/null', pollIntervalMs: 200 });
 }
 
 /** The host's own read-write client at 80x24, so the window has the host's size. */
