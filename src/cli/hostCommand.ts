@@ -3,6 +3,8 @@
 import { Broadcast, BroadcastOptions } from '../host/broadcast';
 import { EmbeddedSshRoute } from '../host/routes/embeddedSshRoute';
 import { SystemSshRoute } from '../host/routes/systemSshRoute';
+import { WebRoute } from '../host/web/webRoute';
+import { CLI_WEB_NAMES } from '../host/web/webOptions';
 import { EMBEDDED_DEFAULTS, EmbeddedServerOptions } from '../host/embedded/options';
 import { parseListen } from '../host/embedded/listen';
 import { cliConfigDir } from '../host/paths';
@@ -50,6 +52,18 @@ System mode:
   --guest-user NAME        the guests' Unix account (default: guest)
   --ssh-port N             sshd's port, for the watch command (default: 22)
 
+Browser guests (either mode; off by default):
+  --web [ADDR:]PORT        also serve a read-only web page at a secret link
+                           (http://HOST:PORT/w/SECRET/); a bare PORT is this machine only.
+                           The secret is kept in the state folder (see: guest-broadcast
+                           web-link). --access password: the page asks for the passphrase;
+                           --access keys cannot be used (browsers have no SSH keys).
+                           In system mode, --state-dir, --access open|password and the
+                           bounds below apply to browser guests.
+  --web-cert FILE          TLS certificate (PEM) for https; with --web-key
+  --web-key FILE           its private key (PEM); without TLS, a --web address beyond
+                           loopback sends the link in clear (a warning says so)
+
   -h, --help               this help
 `;
 
@@ -63,6 +77,9 @@ function hostOptions(values: Record<string, unknown>): HostOptions {
         sessionName: stringOpt(values, 'session'),
         guestUser: stringOpt(values, 'guest-user'),
         access: stringOpt(values, 'access'),
+        web: stringOpt(values, 'web'),
+        webCert: stringOpt(values, 'web-cert'),
+        webKey: stringOpt(values, 'web-key'),
       },
       CLI_OPTION_NAMES,
     );
@@ -119,6 +136,9 @@ export const hostCommand: CliCommand = {
       'max-per-address': { type: 'string' },
       'login-timeout': { type: 'string' },
       'max-size-groups': { type: 'string' },
+      web: { type: 'string' },
+      'web-cert': { type: 'string' },
+      'web-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -137,8 +157,11 @@ export const hostCommand: CliCommand = {
     };
     const embeddedFlags = ['listen', 'access', 'authorized-keys', 'state-dir', 'max-viewers', 'max-per-address', 'login-timeout', 'max-size-groups'].filter((f) => values[f] !== undefined);
     if (mode === 'system') {
-      if (embeddedFlags.length) throw new UsageError(`--${embeddedFlags[0]} is for embedded mode; in system mode sshd serves the guests.`);
-      return serve({ ...options, routes: [new SystemSshRoute({ guestUser: host.guestUser, sshPort })] });
+      // With --web, the browser route's options (state folder, access, bounds) are allowed too.
+      const refused = host.web ? embeddedFlags.filter((f) => f === 'listen' || f === 'authorized-keys') : embeddedFlags;
+      if (refused.length) throw new UsageError(`--${refused[0]} is for embedded mode; in system mode sshd serves the guests.`);
+      const web = host.web ? webRoute(host, values, stringOpt(values, 'state-dir') ?? cliConfigDir()) : undefined;
+      return serve({ ...options, routes: [new SystemSshRoute({ guestUser: host.guestUser, sshPort }), ...(web ? [web] : [])] }, undefined, web);
     }
     const access = host.access;
     if (values['authorized-keys'] !== undefined && access !== 'keys') throw new UsageError('--authorized-keys is only used with --access keys.');
@@ -167,11 +190,29 @@ export const hostCommand: CliCommand = {
     };
     if (sshPort !== undefined) throw new UsageError('--ssh-port is for system mode (sshd\'s port); in embedded mode --listen sets the port.');
     const route = new EmbeddedSshRoute(embedded);
-    return serve({ ...options, routes: [route] }, route);
+    const web = host.web ? webRoute(host, values, embedded.stateDir) : undefined;
+    return serve({ ...options, routes: [route, ...(web ? [web] : [])] }, route, web);
   },
 };
 
-async function serve(options: BroadcastOptions, embedded?: EmbeddedSshRoute): Promise<number> {
+/** The browser route of --web, with the same bounds as the SSH route (they count both kinds together). */
+function webRoute(host: HostOptions, values: Record<string, unknown>, stateDir: string): WebRoute | undefined {
+  if (!host.web) return undefined;
+  return new WebRoute({
+    listen: host.web.listen,
+    tls: host.web.tls,
+    stateDir,
+    // parseHostOptions refused keys with --web.
+    access: host.access === 'password' ? 'password' : 'open',
+    maxViewers: intOpt(values, 'max-viewers', 1, 10_000),
+    maxConnectionsPerAddress: intOpt(values, 'max-per-address', 1, 10_000),
+    handshakeTimeoutMs: secondsOpt(values, 'login-timeout'),
+    maxSizeGroups: intOpt(values, 'max-size-groups', 1, 1000),
+    names: CLI_WEB_NAMES,
+  });
+}
+
+async function serve(options: BroadcastOptions, embedded?: EmbeddedSshRoute, web?: WebRoute): Promise<number> {
   // Ctrl-C or SIGTERM while the broadcast starts (tmux, the host key, the listen: a second or so)
   // is a stop too. Node's default exit left the tmux server this process had just made running,
   // with nobody serving it and nothing said.
@@ -181,14 +222,14 @@ async function serve(options: BroadcastOptions, embedded?: EmbeddedSshRoute): Pr
   process.on('SIGINT', onEarlyInt);
   process.on('SIGTERM', onEarlyTerm);
   try {
-    return await startAndServe(options, embedded, () => signalledDuringStart);
+    return await startAndServe(options, embedded, web, () => signalledDuringStart);
   } finally {
     process.off('SIGINT', onEarlyInt);
     process.off('SIGTERM', onEarlyTerm);
   }
 }
 
-async function startAndServe(options: BroadcastOptions, embedded: EmbeddedSshRoute | undefined, signalled: () => string | undefined): Promise<number> {
+async function startAndServe(options: BroadcastOptions, embedded: EmbeddedSshRoute | undefined, web: WebRoute | undefined, signalled: () => string | undefined): Promise<number> {
   const broadcast = await Broadcast.start(options);
   const early = signalled();
   if (early) {
@@ -208,18 +249,22 @@ async function startAndServe(options: BroadcastOptions, embedded: EmbeddedSshRou
   } else if (broadcast.listenAddress) {
     out(`  Listening on ${broadcast.listenAddress}`);
   }
+  if (web) {
+    out(`  Browser guests open:              ${web.url}`);
+    if (!embedded && web.access === 'password') out(`  Browser access:                   ${await accessLine({ access: 'password', stateDir: web.stateDir })}`);
+    out(`  ${web.exposure}`);
+  }
   for (const warning of broadcast.lastFixup?.warnings ?? []) out(`  Warning: ${warning}`);
   out('Press Ctrl-C to stop the broadcast.');
 
   let previous: Guest[] = [];
   broadcast.on('guests', (viewers) => {
     // Embedded guests are announced by the server itself (with their address); system-mode
-    // guests are tmux's read-only clients, seen by the monitor.
-    if (!embedded) {
-      const { joined, left } = guestChanges(previous, viewers);
-      for (const v of joined) out(`${stamp()} ${v.user} started watching (${v.name})`);
-      for (const v of left) out(`${stamp()} ${v.user} (${v.name}) stopped watching`);
-    }
+    // guests are tmux's read-only clients, seen by the monitor; browser guests by the monitor too.
+    const { joined, left } = guestChanges(previous, viewers);
+    const announced = (v: Guest): boolean => !embedded || v.route === 'web';
+    for (const v of joined.filter(announced)) out(`${stamp()} ${v.user} started watching (${v.name}${v.address ? ` from ${v.address}` : ''})`);
+    for (const v of left.filter(announced)) out(`${stamp()} ${v.user} (${v.name}) stopped watching`);
     previous = viewers;
     out(`${stamp()} ${viewerCountLabel(viewers.length)}`);
   });
@@ -287,7 +332,7 @@ function passphraseCommandLine(stateDir: string, ...flags: string[]): string {
   return shellCommand(['guest-broadcast', 'passphrase', ...flags, ...folder]);
 }
 
-async function accessLine(embedded: EmbeddedServerOptions): Promise<string> {
+async function accessLine(embedded: Pick<EmbeddedServerOptions, 'access' | 'stateDir' | 'authorizedKeysFile'>): Promise<string> {
   switch (embedded.access) {
     case 'open':
       return 'open: any user name, no password';

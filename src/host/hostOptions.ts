@@ -7,6 +7,7 @@ import { isValidSessionName, SESSION_NAME_RULE } from '../tmux/sessionName';
 import { ACCESS_POLICIES, AccessPolicy } from './embedded/options';
 import { BroadcastMode } from './paths';
 import { isUnixUserName, UNIX_USER_NAME_RULE } from './unixUserName';
+import { parseWebHostOptions, WebHostOptions } from './web/webHostOptions';
 
 /** A value the host cannot use; the message names the option and what to do. */
 export class HostOptionError extends Error {}
@@ -18,6 +19,10 @@ export interface RawHostOptions {
   sessionName?: string;
   guestUser?: string;
   access?: string;
+  /** The browser route: "[ADDR:]PORT" (off when not given), and its TLS certificate and key files. */
+  web?: string;
+  webCert?: string;
+  webKey?: string;
 }
 
 export interface HostOptions {
@@ -27,6 +32,8 @@ export interface HostOptions {
   sessionName: string;
   guestUser: string;
   access: AccessPolicy;
+  /** undefined: no browser route. */
+  web: WebHostOptions | undefined;
 }
 
 /** What each option is called where the user set it. */
@@ -38,6 +45,9 @@ export const CLI_OPTION_NAMES: HostOptionNames = {
   sessionName: '--session',
   guestUser: '--guest-user',
   access: '--access',
+  web: '--web',
+  webCert: '--web-cert',
+  webKey: '--web-key',
 };
 
 export const SETTING_NAMES: HostOptionNames = {
@@ -46,6 +56,9 @@ export const SETTING_NAMES: HostOptionNames = {
   sessionName: 'guestBroadcast.sessionName',
   guestUser: 'guestBroadcast.guestUser',
   access: 'guestBroadcast.access',
+  web: 'guestBroadcast.web',
+  webCert: 'guestBroadcast.webCert',
+  webKey: 'guestBroadcast.webKey',
 };
 
 export const HOST_DEFAULTS = { mode: 'embedded', sessionName: 'broadcast', guestUser: 'guest', access: 'open' } as const;
@@ -69,5 +82,11 @@ export function parseHostOptions(raw: RawHostOptions, names: HostOptionNames): H
   if (!(ACCESS_POLICIES as readonly string[]).includes(access)) {
     throw new HostOptionError(`${names.access} must be one of ${ACCESS_POLICIES.join(', ')} (got "${access}").`);
   }
-  return { mode, socketPath, sessionName, guestUser, access: access as AccessPolicy };
+  let web: WebHostOptions | undefined;
+  try {
+    web = parseWebHostOptions(raw, { web: names.web, cert: names.webCert, key: names.webKey, access: names.access }, access);
+  } catch (error) {
+    throw new HostOptionError((error as Error).message);
+  }
+  return { mode, socketPath, sessionName, guestUser, access: access as AccessPolicy, web };
 }

@@ -18,7 +18,9 @@ import { ConnectionLimits, normalizeAddress } from '../embedded/connectionLimits
 import { EMBEDDED_DEFAULTS } from '../embedded/options';
 import { HostSizeFeed } from '../embedded/hostSizeFeed';
 import { secretsEqual } from '../embedded/access';
-import { readPassphrase } from '../embedded/passphrase';
+import { loadOrCreatePassphrase, readPassphrase } from '../embedded/passphrase';
+import { setMarkers } from '../../tmux/broadcastSession';
+import type { Tmux } from '../../tmux/tmux';
 import { formatListen, ListenAddress } from '../embedded/listen';
 import { listenError } from '../embedded/listenError';
 import { LOST_EXIT_STATUS, Route, RouteContext, RouteDescription, RouteReport } from '../routes/route';
@@ -62,6 +64,7 @@ export class WebRoute implements Route {
   private groups: SizeGroups | undefined;
   private hostSize: HostSizeFeed | undefined;
   private session = '';
+  private tmux: Tmux | undefined;
   private bound: ListenAddress;
   private unwatchSecret: (() => void) | undefined;
   private knownSecret: string | undefined;
@@ -97,9 +100,9 @@ export class WebRoute implements Route {
       this.shared.limits ??
       connectionLimitsFor(context, this.options.maxViewers ?? EMBEDDED_DEFAULTS.maxViewers, this.options.maxConnectionsPerAddress ?? EMBEDDED_DEFAULTS.maxConnectionsPerAddress);
     this.hostSize = new HostSizeFeed(context.tmux);
-    if (this.options.access === 'password' && readPassphrase(this.options.stateDir) === undefined) {
-      throw new Error(`No passphrase in ${this.options.stateDir} yet: make one with guest-broadcast passphrase --state-dir ${this.options.stateDir}.`);
-    }
+    this.tmux = context.tmux;
+    // The same passphrase as the SSH route's, made on first use.
+    if (this.options.access === 'password') loadOrCreatePassphrase(this.options.stateDir);
     await this.listen();
     this.unwatchSecret = this.secret.watch(() => this.secretChanged());
     const report: RouteReport = { applied: [describeWebExposure(this.bound, this.tls).line], warnings: [] };
@@ -115,6 +118,19 @@ export class WebRoute implements Route {
   async serverRestarted(): Promise<undefined> {
     // Size groups attach to the broadcast's socket by path: a new server is found by the next join.
     return undefined;
+  }
+
+  get access(): 'open' | 'password' {
+    return this.options.access;
+  }
+
+  get stateDir(): string {
+    return this.options.stateDir;
+  }
+
+  /** The start output's line about who can reach the page. */
+  get exposure(): string {
+    return describeWebExposure(this.bound, this.tls).line;
   }
 
   get tls(): boolean {
@@ -350,6 +366,8 @@ export class WebRoute implements Route {
         void guest.end('refused', 'Guest Broadcast: the host made a new link for this broadcast. Ask the host for it.');
       }
     }
+    // status --json in other processes reads the link from the markers.
+    if (this.tmux && !this.closing) void setMarkers(this.tmux, this.markers()).catch(() => undefined);
     this.listeners.fire();
   }
 }
