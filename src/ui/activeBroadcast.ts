@@ -6,6 +6,7 @@ import { defaultSocketPath } from '../host/paths';
 import { stopOtherBroadcast } from '../host/stopOtherBroadcast';
 import { adoptableBroadcast } from './adoptable';
 import { embeddedRouteFor } from './embeddedRoute';
+import { webRouteFor } from './webRoute';
 import { SystemSshRoute } from '../host/routes/systemSshRoute';
 import { HostSettings } from './settings';
 
@@ -53,8 +54,9 @@ export class ActiveBroadcast implements vscode.Disposable {
   }
 
   private async startNow(settings: HostSettings): Promise<Broadcast> {
+    const web = webRouteFor(settings, this.context, this.log);
     const options: BroadcastOptions = {
-      routes: [settings.mode === 'embedded' ? embeddedRouteFor(settings, this.context, this.log) : new SystemSshRoute({ guestUser: settings.guestUser })],
+      routes: [settings.mode === 'embedded' ? embeddedRouteFor(settings, this.context, this.log) : new SystemSshRoute({ guestUser: settings.guestUser }), ...(web ? [web] : [])],
       socketPath: settings.socketPath || undefined,
       sessionName: settings.sessionName,
       cwd: workspaceDir(),

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { AccessPolicy, EMBEDDED_DEFAULTS } from '../host/embedded/options';
 import { HOST_DEFAULTS, HostOptionError, HostOptions, parseHostOptions, SETTING_NAMES } from '../host/hostOptions';
 import { BroadcastMode } from '../host/paths';
+import type { WebHostOptions } from '../host/web/webHostOptions';
 
 export interface HostSettings {
   mode: BroadcastMode;
@@ -18,6 +19,8 @@ export interface HostSettings {
   maxConnectionsPerAddress: number;
   maxSizeGroups: number;
   notifyOnJoin: boolean;
+  /** The browser route (guestBroadcast.web, .webCert, .webKey); undefined: off. */
+  web?: WebHostOptions;
 }
 
 /** A setting with a value we cannot use; the message names the setting and what to do. */
@@ -34,6 +37,9 @@ export function readHostSettings(): HostSettings {
         sessionName: c.get<string>('sessionName', HOST_DEFAULTS.sessionName),
         guestUser: c.get<string>('guestUser', HOST_DEFAULTS.guestUser),
         access: c.get<string>('access', HOST_DEFAULTS.access),
+        web: c.get<string>('web', ''),
+        webCert: c.get<string>('webCert', ''),
+        webKey: c.get<string>('webKey', ''),
       },
       SETTING_NAMES,
     );
@@ -57,6 +63,7 @@ export function readHostSettings(): HostSettings {
     maxConnectionsPerAddress: positiveInt(c, 'maxConnectionsPerAddress', EMBEDDED_DEFAULTS.maxConnectionsPerAddress),
     maxSizeGroups: positiveInt(c, 'maxSizeGroups', EMBEDDED_DEFAULTS.maxSizeGroups),
     notifyOnJoin: c.get<boolean>('notifyOnJoin', true),
+    web: host.web,
   };
 }
 

@@ -5,8 +5,7 @@
 // READ-ONLY: every page message goes through parsePageMessage in webGuest.ts (the one place page
 // input is read: a size or the passphrase, nothing else); guests see the broadcast through their
 // size group's read-only tmux client (fanout/readOnlyTerminal.ts, the one place it is spawned).
-import { createServer as createHttpServer, IncomingMessage, Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
 import { Disposable, ListenerList } from '../../listeners';
@@ -216,7 +215,11 @@ export class WebRoute implements Route {
     return this.listeners.add(listener);
   }
 
-  private listen(): Promise<void> {
+  private async listen(): Promise<void> {
+    // Loaded now, not with this file: VS Code loads the extension (and this file) at every window
+    // start, and http/https pull in net, tls and crypto (test/integration/extensionLoad.test.ts).
+    const { createServer: createHttpServer } = await import('node:http');
+    const { createServer: createHttpsServer } = await import('node:https');
     const timeouts = {
       headersTimeout: this.options.headersTimeoutMs ?? WEB_DEFAULTS.headersTimeoutMs,
       requestTimeout: this.options.requestTimeoutMs ?? WEB_DEFAULTS.requestTimeoutMs,
