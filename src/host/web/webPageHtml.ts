@@ -1,6 +1,7 @@
 // The browser guest's page: the same elements as the VS Code viewer's webview (watcherHtml.ts),
-// so the page's script (media/, the web entry) runs the same viewer; plus a passphrase form,
-// shown only when the server's hello asks for it. Nothing secret is written into it: the page
+// so the page's script (media/web.ts) runs the same viewer; plus the passphrase form, shown when
+// the broadcast asks for one. (The page's own branch builds the same markup in pageHtml.ts from
+// the shared viewerMarkup; at merge that one replaces this file.) Nothing secret is written into it: the page
 // finds its socket next to its own URL ("socket"), and the passphrase is only ever typed.
 import { randomBytes } from 'node:crypto';
 import { WEB_ASSETS } from '../../wire/webGuestProtocol';
@@ -34,16 +35,10 @@ export function buildWebPageHtml(options: WebPageOptions): string {
 <link rel="stylesheet" href="/assets/${WEB_ASSETS.style}" nonce="${nonce}">
 <title>Watching ${session}</title>
 </head>
-<body data-target="${session}" data-spec="${session}" data-socket="socket" data-passphrase="${options.passphrase ? 'required' : 'none'}" data-size-mode="fit" data-state="connecting">
+<body data-target="${session}" data-spec="${session}" data-size-mode="fit" data-state="connecting" data-phase="${options.passphrase ? 'passphrase' : 'view'}">
 <div id="viewer">
   <div id="terminal" aria-label="Read-only terminal: ${session}"></div>
   <div id="notice" role="status" aria-live="polite" hidden></div>
-  <form id="passphrase" hidden autocomplete="off">
-    <label for="passphrase-input">This broadcast asks for a passphrase</label>
-    <input id="passphrase-input" type="password" maxlength="256" autocomplete="off" spellcheck="false">
-    <button type="submit" id="passphrase-submit">Watch</button>
-    <span id="passphrase-error" role="alert"></span>
-  </form>
   <div id="search" role="search" hidden>
     <input id="search-input" type="text" placeholder="Find" aria-label="Find in terminal" spellcheck="false" autocomplete="off">
     <span id="search-count" aria-live="polite"></span>
@@ -61,6 +56,16 @@ export function buildWebPageHtml(options: WebPageOptions): string {
     <button type="button" id="status-search" title="Find (Ctrl+F)">Find</button>
     <span class="badge" title="Keys typed here are never sent to the host">read-only</span>
   </div>
+</div>
+<div id="passphrase"${options.passphrase ? '' : ' hidden'}>
+  <form id="passphrase-form" autocomplete="off" novalidate>
+    <h1>${session}</h1>
+    <p>This broadcast asks for a passphrase before it shows its screen.</p>
+    <label for="passphrase-input">Passphrase</label>
+    <input id="passphrase-input" type="password" maxlength="256" autocomplete="current-password" spellcheck="false" required>
+    <button type="submit" id="passphrase-submit">Watch</button>
+    <p id="passphrase-error" role="alert" hidden></p>
+  </form>
 </div>
 <script nonce="${nonce}" src="/assets/${WEB_ASSETS.script}"></script>
 </body>
