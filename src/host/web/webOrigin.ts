@@ -5,6 +5,8 @@
 
 export function isOwnOrigin(origin: string | undefined, host: string | undefined, tls: boolean): boolean {
   if (!origin || !host || origin === 'null') return false;
+  // A Host is a name or address and a port, nothing a URL parser would normalise away.
+  if (!/^[A-Za-z0-9.[\]:-]{1,300}$/.test(host)) return false;
   const scheme = tls ? 'https:' : 'http:';
   let given: URL;
   let own: URL;
