@@ -93,10 +93,10 @@ export class WebGuestClient {
   readonly opened: Promise<void>;
   readonly closed: Promise<void>;
 
-  constructor(url: string, options: { origin?: string | null; cols?: number; rows?: number; headers?: Record<string, string> } = {}) {
+  constructor(url: string, options: { origin?: string | null; cols?: number; rows?: number; headers?: Record<string, string>; tls?: { ca: Buffer } } = {}) {
     this.screen = new Screen(options.cols ?? 80, options.rows ?? 24);
     const origin = options.origin === undefined ? new URL(url.replace(/^ws/, 'http')).origin : options.origin;
-    this.ws = new WebSocket(url, { ...(origin === null ? {} : { origin }), headers: options.headers });
+    this.ws = new WebSocket(url, { ...(origin === null ? {} : { origin }), headers: options.headers, ...(options.tls ? { ca: options.tls.ca } : {}) });
     this.ws.on('error', () => undefined);
     this.ws.on('message', (data: Buffer, isBinary) => {
       if (isBinary) {

@@ -2,10 +2,16 @@
 // a loopback port, and real `ws` clients speaking the page's protocol, rendering what they get in
 // @xterm/headless. What a web guest sees must be what a tmux client of its size shows.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KICKED_MESSAGE } from '../../src/host/broadcast';
+import { readWebTls } from '../../src/host/web/webOptions';
 import { regenerateLinkSecret } from '../../src/host/web/linkSecret';
 import { listClients } from '../../src/tmux/clients';
-import { boundedTest, Ssh2Guest, useCleanups } from '../helpers/embeddedFixture';
+import { boundedTest, runClient, Ssh2Guest, useCleanups } from '../helpers/embeddedFixture';
+import { get } from '../helpers/rawHttp';
 import { PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
 import { capturePane, typeLine, windowSize } from '../helpers/tmuxFixture';
@@ -216,4 +222,33 @@ test('--max-viewers counts SSH and browser guests together', async () => {
   assert.match(end.message, /already has 2 viewers/);
   const sshThird = track(new Ssh2Guest());
   await assert.rejects(sshThird.connect(fx.embedded.port));
+});
+
+test('with a certificate and key the route serves https and wss; plain http on its port gets nothing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gb-tls-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  const made = await runClient(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert]);
+  assert.equal(made.code, 0, made.stderr);
+  const fx = await fixture({ tls: readWebTls(cert, key) });
+  await hostClient(fx);
+  assert.match(fx.route.url, /^https:\/\/127\.0\.0\.1:\d+\/w\/[A-Za-z0-9_-]{22}\/$/);
+  const ca = readFileSync(cert);
+  const page = await new Promise<{ status: number; csp: string }>((resolve, reject) => {
+    httpsGet(fx.route.url, { ca }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, csp: String(res.headers['content-security-policy']) });
+    }).on('error', reject);
+  });
+  assert.equal(page.status, 200);
+  assert.match(page.csp, /default-src 'none'/);
+  const wssUrl = fx.route.url.replace(/^https/, 'wss') + 'socket';
+  const g = web(new WebGuestClient(wssUrl, { origin: new URL(fx.route.url).origin, tls: { ca } }));
+  await g.opened;
+  g.size(80, 24);
+  await typeLine(fx.embedded.sock.tmux, 'broadcast', 'echo over-tls-$((2*3))');
+  await g.waitForText('over-tls-6');
+  const plain = await get(fx.route.port, fx.pagePath).catch(() => ({ status: 0 }));
+  assert.notEqual(plain.status, 200, 'no page over plain http');
 });
