@@ -11,7 +11,7 @@ import { readWebTls } from '../../src/host/web/webOptions';
 import { regenerateLinkSecret } from '../../src/host/web/linkSecret';
 import { listClients } from '../../src/tmux/clients';
 import { boundedTest, runClient, Ssh2Guest, useCleanups } from '../helpers/embeddedFixture';
-import { get } from '../helpers/rawHttp';
+import { get, slowClient } from '../helpers/rawHttp';
 import { PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
 import { capturePane, typeLine, windowSize } from '../helpers/tmuxFixture';
@@ -231,7 +231,7 @@ test('with a certificate and key the route serves https and wss; plain http on i
   const key = join(dir, 'key.pem');
   const made = await runClient(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert]);
   assert.equal(made.code, 0, made.stderr);
-  const fx = await fixture({ tls: readWebTls(cert, key) });
+  const fx = await fixture({ tls: readWebTls(cert, key), headersTimeoutMs: 2000 });
   await hostClient(fx);
   assert.match(fx.route.url, /^https:\/\/127\.0\.0\.1:\d+\/w\/[A-Za-z0-9_-]{22}\/$/);
   const ca = readFileSync(cert);
@@ -251,4 +251,7 @@ test('with a certificate and key the route serves https and wss; plain http on i
   await g.waitForText('over-tls-6');
   const plain = await get(fx.route.port, fx.pagePath).catch(() => ({ status: 0 }));
   assert.notEqual(plain.status, 200, 'no page over plain http');
+  // A connection that never starts its TLS handshake is cut like slow headers.
+  const silent = slowClient(fx.route.port, '');
+  await Promise.race([silent.closed, new Promise((_, reject) => setTimeout(() => reject(new Error('a silent TLS connection was never cut')), 20_000))]);
 });

@@ -229,7 +229,8 @@ export class WebRoute implements Route {
       maxHeaderSize: 8192,
     };
     const server = this.options.tls
-      ? createHttpsServer({ ...timeouts, cert: this.options.tls.cert, key: this.options.tls.key })
+      ? // A TLS handshake that never finishes is cut as slow headers are (Node's default waits 120 s).
+        createHttpsServer({ ...timeouts, handshakeTimeout: timeouts.headersTimeout, cert: this.options.tls.cert, key: this.options.tls.key })
       : createHttpServer(timeouts);
     this.server = server;
     // Before TLS or HTTP is spoken at all: TCP connections are bounded in total and per address.
