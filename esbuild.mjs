@@ -5,6 +5,7 @@
 import * as esbuild from 'esbuild';
 import { chmodSync, existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { extensionChunksBuild } from './scripts/extensionChunks.mjs';
 import { lazyModulesPlugin, lazyPackageBuilds, vscodeOncePlugin } from './scripts/lazyModules.mjs';
 
 const watch = process.argv.includes('--watch');
@@ -33,8 +34,9 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 const nodeCjs = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: nodeExternal, plugins: [ssh2NativeCrypto] };
 const builds = [
   // VS Code loads this at every window start: its heavy packages (ssh2, the headless terminal)
-  // are separate bundles under dist/lazy/, loaded when a command first uses them.
-  { ...nodeCjs, plugins: [ssh2NativeCrypto, lazyModulesPlugin(root), vscodeOncePlugin], entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  // are separate bundles under dist/lazy/, and what only a command, a panel or a start needs is
+  // in chunks of its own (dist/extension-*.js), each loaded when first used.
+  extensionChunksBuild({ ...nodeCjs, plugins: [ssh2NativeCrypto, lazyModulesPlugin(root), vscodeOncePlugin], entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' }),
   ...lazyPackageBuilds(nodeCjs, root),
   { ...common, platform: 'node', target: 'node20', format: 'cjs', external: nodeExternal, plugins: [ssh2NativeCrypto],
     entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },

@@ -1,19 +1,15 @@
 // Guest Broadcast for VS Code: activate() builds the host's parts and registers the commands.
-// Nothing here loads node-pty or opens a socket: the commands do, when asked.
+// Nothing here loads node-pty or opens a socket: the commands do, when asked. VS Code runs this at
+// every window start, so each command's code is imported when it first runs (lazyCommand.ts),
+// and what activation imports stays small: the status bar, the context keys, the hosts view.
 import * as vscode from 'vscode';
 import { ActiveBroadcast } from './ui/activeBroadcast';
 import { GuestBroadcastApi } from './ui/api';
-import { checkGuestSetup } from './ui/commands/checkGuestSetup';
-import { copyWatchCommand } from './ui/commands/copyWatchCommand';
-import { copyPassphrase, regeneratePassphrase } from './ui/commands/passphrase';
-import { setupGuest } from './ui/commands/setupGuest';
-import { showViewers } from './ui/commands/showGuests';
-import { startBroadcast } from './ui/commands/startBroadcast';
-import { stopBroadcast } from './ui/commands/stopBroadcast';
 import { EndNotice } from './ui/endNotice';
 import { HostParts, reportingErrors } from './ui/hostParts';
 import { HostContextKeys } from './ui/contextKeys';
 import { HostTerminal } from './ui/hostTerminal';
+import { lazyCommand } from './ui/lazyCommand';
 import { resumeAfterReload } from './ui/resume';
 import { registerWatcherUi } from './ui/watcher/registerWatcherUi';
 import { BroadcastStatusBar } from './ui/broadcastStatusBar';
@@ -27,15 +23,16 @@ export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
   context.subscriptions.push(output, active, hostTerminal, statusBar, contextKeys, new EndNotice(active, hostTerminal));
   const parts: HostParts = { context, active, hostTerminal, output };
 
+  // A failed load reaches the user as the command's failure, like any other (reportingErrors).
   const commands = {
-    'guestBroadcast.start': reportingErrors(parts, 'Start guest broadcast', startBroadcast(parts)),
-    'guestBroadcast.stop': reportingErrors(parts, 'Stop guest broadcast', stopBroadcast(parts)),
-    'guestBroadcast.showViewers': reportingErrors(parts, 'Show viewers', showViewers(parts)),
-    'guestBroadcast.copyWatchCommand': reportingErrors(parts, 'Copy watch command', copyWatchCommand(parts)),
-    'guestBroadcast.copyPassphrase': reportingErrors(parts, 'Copy guest passphrase', copyPassphrase(parts)),
-    'guestBroadcast.regeneratePassphrase': reportingErrors(parts, 'Regenerate guest passphrase', regeneratePassphrase(parts)),
-    'guestBroadcast.setupGuest': reportingErrors(parts, 'Set up guest account', setupGuest(parts)),
-    'guestBroadcast.checkGuestSetup': reportingErrors(parts, 'Check guest setup', checkGuestSetup(parts)),
+    'guestBroadcast.start': reportingErrors(parts, 'Start guest broadcast', lazyCommand(async () => (await import('./ui/commands/startBroadcast')).startBroadcast(parts))),
+    'guestBroadcast.stop': reportingErrors(parts, 'Stop guest broadcast', lazyCommand(async () => (await import('./ui/commands/stopBroadcast')).stopBroadcast(parts))),
+    'guestBroadcast.showViewers': reportingErrors(parts, 'Show viewers', lazyCommand(async () => (await import('./ui/commands/showGuests')).showViewers(parts))),
+    'guestBroadcast.copyWatchCommand': reportingErrors(parts, 'Copy watch command', lazyCommand(async () => (await import('./ui/commands/copyWatchCommand')).copyWatchCommand(parts))),
+    'guestBroadcast.copyPassphrase': reportingErrors(parts, 'Copy guest passphrase', lazyCommand(async () => (await import('./ui/commands/passphrase')).copyPassphrase(parts))),
+    'guestBroadcast.regeneratePassphrase': reportingErrors(parts, 'Regenerate guest passphrase', lazyCommand(async () => (await import('./ui/commands/passphrase')).regeneratePassphrase(parts))),
+    'guestBroadcast.setupGuest': reportingErrors(parts, 'Set up guest account', lazyCommand(async () => (await import('./ui/commands/setupGuest')).setupGuest(parts))),
+    'guestBroadcast.checkGuestSetup': reportingErrors(parts, 'Check guest setup', lazyCommand(async () => (await import('./ui/commands/checkGuestSetup')).checkGuestSetup(parts))),
   };
   for (const [id, run] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, run));
 

@@ -1,22 +1,21 @@
 // What the bench driver tells its host process, and what the host process answers.
+import type { HostOptions } from '../../src/host/options/parse';
 import { CipherChoice, RouteName } from '../options';
 
-export interface HostConfig {
-  route: RouteName;
+/**
+ * The host's options as the model takes typed values (src/host/options: hostOptions), checked in
+ * the host process by the same rules as the CLI's flags, plus what only the bench's host needs.
+ * Left out: the model's defaults, as for a user; the command and tmux config are the bench's own.
+ */
+export interface HostConfig extends Partial<HostOptions> {
+  mode: RouteName;
   socketPath: string;
   sessionName: string;
-  /** System route: the Unix account guests log in as. */
-  guestUser: string;
-  sshPort?: number;
-  /** Embedded route: host key and other state. */
-  stateDir: string;
   /** The session's working folder (and its HOME), a temp folder of the bench run. */
   cwd: string;
   /** The host's own terminal, which sets the window size. */
   cols: number;
   rows: number;
-  /** Embedded route: the viewer bound (set above the largest count measured). */
-  maxViewers: number;
   /** Embedded route: ssh2's native ciphers (as the CLI) or its pure-JS ones (as in VS Code). */
   ciphers?: CipherChoice;
 }

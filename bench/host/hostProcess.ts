@@ -5,43 +5,31 @@
 //
 // argv[2]: HostConfig as JSON. Prints one JSON line when ready ({ready, pid, tmuxPid, listen}),
 // then serves until its stdin closes or SIGTERM, and stops the broadcast on the way out.
+import { join } from 'node:path';
 import * as pty from 'node-pty';
 import { Broadcast } from '../../src/host/broadcast';
-import { EmbeddedSshRoute } from '../../src/host/routes/embeddedSshRoute';
-import { SystemSshRoute } from '../../src/host/routes/systemSshRoute';
+import { broadcastOptions } from '../../src/host/options/broadcast';
+import { hostOptions } from '../../src/host/options/parse';
 import { HostConfig, HostReady, hostShellCommand } from './hostConfig';
 
 async function main(): Promise<void> {
-  const config = JSON.parse(process.argv[2] ?? '') as HostConfig;
+  // `ciphers` chose which bundle runs (hostHandle.ts); what is left are the host's options.
+  const { cwd, cols, rows, ciphers: _bundleChosen, ...given } = JSON.parse(process.argv[2] ?? '') as HostConfig;
+  // Through the model, as the CLI makes them: an option added there reaches the bench.
+  const options = hostOptions({ command: hostShellCommand(), tmuxConfig: '/dev/null', ...given });
   const broadcast = await Broadcast.start({
-    routes: [
-      config.route === 'embedded'
-        ? new EmbeddedSshRoute({
-            listen: '127.0.0.1:0',
-            access: 'open',
-            stateDir: config.stateDir,
-            // Every bench viewer comes from 127.0.0.1: lift the per-address bound, keep the rest.
-            maxViewers: config.maxViewers,
-            maxConnectionsPerAddress: config.maxViewers,
-            handshakeTimeoutMs: 30_000,
-          })
-        : new SystemSshRoute({ guestUser: config.guestUser, sshPort: config.sshPort }),
-    ],
-    socketPath: config.socketPath,
-    sessionName: config.sessionName,
-    command: hostShellCommand(),
-    cwd: config.cwd,
-    configFile: '/dev/null',
-    env: { ...process.env, HOME: config.cwd, LANG: 'C.UTF-8' },
+    ...broadcastOptions(options, { names: {}, defaultStateDir: join(cwd, 'state') }),
+    cwd,
+    env: { ...process.env, HOME: cwd, LANG: 'C.UTF-8' },
   });
 
   // The host's own terminal (VS Code's terminal in real use): read-write, sets the window size,
   // and its output is read and dropped as a terminal would render it.
   const host = pty.spawn(broadcast.hostAttachArgv[0], broadcast.hostAttachArgv.slice(1), {
     name: 'xterm-256color',
-    cols: config.cols,
-    rows: config.rows,
-    cwd: config.cwd,
+    cols,
+    rows,
+    cwd,
     env: { ...process.env, TERM: 'xterm-256color', LANG: 'C.UTF-8' } as Record<string, string>,
   });
   host.onData(() => undefined);

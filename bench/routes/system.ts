@@ -78,16 +78,14 @@ export class SystemRouteUnderTest implements RouteUnderTest {
       if (!this.pid) throw new Error('could not find the pid of the sshd the bench started');
     }
     const host = await HostHandle.start({
-      route: 'system',
+      mode: 'system',
       socketPath: this.socketPath,
       sessionName: SESSION,
       guestUser: BENCH_GUEST,
       sshPort: this.sshd.port,
-      stateDir: join(this.workDir, 'system-state'),
       cwd: join(this.workDir, 'system'),
       cols: HOST_SIZE.cols,
       rows: HOST_SIZE.rows,
-      maxViewers: 0,
     });
     const pid = this.pid as number;
     // Empty password through the "none" method, as `ssh guest@host` logs in.

@@ -15,6 +15,10 @@ export interface ExtensionRow {
   /** Median over fresh processes; null when not measured (see note). */
   requireMs: number | null;
   activateMs: number | null;
+  /** Median of each process's load + activate() (not the sum of the two medians). */
+  totalMs: number | null;
+  /** What load + activate() may cost: VS Code starts the extension at every window start. */
+  targetMs: number;
   runs: number;
   method: string;
   note?: string;
@@ -22,11 +26,13 @@ export interface ExtensionRow {
 
 const ROOT = join(__dirname, '..', '..', '..');
 const PROBE = join(__dirname, '..', 'extension', 'activateProbe.js');
+/** Issue 15: load plus activate() at most 20 ms, in this measure. */
+export const EXTENSION_TARGET_MS = 20;
 export const ACTIVATE_METHOD = 'fresh node process, dist/extension.js loaded with a stand-in vscode module (bench only): VS Code API calls cost nothing here';
 
 export function measureExtension(ctx: BenchContext): ExtensionRow {
   const bundle = join(ROOT, 'dist', 'extension.js');
-  const row: ExtensionRow = { bundle: 'dist/extension.js', bytes: null, gzipBytes: null, requireMs: null, activateMs: null, runs: 0, method: ACTIVATE_METHOD };
+  const row: ExtensionRow = { bundle: 'dist/extension.js', bytes: null, gzipBytes: null, requireMs: null, activateMs: null, totalMs: null, targetMs: EXTENSION_TARGET_MS, runs: 0, method: ACTIVATE_METHOD };
   if (!existsSync(bundle)) {
     row.note = 'dist/extension.js was not built (no src/extension.ts in this checkout): nothing to measure';
     ctx.note(`extension: ${row.note}`);
@@ -34,9 +40,12 @@ export function measureExtension(ctx: BenchContext): ExtensionRow {
   }
   row.bytes = statSync(bundle).size;
   row.gzipBytes = gzipSync(readFileSync(bundle)).length;
-  const runs = ctx.options.quick ? 3 : 7;
+  // One run is noise (a shared machine, the disk cache): the median of many fresh processes,
+  // each about 0.1 s.
+  const runs = ctx.options.quick ? 11 : 31;
   const requires: number[] = [];
   const activates: number[] = [];
+  const totals: number[] = [];
   for (let i = 0; i < runs && ctx.remainingMs() > 5000; i++) {
     const home = join(ctx.workDir, `extension-home-${i}`);
     mkdirSync(home, { recursive: true });
@@ -60,11 +69,13 @@ export function measureExtension(ctx: BenchContext): ExtensionRow {
     }
     requires.push(answer.requireMs ?? NaN);
     activates.push(answer.activateMs ?? NaN);
+    totals.push((answer.requireMs ?? NaN) + (answer.activateMs ?? NaN));
   }
   row.runs = requires.length;
   if (requires.length) {
     row.requireMs = median(requires);
     row.activateMs = median(activates);
+    row.totalMs = median(totals);
   }
   return row;
 }

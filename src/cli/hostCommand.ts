@@ -2,19 +2,16 @@
 // Works without a terminal (a service, a script): it never reads stdin.
 import { Broadcast, BroadcastOptions } from '../host/broadcast';
 import { EmbeddedSshRoute } from '../host/routes/embeddedSshRoute';
-import { SystemSshRoute } from '../host/routes/systemSshRoute';
 import { WebRoute } from '../host/web/webRoute';
-import { CLI_WEB_NAMES } from '../host/web/webOptions';
 import { EMBEDDED_DEFAULTS, EmbeddedServerOptions } from '../host/embedded/options';
-import { parseListen } from '../host/embedded/listen';
 import { cliConfigDir } from '../host/paths';
-import { CLI_OPTION_NAMES, HostOptionError, HostOptions, parseHostOptions } from '../host/hostOptions';
+import { CLI_OPTION_NAMES, HOST_OPTION_KEYS } from '../host/options/names';
+import { HostOptionError, HostOptions, parseHostOptions } from '../host/options/parse';
+import { broadcastOptions } from '../host/options/broadcast';
 import { shellCommand } from '../tmux/attach';
 import { Guest, guestChanges, viewerCountLabel } from '../host/guests';
-import { intOpt, parse, stringOpt, UsageError } from './args';
+import { Options, parse, stringOpt, UsageError } from './args';
 import { CliCommand } from './command';
-import { accessSync, constants, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 
 const HELP = `Usage: guest-broadcast host [options]
 
@@ -58,8 +55,8 @@ Browser guests (either mode; off by default):
                            The secret is kept in the state folder (see: guest-broadcast
                            web-link). --access password: the page asks for the passphrase;
                            --access keys cannot be used (browsers have no SSH keys).
-                           In system mode, --state-dir, --access open|password and the
-                           bounds below apply to browser guests.
+                           In system mode --state-dir, --access open|password and the
+                           bounds above apply to browser guests.
   --web-cert FILE          TLS certificate (PEM) for https; with --web-key
   --web-key FILE           its private key (PEM); without TLS, a --web address beyond
                            loopback sends the link in clear (a warning says so)
@@ -67,52 +64,17 @@ Browser guests (either mode; off by default):
   -h, --help               this help
 `;
 
-/** The options the host shares with the VS Code settings, checked by the one model (a usage error, exit 2). */
-function hostOptions(values: Record<string, unknown>): HostOptions {
+/** Every host option is a string flag named in CLI_OPTION_NAMES (--max-viewers), read by the one model. */
+const HOST_FLAGS: Options = Object.fromEntries(HOST_OPTION_KEYS.map((key) => [CLI_OPTION_NAMES[key].slice(2), { type: 'string' }]));
+
+/** The flags as the model's raw values; a bad one is a usage error (exit 2) before anything starts. */
+function hostOptionsFromFlags(values: Record<string, unknown>): HostOptions {
   try {
-    return parseHostOptions(
-      {
-        mode: stringOpt(values, 'mode'),
-        socketPath: stringOpt(values, 'socket'),
-        sessionName: stringOpt(values, 'session'),
-        guestUser: stringOpt(values, 'guest-user'),
-        access: stringOpt(values, 'access'),
-        web: stringOpt(values, 'web'),
-        webCert: stringOpt(values, 'web-cert'),
-        webKey: stringOpt(values, 'web-key'),
-      },
-      CLI_OPTION_NAMES,
-    );
+    return parseHostOptions(Object.fromEntries(HOST_OPTION_KEYS.map((key) => [key, stringOpt(values, CLI_OPTION_NAMES[key].slice(2))])), CLI_OPTION_NAMES);
   } catch (error) {
     if (error instanceof HostOptionError) throw new UsageError(error.message);
     throw error;
   }
-}
-
-function secondsOpt(values: Record<string, unknown>, name: string): number | undefined {
-  const seconds = intOpt(values, name, 1, 3600, 'seconds');
-  return seconds === undefined ? undefined : seconds * 1000;
-}
-
-/**
- * The --tmux-config file, checked before anything starts: tmux itself starts silently without
- * a config it cannot read, so a mistyped path would give a broadcast without the user's settings.
- */
-function tmuxConfigOpt(values: Record<string, unknown>): string | undefined {
-  const file = stringOpt(values, 'tmux-config');
-  if (file === undefined) return undefined;
-  const path = resolve(file);
-  let why: string | undefined;
-  try {
-    // Not isFile(): /dev/null is the usual way to load no config at all.
-    if (statSync(path).isDirectory()) why = 'is a folder, not a file';
-    else accessSync(path, constants.R_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : (error as Error).message;
-  }
-  if (why) throw new UsageError(`--tmux-config ${path} ${why}. Name a readable tmux config file, or leave the option out to load ~/.tmux.conf.`);
-  return path;
 }
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
@@ -120,99 +82,27 @@ const stamp = (): string => `[${new Date().toLocaleTimeString()}]`;
 
 export const hostCommand: CliCommand = {
   async run(argv) {
-    const { values } = parse(argv, {
-      mode: { type: 'string' },
-      socket: { type: 'string' },
-      session: { type: 'string' },
-      'guest-user': { type: 'string' },
-      'ssh-port': { type: 'string' },
-      command: { type: 'string' },
-      'tmux-config': { type: 'string' },
-      listen: { type: 'string' },
-      access: { type: 'string' },
-      'authorized-keys': { type: 'string' },
-      'state-dir': { type: 'string' },
-      'max-viewers': { type: 'string' },
-      'max-per-address': { type: 'string' },
-      'login-timeout': { type: 'string' },
-      'max-size-groups': { type: 'string' },
-      web: { type: 'string' },
-      'web-cert': { type: 'string' },
-      'web-key': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    });
+    const { values } = parse(argv, { ...HOST_FLAGS, help: { type: 'boolean', short: 'h' } });
     if (values.help) {
       process.stdout.write(HELP);
       return 0;
     }
-    const host = hostOptions(values);
-    const mode = host.mode;
-    const sshPort = intOpt(values, 'ssh-port', 1, 65535);
-    const options: Omit<BroadcastOptions, 'routes'> = {
-      socketPath: host.socketPath,
-      sessionName: host.sessionName,
-      command: stringOpt(values, 'command'),
-      configFile: tmuxConfigOpt(values),
+    const host = hostOptionsFromFlags(values);
+    const options: BroadcastOptions = {
+      ...broadcastOptions(host, {
+        names: CLI_OPTION_NAMES,
+        defaultStateDir: cliConfigDir(),
+        onJoin: (guest) => out(`${stamp()} ${guest.user} started watching from ${guest.address}`),
+        onLeave: (guest) => out(`${stamp()} ${guest.user} (${guest.address}) stopped watching`),
+        onWarning: (message) => out(`  Warning: ${message}`),
+      }),
       cwd: process.cwd(),
     };
-    const embeddedFlags = ['listen', 'access', 'authorized-keys', 'state-dir', 'max-viewers', 'max-per-address', 'login-timeout', 'max-size-groups'].filter((f) => values[f] !== undefined);
-    if (mode === 'system') {
-      // With --web, the browser route's options (state folder, access, bounds) are allowed too.
-      const refused = host.web ? embeddedFlags.filter((f) => f === 'listen' || f === 'authorized-keys') : embeddedFlags;
-      if (refused.length) throw new UsageError(`--${refused[0]} is for embedded mode; in system mode sshd serves the guests.`);
-      const web = host.web ? webRoute(host, values, stringOpt(values, 'state-dir') ?? cliConfigDir()) : undefined;
-      return serve({ ...options, routes: [new SystemSshRoute({ guestUser: host.guestUser, sshPort }), ...(web ? [web] : [])] }, undefined, web);
-    }
-    const access = host.access;
-    if (values['authorized-keys'] !== undefined && access !== 'keys') throw new UsageError('--authorized-keys is only used with --access keys.');
-    const listen = stringOpt(values, 'listen') ?? EMBEDDED_DEFAULTS.listen;
-    // Checked here, before anything starts, so a malformed address is a usage error (exit 2).
-    try {
-      parseListen(listen, '--listen');
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    const embedded: EmbeddedServerOptions = {
-      listen,
-      listenSettingName: '--listen',
-      authorizedKeysSettingName: '--authorized-keys',
-      handshakeTimeoutSettingName: '--login-timeout',
-      access,
-      authorizedKeysFile: stringOpt(values, 'authorized-keys'),
-      stateDir: stringOpt(values, 'state-dir') ?? cliConfigDir(),
-      maxViewers: intOpt(values, 'max-viewers', 1, 10_000),
-      maxConnectionsPerAddress: intOpt(values, 'max-per-address', 1, 10_000),
-      handshakeTimeoutMs: secondsOpt(values, 'login-timeout'),
-      maxSizeGroups: intOpt(values, 'max-size-groups', 1, 1000),
-      onJoin: (guest) => out(`${stamp()} ${guest.user} started watching from ${guest.address}`),
-      onLeave: (guest) => out(`${stamp()} ${guest.user} (${guest.address}) stopped watching`),
-      onWarning: (message) => out(`  Warning: ${message}`),
-    };
-    if (sshPort !== undefined) throw new UsageError('--ssh-port is for system mode (sshd\'s port); in embedded mode --listen sets the port.');
-    const route = new EmbeddedSshRoute(embedded);
-    const web = host.web ? webRoute(host, values, embedded.stateDir) : undefined;
-    return serve({ ...options, routes: [route, ...(web ? [web] : [])] }, route, web);
+    return serve(options);
   },
 };
 
-/** The browser route of --web, with the same bounds as the SSH route (they count both kinds together). */
-function webRoute(host: HostOptions, values: Record<string, unknown>, stateDir: string): WebRoute | undefined {
-  if (!host.web) return undefined;
-  return new WebRoute({
-    listen: host.web.listen,
-    tls: host.web.tls,
-    stateDir,
-    // parseHostOptions refused keys with --web.
-    access: host.access === 'password' ? 'password' : 'open',
-    maxViewers: intOpt(values, 'max-viewers', 1, 10_000),
-    maxConnectionsPerAddress: intOpt(values, 'max-per-address', 1, 10_000),
-    handshakeTimeoutMs: secondsOpt(values, 'login-timeout'),
-    maxSizeGroups: intOpt(values, 'max-size-groups', 1, 1000),
-    names: CLI_WEB_NAMES,
-  });
-}
-
-async function serve(options: BroadcastOptions, embedded?: EmbeddedSshRoute, web?: WebRoute): Promise<number> {
+async function serve(options: BroadcastOptions): Promise<number> {
   // Ctrl-C or SIGTERM while the broadcast starts (tmux, the host key, the listen: a second or so)
   // is a stop too. Node's default exit left the tmux server this process had just made running,
   // with nobody serving it and nothing said.
@@ -222,14 +112,17 @@ async function serve(options: BroadcastOptions, embedded?: EmbeddedSshRoute, web
   process.on('SIGINT', onEarlyInt);
   process.on('SIGTERM', onEarlyTerm);
   try {
-    return await startAndServe(options, embedded, web, () => signalledDuringStart);
+    return await startAndServe(options, () => signalledDuringStart);
   } finally {
     process.off('SIGINT', onEarlyInt);
     process.off('SIGTERM', onEarlyTerm);
   }
 }
 
-async function startAndServe(options: BroadcastOptions, embedded: EmbeddedSshRoute | undefined, web: WebRoute | undefined, signalled: () => string | undefined): Promise<number> {
+async function startAndServe(options: BroadcastOptions, signalled: () => string | undefined): Promise<number> {
+  // The embedded SSH route's banner lines (fingerprint, access, exposure) and passphrase follow.
+  const embedded = options.routes.find((r): r is EmbeddedSshRoute => r instanceof EmbeddedSshRoute);
+  const web = options.routes.find((r): r is WebRoute => r instanceof WebRoute);
   const broadcast = await Broadcast.start(options);
   const early = signalled();
   if (early) {

@@ -1,13 +1,11 @@
 // The broadcast this window runs (or adopted after a reload), shared by the status bar and the
 // commands. It only holds and forwards: the lifecycle rules live in src/host/broadcast.ts.
 import * as vscode from 'vscode';
-import { Broadcast, BroadcastOptions } from '../host/broadcast';
+// Types only: the host side's code is imported by start and stop (activation stays small).
+import type { Broadcast, BroadcastOptions } from '../host/broadcast';
 import { defaultSocketPath } from '../host/paths';
-import { stopOtherBroadcast } from '../host/stopOtherBroadcast';
 import { adoptableBroadcast } from './adoptable';
-import { embeddedRouteFor } from './embeddedRoute';
-import { webRouteFor } from './webRoute';
-import { SystemSshRoute } from '../host/routes/systemSshRoute';
+import { embeddedServerContextFor } from './embeddedRoute';
 import { HostSettings } from './settings';
 
 export type StopResult =
@@ -54,13 +52,13 @@ export class ActiveBroadcast implements vscode.Disposable {
   }
 
   private async startNow(settings: HostSettings): Promise<Broadcast> {
-    const web = webRouteFor(settings, this.context, this.log);
+    // The routes' code (tmux, the permission fixup, the fan-out) is loaded only now.
+    const { broadcastOptions } = await import('../host/options/broadcast');
     const options: BroadcastOptions = {
-      routes: [settings.mode === 'embedded' ? embeddedRouteFor(settings, this.context, this.log) : new SystemSshRoute({ guestUser: settings.guestUser }), ...(web ? [web] : [])],
-      socketPath: settings.socketPath || undefined,
-      sessionName: settings.sessionName,
+      ...broadcastOptions(settings, embeddedServerContextFor(settings, this.context, this.log)),
       cwd: workspaceDir(),
     };
+    const { Broadcast } = await import('../host/broadcast');
     const broadcast = await Broadcast.start(options);
     this.settings = settings;
     this.follow(broadcast);
@@ -94,6 +92,7 @@ export class ActiveBroadcast implements vscode.Disposable {
     }
     const mode = settings?.mode ?? 'embedded';
     const socket = settings?.socketPath || defaultSocketPath(mode);
+    const { stopOtherBroadcast } = await import('../host/stopOtherBroadcast');
     const stopped = await stopOtherBroadcast(mode, socket, 'Stop guest broadcast in VS Code');
     return stopped ? { kind: 'stoppedOther', session: stopped.session, socket } : { kind: 'none', socket };
   }

@@ -2,9 +2,6 @@
 // server, and the host's work in it, is still there). Plain Node, so it is tested on real tmux.
 import { existsSync } from 'node:fs';
 import { defaultSocketPath } from '../host/paths';
-import { canConnect } from '../host/listenProbe';
-import { otherLiveOwner } from '../host/owner';
-import { findBroadcast } from '../host/statusReader';
 import type { HostSettings } from './settings';
 
 export type Adoptable =
@@ -24,6 +21,8 @@ export type Adoptable =
 export async function adoptableBroadcast(settings: HostSettings): Promise<Adoptable> {
   const socket = settings.socketPath || defaultSocketPath(settings.mode);
   if (!existsSync(socket)) return { kind: 'none' };
+  // Imported only now: tmux's code is not needed at activation when no broadcast runs.
+  const [{ findBroadcast }, { otherLiveOwner }, { canConnect }] = await Promise.all([import('../host/statusReader'), import('../host/owner'), import('../host/listenProbe')]);
   const found = await findBroadcast(settings.mode, socket);
   if (!found) return { kind: 'none' };
   const mode = found.markers.mode === 'system' ? 'system' : 'embedded';

@@ -11,7 +11,8 @@ import type { TerminalSize } from '../wire/hostSize';
 const HOST_SIZE_EVERY_MS = 3000;
 
 export class BroadcastStatusBar implements vscode.Disposable {
-  private readonly item: vscode.StatusBarItem;
+  /** Created when there is first something to show: most windows never broadcast. */
+  private item: vscode.StatusBarItem | undefined;
   private readonly subscription: vscode.Disposable;
   private visible = false;
   private plainTooltip = '';
@@ -19,16 +20,20 @@ export class BroadcastStatusBar implements vscode.Disposable {
   private sizeTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly active: ActiveBroadcast) {
-    this.item = vscode.window.createStatusBarItem('guestBroadcast.viewers', vscode.StatusBarAlignment.Left, 100);
-    this.item.name = 'Guest Broadcast viewers';
-    this.item.command = 'guestBroadcast.showViewers';
     this.subscription = active.onDidChange(() => this.render());
     this.render();
   }
 
+  private createItem(): vscode.StatusBarItem {
+    const item = vscode.window.createStatusBarItem('guestBroadcast.viewers', vscode.StatusBarAlignment.Left, 100);
+    item.name = 'Guest Broadcast viewers';
+    item.command = 'guestBroadcast.showViewers';
+    return item;
+  }
+
   /** What the item shows, undefined while hidden (tests read it through the extension's API). */
   get text(): string | undefined {
-    return this.visible ? this.item.text : undefined;
+    return this.visible ? this.item?.text : undefined;
   }
 
   /** The tooltip as plain text, undefined while hidden (tests read it through the extension's API). */
@@ -38,7 +43,7 @@ export class BroadcastStatusBar implements vscode.Disposable {
 
   /** The tooltip's markdown source and the accessible label (tests check that neither misleads). */
   get rendered(): { markdown: string; accessibleLabel: string } | undefined {
-    if (!this.visible) return undefined;
+    if (!this.visible || !this.item) return undefined;
     const tooltip = this.item.tooltip;
     return { markdown: tooltip instanceof vscode.MarkdownString ? tooltip.value : String(tooltip ?? ''), accessibleLabel: this.item.accessibilityInformation?.label ?? '' };
   }
@@ -49,10 +54,11 @@ export class BroadcastStatusBar implements vscode.Disposable {
       if (this.sizeTimer) clearTimeout(this.sizeTimer);
       this.sizeTimer = undefined;
       this.hostSize = undefined;
-      this.item.hide();
+      this.item?.hide();
       this.visible = false;
       return;
     }
+    this.item ??= this.createItem();
     const viewers = broadcast.guests;
     this.item.text = `$(eye) ${viewerCountLabel(viewers.length)}`;
     // Guest names come from the guests (any name in open access): text, never markdown.
@@ -106,6 +112,6 @@ export class BroadcastStatusBar implements vscode.Disposable {
   dispose(): void {
     if (this.sizeTimer) clearTimeout(this.sizeTimer);
     this.subscription.dispose();
-    this.item.dispose();
+    this.item?.dispose();
   }
 }

@@ -1,7 +1,8 @@
-// Builds the embedded SSH route from the settings. Its server (ssh2, and node-pty behind it) is
-// loaded when the broadcast starts the route, never at activation.
+// What the embedded SSH route needs in VS Code beside the settings. Its server (ssh2, and node-pty
+// behind it) is loaded when the broadcast starts the route, never at activation.
 import * as vscode from 'vscode';
-import { EmbeddedSshRoute } from '../host/routes/embeddedSshRoute';
+import { SETTING_NAMES } from '../host/options/names';
+import type { EmbeddedServerContext } from '../host/options/embeddedServer';
 import { HostSettings } from './settings';
 
 /** Where the host key and the passphrase live: the extension's global storage. */
@@ -9,17 +10,12 @@ export function embeddedStateDir(context: vscode.ExtensionContext): string {
   return context.globalStorageUri.fsPath;
 }
 
-export function embeddedRouteFor(settings: HostSettings, context: vscode.ExtensionContext, log: vscode.OutputChannel): EmbeddedSshRoute {
-  return new EmbeddedSshRoute({
-    listen: settings.listen,
-    listenSettingName: 'guestBroadcast.listen',
-    access: settings.access,
-    authorizedKeysFile: settings.authorizedKeysFile || undefined,
-    maxViewers: settings.maxViewers,
-    maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
-    maxSizeGroups: settings.maxSizeGroups,
+/** What the embedded SSH route needs in VS Code beyond the settings: where its state lives, whom it tells. */
+export function embeddedServerContextFor(settings: HostSettings, context: vscode.ExtensionContext, log: vscode.OutputChannel): EmbeddedServerContext {
+  return {
+    names: SETTING_NAMES,
     // The host key is kept here so guests' known_hosts stay valid across restarts.
-    stateDir: embeddedStateDir(context),
+    defaultStateDir: embeddedStateDir(context),
     // So the server loads VS Code's own node-pty, built for this VS Code's runtime.
     appRoot: vscode.env.appRoot,
     onJoin: (guest) => {
@@ -31,5 +27,5 @@ export function embeddedRouteFor(settings: HostSettings, context: vscode.Extensi
       log.appendLine(`Warning: ${message}`);
       void vscode.window.showWarningMessage(`Guest Broadcast: ${message}`);
     },
-  });
+  };
 }

@@ -6,7 +6,9 @@
 import { chmodSync } from 'node:fs';
 import { Broadcast } from '../../src/host/broadcast';
 import { Tmux } from '../../src/tmux/tmux';
-import { EmbeddedServerOptions } from '../../src/host/embedded/options';
+import type { EmbeddedFixtureOptions } from './embeddedFixture';
+import { sshRoute } from '../../src/host/options/broadcast';
+import { hostOptions } from '../../src/host/options/parse';
 import { PtyClient } from './ptyClient';
 import { waitFor } from './screen';
 import { RunningSshd, startSshd } from './sshd';
@@ -49,7 +51,7 @@ export interface ModeFixture {
 export interface ModeFixtureOptions {
   hostCols?: number;
   hostRows?: number;
-  embedded?: Partial<EmbeddedServerOptions>;
+  embedded?: EmbeddedFixtureOptions;
   /** The host's tmux config (default none: /dev/null). */
   configFile?: string;
 }
@@ -64,16 +66,16 @@ async function attachHost(broadcast: Broadcast, tmux: Tmux, sessionName: string,
   return { host, size: size! };
 }
 
-/** The production route for `mode`, with what it needs around it (sshd for the system route). */
+/** The production route for `mode`, made by the host options model as the CLI makes it, with what it needs around it (sshd for the system route). */
 async function routeFor(mode: BroadcastMode, dir: string, socketPath: string, options: ModeFixtureOptions): Promise<{ route: Route; sshd?: RunningSshd; stateDir?: string }> {
-  if (mode === 'embedded') {
-    const stateDir = join(dir, 'state');
-    return { route: new EmbeddedSshRoute({ listen: '127.0.0.1:0', access: 'open', stateDir, ...options.embedded }), stateDir };
-  }
+  const stateDir = join(dir, 'state');
+  const { names = {}, appRoot, onJoin, onLeave, onWarning, maxAuthAttempts, ...given } = options.embedded ?? {};
+  const hooks = { names, defaultStateDir: stateDir, appRoot, onJoin, onLeave, onWarning, maxAuthAttempts };
+  if (mode === 'embedded') return { route: sshRoute(hostOptions({ listen: '127.0.0.1:0', stateDir, ...given, mode }), hooks), stateDir };
   // An sftp subsystem as Debian's stock sshd_config has one: the guest's Match block must win
   // over it (without the line, sshd alone would refuse sftp and scp, and prove nothing).
   const sshd = await startSshd({ guestUser: 'guest', socketPath, sessionName: 'broadcast', extraConfig: ['Subsystem sftp /usr/lib/openssh/sftp-server'] });
-  return { route: new SystemSshRoute({ guestUser: 'guest', sshPort: sshd.port }), sshd };
+  return { route: sshRoute(hostOptions({ mode, guestUser: 'guest', sshPort: sshd.port }), hooks), sshd };
 }
 
 export async function startMode(mode: BroadcastMode, options: ModeFixtureOptions = {}): Promise<ModeFixture> {

@@ -8,7 +8,9 @@ import { Client, ClientChannel, ConnectConfig } from 'ssh2';
 import { after, test as nodeTest } from 'node:test';
 import { Broadcast } from '../../src/host/broadcast';
 import { EmbeddedSshRoute } from '../../src/host/routes/embeddedSshRoute';
-import { EmbeddedServerOptions } from '../../src/host/embedded/options';
+import { broadcastOptions } from '../../src/host/options/broadcast';
+import { EmbeddedServerContext } from '../../src/host/options/embeddedServer';
+import { HostOptions, hostOptions } from '../../src/host/options/parse';
 import type { EmbeddedGuestServer } from '../../src/host/embedded/server';
 import { PtyClient } from './ptyClient';
 import { Screen, waitFor } from './screen';
@@ -23,17 +25,24 @@ export interface EmbeddedFixture {
   cleanup(): Promise<void>;
 }
 
+/**
+ * Host options as the model takes them (src/host/options), plus what the server needs beyond a
+ * user's options: its hooks, a lower failed-login bound, and the names its messages use
+ * (default: the options' own keys; CLI_OPTION_NAMES to see what a CLI host says).
+ */
+export type EmbeddedFixtureOptions = Partial<HostOptions> & Partial<Omit<EmbeddedServerContext, 'defaultStateDir'>>;
+
 /** `configFile` is the host's tmux config (default none: /dev/null). */
-export async function startEmbedded(options: Partial<EmbeddedServerOptions> = {}, stateDir?: string, configFile = '/dev/null'): Promise<EmbeddedFixture> {
+export async function startEmbedded(options: EmbeddedFixtureOptions = {}, stateDir?: string, configFile = '/dev/null'): Promise<EmbeddedFixture> {
   const sock = tempSocket('gb-emb-');
   const dir = stateDir ?? join(sock.dir, 'state');
-  const route = new EmbeddedSshRoute({ listen: '127.0.0.1:0', access: 'open', stateDir: dir, ...options });
+  const { names = {}, appRoot, onJoin, onLeave, onWarning, maxAuthAttempts, ...given } = options;
+  // Through the model, as the CLI and VS Code make them: an option added there reaches the tests.
+  const host = hostOptions({ listen: '127.0.0.1:0', stateDir: dir, socketPath: sock.socketPath, command: TEST_SHELL, tmuxConfig: configFile, ...given, mode: 'embedded' });
+  const started = broadcastOptions(host, { names, defaultStateDir: dir, appRoot, onJoin, onLeave, onWarning, maxAuthAttempts });
+  const route = started.routes[0] as EmbeddedSshRoute;
   const broadcast = await Broadcast.start({
-    routes: [route],
-    socketPath: sock.socketPath,
-    sessionName: 'broadcast',
-    command: TEST_SHELL,
-    configFile,
+    ...started,
     pollIntervalMs: 200,
   });
   const made = route.server;

@@ -8,6 +8,7 @@ import { formatStatus } from '../../src/host/status';
 import { readBroadcastReport, readBroadcastStatus } from '../../src/host/statusReader';
 import { adoptableBroadcast } from '../../src/ui/adoptable';
 import type { HostSettings } from '../../src/ui/settings';
+import { hostOptions } from '../../src/host/options/parse';
 import { startEmbedded } from '../helpers/embeddedFixture';
 import { waitFor } from '../helpers/screen';
 import { tempSocket, TEST_SHELL } from '../helpers/tmuxFixture';
@@ -19,19 +20,7 @@ after(async () => {
 });
 
 function settings(socketPath: string): HostSettings {
-  return {
-    mode: 'embedded',
-    socketPath,
-    sessionName: 'configured',
-    guestUser: 'configured-guest',
-    listen: '127.0.0.1:2222',
-    access: 'open',
-    authorizedKeysFile: '',
-    maxViewers: 100,
-    maxConnectionsPerAddress: 5,
-    maxSizeGroups: 16,
-    notifyOnJoin: true,
-  };
+  return { ...hostOptions({ mode: 'embedded', socketPath, sessionName: 'configured', guestUser: 'configured-guest' }), notifyOnJoin: true };
 }
 
 test('no socket file: nothing to adopt (and no tmux is run)', async () => {

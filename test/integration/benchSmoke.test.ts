@@ -79,4 +79,9 @@ test('npm run bench -- --quick with tiny counts measures every scenario and writ
   }
   assert.ok(json.extension, 'extension row');
   assert.ok(json.extension.bytes === null ? /not built/.test(json.extension.note) : json.extension.bytes > 0);
+  // Load + activate(): the median of each run's sum, beside the target it is read against.
+  assert.equal(json.extension.targetMs, 20);
+  // (No run at all when the --time-limit is used up before the extension's turn, on a busy machine.)
+  if (json.extension.runs > 0) assert.ok(json.extension.totalMs > 0, 'load + activate() median');
+  assert.match(r.stdout, /load \+ activate\(\) (?:[\d.]+|-) ms \(median of the \d+ sums; target <= 20 ms/);
 });

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { CLI_OPTION_NAMES } from '../../src/host/options/names';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'gb-usage-'));
@@ -45,6 +46,11 @@ test('host --help gives the login timeout\'s longer default for password access'
   assert.match(r.stdout, /--login-timeout SECONDS +time from connecting to watching, password typing included; a\n +guest who takes longer is told so \(default: 10, or\n +60 with --access password/);
 });
 
+test('host --help lists every host option of the model', async () => {
+  const r = await cli(['host', '--help']);
+  for (const flag of Object.values(CLI_OPTION_NAMES)) assert.match(r.stdout, new RegExp(`\\n  ${flag} `), flag);
+});
+
 test('status, stop and doctor --help explain their options', async () => {
   const status = await cli(['status', '--help']);
   assert.match(status.stdout, /\n  --json +print one JSON object for scripts/);
@@ -75,6 +81,10 @@ test('every command: a bad value or a misplaced word exits 2 with what to do', a
     [['host', '--login-timeout', '-1'], /--login-timeout must be a whole number of seconds from 1 to 3600 \(got "-1"\)/],
     [['host', '--login-timeout', '0'], /--login-timeout must be a whole number of seconds from 1 to 3600 \(got "0"\)/],
     [['host', '--max-viewers', '-5'], /--max-viewers must be a whole number from 1 to 10000 \(got "-5"\)/],
+    [['host', '--ssh-port', '2222'], /--ssh-port is for system mode \(--mode system\); in embedded mode the built-in SSH server serves the guests, at the address of --listen\./],
+    [['host', '--mode', 'system', '--ssh-port', '0'], /--ssh-port must be a whole number from 1 to 65535 \(got "0"\)/],
+    [['host', '--mode', 'system', '--max-size-groups', '4'], /--max-size-groups is for embedded mode; in system mode sshd serves the guests\./],
+    [['host', '--max-per-address', '1e3'], /--max-per-address must be a whole number from 1 to 10000 \(got "1e3"\)/],
     [['host', 'extra'], /Unexpected argument 'extra'.*\nRun 'guest-broadcast host --help'/],
     [['status', '--mode', 'other'], /--mode must be "embedded" or "system"/],
     [['status', 'extra'], /Unexpected argument 'extra'/],

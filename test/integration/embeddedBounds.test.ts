@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { KICKED_MESSAGE, ENDED_MESSAGE } from '../../src/host/broadcast';
 import { loadOrCreatePassphrase } from '../../src/host/embedded/passphrase';
+import { CLI_OPTION_NAMES } from '../../src/host/options/names';
 import { listClients } from '../../src/tmux/clients';
 import { EmbeddedFixture, opensshClient, Ssh2Guest, startEmbedded, boundedTest, useCleanups } from '../helpers/embeddedFixture';
 import { PtyClient } from '../helpers/ptyClient';
@@ -80,7 +81,7 @@ test('the 6th connection from one address is refused with the reason', async () 
 
 test('a client that never finishes the handshake (or never asks for the view) is dropped; a watching one is not', async () => {
   // Long enough for a watching guest to get in on a loaded machine; nothing below waits for a time.
-  const fx = await fixture({ handshakeTimeoutMs: 1500 });
+  const fx = await fixture({ loginTimeoutMs: 1500 });
   const silent = connect(fx.port, '127.0.0.1');
   const identOnly = connect(fx.port, '127.0.0.1', () => identOnly.write('SSH-2.0-Stalling\r\n'));
   cleanups.push(() => void silent.destroy(), () => void identOnly.destroy());
@@ -101,7 +102,7 @@ test('a client that never finishes the handshake (or never asks for the view) is
 
 test('a guest still typing the passphrase when the login timeout runs out is told why by OpenSSH, not just "Connection closed"', async () => {
   const warnings: string[] = [];
-  const fx = await fixture({ access: 'password', handshakeTimeoutMs: 1000, handshakeTimeoutSettingName: '--login-timeout', onWarning: (w) => warnings.push(w) });
+  const fx = await fixture({ access: 'password', loginTimeoutMs: 1000, names: CLI_OPTION_NAMES, onWarning: (w) => warnings.push(w) });
   const passphrase = loadOrCreatePassphrase(fx.stateDir);
   const ssh = track(opensshClient(fx.port, { extra: ['-o', 'PubkeyAuthentication=no'] }));
   await waitFor('the password prompt', () => /password:/.test(ssh.output));
@@ -187,10 +188,12 @@ test('a guest that stops reading is dropped, not waited for: bounded buffering, 
   // The slow guest stops reading; the host floods the screen with megabytes of redraws.
   slow.channel?.pause();
   const slowFlow = (): { drops: number; maxBuffered: number } | undefined => fx.server.flow().find((f) => f.name === slowName);
+  // Each round waits for its own end on the reading guest's screen, so every round's output has
+  // been fanned out (to the slow guest too) before the next: how fast the host draws cannot
+  // make the loop end before the flood has happened.
   for (let i = 0; i < 20 && !slowFlow()?.drops; i++) {
-    await typeLine(fx.sock.tmux, 'broadcast', `clear; cat ${join(fx.sock.dir, 'art')}`);
-    await other.waitForText('!"#$%');
-    await new Promise((r) => setTimeout(r, 100));
+    await typeLine(fx.sock.tmux, 'broadcast', `clear; cat ${join(fx.sock.dir, 'art')}; echo round-$((${i}+1000))`);
+    await other.waitForText(`round-${i + 1000}`, 30_000);
   }
   const flow = slowFlow();
   assert.ok(flow && flow.drops > 0, `the slow guest was dropped: ${JSON.stringify(fx.server.flow())}`);

@@ -12,6 +12,7 @@ import { processExists } from '../../src/processExists';
 import { Broadcast } from '../../src/host/broadcast';
 import { adoptableBroadcast } from '../../src/ui/adoptable';
 import type { HostSettings } from '../../src/ui/settings';
+import { hostOptions } from '../../src/host/options/parse';
 import { waitFor } from '../helpers/wait';
 import { tempSocket, TEST_SHELL, typeLine } from '../helpers/tmuxFixture';
 import { join } from 'node:path';
@@ -140,7 +141,7 @@ test('system mode has an owner too: a second host is refused while it serves, an
   assert.match(adopter.stdout, /serving it now/);
   assert.equal(await system.tmux.serverPid(), tmuxPid);
   // A VS Code window activating now leaves it to the CLI that serves it.
-  const windowSettings: HostSettings = { mode: 'system', socketPath: system.socketPath, sessionName: 'broadcast', guestUser: 'nobody', listen: '', access: 'open', authorizedKeysFile: '', maxViewers: 100, maxConnectionsPerAddress: 5, maxSizeGroups: 16, notifyOnJoin: true };
+  const windowSettings: HostSettings = { ...hostOptions({ mode: 'system', socketPath: system.socketPath, guestUser: 'nobody' }), notifyOnJoin: true };
   const found = await adoptableBroadcast(windowSettings);
   assert.equal(found.kind, 'servedElsewhere');
   assert.equal(found.kind === 'servedElsewhere' ? found.pid : undefined, adopter.pid);

@@ -198,6 +198,11 @@ export function runCatalogue(mode: BroadcastMode, cases: HostileCase[]): void {
         assert.equal(before.writableClients.length, 1, `only the host's client is writable: ${JSON.stringify(before.writableClients)}`);
 
         await c.run(ctx);
+        // A case ends by putting the host's screen back (a `clear` typed as the host): the canary
+        // must not be typed while that is still running, or the clear wipes the canary's echoed
+        // line from the pane (as seen on a loaded machine). A screen left otherwise is waited for
+        // only briefly, and the comparison below reports it.
+        await waitFor("the host's screen as before the attack", async () => sameLines(await capturePane(fx.tmux, fx.sessionName), before.pane), 5000).catch(() => undefined);
 
         // The canary: the host's next line runs alone, and the well-behaved viewer sees it live.
         const n = ++canaries;
@@ -220,4 +225,10 @@ export function runCatalogue(mode: BroadcastMode, cases: HostileCase[]): void {
       }
     });
   }
+}
+
+/** Whether two captures show the same text (trailing blanks aside). */
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  const trim = (lines: readonly string[]): string[] => lines.map((l) => l.trimEnd());
+  return JSON.stringify(trim(a)) === JSON.stringify(trim(b));
 }

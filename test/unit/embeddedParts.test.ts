@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { utils } from 'ssh2';
 import { secretsEqual } from '../../src/host/embedded/access';
 import { parseAuthorizedKeys } from '../../src/host/embedded/authorizedKeys';
-import { ConnectionLimits, normalizeAddress } from '../../src/host/embedded/connectionLimits';
+import { ConnectionLimits, normalizeAddress } from '../../src/host/connectionLimits';
 import { loadOrCreateHostKey } from '../../src/host/embedded/hostKey';
 import { describeExposure, embeddedJoinCommand, formatListen, parseListen } from '../../src/host/embedded/listen';
 import { generatePassphrase, loadOrCreatePassphrase, readPassphrase, regeneratePassphrase } from '../../src/host/embedded/passphrase';

@@ -2,7 +2,7 @@
 // (routes/embeddedSshRoute.ts): ssh2 and node-pty stay unloaded otherwise.
 import type { RouteContext } from '../routes/route';
 import { fanoutFor } from '../fanout/sharedFanout';
-import { connectionLimitsFor } from '../routes/sharedLimits';
+import { connectionLimitsFor } from '../connectionLimits';
 import { ensureStateDir } from './stateFiles';
 import { loadOrCreateHostKey } from './hostKey';
 import { readAuthorizedKeys } from './authorizedKeys';
@@ -10,7 +10,6 @@ import { authorizedKeysPath } from './access';
 import { EMBEDDED_DEFAULTS, EmbeddedServerOptions } from './options';
 import { loadOrCreatePassphrase } from './passphrase';
 import { EmbeddedGuestServer } from './server';
-import { parseListen } from './listen';
 import { loadNodePty } from '../ptyLoader';
 
 export { EmbeddedGuestServer } from './server';
@@ -20,20 +19,12 @@ export { loadOrCreatePassphrase, regeneratePassphrase, readPassphrase } from './
 export { loadOrCreateHostKey } from './hostKey';
 
 /**
- * Checks everything that can be checked before a socket is bound, so a bad setting fails the
- * start with a clear message instead of failing each guest later.
+ * Checks what needs the file system before a socket is bound (the state folder, the passphrase,
+ * the authorized keys, node-pty), so a bad setup fails the start with a clear message instead of
+ * failing each guest later. The values themselves (address, bounds) were checked by the host
+ * options model (src/host/options/parse.ts), where every caller gets its options.
  */
 function preflight(options: EmbeddedServerOptions): void {
-  parseListen(options.listen, options.listenSettingName);
-  for (const [name, value] of [
-    ['maxViewers', options.maxViewers],
-    ['maxConnectionsPerAddress', options.maxConnectionsPerAddress],
-    ['handshakeTimeoutMs', options.handshakeTimeoutMs],
-    ['maxAuthAttempts', options.maxAuthAttempts],
-    ['maxSizeGroups', options.maxSizeGroups],
-  ] as const) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new Error(`${name} must be a whole number of at least 1 (got ${value}).`);
-  }
   ensureStateDir(options.stateDir);
   if (options.access === 'password') loadOrCreatePassphrase(options.stateDir);
   if (options.access === 'keys') {
@@ -50,8 +41,12 @@ function preflight(options: EmbeddedServerOptions): void {
 export async function startEmbeddedServer(options: EmbeddedServerOptions, context: RouteContext): Promise<EmbeddedGuestServer> {
   preflight(options);
   const groups = fanoutFor(context, { maxGroups: options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups, appRoot: options.appRoot });
-  const limits = connectionLimitsFor(context, options.maxViewers ?? EMBEDDED_DEFAULTS.maxViewers, options.maxConnectionsPerAddress ?? EMBEDDED_DEFAULTS.maxConnectionsPerAddress);
-  const server = new EmbeddedGuestServer(options, context.tmux, loadOrCreateHostKey(options.stateDir), groups, limits);
+  const limits = connectionLimitsFor(
+    context,
+    options.maxViewers ?? EMBEDDED_DEFAULTS.maxViewers,
+    options.maxConnectionsPerAddress ?? EMBEDDED_DEFAULTS.maxConnectionsPerAddress,
+  );
+  const server = new EmbeddedGuestServer(options, context.tmux, loadOrCreateHostKey(options.stateDir), { groups, limits });
   await server.listen();
   return server;
 }

@@ -33,7 +33,10 @@ export function parseListen(value: string, setting = 'guestBroadcast.listen'): L
     host = text.slice(0, colon);
     portText = text.slice(colon + 1);
     if (host.includes(':')) throw bad('write an IPv6 address in brackets: [::1]:2222');
-    if (!isIP(host) && !/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(host)) throw bad(`"${host}" is not an address or host name`);
+    // The name pattern first: it takes every IPv4 address too, so node:net (loaded only when
+    // first used, see scripts/lazyModules.mjs) is not loaded when VS Code starts and the
+    // settings are read; isIP decides only what the pattern refuses.
+    if (!/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(host) && !isIP(host)) throw bad(`"${host}" is not an address or host name`);
   }
   if (!/^\d{1,5}$/.test(portText)) throw bad(`"${portText}" is not a port number`);
   const port = Number(portText);

@@ -7,7 +7,7 @@ import { Disposable, ListenerList } from '../../listeners';
 import { Tmux } from '../../tmux/tmux';
 import { Guest } from '../guests';
 import { AccessConfig } from './access';
-import { ConnectionLimits, normalizeAddress } from './connectionLimits';
+import { ConnectionLimits, normalizeAddress } from '../connectionLimits';
 import { GuestConnection } from './guestConnection';
 import { HostKey } from './hostKey';
 import { describeExposure, embeddedJoinCommand, formatListen, ListenAddress, parseListen } from './listen';
@@ -22,6 +22,7 @@ export class EmbeddedGuestServer {
   private readonly ssh: SshServer;
   private readonly refusals: RefusalDesk;
   private readonly limits: ConnectionLimits;
+  private readonly groups: SizeGroups;
   private readonly connections = new Set<GuestConnection>();
   /** Sockets still in their handshake, by "ip:port": the timer that drops them. */
   private readonly handshakes = new Map<string, NodeJS.Timeout>();
@@ -39,17 +40,14 @@ export class EmbeddedGuestServer {
     private readonly options: EmbeddedServerOptions,
     tmux: Tmux,
     readonly hostKey: HostKey,
-    /** The broadcast's fan-out, shared with its other routes (fanout/sharedFanout.ts). */
-    private readonly groups: SizeGroups,
-    /** The broadcast's viewer bounds, shared with its browser route (routes/sharedLimits.ts); its own when not given. */
-    limits?: ConnectionLimits,
+    /** The broadcast's fan-out and connection bounds, shared with its other routes (routes/broadcastShared.ts). */
+    shared: { groups: SizeGroups; limits: ConnectionLimits },
   ) {
+    this.groups = shared.groups;
+    this.limits = shared.limits;
     this.bound = parseListen(options.listen, options.listenSettingName);
     this.tmux = tmux;
     this.access = { policy: options.access, stateDir: options.stateDir, authorizedKeysFile: options.authorizedKeysFile };
-    this.limits =
-      limits ??
-      new ConnectionLimits(options.maxViewers ?? EMBEDDED_DEFAULTS.maxViewers, options.maxConnectionsPerAddress ?? EMBEDDED_DEFAULTS.maxConnectionsPerAddress);
     this.hostSize = new HostSizeFeed(this.tmux);
     this.refusals = new RefusalDesk(hostKey.privateKey);
     this.ssh = new SshServer({ hostKeys: [hostKey.privateKey], ident: 'GuestBroadcast' }, (client, info) => this.onSshClient(client, info.ip, info.port));

@@ -4,7 +4,8 @@
 // rather than made by Broadcast, so a broadcast with no fan-out route (system mode) never loads
 // node-pty or the headless terminal.
 import type { RouteContext } from '../routes/route';
-import { registeredFanout, registerFanout } from './fanoutRegistry';
+import { sharedPart } from '../routes/broadcastShared';
+import { FANOUT_PART } from './fanoutRegistry';
 import { SizeGroups } from './sizeGroups';
 
 export interface FanoutOptions {
@@ -16,10 +17,5 @@ export interface FanoutOptions {
 
 /** The broadcast's size groups, made on first use. */
 export function fanoutFor(context: RouteContext, options: FanoutOptions): SizeGroups {
-  let groups = registeredFanout(context);
-  if (!groups) {
-    groups = new SizeGroups({ tmux: context.tmux, sessionName: context.sessionName, maxGroups: options.maxGroups, appRoot: options.appRoot });
-    registerFanout(context, groups);
-  }
-  return groups;
+  return sharedPart(context, FANOUT_PART, () => new SizeGroups({ tmux: context.tmux, sessionName: context.sessionName, maxGroups: options.maxGroups, appRoot: options.appRoot }));
 }

@@ -7,22 +7,14 @@
 // Nothing flows from guests to the tmux client: a group holds a ReadOnlyTerminal, which cannot
 // write (readOnlyTerminal.ts).
 import { kickClient, listClients } from '../../tmux/clients';
-import { Tmux } from '../../tmux/tmux';
 import { GuestOutputFilter } from '../guestOutputFilter';
 import { OutputPacer } from './outputPacer';
 import { ScreenModel } from './screenModel';
-import { ReadOnlyTerminal, spawnReadOnlyClient } from './readOnlyTerminal';
+import { ReadOnlyClientSpec, ReadOnlyTerminal, spawnReadOnlyClient } from './readOnlyTerminal';
 import { SnapshotSource, GuestFeed } from './guestFeed';
 
-export interface SizeGroupOptions {
-  tmux: Tmux;
-  sessionName: string;
-  /** Already checked by guestTerm(). */
-  term: string;
-  cols: number;
-  rows: number;
-  appRoot?: string;
-}
+/** A group is one read-only client's size, TERM and session. */
+export type SizeGroupOptions = ReadOnlyClientSpec;
 
 /** What a group tells a member when its tmux client is gone (stop, the session ended). */
 export interface GroupMember {

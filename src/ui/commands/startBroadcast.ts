@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { isLoopback, parseListen } from '../../host/embedded/listen';
 import { ListenError } from '../../host/embedded/listenError';
 import { HostParts } from '../hostParts';
-import { HostSettings, readHostSettings } from '../settings';
+import { HostSettings, readHostSettings, settingName } from '../settings';
 
 /** The settings whose value differs from what the running broadcast started with. */
 export function changedSettings(startedWith: HostSettings | undefined, now: HostSettings): Array<keyof HostSettings> {
@@ -41,7 +41,7 @@ export function startBroadcast(parts: HostParts) {
       const changed = changedSettings(parts.active.startedWith, settings);
       void vscode.window.showInformationMessage(
         `Guest Broadcast: already broadcasting "${broadcast.sessionName}".` +
-          (changed.length ? ` Changed settings (${changed.map((k) => `guestBroadcast.${k}`).join(', ')}) apply after Stop and Start.` : ''),
+          (changed.length ? ` Changed settings (${changed.map(settingName).join(', ')}) apply after Stop and Start.` : ''),
       );
       return;
     }

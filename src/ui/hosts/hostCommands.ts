@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { WatcherRegistry } from '../watcher/watcherRegistry';
 import { validateTargetSpec } from '../watcher/watchHostCommand';
+import type { HostCommandId } from './hostCommandIds';
 import { sshConfigPath, type HostNode, type HostsTreeProvider } from './hostsTree';
 import { withHost, withoutHost, type SavedHost } from './savedHostList';
 import { readSavedHosts, writeSavedHosts } from './savedHostsSetting';
@@ -46,19 +47,20 @@ function isHostNode(value: unknown): value is HostNode {
   return typeof value === 'object' && value !== null && (value as HostNode).kind === 'host' && typeof (value as HostNode).spec === 'string';
 }
 
-export function registerHostCommands(registry: WatcherRegistry, tree: HostsTreeProvider): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand('guestBroadcast.hosts.add', async (spec?: unknown) => {
+/** The hosts view's commands by id: registered by registerWatcherUi.ts (HOST_COMMAND_IDS), which loads this module on the first run of one. */
+export function hostCommands(registry: WatcherRegistry, tree: HostsTreeProvider): Record<HostCommandId, (arg?: unknown) => unknown> {
+  return {
+    'guestBroadcast.hosts.add': async (spec?: unknown) => {
       // From "Save host" elsewhere a target may come along; otherwise ask.
       const host = typeof spec === 'string' ? { target: spec } : await askForHost();
       if (host && await saveEdited((hosts) => withHost(hosts, host))) tree.refresh();
-    }),
-    vscode.commands.registerCommand('guestBroadcast.hosts.edit', async (node?: unknown) => {
+    },
+    'guestBroadcast.hosts.edit': async (node?: unknown) => {
       if (!isHostNode(node) || node.source !== 'saved') return;
       const edited = await askForHost({ target: node.spec, ...(node.name ? { name: node.name } : {}) });
       if (edited && await saveEdited((hosts) => withHost(hosts, edited, node.spec))) tree.refresh();
-    }),
-    vscode.commands.registerCommand('guestBroadcast.hosts.remove', async (node?: unknown) => {
+    },
+    'guestBroadcast.hosts.remove': async (node?: unknown) => {
       if (!isHostNode(node) || node.source !== 'saved') return;
       const answer = await vscode.window.showWarningMessage(
         `Remove "${node.name ?? node.spec}" from the saved broadcast hosts?`,
@@ -66,16 +68,16 @@ export function registerHostCommands(registry: WatcherRegistry, tree: HostsTreeP
         'Remove',
       );
       if (answer === 'Remove' && await saveEdited((hosts) => withoutHost(hosts, node.spec))) tree.refresh();
-    }),
-    vscode.commands.registerCommand('guestBroadcast.hosts.watch', async (node?: unknown) => {
+    },
+    'guestBroadcast.hosts.watch': async (node?: unknown) => {
       if (isHostNode(node)) await registry.watch(node.spec);
       else await vscode.commands.executeCommand('guestBroadcast.watch');
-    }),
-    vscode.commands.registerCommand('guestBroadcast.hosts.stopWatching', (node?: unknown) => {
+    },
+    'guestBroadcast.hosts.stopWatching': (node?: unknown) => {
       if (isHostNode(node) && node.target) registry.close(node.target);
-    }),
-    vscode.commands.registerCommand('guestBroadcast.hosts.refresh', () => tree.refresh()),
-    vscode.commands.registerCommand('guestBroadcast.hosts.openSshConfig', async () => {
+    },
+    'guestBroadcast.hosts.refresh': () => tree.refresh(),
+    'guestBroadcast.hosts.openSshConfig': async () => {
       const path = sshConfigPath();
       if (!existsSync(path)) {
         // Like ssh itself: ~/.ssh is private.
@@ -83,6 +85,6 @@ export function registerHostCommands(registry: WatcherRegistry, tree: HostsTreeP
         writeFileSync(path, '', { mode: 0o600 });
       }
       await vscode.window.showTextDocument(vscode.Uri.file(path));
-    }),
-  ];
+    },
+  };
 }

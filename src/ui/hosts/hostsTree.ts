@@ -3,7 +3,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { formatTarget, readSshConfigAliases, resolveTarget } from '../../watcher';
+import { formatTarget } from '../../watcher/targetSpec';
 import type { WatchState, WatchTarget } from '../../watcher/types';
 import type { WatcherRegistry } from '../watcher/watcherRegistry';
 import { readSavedHosts } from './savedHostsSetting';
@@ -57,7 +57,15 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostsNode>, vs
    * while a viewer counts down to a reconnect), dropped when settings or ~/.ssh/config change. */
   private resolved = new Map<string, Promise<WatchTarget>>();
 
-  constructor(private readonly registry: WatcherRegistry) {}
+  /**
+   * @param registry answers who is watched (watcherLoader.ts: nobody, until the watcher is loaded).
+   * @param onRead called whenever the rows are read, so the caller can start watching the files
+   *   they come from only once they are shown.
+   */
+  constructor(
+    private readonly registry: Pick<WatcherRegistry, 'stateOf'>,
+    private readonly onRead: () => void = () => undefined,
+  ) {}
 
   /** Hosts may have changed (settings, ~/.ssh/config, the Refresh button): read them again. */
   refresh(): void {
@@ -73,7 +81,8 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostsNode>, vs
   private resolve(spec: string): Promise<WatchTarget> {
     let target = this.resolved.get(spec);
     if (!target) {
-      target = resolveTarget(spec);
+      // ~/.ssh/config's reader is loaded with the first rows, not at activation.
+      target = import('../../watcher/resolveTarget').then((m) => m.resolveTarget(spec));
       target.catch(() => undefined); // awaited by getChildren; this only keeps it from being "unhandled"
       this.resolved.set(spec, target);
     }
@@ -86,9 +95,10 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostsNode>, vs
 
   async getChildren(node?: HostsNode): Promise<HostsNode[]> {
     if (!node) {
+      this.onRead();
       const groups: HostsNode[] = [];
       if (this.savedSpecs().length) groups.push({ kind: 'group', source: 'saved' });
-      const aliases = this.aliases();
+      const aliases = await this.aliases();
       if (aliases instanceof Error) groups.push({ kind: 'problem', message: aliases.message });
       else if (aliases.length) groups.push({ kind: 'group', source: 'sshConfig' });
       return groups;
@@ -96,7 +106,7 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostsNode>, vs
     if (node.kind !== 'group') return [];
     const entries = node.source === 'saved'
       ? this.savedSpecs()
-      : (() => { const a = this.aliases(); return a instanceof Error ? [] : a.map((spec) => ({ spec, name: undefined })); })();
+      : await (async () => { const a = await this.aliases(); return a instanceof Error ? [] : a.map((spec) => ({ spec, name: undefined })); })();
     return Promise.all(entries.map(async ({ spec, name }): Promise<HostNode> => {
       try {
         return { kind: 'host', source: node.source, spec, name, target: await this.resolve(spec) };
@@ -162,7 +172,8 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostsNode>, vs
     return hosts.map((h) => ({ spec: h.target, name: h.name }));
   }
 
-  private aliases(): string[] | Error {
+  private async aliases(): Promise<string[] | Error> {
+    const { readSshConfigAliases } = await import('../../watcher/sshConfig');
     try {
       return readSshConfigAliases(homedir());
     } catch (error) {

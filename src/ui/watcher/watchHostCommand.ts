@@ -82,8 +82,9 @@ export function validateTargetSpec(text: string): string | undefined {
   }
 }
 
-export function registerWatchCommand(context: vscode.ExtensionContext, registry: WatcherRegistry): vscode.Disposable {
-  return vscode.commands.registerCommand('guestBroadcast.watch', async (spec?: unknown) => {
+/** Watch host…: registered by registerWatcherUi.ts, which loads this module on its first run. */
+export function watchCommand(context: vscode.ExtensionContext, registry: WatcherRegistry): (spec?: unknown) => Promise<void> {
+  return async (spec?: unknown) => {
     let target = typeof spec === 'string' ? spec.trim() : undefined;
     if (!target) {
       target = await askTarget(context.globalState.get<string>(LAST_TARGET_KEY, ''));
@@ -91,5 +92,5 @@ export function registerWatchCommand(context: vscode.ExtensionContext, registry:
     }
     await context.globalState.update(LAST_TARGET_KEY, target);
     await registry.watch(target);
-  });
+  };
 }

@@ -8,8 +8,8 @@ import type { WatchPrompts, WatchSession, WatchState, WatchTarget } from '../../
 import { DEFAULT_SIZE_MODE, parseWebviewMessage, type HostMessage, type SizeMode, type TerminalConfig, type TerminalSize, type WebviewMessage } from '../protocol';
 import { OutputBatcher } from './outputBatcher';
 import { buildViewerHtml, createNonce } from './watcherHtml';
+import { VIEWER_VIEW_TYPE } from './viewerViewType';
 
-export const VIEWER_VIEW_TYPE = 'guestBroadcast.viewer';
 
 export interface ViewerPanelDeps {
   extensionUri: vscode.Uri;

@@ -49,6 +49,20 @@ describe('settings', function () {
     assert.equal(await second.serverPid(), undefined);
   });
 
+  it("guestBroadcast.sshPort goes into the system mode's watch command; a bad number, even of the other mode, stops Start", async () => {
+    await setSettings({ mode: 'system', socketPath: first.socketPath, sessionName: 'ported', guestUser: 'nobody', sshPort: 2022 });
+    await vscode.commands.executeCommand('guestBroadcast.start');
+    assert.match(api.status()?.watch ?? '', /^ssh -p 2022 nobody@/);
+    await vscode.commands.executeCommand('guestBroadcast.stop');
+    assert.equal(await first.serverPid(), undefined);
+    // The embedded mode's login timeout is checked in system mode too: the settings keep both modes'.
+    await setSettings({ sshPort: undefined, loginTimeout: 0 });
+    await vscode.commands.executeCommand('guestBroadcast.start');
+    assert.equal(api.status(), undefined);
+    assert.equal(await first.serverPid(), undefined);
+    await setSettings({ loginTimeout: undefined });
+  });
+
   it('a bad setting stops Start with nothing started', async () => {
     await setSettings({ mode: 'system', socketPath: 'relative/path', sessionName: 'x' });
     await vscode.commands.executeCommand('guestBroadcast.start');

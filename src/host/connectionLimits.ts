@@ -1,6 +1,9 @@
 // Counting connections against the bounds: all guests together (the viewer bound: every
-// connection is at most one viewer, so bounding connections bounds viewers even before login),
-// and connections from one address.
+// connection is at most one guest, so bounding connections bounds guests even before login),
+// and connections from one address. One count per broadcast, shared by its routes (SSH and
+// browser guests together).
+import { sharedPart } from './routes/broadcastShared';
+import type { RouteContext } from './routes/route';
 
 export function normalizeAddress(address: string | undefined): string {
   if (!address) return 'unknown';
@@ -40,4 +43,9 @@ export class ConnectionLimits {
   get connections(): number {
     return this.total;
   }
+}
+
+/** The broadcast's one connection count; the first route to ask sets the bounds. */
+export function connectionLimitsFor(context: RouteContext, maxTotal: number, maxPerAddress: number): ConnectionLimits {
+  return sharedPart(context, 'connection-limits', () => new ConnectionLimits(maxTotal, maxPerAddress));
 }
