@@ -87,9 +87,10 @@ export function formatStatus(status: BroadcastStatus, now = new Date(), recorded
         ? `No SSH server serves it right now: the process that hosted it ended. Serve it again with: ${hostCommandFor(status, recorded)}${recorded.listen ? '' : ' (add the --listen and --state-dir it had, if not the defaults)'}, or end it with: ${shellCommand(['guest-broadcast', 'stop', '--socket', status.socket])}`
         : '',
     `Watch with: ${status.watch}`,
+    status.web ? `Or in a browser: ${status.web.url}` : '',
     viewerCountLabel(status.viewers.length) + (status.viewers.length ? ':' : ''),
     ...status.viewers.map(
-      (v) => `  ${v.user.padEnd(12)} ${`${v.cols}x${v.rows}`.padEnd(9)} ${watchingFor(new Date(v.since), now).padEnd(10)} ${v.name}`,
+      (v) => `  ${v.user.padEnd(12)} ${`${v.cols}x${v.rows}`.padEnd(9)} ${watchingFor(new Date(v.since), now).padEnd(10)} ${v.name}${v.address ? ` ${v.address}` : ''}`,
     ),
   ];
   return lines.filter((l) => l !== '').join('\n');
