@@ -33,8 +33,22 @@ import { parseWebListen, WEB_DEFAULTS, WebRouteOptions, webHandshakeTimeoutMs } 
 import { parseWebTarget } from './webPaths';
 import { WebGuest } from './webGuest';
 
-/** The asciinema-compatible stream at /w/SECRET/stream (asciicastSink.ts): handed the upgrade once the secret matched. */
-export type StreamUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer, groups: SizeGroups) => void;
+/** What the stream endpoint shares with the route: the broadcast's fan-out, its bounds, the host's size. */
+export interface StreamContext {
+  groups: SizeGroups;
+  /** Count each stream viewer here (admit/release), as the route does its pages. */
+  limits: ConnectionLimits;
+  /** The host's terminal size and its changes (a stream watches at the host's size). */
+  hostSize: HostSizeFeed;
+  session: string;
+}
+
+/**
+ * The asciinema-compatible stream at /w/SECRET/stream (the live stream's sink, asciicastSink.ts):
+ * handed the upgrade once the secret matched. Any Origin is let through to it (it is meant to be
+ * embedded in other sites' pages; the secret admits), so narrowing origins is its own option.
+ */
+export type StreamUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer, context: StreamContext) => void;
 
 /** What the route may share with the broadcast's other routes. */
 export interface WebRouteShared {
@@ -291,8 +305,8 @@ export class WebRoute implements Route {
     if (this.closing || !this.groups || !this.hostSize) return refuse(503, 'The broadcast is ending.\n');
     if ((target.kind !== 'socket' && target.kind !== 'stream') || !this.secret.matches(target.secret)) return refuse(404, NOT_FOUND);
     if (target.kind === 'stream') {
-      if (!this.shared.stream) return refuse(404, NOT_FOUND);
-      return this.shared.stream(req, socket, head, this.groups);
+      if (!this.shared.stream || !this.limits) return refuse(404, NOT_FOUND);
+      return this.shared.stream(req, socket, head, { groups: this.groups, limits: this.limits, hostSize: this.hostSize, session: this.session });
     }
     if (!isOwnOrigin(header(req, 'origin'), header(req, 'host'), this.tls)) {
       return refuse(403, "This socket is for the broadcast's own page only (the request's Origin is another site's).\n");
