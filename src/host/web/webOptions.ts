@@ -13,8 +13,11 @@ export const WEB_DEFAULTS = {
   requestTimeoutMs: 15_000,
   /** An idle keep-alive connection is closed after this. */
   keepAliveTimeoutMs: 5_000,
-  /** Page messages a socket may send per second (bursts of twice that pass); beyond: closed. */
-  messagesPerSecond: 20,
+  /**
+   * Page messages a socket may send per second (bursts of twice that pass); beyond: closed. A page
+   * sends its size only when it changes, so even a window being dragged stays far below this.
+   */
+  messagesPerSecond: 50,
   /** Browsers open several connections per page (assets, the socket): TCP connections one address may hold beyond its sockets. */
   extraConnectionsPerAddress: 8,
 } as const;
