@@ -4,6 +4,7 @@
 // usage errors (exit 2) that say what to do.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { boundedTest as test, runClient } from '../helpers/embeddedFixture';
@@ -95,4 +96,17 @@ test('bad --web options are usage errors that say what to do', async () => {
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message, args.join(' '));
   }
+});
+
+test('host --web on a port in use fails before serving anything, naming --web, and leaves no broadcast behind', async () => {
+  const busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  const port = (busy.address() as AddressInfo).port;
+  cleanups.push(() => busy.close());
+  const socket = join(sock.dir, 'busy', 'sock');
+  const r = await cli(['host', '--socket', socket, '--state-dir', stateDir, '--command', TEST_SHELL, '--tmux-config', '/dev/null', '--listen', '127.0.0.1:0', '--web', `127.0.0.1:${port}`]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, new RegExp(`Port ${port} is already in use on 127\\.0\\.0\\.1.*choose another with --web`));
+  const status = JSON.parse((await cli(['status', '--json', '--socket', socket])).stdout) as { broadcasting: boolean };
+  assert.equal(status.broadcasting, false, 'the failed start took its tmux server back');
 });
