@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KICKED_MESSAGE } from '../../src/host/broadcast';
 import { readWebTls } from '../../src/host/web/webOptions';
+import { WebRoute } from '../../src/host/web/webRoute';
+import { startMode } from '../helpers/broadcastModes';
 import { regenerateLinkSecret } from '../../src/host/web/linkSecret';
 import { listClients } from '../../src/tmux/clients';
 import { boundedTest, runClient, Ssh2Guest, useCleanups } from '../helpers/embeddedFixture';
@@ -15,7 +17,7 @@ import { get, slowClient } from '../helpers/rawHttp';
 import { PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
 import { capturePane, typeLine, windowSize } from '../helpers/tmuxFixture';
-import { heavyScreenCommand, startWeb, WebFixture, WebGuestClient, watchingGuest } from '../helpers/webFixture';
+import { heavyScreenCommand, startWeb, stubAssetDir, WebFixture, WebGuestClient, watchingGuest } from '../helpers/webFixture';
 
 const test = boundedTest;
 const { list: cleanups, track } = useCleanups();
@@ -254,4 +256,21 @@ test('with a certificate and key the route serves https and wss; plain http on i
   // A connection that never starts its TLS handshake is cut like slow headers.
   const silent = slowClient(fx.route.port, '');
   await Promise.race([silent.closed, new Promise((_, reject) => setTimeout(() => reject(new Error('a silent TLS connection was never cut')), 20_000))]);
+});
+
+test("system mode: the browser route serves beside sshd's guests; its tmux clients are not counted as system guests", async () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'gb-web-sys-state-'));
+  cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
+  const route = new WebRoute({ listen: '127.0.0.1:0', stateDir, access: 'open', assetDir: stubAssetDir() });
+  const fx = await startMode('system', { moreRoutes: [route] });
+  cleanups.push(() => fx.cleanup());
+  const g = web(new WebGuestClient(`ws://127.0.0.1:${route.port}${new URL(route.url).pathname}socket`, { cols: 80, rows: 24 }));
+  await g.opened;
+  g.size(80, 24);
+  await typeLine(fx.tmux, 'broadcast', 'echo system-and-web-$((3*3))');
+  await g.waitForText('system-and-web-9');
+  await waitFor('the broadcast to list the browser guest', () => fx.broadcast.guests.length === 1);
+  assert.equal(fx.broadcast.guests[0].route, 'web', JSON.stringify(fx.broadcast.guests));
+  assert.equal((await fx.route.guests()).length, 0, "the fan-out's tmux client is not an sshd guest");
+  assert.equal(fx.broadcast.status().web?.url, route.url);
 });
