@@ -19,6 +19,8 @@ export const LAZY_PACKAGES = {
   '@xterm/headless': 'lazy/xterm-headless.js',
   '@xterm/addon-serialize': 'lazy/xterm-addon-serialize.js',
   'ssh-config': 'lazy/ssh-config.js',
+  // The browser route's WebSocket server: loaded when a broadcast with guestBroadcast.web starts.
+  ws: 'lazy/ws.js',
 };
 
 /** Node's own modules that a fresh Node process has not loaded yet (fs, path, os... it has). */

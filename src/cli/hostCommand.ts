@@ -2,6 +2,7 @@
 // Works without a terminal (a service, a script): it never reads stdin.
 import { Broadcast, BroadcastOptions } from '../host/broadcast';
 import { EmbeddedSshRoute } from '../host/routes/embeddedSshRoute';
+import { WebRoute } from '../host/web/webRoute';
 import { EMBEDDED_DEFAULTS, EmbeddedServerOptions } from '../host/embedded/options';
 import { cliConfigDir } from '../host/paths';
 import { CLI_OPTION_NAMES, HOST_OPTION_KEYS } from '../host/options/names';
@@ -47,6 +48,18 @@ Embedded mode:
 System mode:
   --guest-user NAME        the guests' Unix account (default: guest)
   --ssh-port N             sshd's port, for the watch command (default: 22)
+
+Browser guests (either mode; off by default):
+  --web [ADDR:]PORT        also serve a read-only web page at a secret link
+                           (http://HOST:PORT/w/SECRET/); a bare PORT is this machine only.
+                           The secret is kept in the state folder (see: guest-broadcast
+                           web-link). --access password: the page asks for the passphrase;
+                           --access keys cannot be used (browsers have no SSH keys).
+                           In system mode --state-dir, --access open|password and the
+                           bounds above apply to browser guests.
+  --web-cert FILE          TLS certificate (PEM) for https; with --web-key
+  --web-key FILE           its private key (PEM); without TLS, a --web address beyond
+                           loopback sends the link in clear (a warning says so)
 
   -h, --help               this help
 `;
@@ -109,6 +122,7 @@ async function serve(options: BroadcastOptions): Promise<number> {
 async function startAndServe(options: BroadcastOptions, signalled: () => string | undefined): Promise<number> {
   // The embedded SSH route's banner lines (fingerprint, access, exposure) and passphrase follow.
   const embedded = options.routes.find((r): r is EmbeddedSshRoute => r instanceof EmbeddedSshRoute);
+  const web = options.routes.find((r): r is WebRoute => r instanceof WebRoute);
   const broadcast = await Broadcast.start(options);
   const early = signalled();
   if (early) {
@@ -128,18 +142,22 @@ async function startAndServe(options: BroadcastOptions, signalled: () => string 
   } else if (broadcast.listenAddress) {
     out(`  Listening on ${broadcast.listenAddress}`);
   }
+  if (web) {
+    out(`  Browser guests open:              ${web.url}`);
+    if (!embedded && web.access === 'password') out(`  Browser access:                   ${await accessLine({ access: 'password', stateDir: web.stateDir })}`);
+    out(`  ${web.exposure}`);
+  }
   for (const warning of broadcast.lastFixup?.warnings ?? []) out(`  Warning: ${warning}`);
   out('Press Ctrl-C to stop the broadcast.');
 
   let previous: Guest[] = [];
   broadcast.on('guests', (viewers) => {
     // Embedded guests are announced by the server itself (with their address); system-mode
-    // guests are tmux's read-only clients, seen by the monitor.
-    if (!embedded) {
-      const { joined, left } = guestChanges(previous, viewers);
-      for (const v of joined) out(`${stamp()} ${v.user} started watching (${v.name})`);
-      for (const v of left) out(`${stamp()} ${v.user} (${v.name}) stopped watching`);
-    }
+    // guests are tmux's read-only clients, seen by the monitor; browser guests by the monitor too.
+    const { joined, left } = guestChanges(previous, viewers);
+    const announced = (v: Guest): boolean => !embedded || v.route === 'web';
+    for (const v of joined.filter(announced)) out(`${stamp()} ${v.user} started watching (${v.name}${v.address ? ` from ${v.address}` : ''})`);
+    for (const v of left.filter(announced)) out(`${stamp()} ${v.user} (${v.name}) stopped watching`);
     previous = viewers;
     out(`${stamp()} ${viewerCountLabel(viewers.length)}`);
   });
@@ -207,7 +225,7 @@ function passphraseCommandLine(stateDir: string, ...flags: string[]): string {
   return shellCommand(['guest-broadcast', 'passphrase', ...flags, ...folder]);
 }
 
-async function accessLine(embedded: EmbeddedServerOptions): Promise<string> {
+async function accessLine(embedded: Pick<EmbeddedServerOptions, 'access' | 'stateDir' | 'authorizedKeysFile'>): Promise<string> {
   switch (embedded.access) {
     case 'open':
       return 'open: any user name, no password';

@@ -14,7 +14,7 @@ import { takeStopMarker } from './stopMarker';
 import { ownerMarkers, releaseOwnership } from './owner';
 import { claimSocket } from './socketClaim';
 import { endBroadcastServer, removeEmptyDirs, serverStillThere } from './endBroadcast';
-import { BroadcastStatus, statusJson } from './status';
+import { BroadcastStatus, statusJson, webStatusFromMarkers } from './status';
 import { sameGuests, Guest } from './guests';
 import { GuestTablePublisher } from './guestTable';
 import { Route, RouteContext, RouteDescription, RouteKind, RouteReport } from './routes/route';
@@ -129,7 +129,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
         if (report) reports.push(report);
       }
       const first = routes[0].describe();
-      await setMarkers(tmux, { watch: first.join, listen: first.listen ?? '', ...Object.assign({}, ...routes.map((r) => r.markers())) });
+      // The routes serving now (an adopted broadcast may be served by other routes than before).
+      await setMarkers(tmux, { watch: first.join, listen: first.listen ?? '', routes: routes.map((r) => r.kind).join(','), ...Object.assign({}, ...routes.map((r) => r.markers())) });
 
       const lastFixup = reports.length ? { applied: reports.flatMap((r) => r.applied), warnings: reports.flatMap((r) => r.warnings) } : undefined;
       const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, lastFixup, madeDir, context);
@@ -215,6 +216,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       listen: this.listenAddress,
       watch: this.joinCommand,
       viewers: this.current,
+      web: webStatusFromMarkers({ routes: this.options.routes.map((r) => r.kind).join(','), ...Object.assign({}, ...this.options.routes.filter((r) => r.kind === 'web').map((r) => r.markers())) }),
     });
   }
 

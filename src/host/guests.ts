@@ -1,5 +1,6 @@
 // The viewer list as every surface shows it (status bar, CLI status, status --json).
 import { TmuxClient } from '../tmux/clients';
+import type { RouteKind } from './routes/routeKind';
 
 export interface Guest {
   /** Stable id used to kick: the tmux client name (system mode) or the guest's connection id (embedded). */
@@ -11,6 +12,8 @@ export interface Guest {
   cols: number;
   rows: number;
   since: Date;
+  /** Which route the guest came by ('web': a browser), when the list knows it. */
+  route?: RouteKind;
 }
 
 /** Guests are the read-only clients; the host's own read-write clients are not viewers. */
@@ -24,7 +27,7 @@ export function sameGuests(a: readonly Guest[], b: readonly Guest[]): boolean {
   if (a.length !== b.length) return false;
   return a.every((v, i) => {
     const w = b[i];
-    return v.name === w.name && v.cols === w.cols && v.rows === w.rows && v.user === w.user && v.address === w.address;
+    return v.name === w.name && v.cols === w.cols && v.rows === w.rows && v.user === w.user && v.address === w.address && v.route === w.route;
   });
 }
 

@@ -3,6 +3,7 @@ import { shellCommand } from '../tmux/attach';
 import { EMBEDDED_DEFAULTS } from './embedded/options';
 import { BroadcastMode, cliConfigDir, defaultSocketPath } from './paths';
 import { Guest, viewerCountLabel, watchingFor } from './guests';
+import type { RouteKind } from './routes/routeKind';
 
 export interface BroadcastStatus {
   broadcasting: boolean;
@@ -11,7 +12,22 @@ export interface BroadcastStatus {
   session: string;
   listen: string | null;
   watch: string;
-  viewers: Array<{ name: string; user: string; cols: number; rows: number; since: string }>;
+  viewers: Array<{ name: string; user: string; cols: number; rows: number; since: string; route?: RouteKind; address?: string }>;
+  /** The browser route: the page's link (with its secret), where it listens, the asciinema-compatible stream; null when off. */
+  web: WebStatus | null;
+}
+
+export interface WebStatus {
+  url: string;
+  listen: string;
+  streamUrl: string;
+}
+
+/** The browser route's markers (web/webRoute.ts WEB_MARKERS), when the broadcast's routes include it. */
+export function webStatusFromMarkers(markers: Record<string, string>): WebStatus | null {
+  const routes = (markers.routes ?? '').split(',');
+  if (!routes.includes('web') || !markers['web-url']) return null;
+  return { url: markers['web-url'], listen: markers['web-listen'] ?? '', streamUrl: markers['web-stream'] ?? '' };
 }
 
 export function statusJson(status: {
@@ -22,6 +38,7 @@ export function statusJson(status: {
   listen: string | null;
   watch: string;
   viewers: readonly Guest[];
+  web?: WebStatus | null;
 }): BroadcastStatus {
   return {
     broadcasting: status.broadcasting,
@@ -30,7 +47,9 @@ export function statusJson(status: {
     session: status.session,
     listen: status.listen,
     watch: status.watch,
-    viewers: status.viewers.map((v) => ({ name: v.name, user: v.user, cols: v.cols, rows: v.rows, since: v.since.toISOString() })),
+    // route and address only when known (browser guests; the JSON shape only grows).
+    viewers: status.viewers.map((v) => ({ name: v.name, user: v.user, cols: v.cols, rows: v.rows, since: v.since.toISOString(), ...(v.route ? { route: v.route } : {}), ...(v.route === 'web' && v.address ? { address: v.address } : {}) })),
+    web: status.web ?? null,
   };
 }
 
@@ -68,9 +87,10 @@ export function formatStatus(status: BroadcastStatus, now = new Date(), recorded
         ? `No SSH server serves it right now: the process that hosted it ended. Serve it again with: ${hostCommandFor(status, recorded)}${recorded.listen ? '' : ' (add the --listen and --state-dir it had, if not the defaults)'}, or end it with: ${shellCommand(['guest-broadcast', 'stop', '--socket', status.socket])}`
         : '',
     `Watch with: ${status.watch}`,
+    status.web ? `Or in a browser: ${status.web.url}` : '',
     viewerCountLabel(status.viewers.length) + (status.viewers.length ? ':' : ''),
     ...status.viewers.map(
-      (v) => `  ${v.user.padEnd(12)} ${`${v.cols}x${v.rows}`.padEnd(9)} ${watchingFor(new Date(v.since), now).padEnd(10)} ${v.name}`,
+      (v) => `  ${v.user.padEnd(12)} ${`${v.cols}x${v.rows}`.padEnd(9)} ${watchingFor(new Date(v.since), now).padEnd(10)} ${v.name}${v.address ? ` ${v.address}` : ''}`,
     ),
   ];
   return lines.filter((l) => l !== '').join('\n');

@@ -5,7 +5,7 @@ import { listClients } from '../tmux/clients';
 import { Tmux } from '../tmux/tmux';
 import { ownerAlive } from './owner';
 import { BroadcastMode, defaultSocketPath } from './paths';
-import { BroadcastStatus, RecordedSettings, statusJson } from './status';
+import { BroadcastStatus, RecordedSettings, statusJson, webStatusFromMarkers } from './status';
 import { Guest, guestsFromClients } from './guests';
 
 export interface FoundBroadcast {
@@ -75,5 +75,6 @@ async function statusOf(found: FoundBroadcast): Promise<BroadcastStatus> {
     listen: unserved ? null : markers.listen || null,
     watch: markers.watch ?? '',
     viewers,
+    web: unserved ? null : webStatusFromMarkers(markers),
   });
 }

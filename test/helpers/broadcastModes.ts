@@ -54,6 +54,8 @@ export interface ModeFixtureOptions {
   embedded?: EmbeddedFixtureOptions;
   /** The host's tmux config (default none: /dev/null). */
   configFile?: string;
+  /** Routes served beside the mode's SSH route (the browser route). */
+  moreRoutes?: Route[];
 }
 
 /** Attaches the host's client; resolves with it and the window size it set (its rows less the status line). */
@@ -91,7 +93,7 @@ export async function startMode(mode: BroadcastMode, options: ModeFixtureOptions
     // Guests whose own processes open the socket must traverse the temp folder to reach it.
     if (route.guestsOpenSocket) chmodSync(sock.dir, 0o711);
     broadcast = await Broadcast.start({
-      routes: [route],
+      routes: [route, ...(options.moreRoutes ?? [])],
       socketPath: sock.socketPath,
       sessionName: 'broadcast',
       command: TEST_SHELL,

@@ -34,6 +34,7 @@ const DEFAULTS: HostOptions = {
   maxConnectionsPerAddress: 5,
   loginTimeoutMs: 10_000,
   maxSizeGroups: 16,
+  web: undefined,
 };
 
 const refused = (raw: RawHostOptions, names: HostOptionNames, pattern: RegExp, otherMode: 'refuse' | 'keep' = 'refuse'): void =>
@@ -87,6 +88,9 @@ const MISTAKES: Record<HostOptionKey, Array<[unknown, RegExp]>> = {
   maxConnectionsPerAddress: [['10001', / must be a whole number from 1 to 10000 \(got "10001"\)\.$/]],
   loginTimeout: [['soon', / must be a whole number of seconds from 1 to 3600 \(got "soon"\)\.$/], [0, /of seconds from 1 to 3600 \(got 0\)/]],
   maxSizeGroups: [['0', / must be a whole number from 1 to 1000 \(got "0"\)\.$/]],
+  web: [['a:b:c', / "a:b:c" is not a listen address/]],
+  webCert: [['/c.pem', / is only used with .*web \(the browser route\)\.$/]],
+  webKey: [['/k.pem', / is only used with .*web \(the browser route\)\.$/]],
 };
 
 test('every option of both naming tables: each mistake is named the way the user set it, with what to do', () => {
@@ -122,6 +126,18 @@ test('the CLI refuses an option the mode (or access policy) never reads; the set
   assert.equal(kept.listen, '0.0.0.0:2200');
   assert.equal(kept.authorizedKeysFile, '/k');
   refused({ mode: 'system', listen: 'nowhere' }, SETTING_NAMES, /^guestBroadcast\.listen "nowhere" is not a listen address/, 'keep');
+});
+
+test('--web: refused with --access keys (browsers have no SSH keys); TLS needs both files; in system mode the browser route reads its share of the embedded options', () => {
+  refused({ web: '8080', access: 'keys' }, CLI_OPTION_NAMES, /^--web cannot be used with --access keys: browsers have no SSH keys to log in with\. Use --access password/);
+  refused({ web: '8080', access: 'keys' }, SETTING_NAMES, /^guestBroadcast\.web cannot be used with guestBroadcast\.access keys/, 'keep');
+  refused({ web: '8080', webCert: '/c.pem' }, CLI_OPTION_NAMES, /^--web-key is missing: TLS needs both --web-cert .* and --web-key .*, or neither\.$/);
+  refused({ web: '8080', webCert: '/nope.pem', webKey: '/nope.pem' }, CLI_OPTION_NAMES, /^--web-cert \/nope\.pem does not exist\. Name a readable PEM file\.$/);
+  assert.equal(parseHostOptions({}, CLI_OPTION_NAMES).web, undefined);
+  assert.deepEqual(parseHostOptions({ web: '8080' }, CLI_OPTION_NAMES).web, { listen: '8080', tls: undefined });
+  const system = parseHostOptions({ mode: 'system', web: '0.0.0.0:8080', access: 'password', stateDir: '/s', maxViewers: '3' }, CLI_OPTION_NAMES);
+  assert.deepEqual([system.access, system.stateDir, system.maxViewers, system.web?.listen], ['password', '/s', 3, '0.0.0.0:8080']);
+  refused({ mode: 'system', web: '8080', listen: '127.0.0.1:2222' }, CLI_OPTION_NAMES, /^--listen is for embedded mode/);
 });
 
 test('the tmux config must be readable: /dev/null (no config at all) passes, a relative path is made absolute', () => {

@@ -33,3 +33,19 @@ test("status's hints repeat the options the user gave: --socket when not the def
   // The default listen address needs no flag.
   assert.match(formatStatus(abandoned, new Date(), { listen: '127.0.0.1:2222' }), /Serve it again with: guest-broadcast host --socket \/tmp\/x\/guest --session talk, or end/);
 });
+
+test('with the browser route: status gives the link, --json gives {url, listen, streamUrl} (null when off), browser guests carry their route and address', () => {
+  const since = new Date();
+  const status = statusJson({
+    broadcasting: true, mode: 'embedded', socket: '/tmp/x/guest', session: 'broadcast', listen: '127.0.0.1:2222', watch: 'ssh -p 2222 guest@127.0.0.1',
+    viewers: [{ name: 'web-1', user: 'browser', address: '127.0.0.1:5000', cols: 90, rows: 25, since, route: 'web' }, { name: 'guest-1', user: 'ann', address: '127.0.0.1:5001', cols: 80, rows: 24, since }],
+    web: { url: 'http://127.0.0.1:8080/w/S/', listen: '127.0.0.1:8080', streamUrl: 'ws://127.0.0.1:8080/w/S/stream' },
+  });
+  assert.match(formatStatus(status), /Or in a browser: http:\/\/127\.0\.0\.1:8080\/w\/S\//);
+  assert.match(formatStatus(status), /browser +90x25 .* web-1 127\.0\.0\.1:5000/);
+  assert.deepEqual(status.viewers[0], { name: 'web-1', user: 'browser', cols: 90, rows: 25, since: since.toISOString(), route: 'web', address: '127.0.0.1:5000' });
+  assert.equal('route' in status.viewers[1], false, 'an SSH guest as before');
+  const off = statusJson({ broadcasting: true, mode: 'embedded', socket: '/s', session: 'b', listen: null, watch: '', viewers: [] });
+  assert.equal(off.web, null);
+  assert.doesNotMatch(formatStatus(off), /browser/);
+});

@@ -6,6 +6,7 @@ import { EmbeddedSshRoute } from '../routes/embeddedSshRoute';
 import type { Route } from '../routes/route';
 import { SystemSshRoute } from '../routes/systemSshRoute';
 import { EmbeddedServerContext, embeddedServerOptions } from './embeddedServer';
+import { webRoute } from './webRoute';
 import type { HostOptions } from './parse';
 
 export type HostBroadcastOptions = Pick<BroadcastOptions, 'routes' | 'socketPath' | 'sessionName' | 'command' | 'configFile'>;
@@ -15,10 +16,10 @@ export function sshRoute(host: HostOptions, embedded: EmbeddedServerContext): Em
   return host.mode === 'embedded' ? new EmbeddedSshRoute(embeddedServerOptions(host, embedded)) : new SystemSshRoute({ guestUser: host.guestUser, sshPort: host.sshPort });
 }
 
-/** Broadcast options from host options; `routes` may add routes served beside the SSH route. */
+/** Broadcast options from host options; `routes` may add routes served beside the SSH route (and the browser route of --web). */
 export function broadcastOptions(host: HostOptions, embedded: EmbeddedServerContext, routes: Route[] = []): HostBroadcastOptions {
   return {
-    routes: [sshRoute(host, embedded), ...routes],
+    routes: [sshRoute(host, embedded), ...(host.web ? [webRoute(host, embedded)] : []), ...routes],
     socketPath: host.socketPath,
     sessionName: host.sessionName,
     command: host.command,

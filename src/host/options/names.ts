@@ -20,6 +20,9 @@ export const HOST_OPTION_KEYS = [
   'maxConnectionsPerAddress',
   'loginTimeout',
   'maxSizeGroups',
+  'web',
+  'webCert',
+  'webKey',
 ] as const;
 
 export type HostOptionKey = (typeof HOST_OPTION_KEYS)[number];
@@ -43,6 +46,9 @@ export const CLI_OPTION_NAMES = {
   maxConnectionsPerAddress: '--max-per-address',
   loginTimeout: '--login-timeout',
   maxSizeGroups: '--max-size-groups',
+  web: '--web',
+  webCert: '--web-cert',
+  webKey: '--web-key',
 } as const satisfies Record<HostOptionKey, string>;
 
 /**
@@ -63,6 +69,9 @@ export const SETTING_NAMES = {
   maxConnectionsPerAddress: 'guestBroadcast.maxConnectionsPerAddress',
   loginTimeout: 'guestBroadcast.loginTimeout',
   maxSizeGroups: 'guestBroadcast.maxSizeGroups',
+  web: 'guestBroadcast.web',
+  webCert: 'guestBroadcast.webCert',
+  webKey: 'guestBroadcast.webKey',
 } as const satisfies HostOptionNames;
 
 /** The options only one mode uses; the others serve both. */
@@ -78,6 +87,12 @@ export const MODE_OF: Partial<Record<HostOptionKey, BroadcastMode>> = {
   loginTimeout: 'embedded',
   maxSizeGroups: 'embedded',
 };
+
+/**
+ * The embedded-mode options the browser route (--web, either mode) reads too: with --web they are
+ * not refused in system mode, where they apply to browser guests only.
+ */
+export const WEB_USES: readonly HostOptionKey[] = ['access', 'stateDir', 'maxViewers', 'maxConnectionsPerAddress', 'loginTimeout', 'maxSizeGroups'];
 
 /** An option's name in `names`, or its key when that source has no name for it (a typed caller). */
 export function nameOf(names: HostOptionNames, key: HostOptionKey): string {

@@ -9,7 +9,8 @@ import { parseListen } from '../embedded/listen';
 import { DEFAULT_SSH_PORT } from '../guestSshCommand';
 import { BroadcastMode } from '../paths';
 import { isUnixUserName, UNIX_USER_NAME_RULE } from '../unixUserName';
-import { HOST_OPTION_KEYS, HostOptionKey, HostOptionNames, MODE_OF, nameOf } from './names';
+import { HOST_OPTION_KEYS, HostOptionKey, HostOptionNames, MODE_OF, nameOf, WEB_USES } from './names';
+import { parseWebHostOptions, WebHostOptions } from '../web/webHostOptions';
 import { HostOptionError, shown, text, wholeNumber } from './rawValues';
 import { readableTmuxConfig } from './tmuxConfig';
 
@@ -43,6 +44,8 @@ export interface HostOptions {
   /** Given in seconds (the CLI, the setting), kept in ms; the default depends on the access policy. */
   loginTimeoutMs: number;
   maxSizeGroups: number;
+  /** The browser route (--web, --web-cert, --web-key); undefined: off. */
+  web: WebHostOptions | undefined;
 }
 
 export const HOST_DEFAULTS = {
@@ -116,6 +119,12 @@ export function parseHostOptions(raw: RawHostOptions, names: HostOptionNames, ot
   const maxConnectionsPerAddress = number('maxConnectionsPerAddress') ?? HOST_DEFAULTS.maxConnectionsPerAddress;
   const loginTimeoutSeconds = number('loginTimeout', 'seconds');
   const maxSizeGroups = number('maxSizeGroups') ?? HOST_DEFAULTS.maxSizeGroups;
+  let web: WebHostOptions | undefined;
+  try {
+    web = parseWebHostOptions(raw, { web: name('web'), cert: name('webCert'), key: name('webKey'), access: name('access') }, policy);
+  } catch (error) {
+    throw new HostOptionError((error as Error).message);
+  }
 
   if (otherModeOptions === 'refuse') refuseUnused(raw, names, mode, policy);
   return {
@@ -134,6 +143,7 @@ export function parseHostOptions(raw: RawHostOptions, names: HostOptionNames, ot
     maxConnectionsPerAddress,
     loginTimeoutMs: loginTimeoutSeconds === undefined ? defaultLoginTimeoutMs(policy) : loginTimeoutSeconds * 1000,
     maxSizeGroups,
+    web,
   };
 }
 
@@ -141,7 +151,9 @@ export function parseHostOptions(raw: RawHostOptions, names: HostOptionNames, ot
 function refuseUnused(raw: RawHostOptions, names: HostOptionNames, mode: BroadcastMode, access: AccessPolicy): void {
   const name = (key: HostOptionKey): string => nameOf(names, key);
   const given = (key: HostOptionKey): boolean => raw[key] !== undefined;
-  const misplaced = HOST_OPTION_KEYS.find((key) => given(key) && MODE_OF[key] !== undefined && MODE_OF[key] !== mode);
+  // With --web, system mode reads the browser route's share of the embedded options.
+  const usedByWeb = (key: HostOptionKey): boolean => given('web') && WEB_USES.includes(key);
+  const misplaced = HOST_OPTION_KEYS.find((key) => given(key) && MODE_OF[key] !== undefined && MODE_OF[key] !== mode && !usedByWeb(key));
   if (misplaced !== undefined) {
     throw new HostOptionError(
       mode === 'system'
@@ -158,8 +170,9 @@ function refuseUnused(raw: RawHostOptions, names: HostOptionNames, mode: Broadca
  * added to the model reaches them. The login timeout is in ms here, as a test wants a short one.
  */
 export function hostOptions(given: Partial<HostOptions> = {}): HostOptions {
-  const { loginTimeoutMs, ...rest } = given;
-  const options = parseHostOptions(rest, {}, 'keep');
+  // web is already typed (listen and TLS read): it goes through as it is.
+  const { loginTimeoutMs, web, ...rest } = given;
+  const options = { ...parseHostOptions(rest, {}, 'keep'), ...(web ? { web } : {}) };
   if (loginTimeoutMs === undefined) return options;
   const ms = wholeNumber(loginTimeoutMs, 'loginTimeoutMs', 1, HOST_BOUNDS.loginTimeout.max * 1000);
   if (ms === undefined) throw new HostOptionError(`loginTimeoutMs must be a number of ms (got ${shown(loginTimeoutMs)}).`);

@@ -9,11 +9,12 @@ import type { Disposable } from '../../listeners';
 import type { Tmux } from '../../tmux/tmux';
 import type { TmuxVersion } from '../../tmux/version';
 import type { Guest } from '../guests';
+import type { RouteKind } from './routeKind';
 
 /** A guest's session exit status when the broadcast went away without a stop (as tmux's own "[lost server]"). */
 export const LOST_EXIT_STATUS = 1;
 
-export type RouteKind = 'embedded' | 'system' | 'web' | 'relay';
+export type { RouteKind } from './routeKind';
 
 /** What a route is told about the broadcast it serves. */
 export interface RouteContext {

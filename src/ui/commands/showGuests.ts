@@ -64,8 +64,9 @@ function itemsFor(broadcast: Broadcast, withPassphrase: boolean): Item[] {
   const viewers: Item[] = broadcast.guests.map((viewer) => ({
     // Names come from guests: shown as plain labels with the icon set apart, never as markup.
     label: viewer.user.replace(/\$\(/g, '$\u200b('),
-    iconPath: new vscode.ThemeIcon('person'),
-    description: `${viewer.cols}×${viewer.rows}`,
+    // Browser guests (the browser route) are marked: a globe and "in a browser".
+    iconPath: new vscode.ThemeIcon(viewer.route === 'web' ? 'globe' : 'person'),
+    description: `${viewer.cols}×${viewer.rows}${viewer.route === 'web' ? ' · in a browser' : ''}`,
     detail: `watching for ${watchingFor(viewer.since, now)} (since ${viewer.since.toLocaleTimeString()})${viewer.address ? ` from ${viewer.address}` : ''} · ${viewer.name}`,
     buttons: [KICK],
     viewer,

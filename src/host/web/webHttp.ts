@@ -1,0 +1,96 @@
+// The browser route's plain HTTP answers: the page (behind the secret), its assets, and the same
+// 404 for everything else, so a wrong secret cannot be told from a path that never existed.
+// GET and HEAD only. Every answer carries the headers of webHeaders.ts.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AssetStore, chooseEncoding, etagMatches } from './webAssets';
+import { pageCsp, setCommonHeaders } from './webHeaders';
+import { buildWebPageHtml, createNonce } from './webPageHtml';
+import { parseWebTarget } from './webPaths';
+
+export interface WebHttpContext {
+  assets: AssetStore;
+  /** Constant-time check of a link secret against the current one. */
+  secretMatches(secret: string): boolean;
+  session: string;
+  passphrase: boolean;
+}
+
+const NOT_FOUND = 'Not found. Ask the host for the current link.\n';
+
+export function handleWebRequest(req: IncomingMessage, res: ServerResponse, context: WebHttpContext): void {
+  setCommonHeaders(res);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    return text(res, 405, 'Method not allowed.\n');
+  }
+  const target = parseWebTarget(req.url);
+  switch (target.kind) {
+    case 'asset': {
+      const asset = context.assets.get(target.name);
+      if (!asset) return text(res, 404, NOT_FOUND);
+      res.setHeader('Content-Type', asset.type);
+      res.setHeader('ETag', asset.etag);
+      // Names are not content-hashed: revalidate each time (a cheap 304).
+      res.setHeader('Cache-Control', 'no-cache');
+      res.setHeader('Vary', 'Accept-Encoding');
+      if (etagMatches(req.headers['if-none-match'], asset.etag)) {
+        res.statusCode = 304;
+        return void res.end();
+      }
+      const { encoding, body } = chooseEncoding(asset, header(req, 'accept-encoding'));
+      if (encoding) res.setHeader('Content-Encoding', encoding);
+      res.setHeader('Content-Length', body.length);
+      res.statusCode = 200;
+      return void res.end(body);
+    }
+    case 'page':
+    case 'pageNoSlash':
+    case 'socket':
+    case 'stream': {
+      if (!context.secretMatches(target.secret)) return text(res, 404, NOT_FOUND);
+      if (target.kind === 'pageNoSlash') {
+        res.setHeader('Location', `/w/${target.secret}/`);
+        res.setHeader('Cache-Control', 'no-store');
+        return text(res, 308, 'The page is at the same address with a slash at the end.\n');
+      }
+      if (target.kind !== 'page') {
+        res.setHeader('Cache-Control', 'no-store');
+        return text(res, 426, 'This address is for WebSocket connections.\n');
+      }
+      const nonce = createNonce();
+      const body = Buffer.from(buildWebPageHtml({ nonce, session: context.session, passphrase: context.passphrase }), 'utf8');
+      setCommonHeaders(res, pageCsp(nonce));
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      // The page's URL holds the secret: no cache keeps it, and a new link must not find an old page.
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Content-Length', body.length);
+      res.statusCode = 200;
+      return void res.end(body);
+    }
+    default:
+      return text(res, 404, NOT_FOUND);
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+function text(res: ServerResponse, status: number, body: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
+}
+
+/** A refusal written straight to an upgrade's socket (no ServerResponse exists for upgrades). */
+export function rawRefusal(status: 403 | 404 | 503, body: string): string {
+  const reason = status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : 'Service Unavailable';
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n\r\n${body}`
+  );
+}
+
+export { NOT_FOUND };
