@@ -76,11 +76,6 @@ export function parsePageMessage(text: string): PageMessage | string {
   }
 }
 
-/**
- * The page's script and style, built by esbuild into dist/media and served as /assets/NAME; the
- * server's page HTML names them from here, so the build and the server agree.
- */
-export const WEB_ASSETS = { script: 'web.js', style: 'web.css' } as const;
 
 /** The path of each part of a broadcast's web route, for the link and the page. */
 export function webPaths(secret: string): { page: string; socket: string; stream: string } {

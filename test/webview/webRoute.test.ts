@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { defaultAssetDir } from '../../src/host/web/webAssets';
-import { WEB_ASSETS } from '../../src/wire/webGuestProtocol';
+import { WEB_PAGE_ASSETS as WEB_ASSETS } from '../../src/host/web/pageAssets';
 import { listClients } from '../../src/tmux/clients';
 import { boundedTest } from '../helpers/embeddedFixture';
 import { PtyClient } from '../helpers/ptyClient';

@@ -1,6 +1,7 @@
 // Validated host options to the browser route (--web): its link secret lives in the state folder
 // with the host key, and its bounds are the broadcast's (counted with the SSH guests).
 import { WebRoute } from '../web/webRoute';
+import { asciicastStream } from '../web/streamViewer';
 import type { EmbeddedServerContext } from './embeddedServer';
 import { nameOf } from './names';
 import type { HostOptions } from './parse';
@@ -22,5 +23,7 @@ export function webRoute(host: HostOptions, context: EmbeddedServerContext): Web
     names: { web: nameOf(names, 'web'), cert: nameOf(names, 'webCert'), key: nameOf(names, 'webKey') },
     appRoot: context.appRoot,
     onWarning: context.onWarning,
-  });
+  },
+  // The live stream for asciinema-player, only when no passphrase is asked (a player cannot give one).
+  host.access === 'password' ? {} : { stream: asciicastStream() });
 }

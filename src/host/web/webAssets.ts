@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
-import { WEB_ASSETS } from '../../wire/webGuestProtocol';
+import { WEB_PAGE_ASSETS as WEB_ASSETS } from './pageAssets';
 
 export interface Asset {
   name: string;

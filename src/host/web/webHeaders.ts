@@ -1,22 +1,7 @@
 // The headers every answer of the browser route carries, in one place. The secret is in the
-// page's URL, so no referrer ever leaves it; nothing may frame it; the CSP lets the page run only
-// its own nonce-carrying script and style and talk only to its own origin.
+// page's URL, so no referrer ever leaves it; nothing may frame it. The page's own CSP is
+// webPageCsp() (pageHtml.ts).
 import type { ServerResponse } from 'node:http';
-
-/** The page's CSP: nothing by default; script and styles only with this response's nonce. */
-export function pageCsp(nonce: string): string {
-  return [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src 'nonce-${nonce}'`,
-    "connect-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-}
 
 /** Everything but the page (assets, errors): no content runs, no framing. */
 export const PLAIN_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";

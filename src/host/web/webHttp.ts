@@ -3,8 +3,10 @@
 // GET and HEAD only. Every answer carries the headers of webHeaders.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AssetStore, chooseEncoding, etagMatches } from './webAssets';
-import { pageCsp, setCommonHeaders } from './webHeaders';
-import { buildWebPageHtml, createNonce } from './webPageHtml';
+import { setCommonHeaders } from './webHeaders';
+import { buildWebPageHtml, webPageCsp } from './pageHtml';
+import { WEB_PAGE_ASSETS } from './pageAssets';
+import { randomBytes } from 'node:crypto';
 import { parseWebTarget } from './webPaths';
 
 export interface WebHttpContext {
@@ -57,9 +59,17 @@ export function handleWebRequest(req: IncomingMessage, res: ServerResponse, cont
         res.setHeader('Cache-Control', 'no-store');
         return text(res, 426, 'This address is for WebSocket connections.\n');
       }
-      const nonce = createNonce();
-      const body = Buffer.from(buildWebPageHtml({ nonce, session: context.session, passphrase: context.passphrase }), 'utf8');
-      setCommonHeaders(res, pageCsp(nonce));
+      // 128 random bits, fresh for every response: only the script and style carrying it run.
+      const nonce = randomBytes(16).toString('base64');
+      const html = buildWebPageHtml({
+        nonce,
+        session: context.session,
+        scriptUrl: `/assets/${WEB_PAGE_ASSETS.script}`,
+        styleUrl: `/assets/${WEB_PAGE_ASSETS.style}`,
+        passphraseRequired: context.passphrase,
+      });
+      const body = Buffer.from(html, 'utf8');
+      setCommonHeaders(res, webPageCsp(nonce));
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
       // The page's URL holds the secret: no cache keeps it, and a new link must not find an old page.
       res.setHeader('Cache-Control', 'no-store');

@@ -162,7 +162,9 @@ export class WebRoute implements Route {
     return webPageLink(this.bound, this.tls, this.secret.current() ?? '(no link: guest-broadcast web-link --regenerate)');
   }
 
+  /** The live stream's link; empty when the broadcast serves none (it asks a passphrase). */
   get streamUrl(): string {
+    if (!this.shared.stream) return '';
     return webStreamLink(this.bound, this.tls, this.secret.current() ?? '(no link)');
   }
 
