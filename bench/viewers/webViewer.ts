@@ -58,7 +58,12 @@ export function connectWebViewer(target: WebViewerTarget, options: ViewerOptions
         viewer.render(data);
         return;
       }
-      const message = JSON.parse(data.toString('utf8')) as ServerMessage;
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(data.toString('utf8')) as ServerMessage;
+      } catch {
+        return; // not the protocol's: nothing a viewer acts on
+      }
       // The route refused or ended the view (a bound reached, the broadcast stopping).
       if (message.type === 'end') {
         viewer.closed = true;
