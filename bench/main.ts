@@ -1,4 +1,4 @@
-// `npm run bench`: measures both routes in one run and reports every figure beside its baseline.
+// `npm run bench`: measures every route asked for in one run and reports every figure beside its baseline.
 // Bounded throughout: loopback only, every loop with a count and a time limit, and the run as a
 // whole stops starting new measurements at --time-limit. Never a pass/fail gate: exit 0 whenever
 // the run itself worked, whatever the figures say; 1 when a route could not be measured at all.
@@ -13,6 +13,7 @@ import { BenchResults, renderTable, SCHEMA, TARGETS } from './report';
 import { EmbeddedRouteUnderTest } from './routes/embedded';
 import { RouteUnderTest } from './routes/route';
 import { SystemRouteUnderTest, systemRouteUnavailable } from './routes/system';
+import { WebRouteUnderTest } from './routes/web';
 import { measureConnect } from './scenarios/connect';
 import { measureExtension } from './scenarios/extension';
 import { Flood } from './scenarios/flood';
@@ -59,6 +60,7 @@ async function run(argv: string[]): Promise<number> {
     routes: {
       embedded: { status: 'skipped', note: 'skipped: not asked for (--route)' },
       system: { status: 'skipped', note: 'skipped: not asked for (--route)' },
+      web: { status: 'skipped', note: 'skipped: not asked for (--route)' },
     },
     latency: [],
     memory: [],
@@ -80,6 +82,8 @@ async function run(argv: string[]): Promise<number> {
         continue;
       }
       routes.push(new SystemRouteUnderTest(workDir));
+    } else if (name === 'web') {
+      routes.push(new WebRouteUnderTest(workDir, largest + 10, options.ciphers));
     } else {
       routes.push(new EmbeddedRouteUnderTest(workDir, largest + 10, options.ciphers));
     }

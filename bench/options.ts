@@ -7,8 +7,10 @@ import type { RouteKind } from '../src/host/routes/route';
 export const SCENARIOS = ['latency', 'memory', 'flood', 'connect', 'extension'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 /** The production routes the bench measures (src/host/routes), by their kind. */
-export type RouteName = Extract<RouteKind, 'embedded' | 'system'>;
-export const ROUTES: readonly RouteName[] = ['embedded', 'system'];
+export type RouteName = Extract<RouteKind, 'embedded' | 'system' | 'web'>;
+export const ROUTES: readonly RouteName[] = ['embedded', 'system', 'web'];
+/** --route's names for several routes: `both` is the two SSH routes (as before the web route), `all` every route. */
+const ROUTE_SETS: Record<string, readonly RouteName[]> = { all: ROUTES, both: ['embedded', 'system'] };
 
 export interface ViewerSize {
   cols: number;
@@ -43,8 +45,9 @@ export class BenchUsageError extends Error {}
 
 export const HELP = `Usage: npm run bench -- [options]
 
-Measures the embedded route (the built-in SSH server) and the system route (OpenSSH sshd and a
-guest account on a loopback port, root only) in one run. Prints a table and writes a JSON file.
+Measures the embedded route (the built-in SSH server), the system route (OpenSSH sshd and a
+guest account on a loopback port, root only) and the web route (browser guests: the page's
+WebSocket, beside the embedded server) in one run. Prints a table and writes a JSON file.
 Never a pass/fail gate: it reports figures.
 
 Options:
@@ -53,7 +56,8 @@ Options:
                           comma-separated (default: all)
   --viewers LIST          viewer counts for every scenario, e.g. 0,50,200 (memory and flood
                           always add 0 as their baseline; latency and connect skip 0)
-  --route NAME            embedded | system | both (default: both)
+  --route NAME            embedded | system | web, or several comma-separated; both (embedded
+                          and system) | all (default: all)
   --samples N             latency markers per viewer count (default 200)
   --flood-mb N            size of the file the flood scenario cats, MiB (default 20)
   --concurrency N         viewers connecting at once (default 10)
@@ -118,6 +122,19 @@ export function parseSizes(text: string): ViewerSize[] {
   });
 }
 
+/** --route: route names and sets, comma-separated; each route once, in the report's order. */
+export function parseRoutes(text: string): RouteName[] {
+  const names = text.split(',').map((v) => v.trim()).filter(Boolean);
+  if (!names.length) throw new BenchUsageError(`--route needs a route: ${ROUTES.join(', ')}, both or all.`);
+  const wanted = new Set<RouteName>();
+  for (const name of names) {
+    const set = (Object.hasOwn(ROUTE_SETS, name) ? ROUTE_SETS[name] : undefined) ?? ((ROUTES as readonly string[]).includes(name) ? [name as RouteName] : undefined);
+    if (!set) throw new BenchUsageError(`--route "${name}" is not a route. Choose ${ROUTES.join(', ')} (comma-separated for several), both (embedded and system) or all.`);
+    for (const route of set) wanted.add(route);
+  }
+  return ROUTES.filter((r) => wanted.has(r));
+}
+
 function withZero(counts: number[]): number[] {
   return counts.includes(0) ? counts : [0, ...counts];
 }
@@ -157,11 +174,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   }
   const scenarios = only.length ? SCENARIOS.filter((s) => only.includes(s)) : [...SCENARIOS];
 
-  const route = values.route ?? 'both';
-  if (route !== 'both' && !(ROUTES as readonly string[]).includes(route)) {
-    throw new BenchUsageError(`--route must be embedded, system or both (got "${route}").`);
-  }
-  const routes: RouteName[] = route === 'both' ? [...ROUTES] : [route as RouteName];
+  const routes = parseRoutes(values.route ?? 'all');
 
   const quick = values.quick ?? false;
   let viewers = quick ? QUICK : FULL;

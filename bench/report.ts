@@ -1,6 +1,7 @@
 // The run's results: the JSON written under bench/results/ and the table printed on stdout.
-// Every cross-route figure is shown with its ratio to the system route (OpenSSH), measured in the
-// same run; flood times also with their ratio to the same route's time with no viewers.
+// Every route asked for has a column; cross-route figures are shown with their ratios measured in
+// the same run (embedded against OpenSSH, browser against embedded SSH guests); flood times also
+// with their ratio to the same route's time with no viewers.
 import { MachineInfo } from './machine';
 import { BenchOptions, HOST_SIZE, RouteName } from './options';
 import { ConnectRow } from './scenarios/connect';
@@ -37,9 +38,9 @@ export interface BenchResults {
 }
 
 export const TARGETS = {
-  latencyP99At100: 'p99 <= 10 ms at 100 viewers',
-  floodRatioAt200: "host's cat with 200 viewers (one stalled) <= 1.5x its time alone",
-  memorySlope: '<= 0.2 MiB PSS per added viewer',
+  latencyP99At100: 'p99 <= 10 ms at 100 viewers (SSH and browser guests alike)',
+  floodRatioAt200: "host's cat with 200 viewers (one stalled) <= 1.5x its time alone (SSH and browser guests alike)",
+  memorySlope: '<= 0.2 MiB PSS per added viewer (SSH and browser guests alike)',
   extensionStart: `the extension's load + activate() <= ${EXTENSION_TARGET_MS} ms (median of fresh processes; issue 15)`,
 };
 
@@ -54,114 +55,146 @@ function fmtRatio(value: number | null): Cell {
   return value == null ? '-' : `${value.toFixed(2)}x`;
 }
 
+/** Each route's column heading. */
+const ROUTE_HEADINGS: Record<RouteName, string> = { embedded: 'embedded', system: 'system (OpenSSH)', web: 'web (browser)' };
+
+/**
+ * The ratio columns, each shown when the run asked for both its routes: the embedded server
+ * against OpenSSH (the baseline it was built to beat), and browser guests against SSH guests of
+ * the same host (what the browser route adds).
+ */
+const RATIOS: readonly { heading: string; of: RouteName; to: RouteName }[] = [
+  { heading: 'emb/sys', of: 'embedded', to: 'system' },
+  { heading: 'web/emb', of: 'web', to: 'embedded' },
+];
+
+type Values = Partial<Record<RouteName, number | null | undefined>>;
+
 interface Line {
   figure: string;
   viewers: string;
-  embedded: Cell;
-  system: Cell;
-  ratio: Cell;
+  values: Values;
+  digits: number;
+  withRatio: boolean;
 }
 
-function table(title: string, lines: Line[]): string {
-  if (!lines.length) return '';  // a scenario not run prints nothing
-  const head: Line = { figure: title, viewers: 'viewers', embedded: 'embedded', system: 'system (OpenSSH)', ratio: 'emb/sys' };
-  const all = [head, ...lines];
-  const w = {
-    figure: Math.max(...all.map((l) => l.figure.length)),
-    viewers: Math.max(...all.map((l) => l.viewers.length)),
-    embedded: Math.max(...all.map((l) => l.embedded.length)),
-    system: Math.max(...all.map((l) => l.system.length)),
-    ratio: Math.max(...all.map((l) => l.ratio.length)),
-  };
-  const row = (l: Line): string =>
-    `${l.figure.padEnd(w.figure)}  ${l.viewers.padStart(w.viewers)}  ${l.embedded.padStart(w.embedded)}  ${l.system.padStart(w.system)}  ${l.ratio.padStart(w.ratio)}`;
-  const rule = '-'.repeat(row(head).length);
-  return [row(head), rule, ...lines.map(row), ''].join('\n');
+/** The table's columns: the routes the run asked for, and the ratios between them. */
+interface Columns {
+  routes: RouteName[];
+  ratios: (typeof RATIOS)[number][];
 }
 
-/** Rows of both routes, matched by viewer count. */
-function pairs<T extends { route: string; viewers: number }>(rows: T[]): { viewers: number; e?: T; s?: T }[] {
+function columnsFor(routes: readonly RouteName[]): Columns {
+  return { routes: [...routes], ratios: RATIOS.filter((r) => routes.includes(r.of) && routes.includes(r.to)) };
+}
+
+function table(title: string, cols: Columns, lines: Line[]): string {
+  if (!lines.length) return ''; // a scenario not run prints nothing
+  const cells = (l: Line): string[] => [
+    ...cols.routes.map((r) => fmt(l.values[r], l.digits)),
+    ...cols.ratios.map((q) => (l.withRatio ? fmtRatio(ratio(l.values[q.of], l.values[q.to])) : '')),
+  ];
+  const head = [title, 'viewers', ...cols.routes.map((r) => ROUTE_HEADINGS[r]), ...cols.ratios.map((q) => q.heading)];
+  const rows = [head, ...lines.map((l) => [l.figure, l.viewers, ...cells(l)])];
+  const widths = head.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const render = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const rule = '-'.repeat(render(head).length);
+  return [render(head), rule, ...rows.slice(1).map(render), ''].join('\n');
+}
+
+/** Rows of every route, matched by viewer count. */
+function byCount<T extends { route: string; viewers: number }>(rows: T[]): { viewers: number; of: Partial<Record<RouteName, T>> }[] {
   const counts = [...new Set(rows.map((r) => r.viewers))].sort((a, b) => a - b);
-  return counts.map((viewers) => ({
-    viewers,
-    e: rows.find((r) => r.route === 'embedded' && r.viewers === viewers),
-    s: rows.find((r) => r.route === 'system' && r.viewers === viewers),
-  }));
+  return counts.map((viewers) => {
+    const of: Partial<Record<RouteName, T>> = {};
+    for (const r of rows) if (r.viewers === viewers) of[r.route as RouteName] = r;
+    return { viewers, of };
+  });
 }
 
-function line(figure: string, viewers: number | string, e: number | null | undefined, s: number | null | undefined, digits = 1, withRatio = true): Line {
-  return { figure, viewers: String(viewers), embedded: fmt(e, digits), system: fmt(s, digits), ratio: withRatio ? fmtRatio(ratio(e, s)) : '' };
+/** One figure across the routes: `pick` reads it from a route's row. */
+function line<T>(figure: string, viewers: number | string, of: Partial<Record<RouteName, T>>, pick: (row: T) => number | null | undefined, digits = 1, withRatio = true): Line {
+  const values: Values = {};
+  for (const [route, row] of Object.entries(of) as [RouteName, T | undefined][]) values[route] = row === undefined ? undefined : pick(row);
+  return { figure, viewers: String(viewers), values, digits, withRatio };
 }
 
 export function renderTable(r: BenchResults): string {
   const out: string[] = [];
-  const push = (section: string): void => {
+  const cols = columnsFor(r.options.routes);
+  const push = (title: string, lines: Line[]): void => {
+    const section = table(title, cols, lines);
     if (section) out.push(section);
   };
   const sizes = r.options.sizes.map((z) => `${z.cols}x${z.rows}`).join(', ');
   out.push(`Guest Broadcast bench, ${r.startedAt} (${r.wallSec.toFixed(0)} s): ${r.machine.cores} cores, ${r.machine.tmux}, ${r.machine.openssh.split(',')[0]}, node ${r.machine.node}, load ${r.machine.loadAverage.start.toFixed(1)} -> ${r.machine.loadAverage.end?.toFixed(1) ?? '?'}`);
-  out.push(`Host terminal ${HOST_SIZE.cols}x${HOST_SIZE.rows}; viewers ${sizes}; viewers are ssh2 clients rendering with @xterm/headless, all in the bench's one process.`);
+  const kinds = [
+    ...(r.options.routes.some((n) => n !== 'web') ? ['SSH viewers are ssh2 clients'] : []),
+    ...(r.options.routes.includes('web') ? ["browser viewers are ws clients on the page's socket, with its Origin"] : []),
+  ];
+  out.push(`Host terminal ${HOST_SIZE.cols}x${HOST_SIZE.rows}; viewers ${sizes}; ${kinds.join(', ')}; all render with @xterm/headless in the bench's one process.`);
   out.push(`Embedded host: ssh2's ${r.options.ciphers === 'js' ? 'pure-JS ciphers, as the extension runs in VS Code' : 'native ciphers, as the CLI runs'} (--ciphers).`);
-  for (const name of ['embedded', 'system'] as const) {
+  for (const name of r.options.routes) {
     const st = r.routes[name];
-    if (st.status !== 'measured') out.push(`  ${name} route: ${st.note ?? st.status}`);
+    if (st && st.status !== 'measured') out.push(`  ${name} route: ${st.note ?? st.status}`);
   }
   out.push('');
 
   const lat: Line[] = [];
-  for (const p of pairs(r.latency)) {
-    lat.push(line('latency p50 (ms)', p.viewers, p.e?.ms.p50, p.s?.ms.p50, 2));
-    lat.push(line('latency p95 (ms)', p.viewers, p.e?.ms.p95, p.s?.ms.p95, 2));
-    lat.push(line('latency p99 (ms)', p.viewers, p.e?.ms.p99, p.s?.ms.p99, 2));
-    if (p.viewers > 1) lat.push(line('  until every viewer, p50 (ms)', p.viewers, p.e?.everyViewerMs.p50, p.s?.everyViewerMs.p50, 2));
-    lat.push(line('  samples', p.viewers, p.e?.ms.count, p.s?.ms.count, 0, false));
+  for (const { viewers, of } of byCount(r.latency)) {
+    lat.push(line('latency p50 (ms)', viewers, of, (x) => x.ms.p50, 2));
+    lat.push(line('latency p95 (ms)', viewers, of, (x) => x.ms.p95, 2));
+    lat.push(line('latency p99 (ms)', viewers, of, (x) => x.ms.p99, 2));
+    if (viewers > 1) lat.push(line('  until every viewer, p50 (ms)', viewers, of, (x) => x.everyViewerMs.p50, 2));
+    lat.push(line('  samples', viewers, of, (x) => x.ms.count, 0, false));
   }
-  push(table('Latency: typed marker -> every viewer\'s rendered screen', lat));
+  push("Latency: typed marker -> every viewer's rendered screen", lat);
 
   const mem: Line[] = [];
-  const memE = r.memory.find((m) => m.route === 'embedded');
-  const memS = r.memory.find((m) => m.route === 'system');
-  const counts = [...new Set([...(memE?.points ?? []), ...(memS?.points ?? [])].map((p) => p.viewers))].sort((a, b) => a - b);
-  for (const n of counts) {
-    mem.push(line('PSS of the broadcast (MiB)', n, memE?.points.find((p) => p.viewers === n)?.pssMiB, memS?.points.find((p) => p.viewers === n)?.pssMiB));
-  }
-  if (memE || memS) mem.push(line('MiB per added viewer (slope)', 'all', memE?.slopeMiBPerViewer, memS?.slopeMiBPerViewer, 3));
-  push(table('Memory: PSS of everything the broadcast runs', mem));
+  const memOf: Partial<Record<RouteName, MemoryRow>> = {};
+  for (const m of r.memory) memOf[m.route as RouteName] = m;
+  const counts = [...new Set(r.memory.flatMap((m) => m.points.map((p) => p.viewers)))].sort((a, b) => a - b);
+  for (const n of counts) mem.push(line('PSS of the broadcast (MiB)', n, memOf, (m) => m.points.find((p) => p.viewers === n)?.pssMiB));
+  if (r.memory.length) mem.push(line('MiB per added viewer (slope)', 'all', memOf, (m) => m.slopeMiBPerViewer, 3));
+  push('Memory: PSS of everything the broadcast runs', mem);
 
   const flood: Line[] = [];
-  for (const p of pairs(r.flood)) {
-    flood.push(line(`cat ${r.options.floodMiB} MiB (s)`, p.viewers, sec(p.e?.catMs), sec(p.s?.catMs), 2));
-    if (p.viewers === 0) {
-      flood.push(line('  tmux server CPU per cat (s)', p.viewers, sec(p.e?.cpuMs?.tmux), sec(p.s?.cpuMs?.tmux), 2));
-      flood.push(line('  serving the viewers CPU per cat (s)', p.viewers, sec(p.e?.cpuMs?.serving), sec(p.s?.cpuMs?.serving), 2));
+  for (const { viewers: n, of } of byCount(r.flood)) {
+    const f = (figure: string, pick: (row: FloodRow) => number | null | undefined, digits = 2): void => {
+      flood.push(line(figure, n, of, pick, digits));
+    };
+    f(`cat ${r.options.floodMiB} MiB (s)`, (x) => sec(x.catMs));
+    if (n === 0) {
+      f('  tmux server CPU per cat (s)', (x) => sec(x.cpuMs?.tmux));
+      f('  serving the viewers CPU per cat (s)', (x) => sec(x.cpuMs?.serving));
       continue;
     }
-    // Embedded: a second broadcast nobody watches, catting in turn; OpenSSH: just before (FloodRow.baseline).
-    flood.push(line('  vs. the same cat unwatched (x)', p.viewers, p.e?.ratio, p.s?.ratio, 2));
+    // Embedded and web: a second broadcast nobody watches, catting in turn; OpenSSH: just before (FloodRow.baseline).
+    f('  vs. the same cat unwatched (x)', (x) => x.ratio);
     // Only the stalled viewer with one viewer: nobody live to catch up.
-    if (p.viewers > 1) flood.push(line('  live viewers caught up after (s)', p.viewers, sec(p.e?.caughtUpMs), sec(p.s?.caughtUpMs), 2));
-    flood.push(line('  viewers reading after the cat: vs. unwatched (x)', p.viewers, p.e?.deferredRatio, p.s?.deferredRatio, 2));
+    if (n > 1) f('  live viewers caught up after (s)', (x) => sec(x.caughtUpMs));
+    f('  viewers reading after the cat: vs. unwatched (x)', (x) => x.deferredRatio);
     // CPU per cat (cpuTime.ts): unwatched, watched, watched with the viewers reading after it.
-    flood.push(line('  tmux server CPU per cat: unwatched (s)', p.viewers, sec(p.e?.aloneCpuMs?.tmux), sec(p.s?.aloneCpuMs?.tmux), 2));
-    flood.push(line('    watched (s)', p.viewers, sec(p.e?.cpuMs?.tmux), sec(p.s?.cpuMs?.tmux), 2));
-    flood.push(line('    viewers reading after it (s)', p.viewers, sec(p.e?.deferredCpuMs?.tmux), sec(p.s?.deferredCpuMs?.tmux), 2));
-    flood.push(line('  serving the viewers CPU per cat: unwatched (s)', p.viewers, sec(p.e?.aloneCpuMs?.serving), sec(p.s?.aloneCpuMs?.serving), 2));
-    flood.push(line('    watched (s)', p.viewers, sec(p.e?.cpuMs?.serving), sec(p.s?.cpuMs?.serving), 2));
-    flood.push(line('    viewers reading after it (s)', p.viewers, sec(p.e?.deferredCpuMs?.serving), sec(p.s?.deferredCpuMs?.serving), 2));
-    flood.push(line("  the bench's viewers CPU per watched cat (s)", p.viewers, sec(p.e?.cpuMs?.viewers), sec(p.s?.cpuMs?.viewers), 2));
-    flood.push(line('  received per live viewer per cat (KiB)', p.viewers, kib(p.e?.bytesPerViewer), kib(p.s?.bytesPerViewer), 0));
+    f('  tmux server CPU per cat: unwatched (s)', (x) => sec(x.aloneCpuMs?.tmux));
+    f('    watched (s)', (x) => sec(x.cpuMs?.tmux));
+    f('    viewers reading after it (s)', (x) => sec(x.deferredCpuMs?.tmux));
+    f('  serving the viewers CPU per cat: unwatched (s)', (x) => sec(x.aloneCpuMs?.serving));
+    f('    watched (s)', (x) => sec(x.cpuMs?.serving));
+    f('    viewers reading after it (s)', (x) => sec(x.deferredCpuMs?.serving));
+    f("  the bench's viewers CPU per watched cat (s)", (x) => sec(x.cpuMs?.viewers));
+    f('  received per live viewer per cat (KiB)', (x) => kib(x.bytesPerViewer), 0);
   }
   const yielded = r.flood.find((row) => row.viewers > 0)?.viewersYield;
-  push(table(`The host's own speed: cat in the host's session, one viewer stalled${yielded ? ` (viewers at ${yielded})` : ''}`, flood));
+  push(`The host's own speed: cat in the host's session, one viewer stalled${yielded ? ` (viewers at ${yielded})` : ''}`, flood);
 
   const conn: Line[] = [];
-  for (const p of pairs(r.connect)) {
-    conn.push(line('time to bring all up (s)', p.viewers, sec(p.e?.wallMs), sec(p.s?.wallMs), 2));
-    conn.push(line('  viewers per second', p.viewers, p.e?.perSecond, p.s?.perSecond));
-    conn.push(line('  each, p50 (ms)', p.viewers, p.e?.eachMs.p50, p.s?.eachMs.p50));
-    conn.push(line('  each, p95 (ms)', p.viewers, p.e?.eachMs.p95, p.s?.eachMs.p95));
+  for (const { viewers, of } of byCount(r.connect)) {
+    conn.push(line('time to bring all up (s)', viewers, of, (x) => sec(x.wallMs), 2));
+    conn.push(line('  viewers per second', viewers, of, (x) => x.perSecond));
+    conn.push(line('  each, p50 (ms)', viewers, of, (x) => x.eachMs.p50));
+    conn.push(line('  each, p95 (ms)', viewers, of, (x) => x.eachMs.p95));
   }
-  push(table(`Connect rate, ${r.options.connectConcurrency} at a time`, conn));
+  push(`Connect rate, ${r.options.connectConcurrency} at a time`, conn);
 
   if (r.extension) {
     const x = r.extension;
@@ -172,7 +205,7 @@ export function renderTable(r: BenchResults): string {
     out.push('');
   }
 
-  out.push('Targets (issues 6 and 15; for reading, not a gate):');
+  out.push('Targets (issues 6, 15 and 16; for reading, not a gate):');
   for (const t of Object.values(r.targets)) out.push(`  ${t}`);
   if (r.notes.length) {
     out.push('');

@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { PROMPT } from './host/hostConfig';
 import { ViewerSize } from './options';
-import { BenchViewer, ViewerTarget } from './viewerClient';
+import { BenchViewer, connectViewer, ViewerTarget } from './viewerClient';
 
 
 export interface PoolOptions {
@@ -52,7 +52,7 @@ export async function bringUp(target: ViewerTarget, options: PoolOptions, into: 
     const budget = Math.min(options.perViewerTimeoutMs, Math.max(1000, options.deadline - Date.now()));
     try {
       const size = options.sizes[(base + index) % options.sizes.length];
-      const viewer = await BenchViewer.connect(target, { ...size, stalled, timeoutMs: budget });
+      const viewer = await connectViewer(target, { ...size, stalled, timeoutMs: budget });
       result.viewers.push(viewer);
       if (!stalled) await withTimeout(viewer.whenVisible(PROMPT), budget, 'the first screen');
       result.upMs.push(performance.now() - t0);

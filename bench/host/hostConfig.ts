@@ -8,7 +8,9 @@ import { CipherChoice, RouteName } from '../options';
  * Left out: the model's defaults, as for a user; the command and tmux config are the bench's own.
  */
 export interface HostConfig extends Partial<HostOptions> {
-  mode: RouteName;
+  /** The route under test this host serves (for messages); `mode` and `web` say how. */
+  route: RouteName;
+  mode: HostOptions['mode'];
   socketPath: string;
   sessionName: string;
   /** The session's working folder (and its HOME), a temp folder of the bench run. */
@@ -21,7 +23,16 @@ export interface HostConfig extends Partial<HostOptions> {
 }
 
 export type HostReady =
-  | { ready: true; pid: number; tmuxPid: number; listen: string | null; nativeCiphers: boolean }
+  | {
+      ready: true;
+      pid: number;
+      tmuxPid: number;
+      /** The embedded SSH server's address (null in system mode). */
+      listen: string | null;
+      /** The browser route's page link with its secret (its describe().join); null without --web. */
+      webLink: string | null;
+      nativeCiphers: boolean;
+    }
   | { ready: false; error: string };
 
 /** The host shell's prompt: what viewers wait for to count as up, and what a run waits for to start. */

@@ -22,6 +22,8 @@ export class HostHandle {
     readonly pid: number,
     readonly tmuxPid: number,
     readonly listen: string | null,
+    /** The browser route's page link (web route only). */
+    readonly webLink: string | null,
     /** Whether ssh2's native ciphers loaded in the host process. */
     readonly nativeCiphers: boolean,
   ) {
@@ -48,7 +50,7 @@ export class HostHandle {
     return new Promise<HostHandle>((resolve, reject) => {
       const timer = setTimeout(() => {
         proc.kill('SIGKILL');
-        reject(new Error(`the ${config.mode} host did not start within ${timeoutMs} ms${stderr ? `: ${stderr.trim()}` : ''}`));
+        reject(new Error(`the ${config.route} host did not start within ${timeoutMs} ms${stderr ? `: ${stderr.trim()}` : ''}`));
       }, timeoutMs);
       const lines = createInterface({ input: proc.stdout });
       lines.once('line', (line) => {
@@ -58,18 +60,18 @@ export class HostHandle {
           ready = JSON.parse(line) as HostReady;
         } catch {
           proc.kill('SIGKILL');
-          reject(new Error(`the ${config.mode} host printed "${line}" instead of its ready line`));
+          reject(new Error(`the ${config.route} host printed "${line}" instead of its ready line`));
           return;
         }
         if (!ready.ready) {
-          reject(new Error(`the ${config.mode} host failed to start: ${ready.error}`));
+          reject(new Error(`the ${config.route} host failed to start: ${ready.error}`));
           return;
         }
-        resolve(new HostHandle(proc, config, ready.pid, ready.tmuxPid, ready.listen, ready.nativeCiphers));
+        resolve(new HostHandle(proc, config, ready.pid, ready.tmuxPid, ready.listen, ready.webLink, ready.nativeCiphers));
       });
       proc.on('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`the ${config.mode} host exited (code ${code}) before it was ready${stderr ? `: ${stderr.trim()}` : ''}`));
+        reject(new Error(`the ${config.route} host exited (code ${code}) before it was ready${stderr ? `: ${stderr.trim()}` : ''}`));
       });
     });
   }

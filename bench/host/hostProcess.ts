@@ -3,7 +3,7 @@
 // bench/build.mjs with the same externals as dist/cli.js, so ssh2 runs without its optional
 // native crypto exactly as it does for users.
 //
-// argv[2]: HostConfig as JSON. Prints one JSON line when ready ({ready, pid, tmuxPid, listen}),
+// argv[2]: HostConfig as JSON. Prints one JSON line when ready ({ready, pid, tmuxPid, listen, webLink}),
 // then serves until its stdin closes or SIGTERM, and stops the broadcast on the way out.
 import { join } from 'node:path';
 import * as pty from 'node-pty';
@@ -14,7 +14,7 @@ import { HostConfig, HostReady, hostShellCommand } from './hostConfig';
 
 async function main(): Promise<void> {
   // `ciphers` chose which bundle runs (hostHandle.ts); what is left are the host's options.
-  const { cwd, cols, rows, ciphers: _bundleChosen, ...given } = JSON.parse(process.argv[2] ?? '') as HostConfig;
+  const { cwd, cols, rows, ciphers: _bundleChosen, route: _named, ...given } = JSON.parse(process.argv[2] ?? '') as HostConfig;
   // Through the model, as the CLI makes them: an option added there reaches the bench.
   const options = hostOptions({ command: hostShellCommand(), tmuxConfig: '/dev/null', ...given });
   const broadcast = await Broadcast.start({
@@ -55,7 +55,9 @@ async function main(): Promise<void> {
   const tmuxPid = await broadcast.tmux.serverPid();
   // The same ssh2 module the server uses (bundled once): did its native ciphers load?
   const nativeCiphers = (require('ssh2/lib/protocol/crypto.js') as { bindingAvailable: boolean }).bindingAvailable;
-  const ready: HostReady = { ready: true, pid: process.pid, tmuxPid: tmuxPid ?? 0, listen: broadcast.listenAddress, nativeCiphers };
+  // The browser route's link, as the banner and status --json give it to guests.
+  const webLink = broadcast.describeRoutes().find((r) => r.kind === 'web')?.join ?? null;
+  const ready: HostReady = { ready: true, pid: process.pid, tmuxPid: tmuxPid ?? 0, listen: broadcast.listenAddress, webLink, nativeCiphers };
   process.stdout.write(JSON.stringify(ready) + '\n');
 }
 

@@ -78,6 +78,7 @@ export class SystemRouteUnderTest implements RouteUnderTest {
       if (!this.pid) throw new Error('could not find the pid of the sshd the bench started');
     }
     const host = await HostHandle.start({
+      route: 'system',
       mode: 'system',
       socketPath: this.socketPath,
       sessionName: SESSION,
@@ -89,7 +90,7 @@ export class SystemRouteUnderTest implements RouteUnderTest {
     });
     const pid = this.pid as number;
     // Empty password through the "none" method, as `ssh guest@host` logs in.
-    return openRun('system', host, { host: '127.0.0.1', port: this.sshd.port, username: BENCH_GUEST }, () => [pid]);
+    return openRun('system', host, { kind: 'ssh', host: '127.0.0.1', port: this.sshd.port, username: BENCH_GUEST }, () => [pid]);
   }
 
   async close(): Promise<string | undefined> {

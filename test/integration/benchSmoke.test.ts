@@ -1,7 +1,8 @@
 // The bench still works: `--quick` with tiny counts runs every scenario end to end and writes
 // JSON of the documented shape. No figure is judged here (the bench is never a pass/fail gate);
-// this only proves the machinery runs. The system route needs root and is skipped otherwise,
-// which the JSON must then say.
+// this only proves the machinery runs, on every route: embedded, system and web (browser guests,
+// one viewer on the page's socket). The system route needs root and is skipped otherwise, which
+// the JSON must then say.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -33,7 +34,7 @@ test('npm run bench -- --quick with tiny counts measures every scenario and writ
   const out = join(dir, 'result.json');
   const r = spawnSync(
     process.execPath,
-    [join(ROOT, 'out', 'bench', 'main.js'), '--quick', '--viewers', '1', '--samples', '20', '--flood-mb', '1', '--time-limit', '100', '--out', out],
+    [join(ROOT, 'out', 'bench', 'main.js'), '--quick', '--route', 'all', '--viewers', '1', '--samples', '20', '--flood-mb', '1', '--time-limit', '100', '--out', out],
     { encoding: 'utf8', timeout: 110_000 },
   );
   assert.equal(r.status, 0, `bench exited ${r.status}\n${r.stderr}\n${r.stdout}`);
@@ -48,8 +49,9 @@ test('npm run bench -- --quick with tiny counts measures every scenario and writ
   assert.match(json.machine.node, /^v\d+/);
   assert.ok(json.wallSec > 0);
 
-  const routes: string[] = isRoot ? ['embedded', 'system'] : ['embedded'];
+  const routes: string[] = isRoot ? ['embedded', 'system', 'web'] : ['embedded', 'web'];
   assert.equal(json.routes.embedded.status, 'measured', JSON.stringify(json.notes));
+  assert.equal(json.routes.web.status, 'measured', JSON.stringify(json.notes));
   if (isRoot) assert.equal(json.routes.system.status, 'measured', JSON.stringify(json.notes));
   else assert.match(json.routes.system.note, /needs root/);
 
@@ -73,10 +75,12 @@ test('npm run bench -- --quick with tiny counts measures every scenario and writ
     assert.equal(connect.up, 1, JSON.stringify(connect));
     assert.ok(isFinitePositive(connect.wallMs));
   }
-  if (isRoot) {
-    // Both routes measured: the table shows ratios against the OpenSSH baseline.
-    assert.match(r.stdout, /latency p50 \(ms\)\s+1\s+[\d.]+\s+[\d.]+\s+[\d.]+x/);
-  }
+  // A column per route (system's empty without root), then the ratios: emb/sys against the
+  // OpenSSH baseline (root only), web/emb of browser against SSH guests.
+  assert.match(r.stdout, /viewers\s+embedded\s+system \(OpenSSH\)\s+web \(browser\)\s+emb\/sys\s+web\/emb/);
+  const system = isRoot ? '[\\d.]+' : '-';
+  const embSys = isRoot ? '[\\d.]+x' : '-';
+  assert.match(r.stdout, new RegExp(`latency p50 \\(ms\\)\\s+1\\s+[\\d.]+\\s+${system}\\s+[\\d.]+\\s+${embSys}\\s+[\\d.]+x`));
   assert.ok(json.extension, 'extension row');
   assert.ok(json.extension.bytes === null ? /not built/.test(json.extension.note) : json.extension.bytes > 0);
   // Load + activate(): the median of each run's sum, beside the target it is read against.

@@ -10,9 +10,9 @@ function parsed(argv: string[]): BenchOptions {
   return o as BenchOptions;
 }
 
-test('defaults are the full run of issue 6: both routes, every scenario, its viewer counts', () => {
+test('defaults are the full run of issue 6: every route (browser guests too, issue 16), every scenario, its viewer counts', () => {
   const o = parsed([]);
-  assert.deepEqual(o.routes, ['embedded', 'system']);
+  assert.deepEqual(o.routes, ['embedded', 'system', 'web']);
   assert.deepEqual(o.scenarios, ['latency', 'memory', 'flood', 'connect', 'extension']);
   assert.deepEqual(o.viewers, { latency: [1, 10, 100], memory: [0, 1, 50, 200, 1000], flood: [0, 50, 200], connect: [200] });
   assert.equal(o.samples, 200);
@@ -39,10 +39,21 @@ test('--only is repeatable and comma-separated; --route and --viewers narrow the
   assert.deepEqual(parsed(['--sizes', '80x24, 200x50']).sizes, [{ cols: 80, rows: 24 }, { cols: 200, rows: 50 }]);
 });
 
+test('--route takes a route, several comma-separated, both (the two SSH routes, as before) or all', () => {
+  assert.deepEqual(parsed(['--route', 'web']).routes, ['web']);
+  assert.deepEqual(parsed(['--route', 'both']).routes, ['embedded', 'system']);
+  assert.deepEqual(parsed(['--route', 'all']).routes, ['embedded', 'system', 'web']);
+  // In the report's order, each once.
+  assert.deepEqual(parsed(['--route', 'web, embedded,web']).routes, ['embedded', 'web']);
+  assert.deepEqual(parsed(['--route', 'both,web']).routes, ['embedded', 'system', 'web']);
+});
+
 test('bad input gets an error that says what to do', () => {
   const bad: [string[], RegExp][] = [
     [['--only', 'speed'], /not a scenario.*latency, memory, flood, connect, extension/],
-    [['--route', 'openssh'], /embedded, system or both/],
+    [['--route', 'openssh'], /"openssh" is not a route\. Choose embedded, system, web \(comma-separated for several\), both \(embedded and system\) or all/],
+    [['--route', 'toString'], /"toString" is not a route/],
+    [['--route', ','], /--route needs a route/],
     [['--viewers', '1,x'], /--viewers must be a whole number/],
     [['--viewers', ''], /comma-separated list/],
     [['--viewers', '0'], /at least one count above 0/],

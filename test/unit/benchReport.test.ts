@@ -1,0 +1,53 @@
+// The bench's printed table: a column per route asked for, and the ratios between routes of the
+// same run (embedded against OpenSSH, browser guests against embedded SSH guests).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BenchOptions, parseBenchArgs } from '../../bench/options';
+import { BenchResults, renderTable, SCHEMA, TARGETS } from '../../bench/report';
+import { LatencyRow } from '../../bench/scenarios/latency';
+import { MemoryRow } from '../../bench/scenarios/memory';
+import { summarize } from '../../bench/stats';
+
+function results(argv: string[], latency: LatencyRow[], memory: MemoryRow[] = []): BenchResults {
+  const options = parseBenchArgs(argv) as BenchOptions;
+  return {
+    schema: SCHEMA,
+    startedAt: '2026-11-30T00:00:00.000Z',
+    finishedAt: '2026-11-30T00:01:00.000Z',
+    wallSec: 60,
+    machine: { cores: 2, cpuModel: 'test', memoryMiB: 4096, kernel: '6', node: 'v20', tmux: 'tmux 3.3a', openssh: 'OpenSSH_9.2p1', ssh2: '1', xtermHeadless: '5', loadAverage: { start: 1 } },
+    options,
+    routes: { embedded: { status: 'measured' }, system: { status: 'measured' }, web: { status: 'measured' } },
+    latency,
+    memory,
+    flood: [],
+    connect: [],
+    extension: null,
+    notes: [],
+    targets: TARGETS,
+  };
+}
+
+const lat = (route: string, ms: number): LatencyRow => ({ route, viewers: 1, markers: 1, ms: summarize([ms]), everyViewerMs: summarize([ms]), timeouts: 0 });
+
+test('every route asked for has a column, with emb/sys and web/emb ratios', () => {
+  const table = renderTable(results([], [lat('embedded', 2), lat('system', 4), lat('web', 3)]));
+  assert.match(table, /viewers\s+embedded\s+system \(OpenSSH\)\s+web \(browser\)\s+emb\/sys\s+web\/emb/);
+  assert.match(table, /latency p50 \(ms\)\s+1\s+2\.00\s+4\.00\s+3\.00\s+0\.50x\s+1\.50x/);
+  assert.match(table, /browser viewers are ws clients/);
+});
+
+test('a web-only run shows the web column and no ratio', () => {
+  const memory: MemoryRow[] = [{ route: 'web', points: [{ viewers: 0, pssMiB: 30, ussMiB: 20, processes: 3, byKind: {} }], slopeMiBPerViewer: 0.05 }];
+  const table = renderTable(results(['--route', 'web'], [lat('web', 3)], memory));
+  assert.match(table, /viewers\s+web \(browser\)\n/);
+  assert.match(table, /latency p50 \(ms\)\s+1\s+3\.00\n/);
+  assert.match(table, /MiB per added viewer \(slope\)\s+all\s+0\.050\n/);
+  assert.doesNotMatch(table, /emb\/sys|web\/emb|system \(OpenSSH\)/);
+});
+
+test('the two SSH routes (--route both) print as before: embedded, system and emb/sys', () => {
+  const table = renderTable(results(['--route', 'both'], [lat('embedded', 2), lat('system', 4)]));
+  assert.match(table, /latency p50 \(ms\)\s+1\s+2\.00\s+4\.00\s+0\.50x\n/);
+  assert.doesNotMatch(table, /web/);
+});
