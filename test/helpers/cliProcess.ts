@@ -3,6 +3,9 @@
 // sent to it by PID, and it is ended (SIGKILL, by PID) if a test leaves it running.
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { after } from 'node:test';
+import { runClient } from './embeddedFixture';
+import { TempSocket, tempSocket } from './tmuxFixture';
 import { waitFor } from './wait';
 
 export const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
@@ -57,4 +60,28 @@ export class CliProcess {
       }
     }
   }
+}
+
+/** A test file's own CLI world: a temp socket folder, a state folder, and HOME-like config folders. */
+export interface CliWorld {
+  sock: TempSocket;
+  stateDir: string;
+  /** XDG_CONFIG_HOME and XDG_RUNTIME_DIR inside the temp folder: nothing of the user's is read. */
+  env: NodeJS.ProcessEnv;
+  /** Run after the file's tests (clients to kill). */
+  cleanups: Array<() => void>;
+  /** Runs the CLI to its end with `env`. */
+  cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+/** Makes the world and registers its cleanup after the file's tests. */
+export function cliWorld(prefix: string): CliWorld {
+  const sock = tempSocket(prefix);
+  const env = { XDG_CONFIG_HOME: join(sock.dir, 'config'), XDG_RUNTIME_DIR: sock.dir };
+  const cleanups: Array<() => void> = [];
+  after(async () => {
+    for (const c of cleanups) c();
+    await sock.cleanup();
+  });
+  return { sock, stateDir: join(sock.dir, 'state'), env, cleanups, cli: (args) => runClient(['node', CLI, ...args], { env }) };
 }

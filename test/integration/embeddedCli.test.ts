@@ -5,28 +5,16 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { after } from 'node:test';
 import { ENDED_MESSAGE } from '../../src/host/broadcast';
 import { boundedTest as test, opensshClient, runClient } from '../helpers/embeddedFixture';
 import { PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
-import { tempSocket, TEST_SHELL } from '../helpers/tmuxFixture';
+import { TEST_SHELL } from '../helpers/tmuxFixture';
+import { CLI, cliWorld } from '../helpers/cliProcess';
 
 // Each test is bounded in time: a hang is a failure, not a stuck suite.
 
-const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
-const sock = tempSocket('gb-cli-');
-const stateDir = join(sock.dir, 'state');
-const env = { XDG_CONFIG_HOME: join(sock.dir, 'config'), XDG_RUNTIME_DIR: sock.dir };
-const cleanups: Array<() => void> = [];
-after(async () => {
-  for (const c of cleanups) c();
-  await sock.cleanup();
-});
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return runClient(['node', CLI, ...args], { env });
-}
+const { sock, stateDir, env, cleanups, cli } = cliWorld('gb-cli-');
 
 function host(args: string[]): PtyClient {
   const p = new PtyClient(['node', CLI, 'host', '--socket', sock.socketPath, '--state-dir', stateDir, '--command', TEST_SHELL, '--tmux-config', '/dev/null', ...args], { cols: 160, rows: 40, env });

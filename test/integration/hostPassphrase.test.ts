@@ -2,20 +2,12 @@
 // from another terminal replaces the state folder's file, and the host's output (where the host
 // copied it from) must not keep showing the old one as current.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after } from 'node:test';
 import { boundedTest as test, runClient } from '../helpers/embeddedFixture';
-import { CLI, CliProcess } from '../helpers/cliProcess';
-import { tempSocket, TEST_SHELL } from '../helpers/tmuxFixture';
+import { CLI, CliProcess, cliWorld } from '../helpers/cliProcess';
+import { TEST_SHELL } from '../helpers/tmuxFixture';
 
-const sock = tempSocket('gb-pass-');
-const stateDir = join(sock.dir, 'state');
-const env = { XDG_CONFIG_HOME: join(sock.dir, 'config'), XDG_RUNTIME_DIR: sock.dir };
-const cleanups: Array<() => void> = [];
-after(async () => {
-  for (const c of cleanups) c();
-  await sock.cleanup();
-});
+const { sock, stateDir, env, cleanups } = cliWorld('gb-pass-');
 
 test('the running host prints the new passphrase after passphrase --regenerate, each time', async () => {
   const host = new CliProcess(['host', '--socket', sock.socketPath, '--state-dir', stateDir, '--command', TEST_SHELL, '--tmux-config', '/dev/null', '--listen', '127.0.0.1:0', '--access', 'password'], env);

@@ -6,27 +6,15 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { after } from 'node:test';
-import { boundedTest as test, runClient } from '../helpers/embeddedFixture';
+import { boundedTest as test } from '../helpers/embeddedFixture';
 import { PtyClient } from '../helpers/ptyClient';
 import { get } from '../helpers/rawHttp';
 import { waitFor } from '../helpers/screen';
-import { tempSocket, TEST_SHELL } from '../helpers/tmuxFixture';
+import { TEST_SHELL } from '../helpers/tmuxFixture';
 import { WebGuestClient } from '../helpers/webFixture';
+import { CLI, cliWorld } from '../helpers/cliProcess';
 
-const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
-const sock = tempSocket('gb-webcli-');
-const stateDir = join(sock.dir, 'state');
-const env = { XDG_CONFIG_HOME: join(sock.dir, 'config'), XDG_RUNTIME_DIR: sock.dir };
-const cleanups: Array<() => void> = [];
-after(async () => {
-  for (const c of cleanups) c();
-  await sock.cleanup();
-});
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return runClient(['node', CLI, ...args], { env });
-}
+const { sock, stateDir, env, cleanups, cli } = cliWorld('gb-webcli-');
 
 interface StatusJson {
   viewers: Array<{ name: string; user: string; route?: string; address?: string; cols: number; rows: number }>;
