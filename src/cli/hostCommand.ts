@@ -144,6 +144,7 @@ async function startAndServe(options: BroadcastOptions, signalled: () => string 
   }
   if (web) {
     out(`  Browser guests open:              ${web.url}`);
+    if (web.streamUrl) out(`  Live stream (asciinema-player):   ${web.streamUrl}`);
     if (!embedded && web.access === 'password') out(`  Browser access:                   ${await accessLine({ access: 'password', stateDir: web.stateDir })}`);
     out(`  ${web.exposure}`);
   }

@@ -2,7 +2,6 @@
 // from another terminal replaces the state folder's file, and the host's output (where the host
 // copied it from) must not keep showing the old one as current.
 import assert from 'node:assert/strict';
-import { after } from 'node:test';
 import { boundedTest as test, runClient } from '../helpers/embeddedFixture';
 import { CLI, CliProcess, cliWorld } from '../helpers/cliProcess';
 import { TEST_SHELL } from '../helpers/tmuxFixture';
