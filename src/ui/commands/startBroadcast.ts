@@ -63,15 +63,18 @@ export function startBroadcast(parts: HostParts) {
       );
     }
     const verb = broadcast.startedNow ? 'Broadcasting' : 'Resumed the running broadcast of';
-    const actions = ['Copy watch command', ...(broadcast.mode === 'embedded' && access === 'password' ? ['Copy passphrase'] : []), 'Show viewers'];
+    const web = broadcast.describeRoutes().find((r) => r.kind === 'web');
+    const actions = ['Copy watch command', ...(web ? ['Copy browser link'] : []), ...(access === 'password' && (broadcast.mode === 'embedded' || web) ? ['Copy passphrase'] : []), 'Show viewers'];
     // Not awaited: the command is done once the broadcast runs, whenever the host answers.
     void vscode.window
       .showInformationMessage(
-        `Guest Broadcast: ${verb} "${broadcast.sessionName}". Guests watch with: ${broadcast.joinCommand}${fingerprint ? ` (host key ${fingerprint})` : ''}`,
+        `Guest Broadcast: ${verb} "${broadcast.sessionName}". Guests watch with: ${broadcast.joinCommand}${fingerprint ? ` (host key ${fingerprint})` : ''}` +
+          (web ? `, or in a browser: ${web.join}` : ''),
         ...actions,
       )
       .then((choice) => {
         if (choice === 'Copy watch command') void vscode.commands.executeCommand('guestBroadcast.copyWatchCommand');
+        if (choice === 'Copy browser link') void vscode.commands.executeCommand('guestBroadcast.copyBrowserLink');
         if (choice === 'Copy passphrase') void vscode.commands.executeCommand('guestBroadcast.copyPassphrase');
         if (choice === 'Show viewers') void vscode.commands.executeCommand('guestBroadcast.showViewers');
       });

@@ -8,6 +8,7 @@ const EXPECTED: Record<string, string> = {
   'guestBroadcast.stop': 'Stop guest broadcast',
   'guestBroadcast.showViewers': 'Show viewers',
   'guestBroadcast.copyWatchCommand': 'Copy watch command',
+  'guestBroadcast.copyBrowserLink': 'Copy browser link',
   'guestBroadcast.copyPassphrase': 'Copy guest passphrase',
   'guestBroadcast.regeneratePassphrase': 'Regenerate guest passphrase',
   'guestBroadcast.setupGuest': 'Set up guest account',
