@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, HeadlessChromium, launchHeadlessChromium } from '../helpers/headlessChromium';
 import { STREAM_PROTOCOLS, type StreamProtocol } from '../../src/wire/castStream';
 import { hostAttachArgv } from '../../src/tmux/attach';
 import { AsciicastPlayerServer } from '../helpers/asciicastPlayerServer';
@@ -17,7 +18,6 @@ import { PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/wait';
 import { capturePane, TempSocket, tempSocket, TEST_SHELL, typeLine, windowSize } from '../helpers/tmuxFixture';
 
-const CHROMIUM = '/usr/bin/chromium';
 const COLS = 90;
 const ROWS = 20;
 const SESSION = 'broadcast';
@@ -58,7 +58,7 @@ async function bodyText(page: Page): Promise<string> {
 describe('asciinema-player plays the live stream and recordings', { skip, timeout: 180_000 }, () => {
   let sock: TempSocket;
   let context: BrowserContext;
-  let profile: string;
+  let browser: HeadlessChromium | undefined;
   let step = 0;
   /** The host's own terminal, attached read-write at COLSxROWS, as a host is. */
   let host: PtyClient;
@@ -72,19 +72,13 @@ describe('asciinema-player plays the live stream and recordings', { skip, timeou
     host = new PtyClient(hostAttachArgv({ socketPath: sock.socketPath, sessionName: SESSION }), { cols: COLS, rows: ROWS, env: { ...process.env, TMUX: '' } });
     await host.waitForText('host$');
     hostWindow = await windowSize(sock.tmux, SESSION);
-    profile = mkdtempSync(join(tmpdir(), 'gb-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-3d-apis', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1000, height: 600 },
-    });
+    browser = await launchHeadlessChromium({ width: 1000, height: 600 });
+    context = browser.context;
   });
 
   after(async () => {
     host?.kill();
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await sock?.cleanup();
   });
 

@@ -11,14 +11,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { CHROMIUM, HeadlessChromium, launchHeadlessChromium } from '../helpers/headlessChromium';
 import { asciicastStream } from '../../src/host/web/streamViewer';
 import { PtyClient } from '../helpers/ptyClient';
 import { typeLine, windowSize } from '../helpers/tmuxFixture';
 import { waitFor } from '../helpers/wait';
 import { startWeb, WebFixture } from '../helpers/webFixture';
 
-const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : 'needs Debian chromium (apt-get install chromium)';
 const PLAYER = join(__dirname, '..', '..', '..', 'node_modules', 'asciinema-player', 'dist', 'bundle');
 
@@ -26,7 +26,7 @@ let fx: WebFixture | undefined;
 let host: PtyClient | undefined;
 let site: Server | undefined;
 let context: BrowserContext | undefined;
-let profile: string | undefined;
+let browser: HeadlessChromium | undefined;
 
 /** Another origin's page embedding the player on `streamUrl`. */
 function embeddingSite(streamUrl: string): Promise<Server> {
@@ -47,20 +47,14 @@ before(async () => {
   const sock = fx.embedded.sock;
   host = new PtyClient(fx.embedded.broadcast.hostAttachArgv, { cols: 100, rows: 30 });
   await host.waitForText('host$');
-  profile = mkdtempSync(join(tmpdir(), 'gb-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-3d-apis', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    viewport: { width: 1100, height: 700 },
-  });
+  browser = await launchHeadlessChromium({ width: 1100, height: 700 });
+  context = browser.context;
   void sock;
 });
 
 after(async () => {
   host?.kill();
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   site?.close();
   await fx?.cleanup();
 });

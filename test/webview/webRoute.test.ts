@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { CHROMIUM, launchHeadlessChromium } from '../helpers/headlessChromium';
 import { defaultAssetDir } from '../../src/host/web/webAssets';
 import { WEB_PAGE_ASSETS as WEB_ASSETS } from '../../src/host/web/pageAssets';
 import { listClients } from '../../src/tmux/clients';
@@ -17,7 +18,6 @@ import { waitFor } from '../helpers/screen';
 import { capturePane, typeLine, windowSize } from '../helpers/tmuxFixture';
 import { startWeb, WebFixture } from '../helpers/webFixture';
 
-const CHROMIUM = '/usr/bin/chromium';
 // GB_WEB_ASSETS: another build of the page (a worktree's dist/media), for trying a page change.
 const ASSETS = process.env.GB_WEB_ASSETS || defaultAssetDir(join(__dirname, '..', '..', 'src', 'host', 'web'));
 const skip = !existsSync(CHROMIUM)
@@ -32,19 +32,10 @@ after(async () => {
 });
 
 async function browser(): Promise<BrowserContext> {
-  const profile = mkdtempSync(join(tmpdir(), 'gb-web-route-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    // No GPU here: the DOM renderer draws rows the test can read.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-3d-apis', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    viewport: { width: 1000, height: 600 },
-  });
-  cleanups.push(async () => {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  });
-  return context;
+  // No GPU there: the DOM renderer draws rows the test can read.
+  const launched = await launchHeadlessChromium({ width: 1000, height: 600 });
+  cleanups.push(() => launched.close());
+  return launched.context;
 }
 
 async function fixture(): Promise<WebFixture> {
