@@ -1,14 +1,13 @@
 // Guest Broadcast: Copy browser link. The secret link browser guests open (guestBroadcast.web).
 import * as vscode from 'vscode';
 import { HostParts } from '../hostParts';
+import { offerStart } from './offerStart';
 
 export function copyBrowserLink(parts: HostParts) {
   return async (): Promise<void> => {
     const broadcast = parts.active.current;
     if (!broadcast) {
-      void vscode.window
-        .showInformationMessage('Guest Broadcast: no broadcast is running, so there is no link yet.', 'Start guest broadcast')
-        .then((choice) => choice && vscode.commands.executeCommand('guestBroadcast.start'));
+      offerStart('no broadcast is running, so there is no link yet.');
       return;
     }
     const web = broadcast.describeRoutes().find((r) => r.kind === 'web');

@@ -1,14 +1,13 @@
 // Guest Broadcast: Copy watch command. The line a guest types to watch (`ssh -p 2222 guest@host`).
 import * as vscode from 'vscode';
 import { HostParts } from '../hostParts';
+import { offerStart } from './offerStart';
 
 export function copyWatchCommand(parts: HostParts) {
   return async (): Promise<void> => {
     const broadcast = parts.active.current;
     if (!broadcast) {
-      void vscode.window
-        .showInformationMessage('Guest Broadcast: no broadcast is running, so there is nothing to watch yet.', 'Start guest broadcast')
-        .then((choice) => choice && vscode.commands.executeCommand('guestBroadcast.start'));
+      offerStart('no broadcast is running, so there is nothing to watch yet.');
       return;
     }
     await vscode.env.clipboard.writeText(broadcast.joinCommand);

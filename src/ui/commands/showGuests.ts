@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { Broadcast } from '../../host/broadcast';
 import { Guest, viewerCountLabel, watchingFor } from '../../host/guests';
 import { HostParts } from '../hostParts';
+import { offerStart } from './offerStart';
 
 type Action = 'copy' | 'passphrase' | 'stop';
 interface Item extends vscode.QuickPickItem {
@@ -16,9 +17,7 @@ const KICK: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('close'),
 export function showViewers(parts: HostParts) {
   return async (): Promise<void> => {
     if (!parts.active.current) {
-      void vscode.window
-        .showInformationMessage('Guest Broadcast: no broadcast is running.', 'Start guest broadcast')
-        .then((choice) => choice && vscode.commands.executeCommand('guestBroadcast.start'));
+      offerStart('no broadcast is running.');
       return;
     }
     const pick = vscode.window.createQuickPick<Item>();
