@@ -24,6 +24,7 @@
 // Everything else (text, CSI, plain ESC sequences) passes unchanged, so the size group's
 // ScreenModel and the snapshots it makes see exactly what the guests see.
 import { ALLOWED_OSC } from '../watcher/sequencePolicy';
+import { CURTAIN_DOWN_MARK, CURTAIN_UP_MARK } from './curtain/curtainMarks';
 
 /** OSC bodies a guest may receive: the watchers' rule (src/watcher/sequencePolicy.ts), i.e. only
  * tmux's cursor colour (Cs, set, no "?" query) and its reset (Cr). A JS and a Perl regex alike. */
@@ -56,6 +57,13 @@ export class GuestOutputFilter {
   private held = '';
   /** Inside a string sequence too long to hold: dropping up to its end. */
   private discarding = false;
+
+  /**
+   * @param keepCurtainMarks keep the curtain program's two APC marks (curtain/curtainMarks.ts) in
+   * the output, for a reader that takes them out itself (the fan-out's size group); every other
+   * string sequence is dropped all the same.
+   */
+  constructor(private readonly keepCurtainMarks = false) {}
 
   push(data: string): string {
     const input = this.held + data;
@@ -112,6 +120,7 @@ export class GuestOutputFilter {
         next = k + 1;
       }
       if (isOsc && finished && JS_ALLOWED.test(input.slice(bodyStart, k))) out += input.slice(start, next);
+      else if (this.keepCurtainMarks && finished && isCurtainMark(input.slice(start, next))) out += input.slice(start, next);
       i = next;
     }
     return out;
@@ -121,6 +130,10 @@ export class GuestOutputFilter {
     if (unfinished.length > GUEST_HELD_MAX) this.discarding = true;
     else this.held = unfinished;
   }
+}
+
+function isCurtainMark(sequence: string): boolean {
+  return sequence === CURTAIN_DOWN_MARK || sequence === CURTAIN_UP_MARK;
 }
 
 /**

@@ -2,6 +2,9 @@
 // channel, a WebSocket), and the sink's own buffer is the guest's bounded queue. A guest that
 // falls behind is not waited for: nothing more is queued for it, and once its sink has taken what
 // it holds, it is resynchronised from the group's screen (a snapshot) and goes live again.
+// Marks (curtain/curtainMarks.ts: where the curtain went down or up) travel in the same order as
+// the bytes around them, queued with them, and a snapshot says which side of the curtain it is on.
+import type { StreamMark } from '../curtain/curtainMarks';
 
 /**
  * Where one guest's bytes go, as far as the feed needs it: an ssh2 ServerChannel is one as it is;
@@ -16,6 +19,12 @@ export interface GuestSink {
   write(data: Buffer, done: () => void): unknown;
   /** The queue emptied (after writableLength had reached the transport's high-water mark). */
   on(event: 'drain', listener: () => void): unknown;
+  /**
+   * A point of the stream between two writes: the curtain went down or up there. Only sinks
+   * that care (a recording) have it; a guest's terminal sees the curtain's screen as bytes.
+   * A snapshot is preceded by the mark of the side of the curtain it was taken on.
+   */
+  mark?(mark: StreamMark): void;
 }
 
 /** The guest's TCP socket, as far as the feed needs it: to send each write's pieces as one. */
@@ -40,7 +49,7 @@ export class GuestFeed {
   state: FeedState = 'syncing';
   /** Which snapshot request is current; older answers are ignored. */
   generation = 0;
-  private queue: Buffer[] = [];
+  private queue: Array<Buffer | StreamMark> = [];
   private queued = 0;
   private source: SnapshotSource | undefined;
   /** Waiting out startAfter(): not resynchronised on drain. */
@@ -109,12 +118,25 @@ export class GuestFeed {
     }
   }
 
-  /** The group's answer to requestSnapshot: the screen at the point where `queue` starts. */
-  deliverSnapshot(generation: number, snapshot: string): void {
+  /** A mark of the group's stream, in order with its bytes (dropped with them when behind). */
+  mark(mark: StreamMark): void {
+    if (this.state === 'live') this.sink.mark?.(mark);
+    else if (this.state === 'syncing') this.queue.push(mark);
+  }
+
+  /**
+   * The group's answer to requestSnapshot: the screen at the point where `queue` starts, and
+   * which side of the curtain that point is on (undefined: a source without a curtain).
+   */
+  deliverSnapshot(generation: number, snapshot: string, curtain?: StreamMark['curtain']): void {
     if (generation !== this.generation || this.state !== 'syncing') return;
     this.snapshots++;
+    if (curtain) this.sink.mark?.({ curtain });
     this.send(Buffer.from(snapshot, 'utf8'));
-    for (const chunk of this.queue) this.send(chunk);
+    for (const item of this.queue) {
+      if (Buffer.isBuffer(item)) this.send(item);
+      else this.sink.mark?.(item);
+    }
     this.queue = [];
     this.queued = 0;
     this.state = 'live';

@@ -8,6 +8,7 @@
 // write (readOnlyTerminal.ts).
 import { kickClient, listClients } from '../../tmux/clients';
 import { GuestOutputFilter } from '../guestOutputFilter';
+import { curtainAfter, hasCurtainMark, splitCurtainMarks, StreamMark } from '../curtain/curtainMarks';
 import { OutputPacer } from './outputPacer';
 import { ScreenModel } from './screenModel';
 import { ReadOnlyClientSpec, ReadOnlyTerminal, spawnReadOnlyClient } from './readOnlyTerminal';
@@ -37,8 +38,13 @@ export class SizeGroup implements SnapshotSource {
     (data) => this.fanOut(data),
     (data, done) => this.fanOutFrame(data, done),
   );
-  /** Clipboard, title and passthrough sequences never leave toward guests (guestOutputFilter.ts). */
-  private readonly guestFilter = new GuestOutputFilter();
+  /**
+   * Clipboard, title and passthrough sequences never leave toward guests (guestOutputFilter.ts).
+   * The curtain's marks are kept for sendAll, which turns them into marks for the members.
+   */
+  private readonly guestFilter = new GuestOutputFilter(true);
+  /** The curtain is down at the end of what the screen model has been given (take). */
+  private curtainAtModel = false;
   private readonly members = new Set<GroupMember>();
   private sentAnything = false;
   private exited = false;
@@ -115,10 +121,12 @@ export class SizeGroup implements SnapshotSource {
     }
     const waiting: Array<[GuestFeed, number]> = [[feed, generation]];
     this.waiting = waiting;
+    // The model's side of the curtain now is the snapshot's: it is taken after exactly these bytes.
+    const curtain = this.curtainAtModel ? 'down' : 'up';
     this.screen.whenParsed(() => {
       if (this.waiting === waiting) this.waiting = undefined;
       const snapshot = this.screen.snapshot();
-      for (const [f, g] of waiting) f.deliverSnapshot(g, snapshot);
+      for (const [f, g] of waiting) f.deliverSnapshot(g, snapshot, curtain);
     });
   }
 
@@ -164,16 +172,51 @@ export class SizeGroup implements SnapshotSource {
     this.sentAnything = true;
     // Later snapshot requests are at a later point of the stream.
     this.waiting = undefined;
+    if (hasCurtainMark(data)) this.curtainAtModel = curtainAfter(data, this.curtainAtModel);
     this.screen.write(data);
+  }
+
+  /** Whether the curtain is down at the current end of the group's stream. */
+  get curtained(): boolean {
+    return this.curtainAtModel;
   }
 
   /** Sends every member `data`: the output `raw`, or the screen it leaves. */
   private sendAll(data: string, raw: string): void {
     // Only what was sent counts as seen (GuestView.end reads the tail for a farewell).
     this.tail = (this.tail + raw).slice(-TAIL);
+    if (hasCurtainMark(raw)) {
+      this.sendMarked(data, raw);
+      return;
+    }
+    this.sendBytes(data);
+  }
+
+  /**
+   * Output with the curtain's marks in it: the marks go to the members as marks, in place, and
+   * never as bytes. When a frame was replaced by the screen it leaves, its marks come first (the
+   * screen is the one after them).
+   */
+  private sendMarked(data: string, raw: string): void {
+    const parts = splitCurtainMarks(data === raw ? raw : '');
+    if (data !== raw) {
+      for (const part of splitCurtainMarks(raw)) if (typeof part !== 'string') parts.push(part);
+      parts.push(...splitCurtainMarks(data).filter((p): p is string => typeof p === 'string'));
+    }
+    for (const part of parts) {
+      if (typeof part === 'string') this.sendBytes(part);
+      else this.sendMark(part);
+    }
+  }
+
+  private sendBytes(data: string): void {
     // Encoded once for every viewer.
     const bytes = Buffer.from(data, 'utf8');
     for (const member of this.members) member.feed.push(bytes);
+  }
+
+  private sendMark(mark: StreamMark): void {
+    for (const member of this.members) member.feed.mark(mark);
   }
 
   private onExit(code: number): void {
