@@ -63,7 +63,10 @@ for (const mode of MODES) {
     const late: Watching[] = [];
     let stalled: Watching;
     const stalledSnapshots = { before: 0, after: 0 };
+    const liveSawCurtain: boolean[] = [];
+    const lateSawCurtain: boolean[] = [];
     let webState = '';
+    let stalledSawCurtain = false;
 
     before(async () => {
       webState = mkdtempSync(`${tmpdir()}/gb-curtain-web-`);
@@ -92,17 +95,18 @@ for (const mode of MODES) {
       await typeLine(fx.tmux, fx.sessionName, 'clear');
 
       await fx.broadcast.pause(CURTAIN_TEXT);
-      for (const g of live) await g.waitForText(CURTAIN_TEXT.slice(0, 30));
+      for (const g of live) liveSawCurtain.push(await g.waitForText(CURTAIN_TEXT.slice(0, 30)).then(() => true, () => false));
       await typeLine(fx.tmux, fx.sessionName, `echo ${SECRET}-$((4000+321))`);
       await waitFor('the host pane to show the secret', async () => (await capturePane(fx.tmux, fx.sessionName)).join('\n').includes(`${SECRET}-4321`));
 
       // Joining during the pause.
       late.push(sshGuest(fx, 'late-ssh'), (await webGuest(route, 'late-browser', 80, 24)).watching);
-      for (const g of late) await g.waitForText(CURTAIN_TEXT.slice(0, 20));
+      // Judged by the case below (a failure here would hide which promise broke).
+      for (const g of late) lateSawCurtain.push(await g.waitForText(CURTAIN_TEXT.slice(0, 20)).then(() => true, () => false));
       // The stalled guest reads again: it is resynchronised from its group's screen, during the pause.
       stalledSnapshots.before = flowOf().snapshots;
       socket.resume();
-      await stalled.waitForText(CURTAIN_TEXT.slice(0, 30), 60_000);
+      stalledSawCurtain = await stalled.waitForText(CURTAIN_TEXT.slice(0, 30), 60_000).then(() => true, () => false);
       stalledSnapshots.after = flowOf().snapshots;
       // More of the session while paused, with everyone connected.
       await typeLine(fx.tmux, fx.sessionName, `echo ${SECRET}-again-$((1+1))`);
@@ -128,15 +132,18 @@ for (const mode of MODES) {
 
     test(`curtain (${mode}): a marker typed on the host during a pause reaches no live guest (SSH, browser)`, () => {
       noSecret(live);
+      assert.deepEqual(liveSawCurtain, [true, true], 'the live guests saw the curtain with its message');
     });
 
     test(`curtain (${mode}): it reaches no guest who joins during the pause (SSH, browser); they see the curtain`, () => {
       noSecret(late);
+      assert.deepEqual(lateSawCurtain, [true, true], 'the guests who joined during the pause saw the curtain');
     });
 
     test(`curtain (${mode}): it reaches no guest resynchronised during the pause`, () => {
       assert.ok(stalledSnapshots.after > stalledSnapshots.before, `the stalled guest was resynchronised (snapshots ${JSON.stringify(stalledSnapshots)})`);
       noSecret([stalled]);
+      assert.ok(stalledSawCurtain, 'the resynchronised guest saw the curtain');
     });
 
     test(`curtain (${mode}): it reaches no recording`, () => {

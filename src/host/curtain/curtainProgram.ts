@@ -133,7 +133,9 @@ for (;;) {
 
 /** The program's Perl text, its constants filled in. */
 export function curtainProgramSource(): string {
+  // The comments stay here: the text travels in every lock command tmux sends a client.
   return PROGRAM.trim()
+    .replace(/^\s*#.*\n/gm, '')
     .replace('@DOWN@', perlString(CURTAIN_DOWN_MARK))
     .replace('@UP@', perlString(CURTAIN_UP_MARK))
     .replace('@DEFAULT@', perlString(DEFAULT_CURTAIN_MESSAGE))
