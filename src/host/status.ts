@@ -4,6 +4,7 @@ import { EMBEDDED_DEFAULTS } from './embedded/options';
 import { BroadcastMode, cliConfigDir, defaultSocketPath } from './paths';
 import { Guest, viewerCountLabel, watchingFor } from './guests';
 import type { RouteKind } from './routes/routeKind';
+import type { RouteDescription } from './routes/route';
 
 export interface BroadcastStatus {
   broadcasting: boolean;
@@ -30,6 +31,12 @@ export function webStatusFromMarkers(markers: Record<string, string>): WebStatus
   const routes = (markers.routes ?? '').split(',');
   if (!routes.includes('web') || !markers['web-url']) return null;
   return { url: markers['web-url'], listen: markers['web-listen'] ?? '', streamUrl: markers['web-stream'] ?? '' };
+}
+
+/** The browser route's part of the status, from its description (the owner's view of what the markers say). */
+export function webStatusFromRoutes(routes: readonly RouteDescription[]): WebStatus | null {
+  const web = routes.find((r) => r.kind === 'web');
+  return web ? { url: web.join, listen: web.listen ?? '', streamUrl: web.stream ?? '' } : null;
 }
 
 export function statusJson(status: {
