@@ -32,10 +32,10 @@ interface Watching {
   close(): void;
 }
 
-function sshGuest(fx: ModeFixture, name: string): Watching {
+function sshGuest(fx: ModeFixture, name: string): Watching & { type(keys: string): void } {
   const user = fx.mode === 'system' ? 'guest' : name;
   const client = new PtyClient(opensshArgv(fx.port, user, ['-o', 'IdentityFile=none', '-t']), { cols: 90, rows: 26 });
-  return { name, output: () => client.output, lines: () => client.lines(), waitForText: (t, ms) => client.waitForText(t, ms ?? 30_000), close: () => client.kill() };
+  return { name, output: () => client.output, lines: () => client.lines(), waitForText: (t, ms) => client.waitForText(t, ms ?? 30_000), close: () => client.kill(), type: (keys) => client.type(keys) };
 }
 
 async function webGuest(route: WebRoute, name: string, cols = 100, rows = 30): Promise<{ watching: Watching; client: WebGuestClient }> {
@@ -68,13 +68,15 @@ for (const mode of MODES) {
     let webState = '';
     let stalledSawCurtain = false;
     const missedAfter: string[] = [];
+    let stillPausedAfterGuestKeys = false;
 
     before(async () => {
       webState = mkdtempSync(`${tmpdir()}/gb-curtain-web-`);
       route = new WebRoute({ listen: '127.0.0.1:0', stateDir: webState, access: 'open', assetDir: stubAssetDir() }, {});
       fx = await startMode(mode, { hostCols: 100, hostRows: 30, moreRoutes: [route] });
       await typeLine(fx.tmux, fx.sessionName, 'echo BEFORE-CURTAIN-$((20+1))');
-      live.push(sshGuest(fx, 'live-ssh'), (await webGuest(route, 'live-browser')).watching);
+      const liveSsh = sshGuest(fx, 'live-ssh');
+      live.push(liveSsh, (await webGuest(route, 'live-browser')).watching);
       recording = recordSession(fx.tmux, fx.sessionName, fx.hostSize.cols, fx.hostSize.rows + 1);
       for (const g of live) await g.waitForText('BEFORE-CURTAIN-21');
       const known = new Set(route.flow().map((f) => f.name));
@@ -97,6 +99,10 @@ for (const mode of MODES) {
 
       await fx.broadcast.pause(CURTAIN_TEXT);
       for (const g of live) liveSawCurtain.push(await g.waitForText(CURTAIN_TEXT.slice(0, 30)).then(() => true, () => false));
+      // A guest tries to lift it: the host's key (prefix, B), and tmux's command prompt.
+      liveSsh.type('\x02B\x02:set -g @paused 0\r\x02:lock-client\r');
+      await new Promise((r) => setTimeout(r, 600));
+      stillPausedAfterGuestKeys = (await fx.broadcast.tmux.run(['show-options', '-gv', '@paused'])).trim() === '1';
       await typeLine(fx.tmux, fx.sessionName, `echo ${SECRET}-$((4000+321))`);
       await waitFor('the host pane to show the secret', async () => (await capturePane(fx.tmux, fx.sessionName)).join('\n').includes(`${SECRET}-4321`));
 
@@ -134,6 +140,7 @@ for (const mode of MODES) {
     test(`curtain (${mode}): a marker typed on the host during a pause reaches no live guest (SSH, browser)`, () => {
       noSecret(live);
       assert.deepEqual(liveSawCurtain, [true, true], 'the live guests saw the curtain with its message');
+      assert.ok(stillPausedAfterGuestKeys, "a guest's keys (prefix B, the command prompt) did not lift the curtain");
     });
 
     test(`curtain (${mode}): it reaches no guest who joins during the pause (SSH, browser); they see the curtain`, () => {
