@@ -9,7 +9,7 @@ import { AccessConfig, decide, methodsFor } from './access';
 import { disconnectWithReason } from './disconnect';
 import { cannotShow, GuestView } from './guestView';
 import { HostSizeFeed } from './hostSizeFeed';
-import { SizeGroups } from '../fanout/sizeGroups';
+import type { GroupPlacer } from '../fanout/groupPlacer';
 import { Corkable } from '../fanout/guestFeed';
 
 export interface GuestConnectionOptions {
@@ -17,8 +17,13 @@ export interface GuestConnectionOptions {
   address: string;
   access: AccessConfig;
   maxAuthAttempts: number;
-  /** The size groups whose tmux clients the guest's view joins. */
-  groups: SizeGroups;
+  /** The size groups whose tmux clients the guest's view joins (or a relay's groups). */
+  groups: GroupPlacer;
+  /**
+   * A relay: which broadcast a user name names, asked once the access policy let the guest in.
+   * A refusal is shown in the guest's terminal (then the connection ends with status 1).
+   */
+  admit?: (user: string) => Promise<{ groups: GroupPlacer } | { refusal: string }>;
   /** Where a watcher's host-size channel reads the host's terminal size from. */
   hostSize?: HostSizeFeed;
   /** The connection's TCP socket (the view sends each write's pieces on it as one). */
@@ -52,12 +57,15 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   private ending = false;
   private closed = false;
   private finishing = false;
+  private groups: GroupPlacer;
+  private refusal: string | undefined;
 
   constructor(
     private readonly client: Connection,
     readonly options: GuestConnectionOptions,
   ) {
     super();
+    this.groups = options.groups;
     client.on('error', () => undefined); // a guest's broken connection is the guest's business
     client.on('close', () => this.onClose());
     client.on('authentication', (ctx) => this.authenticate(ctx));
@@ -87,8 +95,24 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
 
   private authenticate(ctx: AuthContext): void {
     if (decide(this.options.access, ctx) === 'accept') {
-      this.user = cleanUserName(ctx.username);
-      ctx.accept();
+      const admit = this.options.admit;
+      if (!admit) {
+        this.user = cleanUserName(ctx.username);
+        ctx.accept();
+        return;
+      }
+      // A relay's user name is the broadcast id (a secret): the guest is listed as "guest".
+      admit(ctx.username).then(
+        (answer) => {
+          if ('refusal' in answer) this.refusal = answer.refusal;
+          else this.groups = answer.groups;
+          if (!this.closed) ctx.accept();
+        },
+        () => {
+          this.refusal = 'Guest Broadcast: this relay cannot look the broadcast up right now. Try again in a moment.';
+          if (!this.closed) ctx.accept();
+        },
+      );
       return;
     }
     // "none" is how every client asks which methods exist: not a failed attempt.
@@ -165,8 +189,14 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
 
   private startView(channel: ServerChannel, pty: PseudoTtyInfo): void {
     this.channel = channel;
+    if (this.refusal !== undefined) {
+      channel.on('data', () => undefined);
+      channel.write(`\r\n${this.refusal}\r\n`);
+      this.finish(1);
+      return;
+    }
     try {
-      this.view = new GuestView(channel, this.options.groups, { term: pty.term, cols: pty.cols, rows: pty.rows, socket: this.options.socket }, (code) => {
+      this.view = new GuestView(channel, this.groups, { term: pty.term, cols: pty.cols, rows: pty.rows, socket: this.options.socket }, (code) => {
         if (this.ending) return;
         // The group's tmux client ended by itself: the session's shell exited or the broadcast's
         // tmux server went away. Either way the broadcast is over for this guest, so say so rather

@@ -7,8 +7,8 @@
 // dropped; neither this class nor its group has a path from a channel to the pty at all. tmux's
 // `attach -r` is the second, independent guard.
 import type { ServerChannel } from 'ssh2';
-import { GroupMember, SizeGroup } from '../fanout/sizeGroup';
-import { SizeGroups } from '../fanout/sizeGroups';
+import type { GroupMember } from '../fanout/sizeGroup';
+import type { GroupPlacer, PlacedGroup } from '../fanout/groupPlacer';
 import { clampSize } from '../guestWindow';
 import { guestTerm } from '../fanout/terminal';
 import { Corkable, GuestFeed } from '../fanout/guestFeed';
@@ -27,14 +27,14 @@ export class GuestView implements GroupMember {
   readonly term: string;
   cols: number;
   rows: number;
-  private group: SizeGroup | undefined;
+  private group: PlacedGroup | undefined;
   private ended = false;
   /** The group's last output when its tmux client ended. */
   private exitTail = '';
 
   constructor(
     private readonly channel: ServerChannel,
-    private readonly groups: SizeGroups,
+    private readonly groups: GroupPlacer,
     options: { term: string | undefined; cols: number; rows: number; socket?: Corkable },
     private readonly onExit: (code: number) => void,
   ) {

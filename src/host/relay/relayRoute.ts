@@ -1,0 +1,311 @@
+// The relay route: guests watch through stateless relays on NATS (`guest-broadcast relay`), so
+// a host behind NAT is watched from anywhere and one machine's cores do not bound the audience.
+// The flow and its messages are in src/wire/relayProtocol.ts.
+//
+// ITS READ-ONLY RULE:
+//   - The host makes only outbound connections (to NATS). It subscribes to its requests (open,
+//     snap, lease) and to relays' presence, each parsed by wire/relayProtocol.ts into a size
+//     group to run (clamped by clampSize, capped by the broadcast's --max-size-groups), a screen
+//     to send, a lease or a guest list. Nothing received is ever written to tmux: there is no
+//     path from this file to a tmux client's input.
+//   - What relays get is a size group's output, from the broadcast's one fan-out, whose tmux
+//     client is spawned only by fanout/readOnlyTerminal.ts (`attach -r`, a ReadOnlyTerminal).
+import type { NatsConnection, Msg, Subscription } from '@nats-io/nats-core';
+import type { KV } from '@nats-io/kv';
+import { Disposable, ListenerList } from '../../listeners';
+import { setMarkers } from '../../tmux/broadcastSession';
+import { assertSupported, TmuxVersion } from '../../tmux/version';
+import { fanoutFor } from '../fanout/sharedFanout';
+import type { SizeGroups } from '../fanout/sizeGroups';
+import { guestTerm } from '../fanout/terminal';
+import { clampSize } from '../guestWindow';
+import type { Guest } from '../guests';
+import { EMBEDDED_DEFAULTS } from '../embedded/options';
+import { Route, RouteContext, RouteDescription, RouteReport } from '../routes/route';
+import {
+  encodeControl,
+  HEARTBEAT_MS,
+  LEASE_MS,
+  LEASE_RENEW_MS,
+  OpenReply,
+  parseLeaseRequest,
+  parseOpenRequest,
+  parsePresence,
+  parseSnapRequest,
+  PROTOCOL_VERSION,
+  REGISTRY_BUCKET,
+  REGISTRY_TTL_MS,
+  RegistryEntry,
+  subjects,
+} from '../../wire/relayProtocol';
+import { HostRelayGroup } from './hostRelayGroup';
+import { loadOrCreateRelayId } from './relayId';
+import { RelayPresence } from './relayPresence';
+import { relayWatchLine, shownNatsUrls } from './relayWatch';
+
+export interface RelayRouteOptions {
+  /** NATS server URLs (nats://HOST:PORT), tried in turn. */
+  urls: string[];
+  /** The broadcast's id as the host named it (--relay-id); undefined: the random one in the state folder. */
+  id?: string;
+  stateDir: string;
+  maxSizeGroups?: number;
+  appRoot?: string;
+  onWarning?: (message: string) => void;
+}
+
+/** Markers recorded in tmux so other processes (status --json) find the relay part. */
+export const RELAY_MARKERS = { url: 'relay-url', id: 'relay-id', watch: 'relay-watch' } as const;
+
+/** Groups run for relays at once, at most (besides the broadcast's own cap on sizes). */
+const MAX_RELAY_GROUPS = 1000;
+
+export class RelayRoute implements Route {
+  readonly kind = 'relay' as const;
+  readonly guestsOpenSocket = false;
+  private nc: NatsConnection | undefined;
+  private kv: KV | undefined;
+  private id = '';
+  private context: RouteContext | undefined;
+  private groups: SizeGroups | undefined;
+  /** Host relay groups by id, and by the clamped size a relay asked for. */
+  private readonly byId = new Map<string, HostRelayGroup>();
+  private readonly bySize = new Map<string, HostRelayGroup>();
+  private readonly subs: Subscription[] = [];
+  private readonly presence = new RelayPresence();
+  private readonly listeners = new ListenerList<[]>();
+  private timers: NodeJS.Timeout[] = [];
+  private nextGroup = 1;
+  private started = '';
+  private closing = false;
+  private shownWatch = '';
+
+  constructor(readonly options: RelayRouteOptions) {}
+
+  check(version: TmuxVersion): void {
+    // Relay guests watch through the same size groups (tmux attach -r) as embedded SSH guests.
+    assertSupported(version, 'embedded');
+  }
+
+  initialMarkers(): Record<string, string> {
+    return {};
+  }
+
+  get broadcastId(): string {
+    return this.id;
+  }
+
+  get url(): string {
+    return shownNatsUrls(this.options.urls);
+  }
+
+  /** What a guest types to watch through a relay (a placeholder host until a relay announced itself). */
+  get watch(): string {
+    return relayWatchLine(this.id, this.presence.anySshAddress());
+  }
+
+  async start(context: RouteContext): Promise<RouteReport> {
+    this.context = context;
+    this.id = this.options.id ?? loadOrCreateRelayId(this.options.stateDir);
+    this.groups = fanoutFor(context, { maxGroups: this.options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups, appRoot: this.options.appRoot });
+    // Loaded only now: a broadcast without relays never loads the NATS client.
+    const { connect } = await import('@nats-io/transport-node');
+    const { Kvm } = await import('@nats-io/kv');
+    let nc: NatsConnection;
+    try {
+      nc = await connect({ servers: this.options.urls, name: `guest-broadcast host ${this.id.slice(0, 6)}`, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
+    } catch (error) {
+      throw new Error(`Cannot reach NATS at ${this.url} (${(error as Error).message}). Check that nats-server runs there (with -js) and that --relay names it.`);
+    }
+    this.nc = nc;
+    try {
+      this.kv = await new Kvm(nc).create(REGISTRY_BUCKET, { ttl: REGISTRY_TTL_MS, history: 1 });
+    } catch (error) {
+      await nc.close().catch(() => undefined);
+      throw new Error(`NATS at ${this.url} has no JetStream for the relay registry (${(error as Error).message}). Start nats-server with -js.`);
+    }
+    this.started = new Date().toISOString();
+    this.serve(nc);
+    await this.register();
+    this.timers.push(setInterval(() => void this.register(), HEARTBEAT_MS));
+    this.timers.push(setInterval(() => this.expire(), LEASE_RENEW_MS));
+    for (const t of this.timers) t.unref();
+    return { applied: [`registered on NATS ${this.url} as ${this.id}`], warnings: [] };
+  }
+
+  async serverRestarted(): Promise<undefined> {
+    return undefined; // size groups attach by socket path: the next open finds the new server
+  }
+
+  describe(): RouteDescription {
+    return { kind: 'relay', join: this.watch, listen: null, stateDir: this.options.stateDir };
+  }
+
+  markers(): Record<string, string> {
+    return { [RELAY_MARKERS.url]: this.url, [RELAY_MARKERS.id]: this.id, [RELAY_MARKERS.watch]: this.watch };
+  }
+
+  async guests(): Promise<Guest[]> {
+    return this.presence.guests();
+  }
+
+  async kick(): Promise<boolean> {
+    return false; // phase 1: kicking a relay guest is not built yet (#18)
+  }
+
+  /** The groups run for relays now (tests): id, size, size group's tmux client pid, frames sent. */
+  relayGroups(): Array<{ id: string; cols: number; rows: number; pid: number; seq: number; relays: number }> {
+    return [...this.byId.values()].map((g) => ({ id: g.id, cols: g.group?.cols ?? 0, rows: g.group?.rows ?? 0, pid: g.group?.pid ?? 0, seq: g.sink.seq, relays: g.leases.size }));
+  }
+
+  async stop(message: string): Promise<void> {
+    await this.close(message, true);
+  }
+
+  async release(message: string): Promise<void> {
+    // The broadcast lives on (another process may serve it): relays' guests are told the host's
+    // connection went away; the registry entry stays until its TTL unless a new host refreshes it.
+    await this.close(message, false);
+  }
+
+  onChange(listener: () => void): Disposable {
+    return this.listeners.add(listener);
+  }
+
+  private serve(nc: NatsConnection): void {
+    const id = this.id;
+    const on = (subject: string, handle: (msg: Msg) => void): void => {
+      this.subs.push(nc.subscribe(subject, {
+          callback: (err, msg) => {
+            if (!err && !this.closing) handle(msg);
+          },
+        }));
+    };
+    on(subjects.open(id), (msg) => msg.reply && msg.respond(encodeControl(this.open(msg.string()))));
+    on(subjects.snap(id), (msg) => void this.snap(msg));
+    on(subjects.lease(id), (msg) => {
+      const req = parseLeaseRequest(msg.string());
+      if (!req) return void (msg.reply && msg.respond(encodeControl({ ok: false, error: 'not a lease request' })));
+      const until = Date.now() + LEASE_MS;
+      const gone: string[] = [];
+      for (const gid of req.groups) {
+        const group = this.byId.get(gid);
+        if (group) group.hold(req.relay, until);
+        else gone.push(gid);
+      }
+      if (msg.reply) msg.respond(encodeControl({ ok: true, gone }));
+    });
+    on(subjects.presence(id), (msg) => {
+      const presence = parsePresence(msg.string());
+      if (!presence) return;
+      if (this.presence.record(presence, presence.ssh)) this.listeners.fire();
+      void this.updateWatchMarker();
+    });
+  }
+
+  private open(text: string): OpenReply {
+    const req = parseOpenRequest(text);
+    if (!req) return { ok: false, error: 'not an open request' };
+    const groups = this.groups;
+    if (!groups) return { ok: false, error: 'the host is not serving relays' };
+    const size = clampSize(req.cols, req.rows);
+    const term = guestTerm(req.term);
+    const key = `${size.cols}x${size.rows} ${term}`;
+    const until = Date.now() + LEASE_MS;
+    const known = this.bySize.get(key);
+    if (known?.group?.running) {
+      known.hold(req.relay, until);
+      return { ok: true, group: known.id, cols: known.group.cols, rows: known.group.rows, term: known.group.term };
+    }
+    if (this.byId.size >= MAX_RELAY_GROUPS) return { ok: false, error: 'the host serves as many relay groups as it can' };
+    const made = new HostRelayGroup(`g${this.nextGroup++}`, this.id, this.requireNc(), (g) => this.forget(g));
+    let notice: string | undefined;
+    try {
+      const placement = groups.place(made, size.cols, size.rows, term, (text) => (notice = text));
+      made.group = placement.group;
+    } catch (error) {
+      return { ok: false, error: `the host cannot show the broadcast right now (${(error as Error).message.split('\n')[0]})` };
+    }
+    // The cap on sizes may have put it in a group another relay group already feeds: share that one.
+    const twin = [...this.byId.values()].find((g) => g.group === made.group);
+    if (twin) {
+      made.group?.remove(made);
+      twin.hold(req.relay, until);
+      this.bySize.set(key, twin);
+      return { ok: true, group: twin.id, cols: twin.group?.cols ?? size.cols, rows: twin.group?.rows ?? size.rows, term: twin.group?.term ?? term, ...(notice ? { notice } : {}) };
+    }
+    made.hold(req.relay, until);
+    this.byId.set(made.id, made);
+    this.bySize.set(key, made);
+    const group = made.group;
+    return { ok: true, group: made.id, cols: group?.cols ?? size.cols, rows: group?.rows ?? size.rows, term: group?.term ?? term, ...(notice ? { notice } : {}) };
+  }
+
+  private async snap(msg: Msg): Promise<void> {
+    if (!msg.reply) return;
+    const req = parseSnapRequest(msg.string());
+    const group = req && this.byId.get(req.group);
+    const reply = group ? await group.snapshot() : { ok: false, error: req ? 'no such group' : 'not a snapshot request' };
+    try {
+      msg.respond(encodeControl(reply));
+    } catch {
+      // the connection is closing
+    }
+  }
+
+  private forget(group: HostRelayGroup): void {
+    if (this.byId.get(group.id) === group) this.byId.delete(group.id);
+    for (const [key, g] of this.bySize) if (g === group) this.bySize.delete(key);
+  }
+
+  /** Ends groups no relay holds any more; forgets relays gone quiet. */
+  private expire(): void {
+    const now = Date.now();
+    for (const group of [...this.byId.values()]) if (!group.held(now)) group.leave();
+    if (this.presence.expire(now)) this.listeners.fire();
+  }
+
+  private async register(): Promise<void> {
+    if (!this.kv || this.closing || !this.context) return;
+    const entry: RegistryEntry = { v: PROTOCOL_VERSION, session: this.context.sessionName, cols: 0, rows: 0, access: 'open', started: this.started };
+    try {
+      await this.kv.put(this.id, JSON.stringify(entry));
+    } catch (error) {
+      this.options.onWarning?.(`Could not refresh the relay registry on ${this.url}: ${(error as Error).message}`);
+    }
+  }
+
+  private async updateWatchMarker(): Promise<void> {
+    const watch = this.watch;
+    if (watch === this.shownWatch || !this.context || this.closing) return;
+    this.shownWatch = watch;
+    await setMarkers(this.context.tmux, { [RELAY_MARKERS.watch]: watch }).catch(() => undefined);
+  }
+
+  private requireNc(): NatsConnection {
+    if (!this.nc) throw new Error('The relay route has not started.');
+    return this.nc;
+  }
+
+  private async close(message: string, ended: boolean): Promise<void> {
+    if (this.closing) return;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    // Each group's tmux client says the farewell first (as for SSH guests), so relays' guests get
+    // it in their stream; then the group's end frame follows from onGroupExit.
+    if (ended) await this.groups?.endAll(message);
+    this.closing = true;
+    for (const group of [...this.byId.values()]) group.leave(ended ? 0 : 1);
+    const nc = this.nc;
+    if (!nc) return;
+    for (const sub of this.subs) sub.unsubscribe();
+    try {
+      nc.publish(subjects.ended(this.id), encodeControl({ message, ended }));
+      if (ended) await this.kv?.delete(this.id);
+      await nc.flush();
+    } catch {
+      // NATS is gone: the registry entry expires by its TTL
+    }
+    await nc.drain().catch(() => undefined);
+  }
+}

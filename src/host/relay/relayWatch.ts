@@ -1,0 +1,16 @@
+// The line a guest types to watch through a relay, and the NATS address as shown (never with
+// credentials in it).
+
+/** `ssh -p PORT <id>@HOST` for a relay at "host:port"; a placeholder when no relay was heard of yet. */
+export function relayWatchLine(id: string, relaySsh: string | undefined): string {
+  if (!relaySsh) return `ssh -p PORT ${id}@RELAY   (any relay on the same NATS)`;
+  const m = /^(.*):(\d+)$/.exec(relaySsh);
+  if (!m) return `ssh ${id}@${relaySsh}`;
+  const host = m[1];
+  return m[2] === '22' ? `ssh ${id}@${host}` : `ssh -p ${m[2]} ${id}@${host}`;
+}
+
+/** A NATS URL list without user names, passwords or tokens. */
+export function shownNatsUrls(urls: readonly string[]): string {
+  return urls.map((u) => u.replace(/\/\/[^@/]*@/, '//')).join(',');
+}
