@@ -3,6 +3,7 @@
 import { Broadcast, BroadcastOptions } from '../host/broadcast';
 import { EmbeddedSshRoute } from '../host/routes/embeddedSshRoute';
 import { WebRoute } from '../host/web/webRoute';
+import { RelayRoute } from '../host/relay/relayRoute';
 import { EMBEDDED_DEFAULTS, EmbeddedServerOptions } from '../host/embedded/options';
 import { cliConfigDir } from '../host/paths';
 import { CLI_OPTION_NAMES, HOST_OPTION_KEYS } from '../host/options/names';
@@ -60,6 +61,14 @@ Browser guests (either mode; off by default):
   --web-cert FILE          TLS certificate (PEM) for https; with --web-key
   --web-key FILE           its private key (PEM); without TLS, a --web address beyond
                            loopback sends the link in clear (a warning says so)
+
+Relays on NATS (either mode; off by default; phase 1 of #18):
+  --relay URL[,URL…]       also serve guests through relays (guest-broadcast relay) on these
+                           NATS servers (nats://HOST:PORT, JetStream on): this host only
+                           connects out, so it can be behind NAT. --access open only for now.
+  --relay-id NAME          the broadcast's id on relays, which guests type as the ssh user name
+                           (default: 128 random bits kept in the state folder: it admits guests,
+                           so a named id lets anyone who guesses it watch)
 
   -h, --help               this help
 `;
@@ -123,6 +132,7 @@ async function startAndServe(options: BroadcastOptions, signalled: () => string 
   // The embedded SSH route's banner lines (fingerprint, access, exposure) and passphrase follow.
   const embedded = options.routes.find((r): r is EmbeddedSshRoute => r instanceof EmbeddedSshRoute);
   const web = options.routes.find((r): r is WebRoute => r instanceof WebRoute);
+  const relay = options.routes.find((r): r is RelayRoute => r instanceof RelayRoute);
   const broadcast = await Broadcast.start(options);
   const early = signalled();
   if (early) {
@@ -147,6 +157,10 @@ async function startAndServe(options: BroadcastOptions, signalled: () => string 
     if (web.streamUrl) out(`  Live stream (asciinema-player):   ${web.streamUrl}`);
     if (!embedded && web.access === 'password') out(`  Browser access:                   ${await accessLine({ access: 'password', stateDir: web.stateDir })}`);
     out(`  ${web.exposure}`);
+  }
+  if (relay) {
+    out(`  Through a relay (NATS ${relay.url}): ssh -p PORT ${relay.broadcastId}@RELAY`);
+    out(`    (any relay started with: guest-broadcast relay --nats ${relay.url} --listen ADDR:PORT; the id admits guests: share it only with them)`);
   }
   out(`  Privacy curtain:                  ${curtainLine(broadcast)}`);
   for (const warning of broadcast.lastFixup?.warnings ?? []) out(`  Warning: ${warning}`);

@@ -20,6 +20,7 @@ const commands: Record<string, CommandEntry> = {
   stop: { summary: 'end a broadcast; every guest is told', load: async () => (await import('./stopCommand')).stopCommand },
   passphrase: { summary: 'print (--regenerate: renew) the passphrase of --access password', load: async () => (await import('./passphraseCommand')).passphraseCommand },
   'web-link': { summary: "print (--regenerate: renew) the browser guests' link of --web", load: async () => (await import('./webLinkCommand')).webLinkCommand },
+  relay: { summary: 'serve guests of hosts on NATS (host --relay): ssh -p PORT <id>@RELAY', load: async () => (await import('./relayCommand')).relayCommand },
   watch: { summary: 'watch a broadcast read-only in this terminal (--snapshot prints the screen)', load: async () => (await import('./watchCommand')).watchCommand },
   'setup-guest': { summary: 'print or apply (as root) the guest account setup for system mode', load: async () => (await import('./setupGuestCommand')).setupGuestCommand },
   doctor: { summary: 'check the guest account setup and say how to fix what is missing', load: async () => (await import('./doctorCommand')).doctorCommand },

@@ -14,7 +14,7 @@ import { takeStopMarker } from './stopMarker';
 import { ownerMarkers, releaseOwnership } from './owner';
 import { claimSocket } from './socketClaim';
 import { endBroadcastServer, removeEmptyDirs, serverStillThere } from './endBroadcast';
-import { BroadcastStatus, statusJson, webStatusFromRoutes } from './status';
+import { BroadcastStatus, relayStatusFromMarkers, statusJson, webStatusFromRoutes } from './status';
 import { sameGuests, Guest } from './guests';
 import { GuestTablePublisher } from './guestTable';
 import { Route, RouteContext, RouteDescription, RouteKind, RouteReport } from './routes/route';
@@ -273,6 +273,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       viewers: this.current,
       paused: this.curtainState.paused,
       web: webStatusFromRoutes(this.describeRoutes()),
+      // The relay route's own markers say it as other processes read it (statusReader.ts).
+      relay: relayStatusFromMarkers({ routes: 'relay', ...(this.options.routes.find((r) => r.kind === 'relay')?.markers() ?? {}) }),
     });
   }
 

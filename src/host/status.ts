@@ -18,6 +18,14 @@ export interface BroadcastStatus {
   web: WebStatus | null;
   /** Guests see the curtain instead of the session (guest-broadcast pause). */
   paused: boolean;
+  /** The relay route: the NATS servers (no credentials), the broadcast's id, how to watch through a relay; null when off. */
+  relay: RelayStatus | null;
+}
+
+export interface RelayStatus {
+  url: string;
+  id: string;
+  watch: string;
 }
 
 export interface WebStatus {
@@ -31,6 +39,13 @@ export function webStatusFromMarkers(markers: Record<string, string>): WebStatus
   const routes = (markers.routes ?? '').split(',');
   if (!routes.includes('web') || !markers['web-url']) return null;
   return { url: markers['web-url'], listen: markers['web-listen'] ?? '', streamUrl: markers['web-stream'] ?? '' };
+}
+
+/** The relay route's markers (relay/relayRoute.ts RELAY_MARKERS), when the broadcast's routes include it. */
+export function relayStatusFromMarkers(markers: Record<string, string>): RelayStatus | null {
+  const routes = (markers.routes ?? '').split(',');
+  if (!routes.includes('relay') || !markers['relay-id']) return null;
+  return { url: markers['relay-url'] ?? '', id: markers['relay-id'], watch: markers['relay-watch'] ?? '' };
 }
 
 /** The browser route's part of the status, from its description (the owner's view of what the markers say). */
@@ -49,6 +64,7 @@ export function statusJson(status: {
   viewers: readonly Guest[];
   web?: WebStatus | null;
   paused?: boolean;
+  relay?: RelayStatus | null;
 }): BroadcastStatus {
   return {
     broadcasting: status.broadcasting,
@@ -58,9 +74,10 @@ export function statusJson(status: {
     listen: status.listen,
     watch: status.watch,
     // route and address only when known (browser guests; the JSON shape only grows).
-    viewers: status.viewers.map((v) => ({ name: v.name, user: v.user, cols: v.cols, rows: v.rows, since: v.since.toISOString(), ...(v.route ? { route: v.route } : {}), ...(v.route === 'web' && v.address ? { address: v.address } : {}) })),
+    viewers: status.viewers.map((v) => ({ name: v.name, user: v.user, cols: v.cols, rows: v.rows, since: v.since.toISOString(), ...(v.route ? { route: v.route } : {}), ...((v.route === 'web' || v.route === 'relay') && v.address ? { address: v.address } : {}) })),
     web: status.web ?? null,
     paused: status.paused ?? false,
+    relay: status.relay ?? null,
   };
 }
 
@@ -99,6 +116,7 @@ export function formatStatus(status: BroadcastStatus, now = new Date(), recorded
         : '',
     `Watch with: ${status.watch}`,
     status.web ? `Or in a browser: ${status.web.url}` : '',
+    status.relay ? `Or through a relay: ${status.relay.watch}` : '',
     status.paused ? 'Paused: guests see the curtain, not the session (resume with: guest-broadcast resume).' : '',
     viewerCountLabel(status.viewers.length) + (status.viewers.length ? ':' : ''),
     ...status.viewers.map(

@@ -5,7 +5,7 @@ import { listClients } from '../tmux/clients';
 import { Tmux } from '../tmux/tmux';
 import { ownerAlive } from './owner';
 import { BroadcastMode, defaultSocketPath } from './paths';
-import { BroadcastStatus, RecordedSettings, statusJson, webStatusFromMarkers } from './status';
+import { BroadcastStatus, RecordedSettings, relayStatusFromMarkers, statusJson, webStatusFromMarkers } from './status';
 import { Guest, guestsFromClients } from './guests';
 import { curtainFromMarkers } from './curtain/curtainTmux';
 
@@ -77,6 +77,7 @@ async function statusOf(found: FoundBroadcast): Promise<BroadcastStatus> {
     watch: markers.watch ?? '',
     viewers,
     web: unserved ? null : webStatusFromMarkers(markers),
+    relay: unserved ? null : relayStatusFromMarkers(markers),
     paused: curtainFromMarkers(markers).paused,
   });
 }

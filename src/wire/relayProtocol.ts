@@ -62,9 +62,10 @@ export const MAX_PRESENCE_GUESTS = 1000;
 export const PROTOCOL_VERSION = 1;
 
 /** A broadcast id: the SSH user name on a relay, a NATS subject token and a KV key at once. */
-export const BROADCAST_ID_RULE = 'letters, digits, "-" and "_" only, 1 to 64 of them';
+/** Not starting with "-": ssh would read `-x@relay` as an option. */
+export const BROADCAST_ID_RULE = 'letters, digits, "-" and "_" only, 1 to 64 of them, starting with a letter or digit';
 export function isBroadcastId(id: string): boolean {
-  return /^[A-Za-z0-9_-]{1,64}$/.test(id);
+  return /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(id);
 }
 /** A group id, as the host makes them ("g1", "g2", …). */
 export function isGroupId(id: unknown): id is string {

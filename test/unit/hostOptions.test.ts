@@ -35,6 +35,7 @@ const DEFAULTS: HostOptions = {
   loginTimeoutMs: 10_000,
   maxSizeGroups: 16,
   web: undefined,
+  relay: undefined,
 };
 
 const refused = (raw: RawHostOptions, names: HostOptionNames, pattern: RegExp, otherMode: 'refuse' | 'keep' = 'refuse'): void =>
@@ -91,7 +92,18 @@ const MISTAKES: Record<HostOptionKey, Array<[unknown, RegExp]>> = {
   web: [['a:b:c', / "a:b:c" is not a listen address/]],
   webCert: [['/c.pem', / is only used with .*web \(the browser route\)\.$/]],
   webKey: [['/k.pem', / is only used with .*web \(the browser route\)\.$/]],
+  relay: [['http://x:1', /: "http:\/\/x:1" is not a NATS URL\. Give nats:\/\/HOST:PORT/]],
+  relayId: [['abc', / is only used with .*relay \(guests watching through relays on NATS\)\.$/]],
 };
+
+test('--relay: NATS URLs, an id by the rule, and open access only (relays check no passphrase yet)', () => {
+  assert.deepEqual(parseHostOptions({ relay: 'nats://127.0.0.1:4222, nats://10.0.0.2:4222' }, CLI_OPTION_NAMES).relay, { urls: ['nats://127.0.0.1:4222', 'nats://10.0.0.2:4222'], id: undefined });
+  assert.deepEqual(parseHostOptions({ relay: 'nats://h:1', relayId: 'team-demo_1' }, CLI_OPTION_NAMES).relay, { urls: ['nats://h:1'], id: 'team-demo_1' });
+  refused({ relay: 'nats://h:1', relayId: 'a.b' }, CLI_OPTION_NAMES, /^--relay-id "a\.b" is not a valid id: letters, digits/);
+  refused({ relay: 'nats://h:1', access: 'password' }, CLI_OPTION_NAMES, /^--relay works with --access open only for now/);
+  // In system mode the relay route keeps its id in the state folder, as --web keeps its link.
+  assert.equal(parseHostOptions({ mode: 'system', relay: 'nats://h:1', stateDir: '/tmp/x' }, CLI_OPTION_NAMES).stateDir, '/tmp/x');
+});
 
 test('every option of both naming tables: each mistake is named the way the user set it, with what to do', () => {
   const escape = (name: string): string => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -20,7 +20,11 @@ export interface HostKey {
 }
 
 export function loadOrCreateHostKey(stateDir: string): HostKey {
-  const path = join(stateDir, HOST_KEY_FILE);
+  return loadOrCreateHostKeyFile(join(stateDir, HOST_KEY_FILE));
+}
+
+/** The key in `path` (a relay's --host-key), made there on first use. */
+export function loadOrCreateHostKeyFile(path: string): HostKey {
   const privateKey = readOrCreateSecret(path, () => generateEd25519KeyPair('guest-broadcast host key').private);
   const parsed = utils.parseKey(privateKey);
   const key: ParsedKey | undefined = parsed instanceof Error ? undefined : Array.isArray(parsed) ? (parsed as ParsedKey[])[0] : parsed;

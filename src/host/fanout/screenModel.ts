@@ -98,9 +98,12 @@ export class ScreenModel {
     const top = core?.buffer?.scrollTop;
     const bottom = core?.buffer?.scrollBottom;
     if (top !== undefined && bottom !== undefined && (top !== 0 || bottom !== this.term.rows - 1)) {
-      // DECSTBM homes the cursor: put it back.
-      out += `\x1b[${top + 1};${bottom + 1}r\x1b[${buffer.cursorY + 1};${buffer.cursorX + 1}H`;
+      out += `\x1b[${top + 1};${bottom + 1}r`;
     }
+    // The cursor, absolutely: the addon puts it back with relative moves from the end of the last
+    // row, which land short when that row is full (tmux's status line): a terminal's cursor stays
+    // on the last column there, where the addon counts one beyond. (DECSTBM above also homes it.)
+    out += `\x1b[${buffer.cursorY + 1};${Math.min(buffer.cursorX, this.term.cols - 1) + 1}H`;
     out += core?.coreService?.isCursorHidden ? '\x1b[?25l' : '\x1b[?25h';
     const pen = core?._inputHandler?._curAttrData;
     if (pen) out += penSgr(pen);

@@ -7,6 +7,7 @@ import type { Route } from '../routes/route';
 import { SystemSshRoute } from '../routes/systemSshRoute';
 import { EmbeddedServerContext, embeddedServerOptions } from './embeddedServer';
 import { webRoute } from './webRoute';
+import { relayRoute } from './relayRoute';
 import type { HostOptions } from './parse';
 
 export type HostBroadcastOptions = Pick<BroadcastOptions, 'routes' | 'socketPath' | 'sessionName' | 'command' | 'configFile'>;
@@ -19,7 +20,7 @@ export function sshRoute(host: HostOptions, embedded: EmbeddedServerContext): Em
 /** Broadcast options from host options; `routes` may add routes served beside the SSH route (and the browser route of --web). */
 export function broadcastOptions(host: HostOptions, embedded: EmbeddedServerContext, routes: Route[] = []): HostBroadcastOptions {
   return {
-    routes: [sshRoute(host, embedded), ...(host.web ? [webRoute(host, embedded)] : []), ...routes],
+    routes: [sshRoute(host, embedded), ...(host.web ? [webRoute(host, embedded)] : []), ...(host.relay ? [relayRoute(host, embedded)] : []), ...routes],
     socketPath: host.socketPath,
     sessionName: host.sessionName,
     command: host.command,

@@ -23,6 +23,8 @@ export const HOST_OPTION_KEYS = [
   'web',
   'webCert',
   'webKey',
+  'relay',
+  'relayId',
 ] as const;
 
 export type HostOptionKey = (typeof HOST_OPTION_KEYS)[number];
@@ -49,6 +51,8 @@ export const CLI_OPTION_NAMES = {
   web: '--web',
   webCert: '--web-cert',
   webKey: '--web-key',
+  relay: '--relay',
+  relayId: '--relay-id',
 } as const satisfies Record<HostOptionKey, string>;
 
 /**
@@ -93,6 +97,9 @@ export const MODE_OF: Partial<Record<HostOptionKey, BroadcastMode>> = {
  * not refused in system mode, where they apply to browser guests only.
  */
 export const WEB_USES: readonly HostOptionKey[] = ['access', 'stateDir', 'maxViewers', 'maxConnectionsPerAddress', 'loginTimeout', 'maxSizeGroups'];
+
+/** The embedded-mode options the relay route (--relay, either mode) reads too: its id is kept in the state folder. */
+export const RELAY_USES: readonly HostOptionKey[] = ['access', 'stateDir', 'maxSizeGroups'];
 
 /** An option's name in `names`, or its key when that source has no name for it (a typed caller). */
 export function nameOf(names: HostOptionNames, key: HostOptionKey): string {

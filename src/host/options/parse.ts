@@ -9,7 +9,8 @@ import { parseListen } from '../embedded/listen';
 import { DEFAULT_SSH_PORT } from '../guestSshCommand';
 import { BroadcastMode } from '../paths';
 import { isUnixUserName, UNIX_USER_NAME_RULE } from '../unixUserName';
-import { HOST_OPTION_KEYS, HostOptionKey, HostOptionNames, MODE_OF, nameOf, WEB_USES } from './names';
+import { HOST_OPTION_KEYS, HostOptionKey, HostOptionNames, MODE_OF, nameOf, RELAY_USES, WEB_USES } from './names';
+import { parseRelayHostOptions, RelayHostOptions } from './relayHostOptions';
 import { parseWebHostOptions, WebHostOptions } from '../web/webHostOptions';
 import { HostOptionError, shown, text, wholeNumber } from './rawValues';
 import { readableTmuxConfig } from './tmuxConfig';
@@ -46,6 +47,8 @@ export interface HostOptions {
   maxSizeGroups: number;
   /** The browser route (--web, --web-cert, --web-key); undefined: off. */
   web: WebHostOptions | undefined;
+  /** The relay route (--relay, --relay-id); undefined: off. */
+  relay: RelayHostOptions | undefined;
 }
 
 export const HOST_DEFAULTS = {
@@ -126,6 +129,13 @@ export function parseHostOptions(raw: RawHostOptions, names: HostOptionNames, ot
     throw new HostOptionError((error as Error).message);
   }
 
+  let relay: RelayHostOptions | undefined;
+  try {
+    relay = parseRelayHostOptions(raw, { relay: name('relay'), relayId: name('relayId'), access: name('access') }, policy);
+  } catch (error) {
+    throw new HostOptionError((error as Error).message);
+  }
+
   if (otherModeOptions === 'refuse') refuseUnused(raw, names, mode, policy);
   return {
     mode,
@@ -144,6 +154,7 @@ export function parseHostOptions(raw: RawHostOptions, names: HostOptionNames, ot
     loginTimeoutMs: loginTimeoutSeconds === undefined ? defaultLoginTimeoutMs(policy) : loginTimeoutSeconds * 1000,
     maxSizeGroups,
     web,
+    relay,
   };
 }
 
@@ -152,7 +163,7 @@ function refuseUnused(raw: RawHostOptions, names: HostOptionNames, mode: Broadca
   const name = (key: HostOptionKey): string => nameOf(names, key);
   const given = (key: HostOptionKey): boolean => raw[key] !== undefined;
   // With --web, system mode reads the browser route's share of the embedded options.
-  const usedByWeb = (key: HostOptionKey): boolean => given('web') && WEB_USES.includes(key);
+  const usedByWeb = (key: HostOptionKey): boolean => (given('web') && WEB_USES.includes(key)) || (given('relay') && RELAY_USES.includes(key));
   const misplaced = HOST_OPTION_KEYS.find((key) => given(key) && MODE_OF[key] !== undefined && MODE_OF[key] !== mode && !usedByWeb(key));
   if (misplaced !== undefined) {
     throw new HostOptionError(
@@ -170,9 +181,9 @@ function refuseUnused(raw: RawHostOptions, names: HostOptionNames, mode: Broadca
  * added to the model reaches them. The login timeout is in ms here, as a test wants a short one.
  */
 export function hostOptions(given: Partial<HostOptions> = {}): HostOptions {
-  // web is already typed (listen and TLS read): it goes through as it is.
-  const { loginTimeoutMs, web, ...rest } = given;
-  const options = { ...parseHostOptions(rest, {}, 'keep'), ...(web ? { web } : {}) };
+  // web and relay are already typed (listen and TLS read, URLs split): they go through as they are.
+  const { loginTimeoutMs, web, relay, ...rest } = given;
+  const options = { ...parseHostOptions(rest, {}, 'keep'), ...(web ? { web } : {}), ...(relay ? { relay } : {}) };
   if (loginTimeoutMs === undefined) return options;
   const ms = wholeNumber(loginTimeoutMs, 'loginTimeoutMs', 1, HOST_BOUNDS.loginTimeout.max * 1000);
   if (ms === undefined) throw new HostOptionError(`loginTimeoutMs must be a number of ms (got ${shown(loginTimeoutMs)}).`);

@@ -1,0 +1,91 @@
+// `guest-broadcast relay`: a stateless relay on NATS. Guests connect with
+// `ssh -p PORT <broadcast-id>@RELAY`; hosts reach it only through NATS (`host --relay`).
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { parseListen } from '../host/embedded/listen';
+import { cliConfigDir } from '../host/paths';
+import { intOpt, parse, stringOpt, UsageError } from './args';
+import { CliCommand } from './command';
+import { parseNatsUrls } from '../wire/natsUrls';
+
+const DEFAULT_LISTEN = '127.0.0.1:2223';
+
+const HELP = `Usage: guest-broadcast relay --nats URL[,URL…] [options]
+
+A stateless relay: serves the guests of any broadcast whose host registered on the same NATS
+(guest-broadcast host --relay URL). Guests watch with: ssh -p PORT <broadcast-id>@THIS-MACHINE
+
+Options:
+  --nats URL[,URL…]        NATS servers (nats://HOST:PORT), tried in turn (required)
+  --listen ADDR:PORT       where guests connect (default: ${DEFAULT_LISTEN}, this machine only;
+                           0.0.0.0:PORT for everyone who can reach it)
+  --host-key FILE          the relay's SSH host key, made there on first use
+                           (default: relay/ssh_host_ed25519_key in ~/.config/guest-broadcast)
+  --name NAME              this relay's name in hosts' viewer lists (default: machine name + random)
+  --max-guests N           guests at once (default: 1000)
+  --max-per-address N      connections from one address at once (default: 5)
+  -h, --help               this help
+`;
+
+const out = (line: string): void => void process.stdout.write(line + '\n');
+
+export const relayCommand: CliCommand = {
+  async run(argv) {
+    const { values } = parse(argv, {
+      nats: { type: 'string' },
+      listen: { type: 'string' },
+      'host-key': { type: 'string' },
+      name: { type: 'string' },
+      'max-guests': { type: 'string' },
+      'max-per-address': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    const natsText = stringOpt(values, 'nats');
+    if (!natsText) throw new UsageError('--nats is required: the NATS server(s) hosts register on, e.g. --nats nats://127.0.0.1:4222.', true);
+    let urls: string[];
+    let listen;
+    try {
+      urls = parseNatsUrls(natsText, '--nats');
+      listen = parseListen(stringOpt(values, 'listen') ?? DEFAULT_LISTEN, '--listen');
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const name = stringOpt(values, 'name') ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${randomBytes(3).toString('hex')}`;
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw new UsageError(`--name "${name}" may hold letters, digits, "-" and "_" only (1 to 64).`);
+    const maxGuests = intOpt(values, 'max-guests', 1, 100_000) ?? 1000;
+    const maxPerAddress = intOpt(values, 'max-per-address', 1, 10_000) ?? 5;
+    const keyPath = stringOpt(values, 'host-key') ?? join(cliConfigDir(), 'relay', 'ssh_host_ed25519_key');
+
+    const { startRelay } = await import('../relay/startRelay');
+    const relay = await startRelay({ urls, listen, keyPath, name, maxGuests, maxPerAddress, onLog: (line) => out(`[${new Date().toLocaleTimeString()}] ${line}`) });
+    out(`Relay "${name}" on NATS ${relay.natsShown}, serving guests on ${relay.server.listenAddress}.`);
+    out(`  Guests watch with:      ssh -p ${listen.port === 0 ? relay.server.sshAddress.split(':').pop() : listen.port} <broadcast-id>@${relay.server.sshAddress.replace(/:\d+$/, '')}`);
+    out(`  Host key fingerprint:   ${relay.fingerprint}`);
+    out('Press Ctrl-C to stop the relay (its guests are told).');
+    const hold = setInterval(() => undefined, 1 << 30);
+    return new Promise<number>((resolve) => {
+      const stop = (signal: string): void => {
+        out(`\n${signal}: stopping the relay…`);
+        relay.stop().then(
+          () => {
+            clearInterval(hold);
+            out('The relay has stopped; its guests were told.');
+            resolve(0);
+          },
+          (error: unknown) => {
+            clearInterval(hold);
+            process.stderr.write(`guest-broadcast relay: stopping failed: ${String(error)}\n`);
+            resolve(1);
+          },
+        );
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+  },
+};

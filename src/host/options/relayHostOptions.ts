@@ -1,0 +1,32 @@
+// The relay route's host options, checked where the other host options are: --relay
+// nats://HOST:PORT[,…] and --relay-id NAME. Throws a plain Error naming the option; the options
+// model turns it into its own error type. (A VS Code setting guestBroadcast.relay is not there yet.)
+import { parseNatsUrls } from '../../wire/natsUrls';
+import { BROADCAST_ID_RULE, isBroadcastId } from '../../wire/relayProtocol';
+
+export interface RelayHostOptions {
+  urls: string[];
+  /** undefined: the random id kept in the state folder. */
+  id: string | undefined;
+}
+
+const given = (value: unknown): string | undefined => (value === undefined || value === null || value === false || String(value).trim() === '' ? undefined : String(value).trim());
+
+/** undefined when the relay route is off (no --relay). */
+export function parseRelayHostOptions(raw: { relay?: unknown; relayId?: unknown }, names: { relay: string; relayId: string; access: string }, access: string): RelayHostOptions | undefined {
+  const relay = given(raw.relay);
+  const id = given(raw.relayId);
+  if (relay === undefined) {
+    if (id !== undefined) throw new Error(`${names.relayId} is only used with ${names.relay} (guests watching through relays on NATS).`);
+    return undefined;
+  }
+  const urls = parseNatsUrls(relay, names.relay);
+  if (id !== undefined && !isBroadcastId(id)) throw new Error(`${names.relayId} "${id}" is not a valid id: ${BROADCAST_ID_RULE}.`);
+  if (access !== 'open') {
+    throw new Error(
+      `${names.relay} works with ${names.access} open only for now: relays do not check passphrases or keys yet, so the broadcast id is what admits guests ` +
+        `(leave ${names.relayId} out for a random one nobody can guess). Use ${names.access} open, or leave ${names.relay} out.`,
+    );
+  }
+  return { urls, id };
+}

@@ -1,0 +1,102 @@
+// One broadcast as a relay serves it: its groups by size (a GroupPlacer, so the per-guest code is
+// the host's own GuestView), the leases that keep the host's groups alive, the relay's presence
+// (its guests, for the host's viewer list) and the host's end.
+import type { Subscription } from '@nats-io/nats-core';
+import type { GroupMember } from '../host/fanout/sizeGroup';
+import type { GroupPlacer } from '../host/fanout/groupPlacer';
+import { clampSize } from '../host/guestWindow';
+import { encodeControl, LEASE_RENEW_MS, parseEnded, PresenceGuest, subjects } from '../wire/relayProtocol';
+import { RelayGroup } from './relayGroup';
+import type { RelayLink } from './relayLink';
+
+export class RelayBroadcast implements GroupPlacer {
+  private readonly groups = new Map<string, RelayGroup>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly endedSub: Subscription;
+  private closed = false;
+
+  constructor(
+    readonly link: RelayLink,
+    /** This relay's guests of the broadcast, for presence. */
+    private readonly guests: () => PresenceGuest[],
+    /** Where guests reach this relay ("host:port"), announced with presence. */
+    private readonly ssh: string,
+    private readonly onIdle: (broadcast: RelayBroadcast) => void,
+  ) {
+    this.timer = setInterval(() => this.renew(), LEASE_RENEW_MS);
+    this.timer.unref();
+    this.endedSub = link.subscribe(subjects.ended(link.broadcastId), (data) => {
+      const ended = parseEnded(Buffer.from(data).toString('utf8'));
+      if (ended) this.hostEnded(ended.message);
+    });
+  }
+
+  place(member: GroupMember, cols: number, rows: number, term: string, onNotice: (notice: string) => void): { group: RelayGroup } {
+    const size = clampSize(cols, rows);
+    const key = `${size.cols}x${size.rows} ${term}`;
+    let group = this.groups.get(key);
+    if (!group?.running) {
+      const made = new RelayGroup(this.link, size.cols, size.rows, term, (g) => {
+        if (this.groups.get(key) === g) this.groups.delete(key);
+        this.idleCheck();
+      });
+      group = made;
+      this.groups.set(key, made);
+      void made.open(onNotice);
+    }
+    group.add(member);
+    return { group };
+  }
+
+  /** Groups and their guests (tests: one subscription per size, however many guests). */
+  groupList(): Array<{ id: string; cols: number; rows: number; guests: number; frames: number }> {
+    return [...this.groups.values()].map((g) => ({ id: g.id, cols: g.cols, rows: g.rows, guests: g.size, frames: g.framesReceived }));
+  }
+
+  /** Says who watches now (a guest came or went). */
+  announce(): void {
+    if (this.closed) return;
+    try {
+      this.link.nc.publish(subjects.presence(this.link.broadcastId), encodeControl({ relay: this.link.relayName, ssh: this.ssh, guests: this.guests() }));
+    } catch {
+      // NATS is reconnecting: the next renewal says it
+    }
+  }
+
+  /** The relay stops: every group's guests are told `message`. */
+  close(message: string, code: number): void {
+    if (this.closed) return;
+    for (const group of [...this.groups.values()]) group.end(code, message);
+    this.dispose();
+  }
+
+  private renew(): void {
+    this.announce();
+    const held = [...this.groups.values()].filter((g) => g.running && g.id);
+    if (!held.length) return;
+    void this.link.lease(held.map((g) => g.id)).then((reply) => {
+      if (!reply.ok) return;
+      for (const group of held) if (reply.gone.includes(group.id)) group.end(1, 'Guest Broadcast: the host no longer serves this view; reconnect to watch again.');
+    });
+  }
+
+  private hostEnded(message: string): void {
+    // Groups normally end by their own end frame, after tmux's farewell; this catches the rest.
+    for (const group of [...this.groups.values()]) group.end(0, message);
+  }
+
+  private idleCheck(): void {
+    if (this.groups.size === 0 && this.guests().length === 0) {
+      this.announce();
+      this.dispose();
+    }
+  }
+
+  private dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    this.endedSub.unsubscribe();
+    this.onIdle(this);
+  }
+}

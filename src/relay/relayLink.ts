@@ -1,0 +1,52 @@
+// What a relay's groups need from NATS for one broadcast: its id, the relay's own name, and the
+// requests they make (wire/relayProtocol.ts). One place for timeouts and for reading answers.
+import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import {
+  encodeControl,
+  LeaseReply,
+  OpenReply,
+  parseLeaseReply,
+  parseOpenReply,
+  parseSnapReply,
+  REQUEST_TIMEOUT_MS,
+  SnapReply,
+  subjects,
+} from '../wire/relayProtocol';
+
+export class RelayLink {
+  constructor(
+    readonly nc: NatsConnection,
+    readonly broadcastId: string,
+    readonly relayName: string,
+  ) {}
+
+  async open(cols: number, rows: number, term: string): Promise<OpenReply> {
+    return this.ask(subjects.open(this.broadcastId), { relay: this.relayName, cols, rows, term }, parseOpenReply);
+  }
+
+  async snapshot(group: string): Promise<SnapReply> {
+    return this.ask(subjects.snap(this.broadcastId), { relay: this.relayName, group }, parseSnapReply);
+  }
+
+  async lease(groups: string[]): Promise<LeaseReply> {
+    return this.ask(subjects.lease(this.broadcastId), { relay: this.relayName, groups }, parseLeaseReply);
+  }
+
+  subscribe(subject: string, onData: (data: Uint8Array) => void): Subscription {
+    return this.nc.subscribe(subject, {
+      callback: (err, msg) => {
+        if (!err) onData(msg.data);
+      },
+    });
+  }
+
+  private async ask<T>(subject: string, body: object, parse: (text: string) => T): Promise<T> {
+    try {
+      const reply = await this.nc.request(subject, encodeControl(body), { timeout: REQUEST_TIMEOUT_MS });
+      return parse(reply.string());
+    } catch (error) {
+      const why = (error as Error).message;
+      return parse(JSON.stringify({ ok: false, error: /timeout|no responders/i.test(why) ? 'the host did not answer (its connection may be down, or the broadcast ended)' : why }));
+    }
+  }
+}

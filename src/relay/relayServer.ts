@@ -1,0 +1,194 @@
+// The relay's SSH server: guests connect with `ssh -p PORT <broadcast-id>@RELAY`. The user name
+// picks the broadcast (looked up in the NATS registry); the per-guest code is the embedded
+// server's own (GuestConnection: only a session with pty-req, shell and window-change; GuestView:
+// input read and dropped), fed by this relay's groups instead of local tmux clients.
+//
+// READ-ONLY: a relay has no path to any host's input at all: it publishes only requests, leases
+// and presence (wire/relayProtocol.ts), and its guests' input is dropped by GuestView.
+import { createServer, Server as NetServer, Socket } from 'node:net';
+import { hostname } from 'node:os';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { KV } from '@nats-io/kv';
+import { Connection, Server as SshServer } from 'ssh2';
+import { ConnectionLimits, normalizeAddress } from '../host/connectionLimits';
+import { GuestConnection } from '../host/embedded/guestConnection';
+import type { HostKey } from '../host/embedded/hostKey';
+import { formatListen, isWildcard, ListenAddress } from '../host/embedded/listen';
+import { listenError } from '../host/embedded/listenError';
+import { RefusalDesk } from '../host/embedded/refusal';
+import { BROADCAST_ID_RULE, isBroadcastId, parseRegistryEntry, PresenceGuest } from '../wire/relayProtocol';
+import { RelayBroadcast } from './relayBroadcast';
+import { RelayLink } from './relayLink';
+
+export interface RelayServerOptions {
+  listen: ListenAddress;
+  hostKey: HostKey;
+  /** This relay's name in leases and presence. */
+  name: string;
+  maxGuests: number;
+  maxPerAddress: number;
+  handshakeTimeoutMs: number;
+  onLog?: (line: string) => void;
+}
+
+export class RelayServer {
+  private readonly tcp: NetServer;
+  private readonly ssh: SshServer;
+  private readonly refusals: RefusalDesk;
+  private readonly limits: ConnectionLimits;
+  private readonly broadcasts = new Map<string, RelayBroadcast>();
+  /** Connections by the broadcast they watch ('' until known). */
+  private readonly connections = new Map<GuestConnection, string>();
+  private readonly sockets = new Map<string, Socket>();
+  /** Sockets still logging in, by "ip:port": the timer that drops them. */
+  private readonly handshakes = new Map<string, NodeJS.Timeout>();
+  private bound: ListenAddress;
+  private nextId = 1;
+  private closing = false;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly kv: KV | undefined,
+    private readonly options: RelayServerOptions,
+  ) {
+    this.bound = options.listen;
+    this.limits = new ConnectionLimits(options.maxGuests, options.maxPerAddress);
+    this.refusals = new RefusalDesk(options.hostKey.privateKey);
+    this.ssh = new SshServer({ hostKeys: [options.hostKey.privateKey], ident: 'GuestBroadcastRelay' }, (client, info) => this.onSshClient(client, info.ip, info.port));
+    this.tcp = createServer((socket) => this.onSocket(socket));
+  }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException): void => reject(listenError(error, this.bound, '--listen'));
+      this.tcp.once('error', onError);
+      this.tcp.listen({ host: this.bound.host, port: this.bound.port }, () => {
+        this.tcp.off('error', onError);
+        const actual = this.tcp.address();
+        if (actual && typeof actual === 'object') this.bound = { host: this.bound.host, port: actual.port };
+        resolve();
+      });
+    });
+  }
+
+  get listenAddress(): string {
+    return formatListen(this.bound);
+  }
+
+  /** Where guests reach this relay, as announced to hosts (a wildcard address as this machine's name). */
+  get sshAddress(): string {
+    return `${isWildcard(this.bound.host) ? hostname() : this.bound.host}:${this.bound.port}`;
+  }
+
+  /** Per broadcast: its groups on this relay (tests). */
+  groups(id: string): ReturnType<RelayBroadcast['groupList']> {
+    return this.broadcasts.get(id)?.groupList() ?? [];
+  }
+
+  /** Ends every guest with `message` (Ctrl-C), then stops listening. */
+  async close(message: string): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const stopped = new Promise<void>((resolve) => this.tcp.close(() => resolve()));
+    await Promise.all([...this.connections.keys()].map((c) => c.end(message, 1)));
+    for (const b of [...this.broadcasts.values()]) b.close(message, 1);
+    for (const socket of this.sockets.values()) socket.destroy();
+    await stopped;
+  }
+
+  private onSocket(socket: Socket): void {
+    socket.on('error', () => undefined);
+    if (this.closing) return void socket.destroy();
+    const address = normalizeAddress(socket.remoteAddress);
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.sockets.set(key, socket);
+    const refusal = this.limits.admit(address);
+    // Login and asking for the view must finish in time.
+    const timer = setTimeout(() => socket.destroy(), this.options.handshakeTimeoutMs);
+    timer.unref();
+    this.handshakes.set(key, timer);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      this.handshakes.delete(key);
+      if (this.sockets.get(key) === socket) this.sockets.delete(key);
+      if (!refusal) this.limits.release(address);
+    });
+    if (refusal) return this.refusals.refuse(socket, refusal);
+    this.ssh.injectSocket(socket);
+  }
+
+  private onSshClient(client: Connection, ip: string, port: number): void {
+    const key = `${ip}:${port}`;
+    const socket = this.sockets.get(key);
+    const connection: GuestConnection = new GuestConnection(client, {
+      id: `guest-${this.nextId++}`,
+      address: `${normalizeAddress(ip)}:${port}`,
+      access: { policy: 'open', stateDir: '' },
+      maxAuthAttempts: 6,
+      // Replaced by admit() with the broadcast the user name names; a refused guest never places.
+      groups: { place: () => { throw new Error('no broadcast chosen'); } },
+      admit: async (user) => {
+        const found = await this.admit(user);
+        if ('broadcast' in found) {
+          this.connections.set(connection, user);
+          return { groups: found.broadcast };
+        }
+        return found;
+      },
+      socket,
+    });
+    this.connections.set(connection, '');
+    connection.on('joined', () => {
+      clearTimeout(this.handshakes.get(key));
+      this.handshakes.delete(key);
+      this.options.onLog?.(`a guest from ${connection.address} started watching`);
+      this.announce(connection);
+    });
+    connection.on('resized', () => this.announce(connection));
+    connection.on('closed', () => {
+      const id = this.connections.get(connection);
+      this.connections.delete(connection);
+      if (connection.since) this.options.onLog?.(`a guest from ${connection.address} stopped watching`);
+      if (id) this.broadcasts.get(id)?.announce();
+    });
+  }
+
+  private announce(connection: GuestConnection): void {
+    const id = this.connections.get(connection);
+    if (id) this.broadcasts.get(id)?.announce();
+  }
+
+  private async admit(user: string): Promise<{ broadcast: RelayBroadcast } | { refusal: string }> {
+    if (!isBroadcastId(user)) {
+      return { refusal: `Guest Broadcast: "${user.slice(0, 64)}" is not a broadcast id (${BROADCAST_ID_RULE}). Log in as the id the host gave you: ssh -p PORT ID@RELAY.` };
+    }
+    const entry = this.kv ? await this.kv.get(user).catch(() => null) : null;
+    if (!entry || entry.operation !== 'PUT' || !parseRegistryEntry(entry.string())) {
+      return {
+        refusal: `Guest Broadcast: no broadcast "${user}" is served through this relay: it has ended, or the id is mistyped. Check the id the host gave you (the user name in ssh ID@RELAY).`,
+      };
+    }
+    if (this.closing) return { refusal: 'Guest Broadcast: this relay is stopping. Connect again (to another relay) in a moment.' };
+    return { broadcast: this.broadcastFor(user) };
+  }
+
+  private broadcastFor(id: string): RelayBroadcast {
+    let broadcast = this.broadcasts.get(id);
+    if (!broadcast) {
+      const made = new RelayBroadcast(new RelayLink(this.nc, id, this.options.name), () => this.presenceOf(id), this.sshAddress, (b) => {
+        if (this.broadcasts.get(id) === b) this.broadcasts.delete(id);
+      });
+      this.broadcasts.set(id, made);
+      broadcast = made;
+    }
+    return broadcast;
+  }
+
+  private presenceOf(id: string): PresenceGuest[] {
+    const out: PresenceGuest[] = [];
+    for (const [c, b] of this.connections) {
+      if (b === id && c.view && c.since) out.push({ name: c.id, user: c.user, address: c.address, cols: c.view.cols, rows: c.view.rows, since: c.since.toISOString() });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,67 @@
+// Starts a relay: connects to NATS, opens the registry, listens for SSH guests. Loaded only by
+// `guest-broadcast relay` (and tests), so the host never loads the relay's code.
+import { connect } from '@nats-io/transport-node';
+import { Kvm } from '@nats-io/kv';
+import { loadOrCreateHostKeyFile } from '../host/embedded/hostKey';
+import type { ListenAddress } from '../host/embedded/listen';
+import { shownNatsUrls } from '../host/relay/relayWatch';
+import { REGISTRY_BUCKET, REGISTRY_TTL_MS } from '../wire/relayProtocol';
+import { RelayServer } from './relayServer';
+
+export interface RelayStartOptions {
+  urls: string[];
+  listen: ListenAddress;
+  keyPath: string;
+  name: string;
+  maxGuests: number;
+  maxPerAddress: number;
+  handshakeTimeoutMs?: number;
+  onLog?: (line: string) => void;
+}
+
+/** What guests of a stopping relay are told (they may connect to another relay). */
+export const RELAY_STOPPING_MESSAGE = 'Guest Broadcast: this relay is stopping. Connect again (to another relay) to keep watching.';
+
+export interface RunningRelay {
+  server: RelayServer;
+  fingerprint: string;
+  natsShown: string;
+  stop(): Promise<void>;
+}
+
+export async function startRelay(options: RelayStartOptions): Promise<RunningRelay> {
+  const hostKey = loadOrCreateHostKeyFile(options.keyPath);
+  const natsShown = shownNatsUrls(options.urls);
+  const nc = await connect({ servers: options.urls, name: `guest-broadcast relay ${options.name}`, maxReconnectAttempts: -1, reconnectTimeWait: 1000 }).catch((error: Error) => {
+    throw new Error(`Cannot reach NATS at ${natsShown} (${error.message}). Check that nats-server runs there and that --nats names it.`);
+  });
+  // The same bucket (and settings) hosts make: a relay started before any host still finds them later.
+  const kv = await new Kvm(nc).create(REGISTRY_BUCKET, { ttl: REGISTRY_TTL_MS, history: 1 }).catch(async (error: Error) => {
+    await nc.close().catch(() => undefined);
+    throw new Error(`NATS at ${natsShown} has no JetStream for the relay registry (${error.message}). Start nats-server with -js.`);
+  });
+  const server = new RelayServer(nc, kv, {
+    listen: options.listen,
+    hostKey,
+    name: options.name,
+    maxGuests: options.maxGuests,
+    maxPerAddress: options.maxPerAddress,
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+    onLog: options.onLog,
+  });
+  try {
+    await server.listen();
+  } catch (error) {
+    await nc.close().catch(() => undefined);
+    throw error;
+  }
+  return {
+    server,
+    fingerprint: hostKey.fingerprint,
+    natsShown,
+    async stop() {
+      await server.close(RELAY_STOPPING_MESSAGE);
+      await nc.drain().catch(() => undefined);
+    },
+  };
+}

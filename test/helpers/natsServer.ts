@@ -1,0 +1,46 @@
+// A real nats-server (Debian's, with JetStream) for one test file: its own temp store, a free
+// loopback port, started and stopped by its PID.
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './freePort';
+import { waitFor } from './wait';
+
+export const NATS_SERVER = '/usr/sbin/nats-server';
+
+export interface NatsServer {
+  url: string;
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export async function startNatsServer(): Promise<NatsServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'gb-nats-'));
+  const port = await freePort();
+  const child: ChildProcess = spawn(NATS_SERVER, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  let exited = false;
+  child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-8192)));
+  child.once('exit', () => (exited = true));
+  await waitFor('nats-server to be ready', () => {
+    if (exited) throw new Error(`nats-server exited:\n${log}`);
+    return log.includes('Server is ready');
+  }, 15_000);
+  const pid = child.pid ?? 0;
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    pid,
+    async stop() {
+      if (!exited) {
+        process.kill(pid, 'SIGTERM');
+        await waitFor('nats-server to exit', () => exited, 10_000).catch(() => {
+          if (!exited) process.kill(pid, 'SIGKILL');
+        });
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

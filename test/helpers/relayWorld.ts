@@ -1,0 +1,87 @@
+// A host broadcasting through NATS to an in-process relay (the real `relay` code), on loopback:
+// nats-server, the host's Broadcast with its embedded SSH route and relay route, and relays.
+import { join } from 'node:path';
+import { Broadcast } from '../../src/host/broadcast';
+import { broadcastOptions } from '../../src/host/options/broadcast';
+import { hostOptions } from '../../src/host/options/parse';
+import { RelayRoute } from '../../src/host/relay/relayRoute';
+import { RunningRelay, startRelay } from '../../src/relay/startRelay';
+import { listClients } from '../../src/tmux/clients';
+import { startNatsServer, NatsServer } from './natsServer';
+import { PtyClient } from './ptyClient';
+import { waitFor } from './screen';
+import { TempSocket, tempSocket, TEST_SHELL } from './tmuxFixture';
+import { opensshClient } from './embeddedFixture';
+
+export interface RelayWorld {
+  nats: NatsServer;
+  sock: TempSocket;
+  broadcast: Broadcast;
+  route: RelayRoute;
+  id: string;
+  hostClient: PtyClient;
+  relays: RunningRelay[];
+  startRelay(): Promise<RunningRelay>;
+  guest(relay: RunningRelay, options?: { user?: string; cols?: number; rows?: number }): PtyClient;
+  cleanup(): Promise<void>;
+}
+
+export async function relayWorld(options: { relayId?: string } = {}): Promise<RelayWorld> {
+  const nats = await startNatsServer();
+  const sock = tempSocket('gb-relay-');
+  const stateDir = join(sock.dir, 'state');
+  const host = hostOptions({
+    listen: '127.0.0.1:0',
+    stateDir,
+    socketPath: sock.socketPath,
+    command: TEST_SHELL,
+    tmuxConfig: '/dev/null',
+    mode: 'embedded',
+    relay: { urls: [nats.url], id: options.relayId },
+  });
+  const started = broadcastOptions(host, { names: {}, defaultStateDir: stateDir });
+  const route = started.routes.find((r): r is RelayRoute => r instanceof RelayRoute);
+  if (!route) throw new Error('no relay route');
+  const broadcast = await Broadcast.start({ ...started, pollIntervalMs: 200 });
+  // The host's own client sizes the window (80x24), as in real use.
+  const hostClient = new PtyClient(broadcast.hostAttachArgv, { cols: 80, rows: 24 });
+  await waitFor('the host client', async () => (await listClients(sock.tmux)).some((c) => !c.readOnly));
+  const relays: RunningRelay[] = [];
+  const guests: PtyClient[] = [];
+  const world: RelayWorld = {
+    nats,
+    sock,
+    broadcast,
+    route,
+    id: route.broadcastId,
+    hostClient,
+    relays,
+    async startRelay() {
+      const relay = await startRelay({
+        urls: [nats.url],
+        listen: { host: '127.0.0.1', port: 0 },
+        keyPath: join(sock.dir, `relay-${relays.length}`, 'ssh_host_ed25519_key'),
+        name: `relay-${relays.length}`,
+        maxGuests: 100,
+        maxPerAddress: 50,
+      });
+      relays.push(relay);
+      return relay;
+    },
+    guest(relay, o = {}) {
+      const port = Number(relay.server.listenAddress.split(':').pop());
+      const g = opensshClient(port, { user: o.user ?? world.id, cols: o.cols ?? 80, rows: o.rows ?? 24 });
+      guests.push(g);
+      return g;
+    },
+    async cleanup() {
+      for (const g of guests) g.kill();
+      await broadcast.stop().catch(() => undefined);
+      hostClient.kill();
+      for (const r of relays) await r.stop().catch(() => undefined);
+      await sock.cleanup();
+      await nats.stop();
+    },
+  };
+  return world;
+}

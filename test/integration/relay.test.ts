@@ -1,0 +1,116 @@
+// Relays on NATS, end to end with real processes: nats-server (JetStream), a host broadcasting
+// with --relay, the relay's real code in this process, and OpenSSH `ssh` guests rendered in a
+// headless xterm. Phase 1 of #18 (no cluster, no faults beyond the host's stop yet).
+import assert from 'node:assert/strict';
+import { connect } from '@nats-io/transport-node';
+import { Kvm } from '@nats-io/kv';
+import { ENDED_MESSAGE } from '../../src/host/messages';
+import { REGISTRY_BUCKET } from '../../src/wire/relayProtocol';
+import { boundedTest } from '../helpers/embeddedFixture';
+import { PtyClient } from '../helpers/ptyClient';
+import { relayWorld, RelayWorld } from '../helpers/relayWorld';
+import { waitFor } from '../helpers/screen';
+import { capturePane, typeLine } from '../helpers/tmuxFixture';
+
+const test = (name: string, fn: () => Promise<void>): void => boundedTest(name, fn, { timeoutMs: 90_000 });
+
+/** The guest's rows above tmux's status line equal the host's pane (80x24 guest, 80x23 pane). */
+async function matchesPane(world: RelayWorld, guest: PtyClient, what: string): Promise<void> {
+  let last = '';
+  await waitFor(what, async () => {
+    const pane = (await capturePane(world.sock.tmux, 'broadcast')).map((l) => l.trimEnd());
+    const seen = (await guest.lines()).slice(0, pane.length).map((l) => l.trimEnd());
+    last = `${seen.join('\n')}\n----- vs capture-pane -----\n${pane.join('\n')}`;
+    return JSON.stringify(seen) === JSON.stringify(pane);
+  }, 20_000).catch((error: Error) => {
+    throw new Error(`${error.message}\n${last}`);
+  });
+}
+
+// Colour and scrolling: what a snapshot and the sequence must carry without a gap or a repeat.
+const BUSY = `for i in $(seq 1 300); do printf '\\033[1;3%dmline-%d\\033[0m tail\\n' $((i % 7)) $i; done; echo busy-done`;
+
+test('guests through a relay see the host, share one subscription and one host group, and a late joiner starts from a snapshot', async () => {
+  const world = await relayWorld();
+  try {
+    await typeLine(world.sock.tmux, 'broadcast', 'echo first-screen');
+    const relay = await world.startRelay();
+    const a = world.guest(relay);
+    await a.waitForText('first-screen', 20_000);
+    await typeLine(world.sock.tmux, 'broadcast', 'echo later-output');
+    await a.waitForText('later-output', 20_000);
+    await matchesPane(world, a, 'the first guest to show the host pane');
+
+    const b = world.guest(relay);
+    await b.waitForText('later-output', 20_000);
+    // Two guests of one size: one group on the relay (one subscription), one on the host.
+    await waitFor('two guests in the relay group', () => relay.server.groups(world.id).length === 1 && relay.server.groups(world.id)[0].guests === 2);
+    assert.equal(world.route.relayGroups().length, 1);
+
+    await typeLine(world.sock.tmux, 'broadcast', BUSY);
+    await a.waitForText('busy-done', 30_000);
+    // A late joiner, while the screen has scrolled and coloured: the relay's snapshot, then live.
+    const c = world.guest(relay);
+    await c.waitForText('busy-done', 20_000);
+    await typeLine(world.sock.tmux, 'broadcast', 'echo after-late-join');
+    for (const [g, name] of [[a, 'a'], [b, 'b'], [c, 'c']] as const) {
+      await g.waitForText('after-late-join', 20_000);
+      await matchesPane(world, g, `guest ${name} to show the host pane after the late join`);
+    }
+    // Every frame the host published once reached the relay once, however many guests.
+    const hostGroup = world.route.relayGroups()[0];
+    await waitFor('the relay to have every frame', () => relay.server.groups(world.id)[0]?.frames === world.route.relayGroups()[0].seq);
+    assert.ok(hostGroup.seq > 0);
+    assert.equal(relay.server.groups(world.id).length, 1);
+
+    // status --json's relay part, with the relay's address once it announced itself.
+    await waitFor('the watch line to name the relay', () => world.broadcast.status().relay?.watch.includes(`${world.id}@127.0.0.1`));
+    const status = world.broadcast.status().relay;
+    assert.equal(status?.id, world.id);
+    assert.equal(status?.url, world.nats.url);
+    assert.match(status?.watch ?? '', new RegExp(`^ssh -p \\d+ ${world.id}@127\\.0\\.0\\.1$`));
+    assert.match(world.id, /^[A-Za-z0-9][A-Za-z0-9_-]{21}$/);
+    // The relay's guests are the host's viewers too (relays publish presence).
+    await waitFor('three relay guests in the host list', () => world.broadcast.status().viewers.filter((v) => v.route === 'relay').length === 3);
+  } finally {
+    await world.cleanup();
+  }
+});
+
+test('an unknown broadcast id is refused with a message saying so', async () => {
+  const world = await relayWorld();
+  try {
+    const relay = await world.startRelay();
+    const g = world.guest(relay, { user: 'no-such-broadcast' });
+    await g.waitForText('no broadcast "no-such-broadcast" is served through this relay', 20_000);
+    assert.equal(await g.waitForExit(), 1);
+  } finally {
+    await world.cleanup();
+  }
+});
+
+test('the host stops: relay guests see the broadcast end and the registry entry is gone', async () => {
+  const world = await relayWorld({ relayId: 'stop-test' });
+  try {
+    const relay = await world.startRelay();
+    const g = world.guest(relay, { user: 'stop-test' });
+    await typeLine(world.sock.tmux, 'broadcast', 'echo watching-now');
+    await g.waitForText('watching-now', 20_000);
+    await world.broadcast.stop();
+    await g.waitForText(ENDED_MESSAGE, 20_000);
+    assert.equal(await g.waitForExit(), 0);
+    const nc = await connect({ servers: world.nats.url });
+    try {
+      const kv = await new Kvm(nc).open(REGISTRY_BUCKET);
+      const entry = await kv.get('stop-test');
+      assert.ok(!entry || entry.operation !== 'PUT', 'the registry entry is gone');
+    } finally {
+      await nc.close();
+    }
+    // A guest arriving now is told there is no such broadcast.
+    const late = world.guest(relay, { user: 'stop-test' });
+    await late.waitForText('no broadcast "stop-test"', 20_000);
+  } finally {
+    await world.cleanup();
+  }
+});
