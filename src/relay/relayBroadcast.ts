@@ -22,12 +22,14 @@ export class RelayBroadcast implements GroupPlacer {
     /** Where guests reach this relay ("host:port"), announced with presence. */
     private readonly ssh: string,
     private readonly onIdle: (broadcast: RelayBroadcast) => void,
+    /** Whether the registry still lists the broadcast (an `ended` while it does is not the host's). */
+    private readonly registered: () => Promise<boolean>,
   ) {
     this.timer = setInterval(() => this.renew(), LEASE_RENEW_MS);
     this.timer.unref();
     this.endedSub = link.subscribe(subjects.ended(link.broadcastId), (data) => {
       const ended = parseEnded(Buffer.from(data).toString('utf8'));
-      if (ended) this.hostEnded(ended.message);
+      if (ended) void this.registered().then((still) => !still && this.hostEnded(ended.message), () => undefined);
     });
   }
 

@@ -16,7 +16,7 @@ import type { HostKey } from '../host/embedded/hostKey';
 import { formatListen, isWildcard, ListenAddress } from '../host/embedded/listen';
 import { listenError } from '../host/embedded/listenError';
 import { RefusalDesk } from '../host/embedded/refusal';
-import { BROADCAST_ID_RULE, isBroadcastId, parseRegistryEntry, PresenceGuest } from '../wire/relayProtocol';
+import { BROADCAST_ID_RULE, isBroadcastId, parseRegistryEntry, PresenceGuest, RegistryEntry } from '../wire/relayProtocol';
 import { RelayBroadcast } from './relayBroadcast';
 import { RelayLink } from './relayLink';
 
@@ -162,8 +162,7 @@ export class RelayServer {
     if (!isBroadcastId(user)) {
       return { refusal: `Guest Broadcast: "${user.slice(0, 64)}" is not a broadcast id (${BROADCAST_ID_RULE}). Log in as the id the host gave you: ssh -p PORT ID@RELAY.` };
     }
-    const entry = this.kv ? await this.kv.get(user).catch(() => null) : null;
-    if (!entry || entry.operation !== 'PUT' || !parseRegistryEntry(entry.string())) {
+    if (!(await this.lookUp(user))) {
       return {
         refusal: `Guest Broadcast: no broadcast "${user}" is served through this relay: it has ended, or the id is mistyped. Check the id the host gave you (the user name in ssh ID@RELAY).`,
       };
@@ -172,12 +171,24 @@ export class RelayServer {
     return { broadcast: this.broadcastFor(user) };
   }
 
+  /** The broadcast's registry entry; undefined when it is not (or no longer) registered. */
+  private async lookUp(id: string): Promise<RegistryEntry | undefined> {
+    const entry = this.kv ? await this.kv.get(id).catch(() => null) : null;
+    return entry && entry.operation === 'PUT' ? parseRegistryEntry(entry.string()) : undefined;
+  }
+
   private broadcastFor(id: string): RelayBroadcast {
     let broadcast = this.broadcasts.get(id);
     if (!broadcast) {
-      const made = new RelayBroadcast(new RelayLink(this.nc, id, this.options.name), () => this.presenceOf(id), this.sshAddress, (b) => {
-        if (this.broadcasts.get(id) === b) this.broadcasts.delete(id);
-      });
+      const made = new RelayBroadcast(
+        new RelayLink(this.nc, id, this.options.name),
+        () => this.presenceOf(id),
+        this.sshAddress,
+        (b) => {
+          if (this.broadcasts.get(id) === b) this.broadcasts.delete(id);
+        },
+        async () => (await this.lookUp(id)) !== undefined,
+      );
       this.broadcasts.set(id, made);
       broadcast = made;
     }

@@ -5,6 +5,7 @@ import { Broadcast } from '../../src/host/broadcast';
 import { broadcastOptions } from '../../src/host/options/broadcast';
 import { hostOptions } from '../../src/host/options/parse';
 import { RelayRoute } from '../../src/host/relay/relayRoute';
+import { EmbeddedSshRoute } from '../../src/host/routes/embeddedSshRoute';
 import { RunningRelay, startRelay } from '../../src/relay/startRelay';
 import { listClients } from '../../src/tmux/clients';
 import { startNatsServer, NatsServer } from './natsServer';
@@ -20,9 +21,13 @@ export interface RelayWorld {
   route: RelayRoute;
   id: string;
   hostClient: PtyClient;
+  /** The host's own embedded SSH route's port (a guest that needs no relay). */
+  embeddedPort: number;
   relays: RunningRelay[];
   startRelay(): Promise<RunningRelay>;
   guest(relay: RunningRelay, options?: { user?: string; cols?: number; rows?: number }): PtyClient;
+  /** A guest of the host's embedded SSH route. */
+  direct(options?: { cols?: number; rows?: number }): PtyClient;
   cleanup(): Promise<void>;
 }
 
@@ -55,6 +60,7 @@ export async function relayWorld(options: { relayId?: string } = {}): Promise<Re
     route,
     id: route.broadcastId,
     hostClient,
+    embeddedPort: (started.routes[0] as EmbeddedSshRoute).server.port,
     relays,
     async startRelay() {
       const relay = await startRelay({
@@ -67,6 +73,11 @@ export async function relayWorld(options: { relayId?: string } = {}): Promise<Re
       });
       relays.push(relay);
       return relay;
+    },
+    direct(o = {}) {
+      const g = opensshClient(world.embeddedPort, { cols: o.cols ?? 80, rows: o.rows ?? 24 });
+      guests.push(g);
+      return g;
     },
     guest(relay, o = {}) {
       const port = Number(relay.server.listenAddress.split(':').pop());

@@ -158,6 +158,11 @@ export class RelayRoute implements Route {
     return [...this.byId.values()].map((g) => ({ id: g.id, cols: g.group?.cols ?? 0, rows: g.group?.rows ?? 0, pid: g.group?.pid ?? 0, seq: g.sink.seq, relays: g.leases.size }));
   }
 
+  /** The broadcast's size groups (all routes'), as WebRoute.sizeGroups() shows them (tests). */
+  sizeGroups(): Array<{ cols: number; rows: number; viewers: number; pid: number }> {
+    return (this.groups?.list() ?? []).map((g) => ({ cols: g.cols, rows: g.rows, viewers: g.size, pid: g.pid }));
+  }
+
   async stop(message: string): Promise<void> {
     await this.close(message, true);
   }
@@ -300,8 +305,10 @@ export class RelayRoute implements Route {
     if (!nc) return;
     for (const sub of this.subs) sub.unsubscribe();
     try {
-      nc.publish(subjects.ended(this.id), encodeControl({ message, ended }));
+      // The entry goes first: relays believe an `ended` only once the registry agrees (anyone
+      // allowed to publish under the prefix could send one).
       if (ended) await this.kv?.delete(this.id);
+      nc.publish(subjects.ended(this.id), encodeControl({ message, ended }));
       await nc.flush();
     } catch {
       // NATS is gone: the registry entry expires by its TTL
