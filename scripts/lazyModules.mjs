@@ -21,6 +21,11 @@ export const LAZY_PACKAGES = {
   'ssh-config': 'lazy/ssh-config.js',
   // The browser route's WebSocket server: loaded when a broadcast with guestBroadcast.web starts.
   ws: 'lazy/ws.js',
+  // The relay route's NATS client: loaded when a broadcast with a relay starts. Each bundle holds
+  // its own copy of @nats-io/nats-core (the KV client talks to the connection only through its
+  // methods); the extension has no relay setting yet (#18), only the CLI starts relay routes.
+  '@nats-io/transport-node': 'lazy/nats-transport-node.js',
+  '@nats-io/kv': 'lazy/nats-kv.js',
 };
 
 /** Node's own modules that a fresh Node process has not loaded yet (fs, path, os... it has). */
