@@ -1,0 +1,69 @@
+// The relay protocol's pure parts (src/wire/relayProtocol.ts): frames keep kind, sequence number
+// and bytes; everything a host hears is parsed strictly (a malformed message is no request);
+// ids that ssh could read as an option are refused; random ids follow the rule.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { randomId } from '../../src/host/relay/relayId';
+import { relayWatchLine, shownNatsUrls } from '../../src/host/relay/relayWatch';
+import {
+  decodeFrame,
+  encodeControl,
+  encodeFrame,
+  isBroadcastId,
+  parseLeaseRequest,
+  parseOpenRequest,
+  parsePresence,
+  parseSnapReply,
+  parseSnapRequest,
+} from '../../src/wire/relayProtocol';
+
+test('frames: kind, sequence number (up to 2^48) and payload survive the trip; junk is no frame', () => {
+  for (const [kind, seq] of [['bytes', 1], ['curtain-down', 2], ['curtain-up', 2 ** 40], ['end', 2 ** 48 - 1]] as const) {
+    const frame = decodeFrame(encodeFrame(kind, seq, Buffer.from('héllo\x1b[0m')));
+    assert.equal(frame?.kind, kind);
+    assert.equal(frame?.seq, seq);
+    assert.equal(frame?.payload.toString('utf8'), 'héllo\x1b[0m');
+  }
+  assert.equal(decodeFrame(Buffer.from([0, 0, 0])), undefined);
+  assert.equal(decodeFrame(Buffer.from([9, 0, 0, 0, 0, 0, 1])), undefined);
+});
+
+test('requests the host hears: only well-formed ones of this version are requests', () => {
+  const open = (o: object): ReturnType<typeof parseOpenRequest> => parseOpenRequest(Buffer.from(encodeControl(o)).toString());
+  assert.deepEqual(open({ relay: 'r1', cols: 100000, rows: -3, term: 'xterm' }), { relay: 'r1', cols: 100000, rows: -3, term: 'xterm' }); // clamped by the host
+  assert.equal(open({ relay: 'r 1', cols: 80, rows: 24, term: 'xterm' }), undefined);
+  assert.equal(open({ relay: 'r1', cols: 80.5, rows: 24, term: 'xterm' }), undefined);
+  assert.equal(parseOpenRequest(JSON.stringify({ v: 2, relay: 'r1', cols: 80, rows: 24, term: 'x' })), undefined);
+  assert.equal(parseOpenRequest('echo PWNED\r'), undefined);
+  assert.equal(parseSnapRequest(JSON.stringify({ v: 1, relay: 'r1', group: '../g1' })), undefined);
+  assert.deepEqual(parseSnapRequest(JSON.stringify({ v: 1, relay: 'r1', group: 'g7' })), { relay: 'r1', group: 'g7' });
+  assert.equal(parseLeaseRequest(JSON.stringify({ v: 1, relay: 'r1', groups: Array.from({ length: 1001 }, (_, i) => `g${i}`) })), undefined);
+  assert.equal(parseOpenRequest(JSON.stringify({ v: 1, relay: 'r1', cols: 80, rows: 24, term: 'x'.repeat(70_000) })), undefined);
+});
+
+test('presence: labels printable and short, guests bounded, a bad ssh address dropped', () => {
+  const p = parsePresence(JSON.stringify({ v: 1, relay: 'r1', ssh: 'evil host;rm', guests: [{ name: 'a\x1b]52;c;x\x07b', user: 'u'.repeat(100), cols: 80, rows: 24, since: 'x' }] }));
+  assert.equal(p?.ssh, '');
+  assert.equal(p?.guests[0].name, 'a]52;c;xb');
+  assert.equal(p?.guests[0].user.length, 64);
+});
+
+test('a snapshot answer needs its sequence number and curtain side', () => {
+  assert.equal(parseSnapReply(JSON.stringify({ ok: true, group: 'g1', seq: -1, curtain: 'up', screen: '' })).ok, false);
+  assert.deepEqual(parseSnapReply(JSON.stringify({ ok: true, group: 'g1', seq: 5, curtain: 'down', screen: 's' })), { ok: true, group: 'g1', seq: 5, curtain: 'down', screen: 's' });
+});
+
+test('ids: never starting with "-" (ssh would read an option); random ones are 22 characters by the rule', () => {
+  assert.equal(isBroadcastId('-oProxyCommand=x'), false);
+  assert.equal(isBroadcastId('_x'), false);
+  assert.equal(isBroadcastId('team-demo_1'), true);
+  assert.equal(isBroadcastId('a.b'), false);
+  for (let i = 0; i < 200; i++) assert.ok(isBroadcastId(randomId()) && randomId().length === 22);
+});
+
+test('the watch line and the NATS URLs as shown', () => {
+  assert.equal(relayWatchLine('abc', '127.0.0.1:2223'), 'ssh -p 2223 abc@127.0.0.1');
+  assert.equal(relayWatchLine('abc', 'relay.example:22'), 'ssh abc@relay.example');
+  assert.match(relayWatchLine('abc', undefined), /^ssh -p PORT abc@RELAY/);
+  assert.equal(shownNatsUrls(['nats://user:pw@h:4222', 'nats://tok@g:4222']), 'nats://h:4222,nats://g:4222');
+});
