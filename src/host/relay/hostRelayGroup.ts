@@ -68,7 +68,7 @@ export class HostRelayGroup implements GroupMember {
     if (!group) return { ok: false, error: 'the group is not running' };
     const seq = this.sink.seq;
     // Bounded: a group whose client exits meanwhile may never answer the probe.
-    const probe = await Promise.race([probeScreen(group), new Promise<undefined>((resolve) => setTimeout(resolve, SNAPSHOT_WAIT_MS).unref())]);
+    const probe = await Promise.race([probeScreen(group), new Promise<undefined>((resolve) => void setTimeout(() => resolve(undefined), SNAPSHOT_WAIT_MS).unref())]);
     if (!probe) return { ok: false, error: 'the group did not give its screen in time' };
     return { ok: true, group: this.id, seq, curtain: probe.curtain, screen: probe.screen };
   }
