@@ -87,7 +87,8 @@ export class RelayBroadcast implements GroupPlacer {
     for (const group of [...this.groups.values()]) group.end(0, message);
   }
 
-  private idleCheck(): void {
+  /** Lets go of the broadcast once it has no group and no guest here (a guest just left). */
+  idleCheck(): void {
     if (this.groups.size === 0 && this.guests().length === 0) {
       this.announce();
       this.dispose();

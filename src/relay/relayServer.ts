@@ -80,6 +80,11 @@ export class RelayServer {
     return `${isWildcard(this.bound.host) ? hostname() : this.bound.host}:${this.bound.port}`;
   }
 
+  /** The broadcasts this relay serves now (tests: let go of once their last guest leaves). */
+  get broadcastIds(): string[] {
+    return [...this.broadcasts.keys()];
+  }
+
   /** Per broadcast: its groups on this relay (tests). */
   groups(id: string): ReturnType<RelayBroadcast['groupList']> {
     return this.broadcasts.get(id)?.groupList() ?? [];
@@ -149,7 +154,9 @@ export class RelayServer {
       const id = this.connections.get(connection);
       this.connections.delete(connection);
       if (connection.since) this.options.onLog?.(`a guest from ${connection.address} stopped watching`);
-      if (id) this.broadcasts.get(id)?.announce();
+      const broadcast = id ? this.broadcasts.get(id) : undefined;
+      broadcast?.announce();
+      broadcast?.idleCheck();
     });
   }
 

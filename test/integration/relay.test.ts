@@ -110,6 +110,8 @@ test('the host stops: relay guests see the broadcast end and the registry entry 
     // A guest arriving now is told there is no such broadcast.
     const late = world.guest(relay, { user: 'stop-test' });
     await late.waitForText('no broadcast "stop-test"', 20_000);
+    // The relay keeps nothing of a broadcast nobody watches any more (no timer, no subscription).
+    await waitFor('the relay to let go of the broadcast', () => relay.server.broadcastIds.length === 0);
   } finally {
     await world.cleanup();
   }
