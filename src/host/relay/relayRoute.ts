@@ -59,6 +59,8 @@ export const RELAY_MARKERS = { url: 'relay-url', id: 'relay-id', watch: 'relay-w
 
 /** Groups run for relays at once, at most (besides the broadcast's own cap on sizes). */
 const MAX_RELAY_GROUPS = 1000;
+/** Requested sizes remembered as another group's (the cap on sizes maps many to one). */
+const MAX_SIZE_ALIASES = 4096;
 
 export class RelayRoute implements Route {
   readonly kind = 'relay' as const;
@@ -236,7 +238,8 @@ export class RelayRoute implements Route {
     if (twin) {
       made.group?.remove(made);
       twin.hold(req.relay, until);
-      this.bySize.set(key, twin);
+      // Remembered for the next ask of this size, within a bound (any NATS client may ask sizes).
+      if (this.bySize.size < MAX_SIZE_ALIASES) this.bySize.set(key, twin);
       return { ok: true, group: twin.id, cols: twin.group?.cols ?? size.cols, rows: twin.group?.rows ?? size.rows, term: twin.group?.term ?? term, ...(notice ? { notice } : {}) };
     }
     made.hold(req.relay, until);
