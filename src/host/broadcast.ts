@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { dirname } from 'node:path';
 import { hostAttachArgv, shellCommand } from '../tmux/attach';
-import { createBroadcastSession, setMarkers } from '../tmux/broadcastSession';
+import { createBroadcastSession, readMarkers, setMarkers } from '../tmux/broadcastSession';
 import { probeTmuxVersion, Tmux } from '../tmux/tmux';
 import { TmuxVersion } from '../tmux/version';
 import { Disposable } from '../listeners';
@@ -18,6 +18,9 @@ import { BroadcastStatus, statusJson, webStatusFromMarkers } from './status';
 import { sameGuests, Guest } from './guests';
 import { GuestTablePublisher } from './guestTable';
 import { Route, RouteContext, RouteDescription, RouteKind, RouteReport } from './routes/route';
+import { watchNudges } from './ownerNudge';
+import { BroadcastRecording, RECORDING_MARKER, RecordingStartOptions } from './recording/broadcastRecording';
+import { answerRecordingRequest } from './recording/recordingRequests';
 
 export { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
 import { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
@@ -40,6 +43,8 @@ export interface BroadcastOptions {
   pollIntervalMs?: number;
   /** Extra environment for the session's shell. */
   env?: NodeJS.ProcessEnv;
+  /** VS Code's install root, to load its node-pty for a recording when no route has loaded it (system mode). */
+  appRoot?: string;
 }
 
 export interface BroadcastEvents {
@@ -48,6 +53,10 @@ export interface BroadcastEvents {
   /** A route let its guests in again after the tmux server restarted (system mode's permission fixup). */
   fixup: [RouteReport];
   error: [Error];
+  /** A recording started (its file) or stopped (undefined). */
+  recording: [string | undefined];
+  /** A recording stopped by itself: writing its file failed (a full disk). The broadcast goes on. */
+  recordingError: [Error];
 }
 
 export class Broadcast extends EventEmitter<BroadcastEvents> {
@@ -61,6 +70,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   private readonly follows: Disposable[] = [];
   /** Routes still serving: a detach releases them, and nothing is closed twice. */
   private serving = true;
+  /** The recording of the host's screen (recording/broadcastRecording.ts). */
+  private readonly recorder: BroadcastRecording;
 
   private constructor(
     readonly tmux: Tmux,
@@ -78,6 +89,10 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     super();
     this.context = context;
     this.table = new GuestTablePublisher(tmux, () => this.current);
+    this.recorder = new BroadcastRecording(context, {
+      changed: (path) => this.emit('recording', path),
+      failed: (error) => this.emit('recordingError', error),
+    }, { appRoot: options.appRoot });
   }
 
   /**
@@ -130,12 +145,14 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       }
       const first = routes[0].describe();
       // The routes serving now (an adopted broadcast may be served by other routes than before).
-      await setMarkers(tmux, { watch: first.join, listen: first.listen ?? '', routes: routes.map((r) => r.kind).join(','), ...Object.assign({}, ...routes.map((r) => r.markers())) });
+      await setMarkers(tmux, { watch: first.join, listen: first.listen ?? '', routes: routes.map((r) => r.kind).join(','), ...Object.assign({}, ...routes.map((r) => r.markers())), [RECORDING_MARKER]: '' });
 
       const lastFixup = reports.length ? { applied: reports.flatMap((r) => r.applied), warnings: reports.flatMap((r) => r.warnings) } : undefined;
       const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, lastFixup, madeDir, context);
       broadcast.serverPid = await tmux.serverPid();
       for (const route of routes) broadcast.follows.push(route.onChange(() => void broadcast.poll()));
+      // Another process changed the markers (guest-broadcast record): read them again.
+      broadcast.follows.push(watchNudges(socketPath, () => void broadcast.refreshFromMarkers()));
       broadcast.startMonitor();
       return broadcast;
     } catch (error) {
@@ -216,8 +233,36 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       listen: this.listenAddress,
       watch: this.joinCommand,
       viewers: this.current,
+      recording: this.recording ?? null,
       web: webStatusFromMarkers({ routes: this.options.routes.map((r) => r.kind).join(','), ...Object.assign({}, ...this.options.routes.filter((r) => r.kind === 'web').map((r) => r.markers())) }),
     });
+  }
+
+  /** The file being recorded, or undefined. */
+  get recording(): string | undefined {
+    return this.recorder.path;
+  }
+
+  /**
+   * Records the host's screen, at the host's size, into `path` (asciicast v2); an existing file
+   * only with `force`. Throws an Error whose message is for the user (exists, no folder, already
+   * recording...). The broadcast goes on whatever happens to the recording.
+   */
+  async startRecording(path: string, options?: RecordingStartOptions): Promise<void> {
+    if (this.ended) throw new Error('Cannot record: the broadcast has ended.');
+    await this.recorder.start(path, options);
+  }
+
+  /** Stops recording; the finished file, or undefined when none was recording. */
+  stopRecording(): Promise<string | undefined> {
+    return this.recorder.stop();
+  }
+
+  /** Reads the markers once, for what another process asked through them (a recording). */
+  private async refreshFromMarkers(): Promise<void> {
+    if (this.ended) return;
+    const markers = await readMarkers(this.tmux).catch(() => undefined);
+    if (markers) await answerRecordingRequest(this.tmux, markers, this);
   }
 
   /** Ends one guest's view with a one-line message, whichever route serves it. */
@@ -238,6 +283,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     if (this.ended) return;
     this.stopMonitor();
     this.serving = false;
+    // The recording ends on the last screen, before the farewell.
+    await this.recorder.close();
     await endBroadcastServer(this.tmux, message, this.options.routes);
     this.unfollowRoutes();
     this.removeMadeDirs();
@@ -255,6 +302,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   /** Stops following the server without ending it (VS Code window closing: tmux keeps running). */
   detach(): void {
     this.stopMonitor();
+    void this.recorder.close();
     // The next window may adopt it at once, even while this process is still closing.
     void releaseOwnership(this.tmux);
     // Not a stop: the next window serves the same broadcast again, so watchers should keep trying.
@@ -276,6 +324,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     if (this.endedReason !== undefined) return;
     this.endedReason = reason;
     this.stopMonitor();
+    void this.recorder.close();
     if (this.current.length) {
       this.current = [];
       this.emit('guests', []);

@@ -15,6 +15,8 @@ export interface BroadcastStatus {
   viewers: Array<{ name: string; user: string; cols: number; rows: number; since: string; route?: RouteKind; address?: string }>;
   /** The browser route: the page's link (with its secret), where it listens, the asciinema-compatible stream; null when off. */
   web: WebStatus | null;
+  /** The file the host's screen is being recorded to; null when none. */
+  recording: string | null;
 }
 
 export interface WebStatus {
@@ -39,6 +41,7 @@ export function statusJson(status: {
   watch: string;
   viewers: readonly Guest[];
   web?: WebStatus | null;
+  recording?: string | null;
 }): BroadcastStatus {
   return {
     broadcasting: status.broadcasting,
@@ -50,6 +53,7 @@ export function statusJson(status: {
     // route and address only when known (browser guests; the JSON shape only grows).
     viewers: status.viewers.map((v) => ({ name: v.name, user: v.user, cols: v.cols, rows: v.rows, since: v.since.toISOString(), ...(v.route ? { route: v.route } : {}), ...(v.route === 'web' && v.address ? { address: v.address } : {}) })),
     web: status.web ?? null,
+    recording: status.recording || null,
   };
 }
 
@@ -65,7 +69,7 @@ export interface RecordedSettings {
  * The `host` command line that serves this socket (again): the options the user would have to
  * repeat, so following the hint keeps the same socket, session and guests' address.
  */
-function hostCommandFor(status: BroadcastStatus, recorded: RecordedSettings): string {
+export function hostCommandFor(status: BroadcastStatus, recorded: RecordedSettings): string {
   const argv = ['guest-broadcast', 'host'];
   if (status.mode === 'system') argv.push('--mode', 'system');
   if (status.socket !== defaultSocketPath(status.mode)) argv.push('--socket', status.socket);
@@ -88,6 +92,7 @@ export function formatStatus(status: BroadcastStatus, now = new Date(), recorded
         : '',
     `Watch with: ${status.watch}`,
     status.web ? `Or in a browser: ${status.web.url}` : '',
+    status.recording ? `Recording to ${status.recording} (stop with: ${shellCommand(['guest-broadcast', 'record', '--stop', ...(status.socket !== defaultSocketPath(status.mode) ? ['--socket', status.socket] : [])])})` : '',
     viewerCountLabel(status.viewers.length) + (status.viewers.length ? ':' : ''),
     ...status.viewers.map(
       (v) => `  ${v.user.padEnd(12)} ${`${v.cols}x${v.rows}`.padEnd(9)} ${watchingFor(new Date(v.since), now).padEnd(10)} ${v.name}${v.address ? ` ${v.address}` : ''}`,

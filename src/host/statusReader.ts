@@ -76,5 +76,7 @@ async function statusOf(found: FoundBroadcast): Promise<BroadcastStatus> {
     watch: markers.watch ?? '',
     viewers,
     web: unserved ? null : webStatusFromMarkers(markers),
+    // Only a live owner records (a stale marker of a crashed one says nothing).
+    recording: ownerAlive(markers) ? markers.recording || null : null,
   });
 }
