@@ -15,6 +15,7 @@ interface CommandEntry {
 const commands: Record<string, CommandEntry> = {
   host: { summary: 'start a broadcast and serve it until Ctrl-C', load: async () => (await import('./hostCommand')).hostCommand },
   status: { summary: 'show the broadcast and its viewers (--json for scripts)', load: async () => (await import('./statusCommand')).statusCommand },
+  record: { summary: 'record a running broadcast into FILE.cast (asciicast), or --stop', load: async () => (await import('./recordCommand')).recordCommand },
   stop: { summary: 'end a broadcast; every guest is told', load: async () => (await import('./stopCommand')).stopCommand },
   passphrase: { summary: 'print (--regenerate: renew) the passphrase of --access password', load: async () => (await import('./passphraseCommand')).passphraseCommand },
   'web-link': { summary: "print (--regenerate: renew) the browser guests' link of --web", load: async () => (await import('./webLinkCommand')).webLinkCommand },
