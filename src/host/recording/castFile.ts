@@ -101,8 +101,8 @@ export class CastFile extends EventEmitter<CastFileEvents> {
     }
     if (this.pendingBytes >= BATCH_BYTES) this.kick();
     else if (!this.timer) {
+      // Not unref'd: lines waiting to be written keep the process until they are.
       this.timer = setTimeout(() => this.kick(), this.flushMs);
-      this.timer.unref();
     }
   }
 
@@ -149,7 +149,6 @@ export class CastFile extends EventEmitter<CastFileEvents> {
         if (this.pendingBytes >= BATCH_BYTES) this.kick();
         else if (this.pending.length && !this.timer && this.writable) {
           this.timer = setTimeout(() => this.kick(), this.flushMs);
-          this.timer.unref();
         }
       },
       (error: unknown) => {
