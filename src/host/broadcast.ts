@@ -20,7 +20,7 @@ import { GuestTablePublisher } from './guestTable';
 import { Route, RouteContext, RouteDescription, RouteKind, RouteReport } from './routes/route';
 import { watchNudges } from './ownerNudge';
 import { BroadcastRecording, RECORDING_MARKER, RecordingStartOptions } from './recording/broadcastRecording';
-import { answerRecordingRequest } from './recording/recordingRequests';
+import { RecordingRequestDesk } from './recording/recordingRequests';
 
 export { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
 import { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
@@ -72,6 +72,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   private serving = true;
   /** The recording of the host's screen (recording/broadcastRecording.ts). */
   private readonly recorder: BroadcastRecording;
+  /** Answers `guest-broadcast record` from other processes (recording/recordingRequests.ts). */
+  private readonly recordRequests: RecordingRequestDesk;
 
   private constructor(
     readonly tmux: Tmux,
@@ -93,6 +95,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       changed: (path) => this.emit('recording', path),
       failed: (error) => this.emit('recordingError', error),
     }, { appRoot: options.appRoot });
+    this.recordRequests = new RecordingRequestDesk(tmux, this);
   }
 
   /**
@@ -265,7 +268,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   private async refreshFromMarkers(): Promise<void> {
     if (this.ended) return;
     const markers = await readMarkers(this.tmux).catch(() => undefined);
-    if (markers) await answerRecordingRequest(this.tmux, markers, this);
+    if (markers) await this.recordRequests.answer(markers);
   }
 
   /** Ends one guest's view with a one-line message, whichever route serves it. */

@@ -134,7 +134,7 @@ describe('asciinema-player plays the live stream and recordings', { skip, timeou
 
   test('a recording of the session written by our v2 encoder plays in the player to the host\'s pane', async () => {
     const n = ++step;
-    const recording = recordSession(sock.tmux, SESSION, COLS, ROWS);
+    const recording = await recordSession(sock.tmux, SESSION, COLS, ROWS);
     try {
       await typeLine(sock.tmux, SESSION, `clear; printf '\\033[1;35mrec-%s\\033[0m é€𝄞 日本語 "q" \\\\ \\t|\\n' ${n}-$((6*7)); ls -d / /tmp`);
       // A row as wide as the screen: it fits only if the player takes the header's width.
@@ -142,13 +142,13 @@ describe('asciinema-player plays the live stream and recordings', { skip, timeou
       await typeLine(sock.tmux, SESSION, `echo done-${n}-$((6*7))`);
       await recording.settledOn(sock.tmux, SESSION, `done-${n}-42`);
     } finally {
-      recording.stop();
+      await recording.stop();
     }
     const pane = (await capturePane(sock.tmux, SESSION)).map((l) => l.trimEnd());
     assert.ok(pane.includes('0'.repeat(COLS)), pane.join('\n'));
     assert.ok(pane.some((l) => l.includes(`rec-${n}-42 é€𝄞 日本語 "q" \\`)), pane.join('\n'));
     const server = await AsciicastPlayerServer.start({ tmux: sock.tmux, sessionName: SESSION, cols: COLS, rows: ROWS });
-    server.casts.set('session.cast', recording.stop());
+    server.casts.set('session.cast', await recording.stop());
     const page = await context.newPage();
     try {
       await page.goto(`${server.origin}/?cast=session.cast`);
