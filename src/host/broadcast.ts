@@ -14,11 +14,13 @@ import { takeStopMarker } from './stopMarker';
 import { ownerMarkers, releaseOwnership } from './owner';
 import { claimSocket } from './socketClaim';
 import { endBroadcastServer, removeEmptyDirs, serverStillThere } from './endBroadcast';
-import { BroadcastStatus, statusJson, webStatusFromMarkers } from './status';
+import { BroadcastStatus, statusJson, webStatusFromRoutes } from './status';
 import { sameGuests, Guest } from './guests';
 import { GuestTablePublisher } from './guestTable';
 import { Route, RouteContext, RouteDescription, RouteKind, RouteReport } from './routes/route';
-import { watchNudges } from './ownerNudge';
+import { CurtainState, curtainFromMarkers, installCurtain, pauseBroadcast, resumeBroadcast } from './curtain/curtainTmux';
+import { watchNudges, nudgePath } from './ownerNudge';
+import { rmSync } from 'node:fs';
 import { BroadcastRecording, RECORDING_MARKER, RecordingStartOptions } from './recording/broadcastRecording';
 import { RecordingRequestDesk } from './recording/recordingRequests';
 
@@ -52,6 +54,8 @@ export interface BroadcastEvents {
   ended: [string];
   /** A route let its guests in again after the tmux server restarted (system mode's permission fixup). */
   fixup: [RouteReport];
+  /** The curtain went down or up, or its message changed (from here, the CLI or the key binding). */
+  curtain: [CurtainState];
   error: [Error];
   /** A recording started (its file) or stopped (undefined). */
   recording: [string | undefined];
@@ -70,6 +74,11 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   private readonly follows: Disposable[] = [];
   /** Routes still serving: a detach releases them, and nothing is closed twice. */
   private serving = true;
+  private curtainState: CurtainState = { paused: false, message: '' };
+  /** The host's key (after tmux's prefix) that toggles the curtain; undefined when the host's config uses it. */
+  curtainKey: string | undefined;
+  /** Why the curtain cannot be used on this machine (no Perl), if so. */
+  curtainProblem: string | undefined;
   /** The recording of the host's screen (recording/broadcastRecording.ts). */
   private readonly recorder: BroadcastRecording;
   /** Answers `guest-broadcast record` from other processes (recording/recordingRequests.ts). */
@@ -156,8 +165,9 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       const lastFixup = reports.length ? { applied: reports.flatMap((r) => r.applied), warnings: reports.flatMap((r) => r.warnings) } : undefined;
       const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, lastFixup, madeDir, context);
       broadcast.serverPid = await tmux.serverPid();
+      await broadcast.setUpCurtain(markers);
       for (const route of routes) broadcast.follows.push(route.onChange(() => void broadcast.poll()));
-      // Another process changed the markers (guest-broadcast record): read them again.
+      // Another process changed the markers (pause/resume, guest-broadcast record): read them again.
       broadcast.follows.push(watchNudges(socketPath, () => void broadcast.refreshFromMarkers()));
       broadcast.startMonitor();
       return broadcast;
@@ -230,6 +240,50 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     return this.current;
   }
 
+  /** Whether guests see the curtain instead of the session, and its message. */
+  get curtain(): CurtainState {
+    return this.curtainState;
+  }
+
+  private async setUpCurtain(adopted: Record<string, string> | undefined): Promise<void> {
+    if (adopted) this.curtainState = curtainFromMarkers(adopted);
+    try {
+      this.curtainKey = (await installCurtain(this.tmux, this.sessionName)).key;
+    } catch (error) {
+      this.curtainProblem = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /**
+   * Lowers the curtain for every guest of every route: once this returns, nothing the session
+   * draws reaches a guest until resume(). With the curtain down, only the message changes.
+   */
+  async pause(message = ''): Promise<void> {
+    await pauseBroadcast(this.tmux, this.sessionName, message);
+    await this.refreshFromMarkers();
+  }
+
+  /** Lifts the curtain: guests see the session as it is now. Returns guests still behind it. */
+  async resume(): Promise<number> {
+    const left = await resumeBroadcast(this.tmux);
+    await this.refreshFromMarkers();
+    return left;
+  }
+
+  /** Reads the broadcast's markers again (another process or the key binding changed them). */
+  async refreshFromMarkers(): Promise<void> {
+    if (this.ended) return;
+    const markers = await readMarkers(this.tmux).catch(() => undefined);
+    if (!markers) return;
+    const curtain = curtainFromMarkers(markers);
+    if (curtain.paused !== this.curtainState.paused || curtain.message !== this.curtainState.message) {
+      this.curtainState = curtain;
+      this.emit('curtain', curtain);
+    }
+    // A recording asked for by another process (guest-broadcast record).
+    await this.recordRequests.answer(markers);
+  }
+
   status(): BroadcastStatus {
     return statusJson({
       broadcasting: !this.ended,
@@ -239,8 +293,9 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       listen: this.listenAddress,
       watch: this.joinCommand,
       viewers: this.current,
+      paused: this.curtainState.paused,
+      web: webStatusFromRoutes(this.describeRoutes()),
       recording: this.recording ?? null,
-      web: webStatusFromMarkers({ routes: this.options.routes.map((r) => r.kind).join(','), ...Object.assign({}, ...this.options.routes.filter((r) => r.kind === 'web').map((r) => r.markers())) }),
     });
   }
 
@@ -262,13 +317,6 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   /** Stops recording; the finished file, or undefined when none was recording. */
   stopRecording(): Promise<string | undefined> {
     return this.recorder.stop();
-  }
-
-  /** Reads the markers once, for what another process asked through them (a recording). */
-  private async refreshFromMarkers(): Promise<void> {
-    if (this.ended) return;
-    const markers = await readMarkers(this.tmux).catch(() => undefined);
-    if (markers) await this.recordRequests.answer(markers);
   }
 
   /** Ends one guest's view with a one-line message, whichever route serves it. */
@@ -293,6 +341,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     await this.recorder.close();
     await endBroadcastServer(this.tmux, message, this.options.routes);
     this.unfollowRoutes();
+    this.removeNudgeFile();
     this.removeMadeDirs();
     this.finish('stopped');
   }
@@ -324,6 +373,11 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
 
   private unfollowRoutes(): void {
     for (const follow of this.follows.splice(0)) follow.dispose();
+  }
+
+  /** The nudge file goes with the broadcast (another owner makes it again). */
+  private removeNudgeFile(): void {
+    rmSync(nudgePath(this.socketPath), { force: true });
   }
 
   private finish(reason: string): void {
@@ -384,6 +438,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
         this.serving = false;
         this.unfollowRoutes();
         await Promise.all(this.options.routes.map((r) => r.stop(ENDED_MESSAGE).catch(() => undefined)));
+        this.removeNudgeFile();
         this.removeMadeDirs();
         this.finish(`it was stopped (${stoppedBy})`);
         return;

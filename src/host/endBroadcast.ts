@@ -6,6 +6,8 @@ import { kickClient, listClients } from '../tmux/clients';
 import { Tmux } from '../tmux/tmux';
 import { processExists } from '../processExists';
 import type { Route } from './routes/route';
+import { endBehindCurtain } from './curtain/curtainTmux';
+import { CURTAIN_POLL_SECONDS } from './curtain/curtainProgram';
 
 /** Removes `from` and its parents up to and including `top` while they are empty. */
 export function removeEmptyDirs(from: string, top: string): void {
@@ -31,10 +33,14 @@ export function serverStillThere(pid: number, socketPath: string): boolean {
  * owner's routes see their tmux clients end with the message and pass it on).
  */
 export async function endBroadcastServer(tmux: Tmux, message: string, routes: readonly Route[] = []): Promise<void> {
+  // Behind the curtain the guests' clients are locked: the curtain programs say goodbye, and the
+  // server must go before any of them exits (tmux would unlock that client and redraw the session).
+  const behindCurtain = await endBehindCurtain(tmux);
   await Promise.all(routes.map((r) => r.stop(message).catch(() => undefined)));
   const clients = await listClients(tmux);
   await Promise.all(clients.filter((c) => c.readOnly).map((c) => kickClient(tmux, c.name, message).catch(() => undefined)));
   // Give the clients a moment to print the message before their server disappears.
-  if (clients.some((c) => c.readOnly)) await new Promise((r) => setTimeout(r, 150));
+  if (behindCurtain) await new Promise((r) => setTimeout(r, CURTAIN_POLL_SECONDS * 2000 + 100));
+  else if (clients.some((c) => c.readOnly)) await new Promise((r) => setTimeout(r, 150));
   await tmux.killServer();
 }

@@ -4,6 +4,7 @@ import { EMBEDDED_DEFAULTS } from './embedded/options';
 import { BroadcastMode, cliConfigDir, defaultSocketPath } from './paths';
 import { Guest, viewerCountLabel, watchingFor } from './guests';
 import type { RouteKind } from './routes/routeKind';
+import type { RouteDescription } from './routes/route';
 
 export interface BroadcastStatus {
   broadcasting: boolean;
@@ -15,6 +16,8 @@ export interface BroadcastStatus {
   viewers: Array<{ name: string; user: string; cols: number; rows: number; since: string; route?: RouteKind; address?: string }>;
   /** The browser route: the page's link (with its secret), where it listens, the asciinema-compatible stream; null when off. */
   web: WebStatus | null;
+  /** Guests see the curtain instead of the session (guest-broadcast pause). */
+  paused: boolean;
   /** The file the host's screen is being recorded to; null when none. */
   recording: string | null;
 }
@@ -32,6 +35,12 @@ export function webStatusFromMarkers(markers: Record<string, string>): WebStatus
   return { url: markers['web-url'], listen: markers['web-listen'] ?? '', streamUrl: markers['web-stream'] ?? '' };
 }
 
+/** The browser route's part of the status, from its description (the owner's view of what the markers say). */
+export function webStatusFromRoutes(routes: readonly RouteDescription[]): WebStatus | null {
+  const web = routes.find((r) => r.kind === 'web');
+  return web ? { url: web.join, listen: web.listen ?? '', streamUrl: web.stream ?? '' } : null;
+}
+
 export function statusJson(status: {
   broadcasting: boolean;
   mode: BroadcastMode;
@@ -41,6 +50,7 @@ export function statusJson(status: {
   watch: string;
   viewers: readonly Guest[];
   web?: WebStatus | null;
+  paused?: boolean;
   recording?: string | null;
 }): BroadcastStatus {
   return {
@@ -53,6 +63,7 @@ export function statusJson(status: {
     // route and address only when known (browser guests; the JSON shape only grows).
     viewers: status.viewers.map((v) => ({ name: v.name, user: v.user, cols: v.cols, rows: v.rows, since: v.since.toISOString(), ...(v.route ? { route: v.route } : {}), ...(v.route === 'web' && v.address ? { address: v.address } : {}) })),
     web: status.web ?? null,
+    paused: status.paused ?? false,
     recording: status.recording || null,
   };
 }
@@ -69,7 +80,7 @@ export interface RecordedSettings {
  * The `host` command line that serves this socket (again): the options the user would have to
  * repeat, so following the hint keeps the same socket, session and guests' address.
  */
-export function hostCommandFor(status: BroadcastStatus, recorded: RecordedSettings): string {
+export function hostCommandFor(status: Pick<BroadcastStatus, 'mode' | 'socket' | 'session'>, recorded: RecordedSettings): string {
   const argv = ['guest-broadcast', 'host'];
   if (status.mode === 'system') argv.push('--mode', 'system');
   if (status.socket !== defaultSocketPath(status.mode)) argv.push('--socket', status.socket);
@@ -92,6 +103,7 @@ export function formatStatus(status: BroadcastStatus, now = new Date(), recorded
         : '',
     `Watch with: ${status.watch}`,
     status.web ? `Or in a browser: ${status.web.url}` : '',
+    status.paused ? 'Paused: guests see the curtain, not the session (resume with: guest-broadcast resume).' : '',
     status.recording ? `Recording to ${status.recording} (stop with: ${shellCommand(['guest-broadcast', 'record', '--stop', ...(status.socket !== defaultSocketPath(status.mode) ? ['--socket', status.socket] : [])])})` : '',
     viewerCountLabel(status.viewers.length) + (status.viewers.length ? ':' : ''),
     ...status.viewers.map(

@@ -7,6 +7,7 @@ import { ownerAlive } from './owner';
 import { BroadcastMode, defaultSocketPath } from './paths';
 import { BroadcastStatus, RecordedSettings, statusJson, webStatusFromMarkers } from './status';
 import { Guest, guestsFromClients } from './guests';
+import { curtainFromMarkers } from './curtain/curtainTmux';
 
 export interface FoundBroadcast {
   tmux: Tmux;
@@ -76,6 +77,7 @@ async function statusOf(found: FoundBroadcast): Promise<BroadcastStatus> {
     watch: markers.watch ?? '',
     viewers,
     web: unserved ? null : webStatusFromMarkers(markers),
+    paused: curtainFromMarkers(markers).paused,
     // Only a live owner records (a stale marker of a crashed one says nothing).
     recording: ownerAlive(markers) ? markers.recording || null : null,
   });

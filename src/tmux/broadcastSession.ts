@@ -71,7 +71,7 @@ export function setWindowOptionNames(): string[] {
 }
 
 /** Joins several tmux commands into one invocation with `;` separators. */
-function chain(commands: string[][]): string[] {
+export function chain(commands: string[][]): string[] {
   const args: string[] = [];
   commands.forEach((command, i) => {
     if (i > 0) args.push(';');

@@ -3,7 +3,7 @@
 // file (CastRecorder over CastFile), the same code `guest-broadcast host --record` runs. For tests
 // that check players nobody here wrote read what we write.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SizeGroups } from '../../src/host/fanout/sizeGroups';
@@ -15,7 +15,7 @@ import { Screen, waitFor } from './screen';
 import { capturePane } from './tmuxFixture';
 
 export interface CastRecording {
-  /** The file (in a temp folder of its own, removed by stop()). */
+  /** The file (in a temp folder of its own, removed when the test process exits). */
   readonly path: string;
   /** The file's lines so far: the header, then one per event (written within the flush delay). */
   lines(): string[];
@@ -26,7 +26,7 @@ export interface CastRecording {
    * pane is the window: the recording's rows beyond it are tmux's status line).
    */
   settledOn(tmux: Tmux, session: string, marker: string): Promise<void>;
-  /** Stops recording; returns the file's text (lines, each ending in a newline). */
+  /** Stops recording (once; later calls give the same answer); resolves the file's text (lines, each ending in a newline). */
   stop(): Promise<string>;
 }
 
@@ -57,13 +57,23 @@ export function castOutput(lines: readonly string[]): string {
     .join('');
 }
 
-/** Records `sessionName` at a host size of cols x rows (a fixed one: these tests never resize). */
-export async function recordSession(tmux: Tmux, sessionName: string, cols: number, rows: number): Promise<CastRecording> {
+/** Temp folders of recordings, removed when the test process exits (a file may be read after stop()). */
+const folders: string[] = [];
+process.once('exit', () => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Records `sessionName` at a host size of cols x rows (a fixed one: these tests never resize).
+ * Returns at once; the file is made and the recording joins the fan-out right after.
+ */
+export function recordSession(tmux: Tmux, sessionName: string, cols: number, rows: number): CastRecording {
   const dir = mkdtempSync(join(tmpdir(), 'gb-castrec-'));
+  folders.push(dir);
   const path = join(dir, 'session.cast');
   const groups = new SizeGroups({ tmux, sessionName, maxGroups: 4 });
   const size: TerminalSize = { cols, rows };
-  const recording = await HostRecording.start(path, {
+  const started = HostRecording.start(path, {
     groups,
     hostSize: { subscribe: (listener) => (listener(size), () => undefined) },
     fallbackSize: async () => size,
@@ -73,27 +83,29 @@ export async function recordSession(tmux: Tmux, sessionName: string, cols: numbe
     flushMs: 20,
     onEnded: () => undefined,
   });
-  const lines = (): string[] => readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+  // A failure is thrown by settledOn() and stop(), where a test waits.
+  started.catch(() => undefined);
+  const lines = (): string[] => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l !== '') : []);
   const output = (): string => castOutput(lines());
-  let text: string | undefined;
+  let stopped: Promise<string> | undefined;
   return {
     path,
     lines,
     output,
     async settledOn(tmux: Tmux, session: string, marker: string) {
+      await started;
       await waitFor(`the recording to draw the host's pane with "${marker}"`, async () => {
         const pane = await capturePane(tmux, session);
         if (!pane.join('\n').includes(marker)) return false;
         return trimmed((await drawnScreen(output(), cols, rows)).slice(0, pane.length)) === trimmed(pane);
       }, 20_000);
     },
-    async stop() {
-      if (text === undefined) {
+    stop() {
+      stopped ??= started.then(async (recording) => {
         await recording.stop();
-        text = readFileSync(path, 'utf8');
-        rmSync(dir, { recursive: true, force: true });
-      }
-      return text;
+        return readFileSync(path, 'utf8');
+      });
+      return stopped;
     },
   };
 }

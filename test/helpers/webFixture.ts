@@ -88,6 +88,9 @@ export class WebGuestClient {
   readonly messages: ServerMessage[] = [];
   screen: Screen;
   binaryBytes = 0;
+  /** Every byte of the view received so far, decoded (to prove something never arrived). */
+  output = '';
+  private readonly decoder = new TextDecoder();
   closeCode: number | undefined;
   closeReason = '';
   readonly opened: Promise<void>;
@@ -101,6 +104,7 @@ export class WebGuestClient {
     this.ws.on('message', (data: Buffer, isBinary) => {
       if (isBinary) {
         this.binaryBytes += data.length;
+        this.output += this.decoder.decode(data, { stream: true });
         this.screen.feed(data);
       } else {
         this.messages.push(JSON.parse(data.toString('utf8')) as ServerMessage);

@@ -134,7 +134,7 @@ describe('asciinema-player plays the live stream and recordings', { skip, timeou
 
   test('a recording of the session written by our v2 encoder plays in the player to the host\'s pane', async () => {
     const n = ++step;
-    const recording = await recordSession(sock.tmux, SESSION, COLS, ROWS);
+    const recording = recordSession(sock.tmux, SESSION, COLS, ROWS);
     try {
       await typeLine(sock.tmux, SESSION, `clear; printf '\\033[1;35mrec-%s\\033[0m é€𝄞 日本語 "q" \\\\ \\t|\\n' ${n}-$((6*7)); ls -d / /tmp`);
       // A row as wide as the screen: it fits only if the player takes the header's width.

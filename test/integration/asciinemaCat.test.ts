@@ -82,7 +82,7 @@ describe('asciinema 2.2 plays what our encoder writes', { skip, timeout: 120_000
     });
 
     test('its output taken from the fan-out and written as v2 ends, in asciinema cat, on the host\'s pane', async () => {
-      const recording = await recordSession(sock.tmux, session, COLS, ROWS);
+      const recording = recordSession(sock.tmux, session, COLS, ROWS);
       try {
         await typeLine(sock.tmux, session, "printf '\\033[1;32mgreen-%s\\033[0m é€𝄞 日本語\\n' $((6*7)); ls -d / /tmp");
         await typeLine(sock.tmux, session, 'echo rec-$((6*7))');

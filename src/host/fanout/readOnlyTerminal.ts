@@ -15,7 +15,8 @@ export interface ReadOnlyTerminal {
   readonly pid: number;
   onData(listener: (data: string) => void): void;
   onExit(listener: (exitCode: number) => void): void;
-  kill(): void;
+  /** Ends the client (SIGHUP; SIGKILL for one that cannot act on signals: tmux has locked it). */
+  kill(signal?: 'SIGHUP' | 'SIGKILL'): void;
 }
 
 export interface ReadOnlyClientSpec {
@@ -44,6 +45,6 @@ export function spawnReadOnlyClient(spec: ReadOnlyClientSpec): ReadOnlyTerminal 
     pid: pty.pid,
     onData: (listener) => void pty.onData(listener),
     onExit: (listener) => void pty.onExit(({ exitCode }) => listener(exitCode)),
-    kill: () => pty.kill(),
+    kill: (signal) => pty.kill(signal),
   };
 }

@@ -244,7 +244,8 @@ export class SizeGroup implements SnapshotSource {
   private kill(): void {
     if (this.exited) return;
     try {
-      this.client.kill();
+      // A locked client (behind the curtain) acts on no signal until it is unlocked.
+      this.client.kill(this.curtainAtModel ? 'SIGKILL' : undefined);
     } catch {
       // already gone
     }
@@ -268,6 +269,13 @@ export class SizeGroup implements SnapshotSource {
    */
   async end(message: string): Promise<void> {
     if (this.exited) return;
+    if (this.curtainAtModel) {
+      // Behind the curtain tmux has locked the client: it would take the farewell only once the
+      // curtain lifts. It ends here instead, and each member says the farewell itself.
+      this.kill();
+      await this.waitForExit(2000);
+      return;
+    }
     const client = (await listClients(this.options.tmux).catch(() => [])).find((c) => c.pid === this.client.pid);
     if (client) await kickClient(this.options.tmux, client.name, message).catch(() => undefined);
     if (!(await this.waitForExit(client ? 2000 : 1000))) {
