@@ -281,7 +281,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       this.emit('curtain', curtain);
     }
     // A recording asked for by another process (guest-broadcast record).
-    await this.recordRequests.answer(markers);
+    // Not waited for: a recording starting (the host's size, its file) never holds the curtain up.
+    void this.recordRequests.answer(markers);
   }
 
   status(): BroadcastStatus {
