@@ -325,3 +325,37 @@ test('watch --record records what the watcher sees, at its size, with its resize
   assert.equal(readFileSync(file, 'utf8'), before);
   await stopHost(h);
 });
+
+test('the real curtain (guest-broadcast pause/resume) in a host --record file: a marker down, nothing typed during the pause, a marker up, then the session', async () => {
+  await fresh();
+  const file = join(casts, 'curtain.cast');
+  const h = host(['--record', file]);
+  await h.waitForText('Press Ctrl-C to stop the broadcast.');
+  const me = attachHost(80, 20);
+  await me.waitForText('host$');
+  await typeLine(sock.tmux, SESSION, 'echo before-$((6*7))');
+  await fileDrawsPane(file, 'before-42');
+  const pause = await cli(['pause', '--socket', sock.socketPath, '--message', 'back soon']);
+  assert.equal(pause.code, 0, pause.stderr);
+  await waitFor('the curtain marker in the file', () => readCast(file).events.some(([, c, d]) => c === 'm' && d === 'curtain down'), 20_000);
+  // Typed on the host during the pause: built by the shell, so only its output holds the word.
+  await typeLine(sock.tmux, SESSION, 'echo SECRET-$((6*7))-TOKEN');
+  await waitFor('the host to see its own secret', async () => (await capturePane(sock.tmux, SESSION)).some((l) => l.includes('SECRET-42-TOKEN')));
+  // What should stay private is cleared before resuming (the screen as it is then is shown again).
+  await typeLine(sock.tmux, SESSION, 'clear');
+  await waitFor('the host to clear its screen', async () => !(await capturePane(sock.tmux, SESSION)).some((l) => l.includes('SECRET')));
+  const resume = await cli(['resume', '--socket', sock.socketPath]);
+  assert.equal(resume.code, 0, resume.stderr);
+  await typeLine(sock.tmux, SESSION, 'echo after-$((6*7))');
+  await fileDrawsPane(file, 'after-42');
+  assert.equal((await cli(['record', '--stop', '--socket', sock.socketPath])).code, 0);
+  const { events, text } = readCast(file);
+  assert.doesNotMatch(text, /SECRET-42-TOKEN/, 'nothing drawn during the pause is in the file');
+  assert.doesNotMatch(text, /back soon/, 'nor the curtain screen');
+  const down = events.findIndex(([, c, d]) => c === 'm' && d === 'curtain down');
+  const up = events.findIndex(([, c, d]) => c === 'm' && d === 'curtain up');
+  assert.ok(down >= 0 && up > down, JSON.stringify(events.filter(([, c]) => c === 'm')));
+  assert.deepEqual(events.slice(down + 1, up).filter(([, c]) => c === 'o'), [], 'no output event between the markers');
+  assert.ok(events.slice(up + 1).some(([, c, d]) => c === 'o' && d.includes('after-42')));
+  await stopHost(h);
+});
