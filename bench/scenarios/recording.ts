@@ -30,7 +30,9 @@ export interface RecordingRow {
   fileBytesRuns: number[];
 }
 
+/** Cats of each kind (--quick: 2, to keep the whole run short). */
 const REPEATS = 5;
+const QUICK_REPEATS = 2;
 
 async function ask(run: RouteRun, op: { op: 'start'; path: string; force: boolean } | { op: 'stop' }): Promise<void> {
   const tmux = run.host.tmux;
@@ -44,7 +46,8 @@ export async function measureRecording(ctx: BenchContext, route: RouteUnderTest,
   const row: RecordingRow = { route: route.name, fileMiB: ctx.options.floodMiB, catMs: null, catRunsMs: [], aloneMs: null, aloneRunsMs: [], ratio: null, fileBytes: null, fileBytesRuns: [] };
   let unfinished = false;
   try {
-    for (let i = 0; i < REPEATS && !unfinished; i++) {
+    const repeats = ctx.options.quick ? QUICK_REPEATS : REPEATS;
+    for (let i = 0; i < repeats && !unfinished; i++) {
       const alone = await flood.timeCat(run, `${route.name}-norec`);
       const file = join(ctx.workDir, `recording-${route.name}-${i}.cast`);
       await ask(run, { op: 'start', path: file, force: true });
