@@ -74,6 +74,8 @@ export interface RecordedSettings {
   listen?: string;
   /** The embedded server's state folder (host key, passphrase): the same one keeps guests' known_hosts valid. */
   stateDir?: string;
+  /** Where the browser route listened, when the broadcast had one (its link's secret is in the state folder). */
+  web?: string;
 }
 
 /**
@@ -87,6 +89,7 @@ export function hostCommandFor(status: Pick<BroadcastStatus, 'mode' | 'socket' |
   if (status.session && status.session !== 'broadcast') argv.push('--session', status.session);
   if (recorded.listen && recorded.listen !== EMBEDDED_DEFAULTS.listen) argv.push('--listen', recorded.listen);
   if (recorded.stateDir && recorded.stateDir !== cliConfigDir()) argv.push('--state-dir', recorded.stateDir);
+  if (recorded.web) argv.push('--web', recorded.web);
   return shellCommand(argv);
 }
 

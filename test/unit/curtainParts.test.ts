@@ -101,5 +101,5 @@ test('the curtain program is valid Perl; its lock command quotes every path', ()
   const toggle = curtainToggleCommand('/tmp/a#b/sock');
   assert.match(toggle, /^if-shell -F "#\{==:#\{@paused\},1\}" \{ set-option -g @paused 0 ; /);
   assert.match(toggle, /lock-session/);
-  assert.match(toggle, /run-shell -b "touch '\/tmp\/a##b\/sock\.nudge'"/);
+  assert.match(toggle, /run-shell -b "umask 022; date \+%s\.%N > '\/tmp\/a##b\/sock\.nudge'"/);
 });
