@@ -101,7 +101,12 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     this.context = context;
     this.table = new GuestTablePublisher(tmux, () => this.current);
     this.recorder = new BroadcastRecording(context, {
-      changed: (path) => this.emit('recording', path),
+      changed: (path) => {
+        // The guest table, published: a status in another process must not take the recording's
+        // own read-only tmux client for a guest (it lists tmux's clients when there is no table).
+        if (path) void this.table.publish();
+        this.emit('recording', path);
+      },
       failed: (error) => this.emit('recordingError', error),
     }, { appRoot: options.appRoot });
     this.recordRequests = new RecordingRequestDesk(tmux, this);
@@ -156,11 +161,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
         if (report) reports.push(report);
       }
       const first = routes[0].describe();
-      // No recording yet, and this owner's guest table (none yet: its first poll says otherwise):
-      // a status in another process must not take the recording's own tmux client for a guest.
-      const NOTHING_RECORDED = { [RECORDING_MARKER]: '', viewers: '[]' };
       // The routes serving now (an adopted broadcast may be served by other routes than before).
-      await setMarkers(tmux, { watch: first.join, listen: first.listen ?? '', routes: routes.map((r) => r.kind).join(','), ...Object.assign({}, ...routes.map((r) => r.markers())), ...NOTHING_RECORDED });
+      await setMarkers(tmux, { watch: first.join, listen: first.listen ?? '', routes: routes.map((r) => r.kind).join(','), ...Object.assign({}, ...routes.map((r) => r.markers())), [RECORDING_MARKER]: '' });
 
       const lastFixup = reports.length ? { applied: reports.flatMap((r) => r.applied), warnings: reports.flatMap((r) => r.warnings) } : undefined;
       const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, lastFixup, madeDir, context);

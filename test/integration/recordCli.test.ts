@@ -71,8 +71,13 @@ async function fileDrawsPane(file: string, marker: string): Promise<string[]> {
   return trim(await capturePane(sock.tmux, SESSION));
 }
 
-async function statusJson(): Promise<{ broadcasting: boolean; recording: string | null }> {
-  return JSON.parse((await cli(['status', '--json', '--socket', sock.socketPath])).stdout) as { broadcasting: boolean; recording: string | null };
+interface StatusJson {
+  broadcasting: boolean;
+  recording: string | null;
+  viewers: unknown[];
+}
+async function statusJson(): Promise<StatusJson> {
+  return JSON.parse((await cli(['status', '--json', '--socket', sock.socketPath])).stdout) as StatusJson;
 }
 
 /** A file the host recorded, kept for the players' test. */
@@ -175,7 +180,9 @@ test('record FILE / record --stop on a running broadcast, and what they refuse, 
   const started = await cli(['record', '--socket', sock.socketPath, file]);
   assert.equal(started.code, 0, started.stderr);
   assert.equal(started.stdout, `Recording to ${file}. Stop with: guest-broadcast record --stop --socket ${sock.socketPath}\n`);
-  assert.equal((await statusJson()).recording, file);
+  const recordingStatus = await statusJson();
+  assert.equal(recordingStatus.recording, file);
+  assert.deepEqual(recordingStatus.viewers, [], "the recording's own tmux client is not a viewer");
   await h.waitForText('Recording to');
 
   const second = await cli(['record', '--socket', sock.socketPath, join(casts, 'second.cast')]);
