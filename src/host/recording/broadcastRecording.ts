@@ -85,6 +85,8 @@ export class BroadcastRecording {
 
   /** Stops the recording; the finished file, or undefined when none was recording. */
   async stop(): Promise<string | undefined> {
+    // A start under way finishes first: a stop asked meanwhile stops what it started.
+    await this.starting?.catch(() => undefined);
     const recording = this.current;
     if (!recording) return undefined;
     this.current = undefined;
@@ -98,7 +100,6 @@ export class BroadcastRecording {
   /** The broadcast stops or this process lets it go: the file is finished; nothing more starts. */
   async close(): Promise<string | undefined> {
     this.closed = true;
-    await this.starting?.catch(() => undefined);
     return this.stop();
   }
 
