@@ -76,7 +76,7 @@ export function recordSession(tmux: Tmux, sessionName: string, cols: number, row
   const started = HostRecording.start(path, {
     groups,
     hostSize: { subscribe: (listener) => (listener(size), () => undefined) },
-    fallbackSize: async () => size,
+    initialSize: async () => size,
     title: 'test recording',
     shell: '/bin/sh',
     clock: steppingClock(),

@@ -5,7 +5,7 @@
 // system mode, where no route made it).
 import { isAbsolute, resolve } from 'node:path';
 import { setMarkers } from '../../tmux/broadcastSession';
-import { readWindowSize } from '../../tmux/hostSize';
+import { readHostSize, readWindowSize } from '../../tmux/hostSize';
 import { EMBEDDED_DEFAULTS } from '../embedded/options';
 import { hostSizeFor } from '../fanout/hostSizeFeed';
 import { fanoutFor } from '../fanout/sharedFanout';
@@ -69,7 +69,7 @@ export class BroadcastRecording {
       force: options.force,
       groups: fanoutFor(this.context, { maxGroups: this.options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups, appRoot: this.options.appRoot }),
       hostSize: hostSizeFor(this.context),
-      fallbackSize: () => readWindowSize(this.context.tmux, this.context.sessionName),
+      initialSize: async () => (await readHostSize(this.context.tmux).catch(() => undefined)) ?? (await readWindowSize(this.context.tmux, this.context.sessionName)),
       title: this.context.sessionName,
       shell: process.env.SHELL || '/bin/sh',
       onEnded: (error) => void this.ended(recording, error),

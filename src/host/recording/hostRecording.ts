@@ -15,14 +15,12 @@ import { RecordingError } from './recordingFileErrors';
 
 /** What players emulate, and the TERM the recording's tmux client draws for. */
 export const RECORDING_TERM = 'xterm-256color';
-/** How long to wait for the host's size before taking the window's. */
-const HOST_SIZE_WAIT_MS = 1500;
 
 export interface HostRecordingOptions extends CastRecorderOptions {
   groups: SizeGroups;
   hostSize: HostSizeSource;
-  /** The size to record at when no host is attached (the session's window). */
-  fallbackSize: () => Promise<TerminalSize | undefined>;
+  /** The size to start at: the host's terminal now, or the session's window when no host is attached. */
+  initialSize: () => Promise<TerminalSize | undefined>;
   title: string;
   shell?: string;
   /** The recording ended by itself: its tmux client exited (the broadcast ended), or writing failed. */
@@ -52,7 +50,8 @@ export class HostRecording implements GroupMember {
 
   /** Makes the file (the header at the host's size) and joins the fan-out at that size. */
   static async start(path: string, options: HostRecordingOptions): Promise<HostRecording> {
-    const size = (await firstSize(options.hostSize, HOST_SIZE_WAIT_MS)) ?? (await options.fallbackSize());
+    // Read once now, not waited for from the feed (which says nothing while no host is attached).
+    const size = await options.initialSize();
     if (!size) throw new RecordingError("Cannot record: tmux did not tell the host's window size (is the broadcast's session still there?).");
     const recorder = await CastRecorder.create(path, { cols: size.cols, rows: size.rows, term: RECORDING_TERM, shell: options.shell, title: options.title }, options);
     return new HostRecording(recorder, options, size);
@@ -91,22 +90,4 @@ export class HostRecording implements GroupMember {
     }
     return this.recorder.end();
   }
-}
-
-/** The first size `source` tells within `ms`, or undefined. */
-function firstSize(source: HostSizeSource, ms: number): Promise<TerminalSize | undefined> {
-  return new Promise((resolve) => {
-    let done = false;
-    let unsubscribe: (() => void) | undefined;
-    const finish = (size: TerminalSize | undefined): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      // Unsubscribed after the first call returns (subscribe may call at once).
-      setImmediate(() => unsubscribe?.());
-      resolve(size);
-    };
-    const timer = setTimeout(() => finish(undefined), ms);
-    unsubscribe = source.subscribe((size) => finish(size));
-  });
 }
