@@ -34,6 +34,10 @@ export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
     'guestBroadcast.regeneratePassphrase': reportingErrors(parts, 'Regenerate guest passphrase', lazyCommand(async () => (await import('./ui/commands/passphrase')).regeneratePassphrase(parts))),
     'guestBroadcast.setupGuest': reportingErrors(parts, 'Set up guest account', lazyCommand(async () => (await import('./ui/commands/setupGuest')).setupGuest(parts))),
     'guestBroadcast.checkGuestSetup': reportingErrors(parts, 'Check guest setup', lazyCommand(async () => (await import('./ui/commands/checkGuestSetup')).checkGuestSetup(parts))),
+    'guestBroadcast.pause': reportingErrors(parts, 'Pause broadcast', lazyCommand(async () => (await import('./ui/commands/curtain')).pauseBroadcast(parts))),
+    'guestBroadcast.resume': reportingErrors(parts, 'Resume broadcast', lazyCommand(async () => (await import('./ui/commands/curtain')).resumeBroadcast(parts))),
+    // The status bar's click while paused; not in the palette (Pause and Resume are).
+    'guestBroadcast.curtainActions': reportingErrors(parts, 'Paused broadcast', lazyCommand(async () => (await import('./ui/commands/curtain')).curtainActions(parts))),
   };
   for (const [id, run] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, run));
 

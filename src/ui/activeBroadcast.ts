@@ -21,7 +21,7 @@ export class ActiveBroadcast implements vscode.Disposable {
   private starting: Promise<Broadcast> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly endedEmitter = new vscode.EventEmitter<string>();
-  /** Start, stop, end, and every change of the viewer list. */
+  /** Start, stop, end, every change of the viewer list, and the curtain going down or up. */
   readonly onDidChange = this.changed.event;
   /** The broadcast ended without this window asking (the tmux server exited). */
   readonly onDidEnd = this.endedEmitter.event;
@@ -100,6 +100,8 @@ export class ActiveBroadcast implements vscode.Disposable {
   private follow(broadcast: Broadcast): void {
     this.broadcast = broadcast;
     broadcast.on('guests', () => this.changed.fire());
+    // From here, the CLI in another terminal or the host's tmux key: the status bar follows.
+    broadcast.on('curtain', () => this.changed.fire());
     broadcast.on('fixup', (report) => this.log.appendLine(`tmux server restarted; permission fixup re-applied: ${report.applied.join('; ')}`));
     broadcast.on('error', (error) => this.log.appendLine(`Broadcast monitor: ${error.message}`));
     broadcast.once('ended', (reason) => {
