@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { dirname } from 'node:path';
 import { hostAttachArgv, shellCommand } from '../tmux/attach';
-import { createBroadcastSession, setMarkers } from '../tmux/broadcastSession';
+import { createBroadcastSession, readMarkers, setMarkers } from '../tmux/broadcastSession';
 import { probeTmuxVersion, Tmux } from '../tmux/tmux';
 import { TmuxVersion } from '../tmux/version';
 import { Disposable } from '../listeners';
@@ -20,7 +20,8 @@ import { GuestTablePublisher } from './guestTable';
 import { Route, RouteContext, RouteDescription, RouteKind, RouteReport } from './routes/route';
 import { CurtainState, curtainFromMarkers, installCurtain, pauseBroadcast, resumeBroadcast } from './curtain/curtainTmux';
 import { watchNudges, nudgePath } from './ownerNudge';
-import { readMarkers } from '../tmux/broadcastSession';
+import { BroadcastRecording, RECORDING_MARKER, RecordingStartOptions } from './recording/broadcastRecording';
+import { answerRecordingRequest } from './recording/recordingRequests';
 import { rmSync } from 'node:fs';
 
 export { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
@@ -44,6 +45,8 @@ export interface BroadcastOptions {
   pollIntervalMs?: number;
   /** Extra environment for the session's shell. */
   env?: NodeJS.ProcessEnv;
+  /** VS Code's install root, to load its node-pty for a recording when no route has loaded it (system mode). */
+  appRoot?: string;
 }
 
 export interface BroadcastEvents {
@@ -54,6 +57,10 @@ export interface BroadcastEvents {
   /** The curtain went down or up, or its message changed (from here, the CLI or the key binding). */
   curtain: [CurtainState];
   error: [Error];
+  /** A recording started (its file) or stopped (undefined). */
+  recording: [string | undefined];
+  /** A recording stopped by itself: writing its file failed (a full disk). The broadcast goes on. */
+  recordingError: [Error];
 }
 
 export class Broadcast extends EventEmitter<BroadcastEvents> {
@@ -72,6 +79,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   curtainKey: string | undefined;
   /** Why the curtain cannot be used on this machine (no Perl), if so. */
   curtainProblem: string | undefined;
+  /** The recording of the host's screen (recording/broadcastRecording.ts). */
+  private readonly recorder: BroadcastRecording;
 
   private constructor(
     readonly tmux: Tmux,
@@ -89,6 +98,10 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     super();
     this.context = context;
     this.table = new GuestTablePublisher(tmux, () => this.current);
+    this.recorder = new BroadcastRecording(context, {
+      changed: (path) => this.emit('recording', path),
+      failed: (error) => this.emit('recordingError', error),
+    }, { appRoot: options.appRoot });
   }
 
   /**
@@ -140,14 +153,18 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
         if (report) reports.push(report);
       }
       const first = routes[0].describe();
+      // No recording yet, and this owner's guest table (none yet: its first poll says otherwise):
+      // a status in another process must not take the recording's own tmux client for a guest.
+      const NOTHING_RECORDED = { [RECORDING_MARKER]: '', viewers: '[]' };
       // The routes serving now (an adopted broadcast may be served by other routes than before).
-      await setMarkers(tmux, { watch: first.join, listen: first.listen ?? '', routes: routes.map((r) => r.kind).join(','), ...Object.assign({}, ...routes.map((r) => r.markers())) });
+      await setMarkers(tmux, { watch: first.join, listen: first.listen ?? '', routes: routes.map((r) => r.kind).join(','), ...Object.assign({}, ...routes.map((r) => r.markers())), ...NOTHING_RECORDED });
 
       const lastFixup = reports.length ? { applied: reports.flatMap((r) => r.applied), warnings: reports.flatMap((r) => r.warnings) } : undefined;
       const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, lastFixup, madeDir, context);
       broadcast.serverPid = await tmux.serverPid();
       await broadcast.setUpCurtain(markers);
       for (const route of routes) broadcast.follows.push(route.onChange(() => void broadcast.poll()));
+      // Another process changed the markers (guest-broadcast pause/resume/record, the tmux key): read them again.
       broadcast.follows.push(watchNudges(socketPath, () => void broadcast.refreshFromMarkers()));
       broadcast.startMonitor();
       return broadcast;
@@ -250,7 +267,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     return left;
   }
 
-  /** Reads the broadcast's markers again (another process or the key binding changed them). */
+  /** Reads the broadcast's markers again (another process or the key binding changed them, or asked for a recording). */
   async refreshFromMarkers(): Promise<void> {
     if (this.ended) return;
     const markers = await readMarkers(this.tmux).catch(() => undefined);
@@ -260,6 +277,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       this.curtainState = curtain;
       this.emit('curtain', curtain);
     }
+    // What another process asked through them (guest-broadcast record).
+    await answerRecordingRequest(this.tmux, markers, this);
   }
 
   status(): BroadcastStatus {
@@ -272,9 +291,31 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       watch: this.joinCommand,
       viewers: this.current,
       paused: this.curtainState.paused,
+      recording: this.recording ?? null,
       web: webStatusFromMarkers({ routes: this.options.routes.map((r) => r.kind).join(','), ...Object.assign({}, ...this.options.routes.filter((r) => r.kind === 'web').map((r) => r.markers())) }),
     });
   }
+
+  /** The file being recorded, or undefined. */
+  get recording(): string | undefined {
+    return this.recorder.path;
+  }
+
+  /**
+   * Records the host's screen, at the host's size, into `path` (asciicast v2); an existing file
+   * only with `force`. Throws an Error whose message is for the user (exists, no folder, already
+   * recording...). The broadcast goes on whatever happens to the recording.
+   */
+  async startRecording(path: string, options?: RecordingStartOptions): Promise<void> {
+    if (this.ended) throw new Error('Cannot record: the broadcast has ended.');
+    await this.recorder.start(path, options);
+  }
+
+  /** Stops recording; the finished file, or undefined when none was recording. */
+  stopRecording(): Promise<string | undefined> {
+    return this.recorder.stop();
+  }
+
 
   /** Ends one guest's view with a one-line message, whichever route serves it. */
   async kick(name: string, message = KICKED_MESSAGE): Promise<boolean> {
@@ -294,6 +335,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     if (this.ended) return;
     this.stopMonitor();
     this.serving = false;
+    // The recording ends on the last screen, before the farewell.
+    await this.recorder.close();
     await endBroadcastServer(this.tmux, message, this.options.routes);
     this.unfollowRoutes();
     this.removeNudgeFile();
@@ -312,6 +355,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   /** Stops following the server without ending it (VS Code window closing: tmux keeps running). */
   detach(): void {
     this.stopMonitor();
+    void this.recorder.close();
     // The next window may adopt it at once, even while this process is still closing.
     void releaseOwnership(this.tmux);
     // Not a stop: the next window serves the same broadcast again, so watchers should keep trying.
@@ -338,6 +382,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     if (this.endedReason !== undefined) return;
     this.endedReason = reason;
     this.stopMonitor();
+    void this.recorder.close();
     if (this.current.length) {
       this.current = [];
       this.emit('guests', []);

@@ -17,6 +17,8 @@ export interface BroadcastStatus {
   web: WebStatus | null;
   /** Guests see the curtain instead of the session (guest-broadcast pause). */
   paused: boolean;
+  /** The file the host's screen is being recorded to; null when none. */
+  recording: string | null;
 }
 
 export interface WebStatus {
@@ -42,6 +44,7 @@ export function statusJson(status: {
   viewers: readonly Guest[];
   web?: WebStatus | null;
   paused?: boolean;
+  recording?: string | null;
 }): BroadcastStatus {
   return {
     broadcasting: status.broadcasting,
@@ -54,6 +57,7 @@ export function statusJson(status: {
     viewers: status.viewers.map((v) => ({ name: v.name, user: v.user, cols: v.cols, rows: v.rows, since: v.since.toISOString(), ...(v.route ? { route: v.route } : {}), ...(v.route === 'web' && v.address ? { address: v.address } : {}) })),
     web: status.web ?? null,
     paused: status.paused ?? false,
+    recording: status.recording || null,
   };
 }
 
@@ -69,7 +73,7 @@ export interface RecordedSettings {
  * The `host` command line that serves this socket (again): the options the user would have to
  * repeat, so following the hint keeps the same socket, session and guests' address.
  */
-function hostCommandFor(status: BroadcastStatus, recorded: RecordedSettings): string {
+export function hostCommandFor(status: BroadcastStatus, recorded: RecordedSettings): string {
   const argv = ['guest-broadcast', 'host'];
   if (status.mode === 'system') argv.push('--mode', 'system');
   if (status.socket !== defaultSocketPath(status.mode)) argv.push('--socket', status.socket);
@@ -93,6 +97,7 @@ export function formatStatus(status: BroadcastStatus, now = new Date(), recorded
     `Watch with: ${status.watch}`,
     status.web ? `Or in a browser: ${status.web.url}` : '',
     status.paused ? 'Paused: guests see the curtain, not the session (resume with: guest-broadcast resume).' : '',
+    status.recording ? `Recording to ${status.recording} (stop with: ${shellCommand(['guest-broadcast', 'record', '--stop', ...(status.socket !== defaultSocketPath(status.mode) ? ['--socket', status.socket] : [])])})` : '',
     viewerCountLabel(status.viewers.length) + (status.viewers.length ? ':' : ''),
     ...status.viewers.map(
       (v) => `  ${v.user.padEnd(12)} ${`${v.cols}x${v.rows}`.padEnd(9)} ${watchingFor(new Date(v.since), now).padEnd(10)} ${v.name}${v.address ? ` ${v.address}` : ''}`,

@@ -78,5 +78,7 @@ async function statusOf(found: FoundBroadcast): Promise<BroadcastStatus> {
     viewers,
     web: unserved ? null : webStatusFromMarkers(markers),
     paused: curtainFromMarkers(markers).paused,
+    // Only a live owner records (a stale marker of a crashed one says nothing).
+    recording: ownerAlive(markers) ? markers.recording || null : null,
   });
 }

@@ -35,6 +35,7 @@ const DEFAULTS: HostOptions = {
   loginTimeoutMs: 10_000,
   maxSizeGroups: 16,
   web: undefined,
+  record: undefined,
 };
 
 const refused = (raw: RawHostOptions, names: HostOptionNames, pattern: RegExp, otherMode: 'refuse' | 'keep' = 'refuse'): void =>
@@ -91,6 +92,7 @@ const MISTAKES: Record<HostOptionKey, Array<[unknown, RegExp]>> = {
   web: [['a:b:c', / "a:b:c" is not a listen address/]],
   webCert: [['/c.pem', / is only used with .*web \(the browser route\)\.$/]],
   webKey: [['/k.pem', / is only used with .*web \(the browser route\)\.$/]],
+  record: [['/tmp/casts/', / "\/tmp\/casts\/" names a folder: name a file, such as \/tmp\/casts\/session\.cast\.$/], [{}, / must be text \(got \{\}\)\.$/]],
 };
 
 test('every option of both naming tables: each mistake is named the way the user set it, with what to do', () => {
