@@ -75,6 +75,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   /** Routes still serving: a detach releases them, and nothing is closed twice. */
   private serving = true;
   private curtainState: CurtainState = { paused: false, message: '' };
+  /** The last read of the markers (refreshFromMarkers runs them one at a time). */
+  private refreshed: Promise<void> = Promise.resolve();
   /** The host's key (after tmux's prefix) that toggles the curtain; undefined when the host's config uses it. */
   curtainKey: string | undefined;
   /** Why the curtain cannot be used on this machine (no Perl), if so. */
@@ -267,8 +269,19 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     return left;
   }
 
-  /** Reads the broadcast's markers again (another process or the key binding changed them, or asked for a recording). */
-  async refreshFromMarkers(): Promise<void> {
+  /**
+   * Reads the broadcast's markers again (another process or the key binding changed them, or asked
+   * for a recording). One read at a time, each after the one before has acted: a nudge often
+   * arrives as two events, and two reads side by side would both see one recording request and
+   * answer it twice (the second answer, "already recording", would overwrite the first).
+   */
+  refreshFromMarkers(): Promise<void> {
+    const run = this.refreshed.then(() => this.readMarkersOnce());
+    this.refreshed = run.catch(() => undefined);
+    return run;
+  }
+
+  private async readMarkersOnce(): Promise<void> {
     if (this.ended) return;
     const markers = await readMarkers(this.tmux).catch(() => undefined);
     if (!markers) return;

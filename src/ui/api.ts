@@ -11,6 +11,8 @@ export interface GuestBroadcastApi {
   readonly statusBarTooltip: string | undefined;
   /** The status bar item's tooltip markdown, accessible label and click command, undefined while hidden. */
   readonly statusBarRendered: { markdown: string; accessibleLabel: string; command: string } | undefined;
+  /** The recording item's text while this window's broadcast records ("$(record) REC"), else undefined. */
+  readonly recordingStatusBarText: string | undefined;
   /** The context keys the commands' when clauses use (see contextKeys.ts), as last set. */
   readonly contextKeys: HostContextValues;
   /** This window's broadcast as `guest-broadcast status --json` prints it; undefined when none. */

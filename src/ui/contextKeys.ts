@@ -5,12 +5,14 @@
 //   guestBroadcast.mode          "embedded" | "system": the running broadcast's, else the setting
 //   guestBroadcast.access        "open" | "password" | "keys": the same
 //   guestBroadcast.paused        the running broadcast's guests see the curtain (Resume is offered)
+//   guestBroadcast.recording     the running broadcast records the host's screen (Stop recording is offered)
 import * as vscode from 'vscode';
 import { ActiveBroadcast } from './activeBroadcast';
 
 export interface HostContextValues {
   broadcasting: boolean;
   paused: boolean;
+  recording: boolean;
   mode: string;
   access: string;
 }
@@ -40,6 +42,7 @@ export class HostContextKeys implements vscode.Disposable {
     const values: HostContextValues = {
       broadcasting: broadcast !== undefined,
       paused: broadcast?.curtain.paused ?? false,
+      recording: broadcast?.recording !== undefined,
       mode: broadcast?.mode ?? config.get<string>('mode', 'embedded'),
       access: this.active.startedWith?.access ?? config.get<string>('access', 'open'),
     };
