@@ -106,8 +106,9 @@ describe('recording from VS Code (real workbench)', function () {
     await waitUntil('the save dialog', async () => (await workbenchText('.quick-input-widget .quick-input-title')).includes('record the broadcast to'), 15_000);
     // The default as offered: Enter takes it.
     await pageRequest({ kind: 'type', selector: '.quick-input-widget .quick-input-box input', text: '', press: ['Enter'] });
+    // Bounded, then the command: a dialog that did not take the answer would hold it for good.
+    await waitUntil('the REC item', () => api.recordingStatusBarText === REC, 15_000);
     await command;
-    await waitUntil('the REC item', () => api.recordingStatusBarText === REC, 10_000);
     const path = api.status()?.recording ?? '';
     assert.equal(join(folder, basename(path)), path, `recording outside the workspace folder: ${path}`);
     assert.match(basename(path), /^rec-\d{4}-\d{2}-\d{2}-\d{4}\.cast$/);
