@@ -49,6 +49,8 @@ export function pauseBroadcast(parts: HostParts) {
       offerStart('no broadcast is running, so there is nothing to pause.');
       return;
     }
+    // Said before the host types a line for a curtain that cannot come down (no Perl).
+    if (broadcast.curtainProblem) throw new Error(broadcast.curtainProblem);
     if (message !== undefined && typeof message !== 'string') throw new Error('The curtain message must be a string (one line of plain text).');
     const text = message ?? (await askMessage(broadcast));
     if (text === undefined) return;
