@@ -2,9 +2,9 @@
 // any terminal (src/host/curtain/curtainTmux.ts has the rule; this is its command line). Works on
 // whichever process serves the broadcast, or none (system mode's guests are sshd's): the state and
 // the mechanism are in the broadcast's tmux server.
-import { CurtainError, curtainFromMarkers, CURTAIN_KEY, pauseBroadcast, resumeBroadcast } from '../host/curtain/curtainTmux';
+import { checkCurtainMessage, CurtainError, curtainFromMarkers, CURTAIN_KEY, pauseBroadcast, resumeBroadcast } from '../host/curtain/curtainTmux';
 import { findBroadcast } from '../host/statusReader';
-import { modeOpt, parse, stringOpt } from './args';
+import { modeOpt, parse, stringOpt, UsageError } from './args';
 import { CliCommand } from './command';
 
 const PAUSE_HELP = `Usage: guest-broadcast pause [--message TEXT] [--socket PATH] [--mode embedded|system]
@@ -55,9 +55,15 @@ export const pauseCommand: CliCommand = {
       process.stdout.write(PAUSE_HELP);
       return 0;
     }
+    const message = stringOpt(values, 'message') ?? '';
+    try {
+      checkCurtainMessage(message);
+    } catch (error) {
+      throw new UsageError(`--message: ${(error as Error).message}`);
+    }
     const found = await runningBroadcast(values);
     const was = curtainFromMarkers(found.markers);
-    await pauseBroadcast(found.tmux, found.markers.session ?? 'broadcast', stringOpt(values, 'message') ?? '');
+    await pauseBroadcast(found.tmux, found.markers.session ?? 'broadcast', message);
     process.stdout.write(
       was.paused
         ? 'Still paused; the curtain shows the new message.\n'

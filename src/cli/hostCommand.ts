@@ -163,7 +163,9 @@ async function startAndServe(options: BroadcastOptions, record: RecordRequest | 
     if (!embedded && web.access === 'password') out(`  Browser access:                   ${await accessLine({ access: 'password', stateDir: web.stateDir })}`);
     out(`  ${web.exposure}`);
   }
+  out(`  Privacy curtain:                  ${curtainLine(broadcast)}`);
   for (const warning of broadcast.lastFixup?.warnings ?? []) out(`  Warning: ${warning}`);
+  if (broadcast.curtain.paused) out('  Paused: guests see the curtain, not the session (guest-broadcast resume lifts it).');
   // Said as they happen, whoever asked (--record, guest-broadcast record, a full disk).
   let recording: string | undefined;
   broadcast.on('recording', (path) => {
@@ -190,6 +192,9 @@ async function startAndServe(options: BroadcastOptions, record: RecordRequest | 
     previous = viewers;
     out(`${stamp()} ${viewerCountLabel(viewers.length)}`);
   });
+  broadcast.on('curtain', (curtain) =>
+    out(`${stamp()} ${curtain.paused ? `paused: guests see the curtain${curtain.message ? ` ("${curtain.message}")` : ''}, not the session` : 'resumed: guests see the session again'}`),
+  );
   broadcast.on('fixup', (report) => out(`${stamp()} tmux server restarted: permission fixup re-applied (${report.applied.join('; ')})`));
   broadcast.on('error', (error) => process.stderr.write(`guest-broadcast: ${error.message}\n`));
   const unwatch = embedded?.options.access === 'password' ? await followPassphrase(embedded.options.stateDir) : undefined;
@@ -267,4 +272,11 @@ async function accessLine(embedded: Pick<EmbeddedServerOptions, 'access' | 'stat
       return `keys listed in ${authorizedKeysPath({ policy: 'keys', stateDir: embedded.stateDir, authorizedKeysFile: embedded.authorizedKeysFile })}`;
     }
   }
+}
+
+/** How the host lowers the curtain, for the banner. */
+function curtainLine(broadcast: Broadcast): string {
+  if (broadcast.curtainProblem) return `unavailable: ${broadcast.curtainProblem}`;
+  const key = broadcast.curtainKey ? ` (or tmux's prefix, then ${broadcast.curtainKey}, in the broadcast's terminal)` : '';
+  return `guest-broadcast pause / resume${key}`;
 }

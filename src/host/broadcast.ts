@@ -14,7 +14,7 @@ import { takeStopMarker } from './stopMarker';
 import { ownerMarkers, releaseOwnership } from './owner';
 import { claimSocket } from './socketClaim';
 import { endBroadcastServer, removeEmptyDirs, serverStillThere } from './endBroadcast';
-import { BroadcastStatus, statusJson, webStatusFromMarkers } from './status';
+import { BroadcastStatus, statusJson, webStatusFromRoutes } from './status';
 import { sameGuests, Guest } from './guests';
 import { GuestTablePublisher } from './guestTable';
 import { Route, RouteContext, RouteDescription, RouteKind, RouteReport } from './routes/route';
@@ -305,7 +305,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       viewers: this.current,
       paused: this.curtainState.paused,
       recording: this.recording ?? null,
-      web: webStatusFromMarkers({ routes: this.options.routes.map((r) => r.kind).join(','), ...Object.assign({}, ...this.options.routes.filter((r) => r.kind === 'web').map((r) => r.markers())) }),
+      web: webStatusFromRoutes(this.describeRoutes()),
     });
   }
 

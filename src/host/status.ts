@@ -4,6 +4,7 @@ import { EMBEDDED_DEFAULTS } from './embedded/options';
 import { BroadcastMode, cliConfigDir, defaultSocketPath } from './paths';
 import { Guest, viewerCountLabel, watchingFor } from './guests';
 import type { RouteKind } from './routes/routeKind';
+import type { RouteDescription } from './routes/route';
 
 export interface BroadcastStatus {
   broadcasting: boolean;
@@ -32,6 +33,12 @@ export function webStatusFromMarkers(markers: Record<string, string>): WebStatus
   const routes = (markers.routes ?? '').split(',');
   if (!routes.includes('web') || !markers['web-url']) return null;
   return { url: markers['web-url'], listen: markers['web-listen'] ?? '', streamUrl: markers['web-stream'] ?? '' };
+}
+
+/** The browser route's part of the status, from its description (the owner's view of what the markers say). */
+export function webStatusFromRoutes(routes: readonly RouteDescription[]): WebStatus | null {
+  const web = routes.find((r) => r.kind === 'web');
+  return web ? { url: web.join, listen: web.listen ?? '', streamUrl: web.stream ?? '' } : null;
 }
 
 export function statusJson(status: {
@@ -67,6 +74,8 @@ export interface RecordedSettings {
   listen?: string;
   /** The embedded server's state folder (host key, passphrase): the same one keeps guests' known_hosts valid. */
   stateDir?: string;
+  /** Where the browser route listened, when the broadcast had one (its link's secret is in the state folder). */
+  web?: string;
 }
 
 /**
@@ -80,6 +89,7 @@ export function hostCommandFor(status: BroadcastStatus, recorded: RecordedSettin
   if (status.session && status.session !== 'broadcast') argv.push('--session', status.session);
   if (recorded.listen && recorded.listen !== EMBEDDED_DEFAULTS.listen) argv.push('--listen', recorded.listen);
   if (recorded.stateDir && recorded.stateDir !== cliConfigDir()) argv.push('--state-dir', recorded.stateDir);
+  if (recorded.web) argv.push('--web', recorded.web);
   return shellCommand(argv);
 }
 

@@ -57,7 +57,9 @@ export async function readBroadcastReport(mode: BroadcastMode, socket?: string):
   if (!found) {
     return { status: statusJson({ broadcasting: false, mode, socket: socket || defaultSocketPath(mode), session: '', listen: null, watch: '', viewers: [] }), recorded: {} };
   }
-  return { status: await statusOf(found), recorded: { listen: found.markers.listen || undefined, stateDir: found.markers['state-dir'] || undefined } };
+  const { markers } = found;
+  const hadWeb = (markers.routes ?? '').split(',').includes('web');
+  return { status: await statusOf(found), recorded: { listen: markers.listen || undefined, stateDir: markers['state-dir'] || undefined, web: (hadWeb && markers['web-listen']) || undefined } };
 }
 
 async function statusOf(found: FoundBroadcast): Promise<BroadcastStatus> {

@@ -32,10 +32,10 @@ interface Watching {
   close(): void;
 }
 
-function sshGuest(fx: ModeFixture, name: string): Watching {
+function sshGuest(fx: ModeFixture, name: string): Watching & { type(keys: string): void } {
   const user = fx.mode === 'system' ? 'guest' : name;
   const client = new PtyClient(opensshArgv(fx.port, user, ['-o', 'IdentityFile=none', '-t']), { cols: 90, rows: 26 });
-  return { name, output: () => client.output, lines: () => client.lines(), waitForText: (t, ms) => client.waitForText(t, ms ?? 30_000), close: () => client.kill() };
+  return { name, output: () => client.output, lines: () => client.lines(), waitForText: (t, ms) => client.waitForText(t, ms ?? 30_000), close: () => client.kill(), type: (keys) => client.type(keys) };
 }
 
 async function webGuest(route: WebRoute, name: string, cols = 100, rows = 30): Promise<{ watching: Watching; client: WebGuestClient }> {
@@ -63,14 +63,20 @@ for (const mode of MODES) {
     const late: Watching[] = [];
     let stalled: Watching;
     const stalledSnapshots = { before: 0, after: 0 };
+    const liveSawCurtain: boolean[] = [];
+    const lateSawCurtain: boolean[] = [];
     let webState = '';
+    let stalledSawCurtain = false;
+    const missedAfter: string[] = [];
+    let stillPausedAfterGuestKeys = false;
 
     before(async () => {
       webState = mkdtempSync(`${tmpdir()}/gb-curtain-web-`);
       route = new WebRoute({ listen: '127.0.0.1:0', stateDir: webState, access: 'open', assetDir: stubAssetDir() }, {});
       fx = await startMode(mode, { hostCols: 100, hostRows: 30, moreRoutes: [route] });
       await typeLine(fx.tmux, fx.sessionName, 'echo BEFORE-CURTAIN-$((20+1))');
-      live.push(sshGuest(fx, 'live-ssh'), (await webGuest(route, 'live-browser')).watching);
+      const liveSsh = sshGuest(fx, 'live-ssh');
+      live.push(liveSsh, (await webGuest(route, 'live-browser')).watching);
       recording = recordSession(fx.tmux, fx.sessionName, fx.hostSize.cols, fx.hostSize.rows + 1);
       for (const g of live) await g.waitForText('BEFORE-CURTAIN-21');
       const known = new Set(route.flow().map((f) => f.name));
@@ -92,17 +98,22 @@ for (const mode of MODES) {
       await typeLine(fx.tmux, fx.sessionName, 'clear');
 
       await fx.broadcast.pause(CURTAIN_TEXT);
-      for (const g of live) await g.waitForText(CURTAIN_TEXT.slice(0, 30));
+      for (const g of live) liveSawCurtain.push(await g.waitForText(CURTAIN_TEXT.slice(0, 30)).then(() => true, () => false));
+      // A guest tries to lift it: the host's key (prefix, B), and tmux's command prompt.
+      liveSsh.type('\x02B\x02:set -g @paused 0\r\x02:lock-client\r');
+      await new Promise((r) => setTimeout(r, 600));
+      stillPausedAfterGuestKeys = (await fx.broadcast.tmux.run(['show-options', '-gv', '@paused'])).trim() === '1';
       await typeLine(fx.tmux, fx.sessionName, `echo ${SECRET}-$((4000+321))`);
       await waitFor('the host pane to show the secret', async () => (await capturePane(fx.tmux, fx.sessionName)).join('\n').includes(`${SECRET}-4321`));
 
       // Joining during the pause.
       late.push(sshGuest(fx, 'late-ssh'), (await webGuest(route, 'late-browser', 80, 24)).watching);
-      for (const g of late) await g.waitForText(CURTAIN_TEXT.slice(0, 20));
+      // Judged by the case below (a failure here would hide which promise broke).
+      for (const g of late) lateSawCurtain.push(await g.waitForText(CURTAIN_TEXT.slice(0, 20)).then(() => true, () => false));
       // The stalled guest reads again: it is resynchronised from its group's screen, during the pause.
       stalledSnapshots.before = flowOf().snapshots;
       socket.resume();
-      await stalled.waitForText(CURTAIN_TEXT.slice(0, 30), 60_000);
+      stalledSawCurtain = await stalled.waitForText(CURTAIN_TEXT.slice(0, 30), 60_000).then(() => true, () => false);
       stalledSnapshots.after = flowOf().snapshots;
       // More of the session while paused, with everyone connected.
       await typeLine(fx.tmux, fx.sessionName, `echo ${SECRET}-again-$((1+1))`);
@@ -115,8 +126,8 @@ for (const mode of MODES) {
       const left = await fx.broadcast.resume();
       assert.equal(left, 0, 'every guest client unlocked');
       await typeLine(fx.tmux, fx.sessionName, 'echo AFTER-CURTAIN-$((40+2))');
-      for (const g of [...live, ...late, stalled]) await g.waitForText('AFTER-CURTAIN-42');
-      await recording.settledOn(fx.tmux, fx.sessionName, 'AFTER-CURTAIN-42');
+      for (const g of [...live, ...late, stalled]) if (!(await g.waitForText('AFTER-CURTAIN-42').then(() => true, () => false))) missedAfter.push(g.name);
+      await recording.settledOn(fx.tmux, fx.sessionName, 'AFTER-CURTAIN-42').catch(() => missedAfter.push('recording'));
     });
 
     after(async () => {
@@ -128,15 +139,19 @@ for (const mode of MODES) {
 
     test(`curtain (${mode}): a marker typed on the host during a pause reaches no live guest (SSH, browser)`, () => {
       noSecret(live);
+      assert.deepEqual(liveSawCurtain, [true, true], 'the live guests saw the curtain with its message');
+      assert.ok(stillPausedAfterGuestKeys, "a guest's keys (prefix B, the command prompt) did not lift the curtain");
     });
 
     test(`curtain (${mode}): it reaches no guest who joins during the pause (SSH, browser); they see the curtain`, () => {
       noSecret(late);
+      assert.deepEqual(lateSawCurtain, [true, true], 'the guests who joined during the pause saw the curtain');
     });
 
     test(`curtain (${mode}): it reaches no guest resynchronised during the pause`, () => {
       assert.ok(stalledSnapshots.after > stalledSnapshots.before, `the stalled guest was resynchronised (snapshots ${JSON.stringify(stalledSnapshots)})`);
       noSecret([stalled]);
+      assert.ok(stalledSawCurtain, 'the resynchronised guest saw the curtain');
     });
 
     test(`curtain (${mode}): it reaches no recording`, () => {
@@ -144,6 +159,7 @@ for (const mode of MODES) {
     });
 
     test(`curtain (${mode}): after resume a new marker reaches all of them`, async () => {
+      assert.deepEqual(missedAfter, [], 'every guest and the recording show the marker typed after resume');
       for (const g of [...live, ...late, stalled]) assert.ok((await g.lines()).join('\n').includes('AFTER-CURTAIN-42'), `${g.name} sees the session again`);
       assert.ok(recording.output().includes('AFTER-CURTAIN-42'), 'the recording goes on after the curtain');
     });

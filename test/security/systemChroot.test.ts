@@ -8,7 +8,8 @@ import { after, test } from 'node:test';
 import { opensshArgv, runClient } from '../helpers/embeddedFixture';
 import { useChrootBroadcast } from '../helpers/chrootBroadcast';
 import { isRoot, PtyClient } from '../helpers/ptyClient';
-import { capturePane } from '../helpers/tmuxFixture';
+import { capturePane, typeLine } from '../helpers/tmuxFixture';
+import { waitFor } from '../helpers/screen';
 
 const skip = isRoot ? false : 'needs root';
 const fx = useChrootBroadcast('gb-sec-chroot-', 'chroot-host-screen');
@@ -46,4 +47,21 @@ test('system (chroot): a guest cannot read other files by scp, sftp, exec or a f
   const sub = await runClient([...opensshArgv(fx.sshd.port, 'guest', ['-o', 'IdentityFile=none', '-o', 'BatchMode=yes', '-s']), 'sftp']);
   assert.notEqual(sub.code, 0);
   assert.deepEqual(await text(), pane);
+});
+
+test('curtain (system, chroot): the chrooted guest sees the curtain, not what is typed during the pause; resume shows the session again', { skip, timeout: 90_000 }, async () => {
+  const guest = new PtyClient(opensshArgv(fx.sshd.port, 'guest', ['-o', 'IdentityFile=none', '-t']), { cols: 90, rows: 26, env: { SSH_AUTH_SOCK: '' } });
+  fx.clients.push(guest);
+  await guest.waitForText('chroot-host-screen');
+  // The curtain program runs inside the chroot, as the guest: it finds the socket there (a tail of the host's path).
+  await fx.broadcast.pause('Curtain inside the chroot');
+  await guest.waitForText('Curtain inside the chroot', 30_000);
+  await typeLine(fx.broadcast.tmux, fx.session, 'echo CHROOT-SECRET-$((3*3))');
+  await waitFor('the host pane to show it', async () => (await capturePane(fx.broadcast.tmux, fx.session)).join('\n').includes('CHROOT-SECRET-9'));
+  await new Promise((r) => setTimeout(r, 600)); // a few of the curtain program's polls
+  await typeLine(fx.broadcast.tmux, fx.session, 'clear');
+  assert.equal(await fx.broadcast.resume(), 0, 'the chrooted client was unlocked');
+  await typeLine(fx.broadcast.tmux, fx.session, 'echo chroot-after-$((2+2))');
+  await guest.waitForText('chroot-after-4', 30_000);
+  assert.ok(!guest.output.includes('CHROOT-SECRET'), 'the chrooted guest received bytes of what was typed during the pause');
 });

@@ -30,6 +30,8 @@ test("status's hints repeat the options the user gave: --socket when not the def
     formatStatus(abandoned, new Date(), { listen: '127.0.0.1:2345' }),
     /Serve it again with: guest-broadcast host --socket \/tmp\/x\/guest --session talk --listen 127\.0\.0\.1:2345, or end it with: guest-broadcast stop --socket \/tmp\/x\/guest/,
   );
+  // A broadcast that had browser guests is served again with them.
+  assert.match(formatStatus(abandoned, new Date(), { listen: '127.0.0.1:2345', web: '127.0.0.1:8080' }), /Serve it again with: guest-broadcast host --socket \/tmp\/x\/guest --session talk --listen 127\.0\.0\.1:2345 --web 127\.0\.0\.1:8080, or end/);
   // The default listen address needs no flag.
   assert.match(formatStatus(abandoned, new Date(), { listen: '127.0.0.1:2222' }), /Serve it again with: guest-broadcast host --socket \/tmp\/x\/guest --session talk, or end/);
 });

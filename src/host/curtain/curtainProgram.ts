@@ -6,8 +6,9 @@
 //
 // It runs as whoever runs the client (the host, or the guest account in its chroot), in Perl for
 // the same reason as the size relay: core Perl is on every host this targets and in the chroot.
-// It writes the curtain marks (curtainMarks.ts) around its screen, polls tmux (list-clients, which
-// a read-only client may run) a few times a second, and exits when the pause is over, so tmux
+// It writes the curtain marks (curtainMarks.ts) around its screen, asks tmux (list-clients, which a
+// read-only client may run) whenever the broadcast's nudge file changes (src/host/ownerNudge.ts,
+// written by every pause and resume) and every few seconds, and exits when the pause is over, so tmux
 // unlocks the client and redraws the session as it is then. It fails closed: while it cannot tell
 // (tmux busy, a query failing), the curtain stays. It ends without lifting the curtain when its
 // client or the tmux server is gone.
@@ -23,8 +24,10 @@ import { CURTAIN_DOWN_MARK, CURTAIN_UP_MARK } from './curtainMarks';
 /** What guests read when the host gave no message. */
 export const DEFAULT_CURTAIN_MESSAGE = 'The host paused the broadcast for a moment.';
 
-/** How often the program asks tmux whether the pause is over (seconds). */
+/** How often the program looks at the nudge file (owner nudge: every pause and resume writes it). */
 export const CURTAIN_POLL_SECONDS = 0.25;
+/** How often it asks tmux anyway, when no nudge came (the file unreadable, a tmux set-option by hand). */
+export const CURTAIN_ASK_EVERY_SECONDS = 3;
 
 /** The value of @paused while the broadcast stops behind the curtain: say goodbye, lift nothing. */
 export const PAUSED_ENDING = 'ending';
@@ -35,7 +38,7 @@ const perlString = (text: string): string => `"${[...text].map((c) => (/[\w .,:;
 const PROGRAM = String.raw`
 use strict; use warnings;
 my ($tmux, $socket, $host_lock) = @ARGV;
-my ($DOWN, $UP, $DEFAULT, $ENDED, $POLL, $ENDING) = (@DOWN@, @UP@, @DEFAULT@, @ENDED@, @POLL@, @ENDING@);
+my ($DOWN, $UP, $DEFAULT, $ENDED, $POLL, $ENDING, $ASK_EVERY) = (@DOWN@, @UP@, @DEFAULT@, @ENDED@, @POLL@, @ENDING@, @ASK_EVERY@);
 $| = 1;
 $SIG{PIPE} = 'IGNORE';
 binmode(STDOUT, ':utf8');
@@ -111,6 +114,9 @@ if (defined $readonly && $readonly eq '0') {
 }
 print $DOWN or exit 0;
 my ($shown, $size) = ('', '');
+my $nudge = "$sock.nudge";
+sub nudged { open(my $fh, '<', $nudge) or return ''; my $text = <$fh>; close($fh); return defined $text ? $text : ''; }
+my ($seen, $ask_at) = (nudged(), time + $ASK_EVERY);
 for (;;) {
   exit 0 if getppid() != $client;
   if (defined $readonly && $readonly eq 'gone') { exit 0; }
@@ -125,21 +131,36 @@ for (;;) {
     my ($rows, $cols) = winsize();
     if ($text ne $shown || "$rows $cols" ne $size) { draw($text, $rows, $cols); ($shown, $size) = ($text, "$rows $cols"); }
   }
-  select(undef, undef, undef, $POLL);
-  exit 0 unless -S $sock;
+  # Asking tmux costs a process and the server's time, for every guest: it is asked when the
+  # nudge file beside the socket changes (every pause and resume writes it), and every few
+  # seconds anyway. Between, only the file is read and the terminal's size looked at.
+  for (;;) {
+    select(undef, undef, undef, $POLL);
+    exit 0 unless -S $sock;
+    exit 0 if getppid() != $client;
+    my $now = nudged();
+    last if $now ne $seen || time >= $ask_at;
+    my ($rows, $cols) = winsize();
+    last if $shown ne $ENDING && "$rows $cols" ne $size;
+  }
+  $seen = nudged();
+  $ask_at = time + $ASK_EVERY;
   ($readonly, $paused, $message) = state();
 }
 `;
 
 /** The program's Perl text, its constants filled in. */
 export function curtainProgramSource(): string {
+  // The comments stay here: the text travels in every lock command tmux sends a client.
   return PROGRAM.trim()
+    .replace(/^\s*#.*\n/gm, '')
     .replace('@DOWN@', perlString(CURTAIN_DOWN_MARK))
     .replace('@UP@', perlString(CURTAIN_UP_MARK))
     .replace('@DEFAULT@', perlString(DEFAULT_CURTAIN_MESSAGE))
     .replace('@ENDED@', perlString(ENDED_MESSAGE))
     .replace('@POLL@', String(CURTAIN_POLL_SECONDS))
-    .replace('@ENDING@', perlString(PAUSED_ENDING));
+    .replace('@ENDING@', perlString(PAUSED_ENDING))
+    .replace('@ASK_EVERY@', String(CURTAIN_ASK_EVERY_SECONDS));
 }
 
 export interface CurtainCommandOptions {

@@ -10,8 +10,8 @@
 // - pause: `@paused 1`, then `lock-session` in the same tmux command (atomic: no client is left
 //   unlocked in between); each locked client runs the session's lock-command, our curtain program
 //   (curtainProgram.ts), which shows the curtain and waits.
-// - resume: `@paused 0`; each curtain program sees it within CURTAIN_POLL_SECONDS and exits, and
-//   tmux unlocks its client and redraws the session as it is then.
+// - resume: `@paused 0` and a nudge (ownerNudge.ts); each curtain program sees it within
+//   CURTAIN_POLL_SECONDS and exits, and tmux unlocks its client and redraws the session as it is then.
 // The state lives in the broadcast's tmux server (markers @paused, @pause-message), so a reloaded
 // VS Code window, `status` in another terminal and the key binding all see the same thing.
 import { existsSync } from 'node:fs';
@@ -68,14 +68,19 @@ function runShellCommand(command: string): string {
   return `run-shell -b ${tmuxQuote(command.replace(/#/g, '##'))}`;
 }
 
+/** The key binding's nudge (ownerNudge.ts): new content every time, readable by the guests' curtain programs. */
+function nudgeCommand(socketPath: string): string {
+  return runShellCommand(`umask 022; date +%s.%N > ${shellQuote(nudgePath(socketPath))}`);
+}
+
 /** The commands that pause, as run by the host's key binding (the CLI adds its message and session). */
 function pauseCommandText(socketPath: string): string {
-  const nudge = runShellCommand(`touch ${shellQuote(nudgePath(socketPath))}`);
+  const nudge = nudgeCommand(socketPath);
   return `set-option -gu @${PAUSE_MESSAGE_MARKER} ; set-option -g @${PAUSED_MARKER} 1 ; lock-session ; ${nudge} ; display-message ${tmuxQuote(`Guest Broadcast: paused; guests see the curtain. Prefix ${CURTAIN_KEY} again resumes.`)}`;
 }
 
 function resumeCommandText(socketPath: string): string {
-  const nudge = runShellCommand(`touch ${shellQuote(nudgePath(socketPath))}`);
+  const nudge = nudgeCommand(socketPath);
   return `set-option -g @${PAUSED_MARKER} 0 ; ${nudge} ; display-message ${tmuxQuote('Guest Broadcast: resumed; guests see the session again.')}`;
 }
 
@@ -170,5 +175,6 @@ export async function endBehindCurtain(tmux: Tmux): Promise<boolean> {
   const state = await readCurtain(tmux);
   if (!state.paused) return false;
   await tmux.run(['set-option', '-g', `@${PAUSED_MARKER}`, PAUSED_ENDING]).catch(() => undefined);
+  nudgeOwner(tmux.socketPath);
   return true;
 }

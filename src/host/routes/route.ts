@@ -34,6 +34,8 @@ export interface RouteDescription {
   readonly fingerprint?: string;
   /** Where the route keeps its state (host key, passphrase, link secret), reused when served again. */
   readonly stateDir?: string;
+  /** The browser route's asciinema-compatible live stream ('' when it serves none). */
+  readonly stream?: string;
 }
 
 /** Steps a route took to let its guests in, and problems it could not solve (each with what to do). */

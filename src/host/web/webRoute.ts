@@ -170,7 +170,7 @@ export class WebRoute implements Route {
   }
 
   describe(): RouteDescription {
-    return { kind: 'web', join: this.url, listen: this.listenAddress, stateDir: this.options.stateDir };
+    return { kind: 'web', join: this.url, listen: this.listenAddress, stateDir: this.options.stateDir, stream: this.streamUrl };
   }
 
   markers(): Record<string, string> {
