@@ -3,7 +3,7 @@
 // argument (other extensions), the REC status bar item and the context keys, a recording started
 // or stopped by the CLI in another process, Stop recording saying where the file is, and a
 // recording that stops by itself (a full disk: /dev/full) shown as an error while the broadcast
-// goes on. Each file must be asciicast v2: a header, then [time, code, data] events holding what
+// goes on, and a stop of the broadcast that ends a recording names its file. Each file must be asciicast v2: a header, then [time, code, data] events holding what
 // the host's session drew. Reads and types through the page bridge (skips without it).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -165,5 +165,18 @@ describe('recording from VS Code (real workbench)', function () {
     await waitUntil('the REC item to go', () => api.recordingStatusBarText === undefined, 10_000);
     assert.equal(api.status()?.broadcasting, true);
     assert.equal(api.status()?.recording, null);
+  });
+
+  it('Stop guest broadcast ends a recording with it, finished, and names the file', async () => {
+    const path = join(folder, 'until-stop.cast');
+    await vscode.commands.executeCommand('guestBroadcast.startRecording', vscode.Uri.file(path));
+    assert.equal(api.recordingStatusBarText, REC);
+    await hostTypes('echo last-$((6*7))');
+    await waitUntil('the marker on the host', async () => (await tmux.run(['capture-pane', '-p', '-t', '=rec:'])).includes('last-42'), 10_000);
+    await vscode.commands.executeCommand('guestBroadcast.stop');
+    const toast = await notification('The recording is in');
+    assert.ok(toast.includes(path), toast);
+    assert.equal(api.recordingStatusBarText, undefined);
+    assert.match(output(readCast(path)), /last-42/);
   });
 });
