@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { shellCommand } from '../tmux/attach';
 import { defaultSocketPath } from '../host/paths';
-import { findBroadcast } from '../host/statusReader';
+import { findBroadcast, recordedSettings } from '../host/statusReader';
 import { hostCommandFor } from '../host/status';
 import { askOwner } from '../host/recording/recordingRequests';
 import { modeOpt, parse, stringOpt, UsageError } from './args';
@@ -61,7 +61,7 @@ export const recordCommand: CliCommand = {
     const unserved = (): string => {
       const { markers } = found;
       const status = { mode: markers.mode === 'system' ? 'system' : 'embedded', socket: found.tmux.socketPath, session: markers.session ?? '' } as const;
-      const serveAgain = hostCommandFor({ ...status, broadcasting: true, listen: null, watch: '', viewers: [], web: null, recording: null, paused: false }, { listen: markers.listen || undefined, stateDir: markers['state-dir'] || undefined });
+      const serveAgain = hostCommandFor(status, recordedSettings(markers));
       const record = shellCommand(['--record', path ?? 'FILE.cast']);
       return status.mode === 'system'
         ? `No guest-broadcast process serves this broadcast: its guests are served by sshd, and only the process that hosts a broadcast can record it. Serve it with: ${serveAgain} ${record}`

@@ -89,6 +89,12 @@ export const watchCommand: CliCommand = {
     }).catch((error: Error) => {
       throw new UsageError(error.message);
     });
+    // The file is made (header at this terminal's size) before the terminal is taken over: a
+    // refusal leaves nothing to undo.
+    const out = process.stdout;
+    const recorder = recordPath
+      ? await CastRecorder.create(recordPath, { cols: out.columns || 80, rows: out.rows || 24, term: process.env.TERM || 'xterm-256color', shell: process.env.SHELL, title: `guest-broadcast watch ${target.label}` }, { force: Boolean(values.force) })
+      : undefined;
     const input = new TtyInput();
     const say = (line: string): void => void process.stderr.write(line.replace(/\r?\n/g, '\r\n') + '\r\n');
     const prompts = terminalPrompts(input, Boolean(values['accept-new']), say);
@@ -109,10 +115,6 @@ export const watchCommand: CliCommand = {
         input.stop();
       }
     }
-    const out = process.stdout;
-    const recorder = recordPath
-      ? await CastRecorder.create(recordPath, { cols: out.columns || 80, rows: out.rows || 24, term: process.env.TERM || 'xterm-256color', shell: process.env.SHELL, title: `guest-broadcast watch ${target.label}` }, { force: Boolean(values.force) })
-      : undefined;
     const code = await watchLive(target.label, input, say, (options) => openWatchSession(target, prompts, { ...base, ...options }), recorder);
     if (recorder) {
       const failure = await recorder.end();

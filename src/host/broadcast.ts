@@ -20,9 +20,9 @@ import { GuestTablePublisher } from './guestTable';
 import { Route, RouteContext, RouteDescription, RouteKind, RouteReport } from './routes/route';
 import { CurtainState, curtainFromMarkers, installCurtain, pauseBroadcast, resumeBroadcast } from './curtain/curtainTmux';
 import { watchNudges, nudgePath } from './ownerNudge';
-import { BroadcastRecording, RECORDING_MARKER, RecordingStartOptions } from './recording/broadcastRecording';
-import { answerRecordingRequest } from './recording/recordingRequests';
 import { rmSync } from 'node:fs';
+import { BroadcastRecording, RECORDING_MARKER, RecordingStartOptions } from './recording/broadcastRecording';
+import { RecordingRequestDesk } from './recording/recordingRequests';
 
 export { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
 import { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
@@ -75,14 +75,14 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   /** Routes still serving: a detach releases them, and nothing is closed twice. */
   private serving = true;
   private curtainState: CurtainState = { paused: false, message: '' };
-  /** The last read of the markers (refreshFromMarkers runs them one at a time). */
-  private refreshed: Promise<void> = Promise.resolve();
   /** The host's key (after tmux's prefix) that toggles the curtain; undefined when the host's config uses it. */
   curtainKey: string | undefined;
   /** Why the curtain cannot be used on this machine (no Perl), if so. */
   curtainProblem: string | undefined;
   /** The recording of the host's screen (recording/broadcastRecording.ts). */
   private readonly recorder: BroadcastRecording;
+  /** Answers `guest-broadcast record` from other processes (recording/recordingRequests.ts). */
+  private readonly recordRequests: RecordingRequestDesk;
 
   private constructor(
     readonly tmux: Tmux,
@@ -101,9 +101,15 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     this.context = context;
     this.table = new GuestTablePublisher(tmux, () => this.current);
     this.recorder = new BroadcastRecording(context, {
-      changed: (path) => this.emit('recording', path),
+      changed: (path) => {
+        // The guest table, published: a status in another process must not take the recording's
+        // own read-only tmux client for a guest (it lists tmux's clients when there is no table).
+        if (path) void this.table.publish();
+        this.emit('recording', path);
+      },
       failed: (error) => this.emit('recordingError', error),
     }, { appRoot: options.appRoot });
+    this.recordRequests = new RecordingRequestDesk(tmux, this);
   }
 
   /**
@@ -155,18 +161,15 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
         if (report) reports.push(report);
       }
       const first = routes[0].describe();
-      // No recording yet, and this owner's guest table (none yet: its first poll says otherwise):
-      // a status in another process must not take the recording's own tmux client for a guest.
-      const NOTHING_RECORDED = { [RECORDING_MARKER]: '', viewers: '[]' };
       // The routes serving now (an adopted broadcast may be served by other routes than before).
-      await setMarkers(tmux, { watch: first.join, listen: first.listen ?? '', routes: routes.map((r) => r.kind).join(','), ...Object.assign({}, ...routes.map((r) => r.markers())), ...NOTHING_RECORDED });
+      await setMarkers(tmux, { watch: first.join, listen: first.listen ?? '', routes: routes.map((r) => r.kind).join(','), ...Object.assign({}, ...routes.map((r) => r.markers())), [RECORDING_MARKER]: '' });
 
       const lastFixup = reports.length ? { applied: reports.flatMap((r) => r.applied), warnings: reports.flatMap((r) => r.warnings) } : undefined;
       const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, lastFixup, madeDir, context);
       broadcast.serverPid = await tmux.serverPid();
       await broadcast.setUpCurtain(markers);
       for (const route of routes) broadcast.follows.push(route.onChange(() => void broadcast.poll()));
-      // Another process changed the markers (guest-broadcast pause/resume/record, the tmux key): read them again.
+      // Another process changed the markers (pause/resume, guest-broadcast record): read them again.
       broadcast.follows.push(watchNudges(socketPath, () => void broadcast.refreshFromMarkers()));
       broadcast.startMonitor();
       return broadcast;
@@ -269,19 +272,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     return left;
   }
 
-  /**
-   * Reads the broadcast's markers again (another process or the key binding changed them, or asked
-   * for a recording). One read at a time, each after the one before has acted: a nudge often
-   * arrives as two events, and two reads side by side would both see one recording request and
-   * answer it twice (the second answer, "already recording", would overwrite the first).
-   */
-  refreshFromMarkers(): Promise<void> {
-    const run = this.refreshed.then(() => this.readMarkersOnce());
-    this.refreshed = run.catch(() => undefined);
-    return run;
-  }
-
-  private async readMarkersOnce(): Promise<void> {
+  /** Reads the broadcast's markers again (another process or the key binding changed them). */
+  async refreshFromMarkers(): Promise<void> {
     if (this.ended) return;
     const markers = await readMarkers(this.tmux).catch(() => undefined);
     if (!markers) return;
@@ -290,8 +282,9 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       this.curtainState = curtain;
       this.emit('curtain', curtain);
     }
-    // What another process asked through them (guest-broadcast record).
-    await answerRecordingRequest(this.tmux, markers, this);
+    // A recording asked for by another process (guest-broadcast record).
+    // Not waited for: a recording starting (the host's size, its file) never holds the curtain up.
+    void this.recordRequests.answer(markers);
   }
 
   status(): BroadcastStatus {
@@ -304,8 +297,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       watch: this.joinCommand,
       viewers: this.current,
       paused: this.curtainState.paused,
-      recording: this.recording ?? null,
       web: webStatusFromRoutes(this.describeRoutes()),
+      recording: this.recording ?? null,
     });
   }
 
@@ -328,7 +321,6 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   stopRecording(): Promise<string | undefined> {
     return this.recorder.stop();
   }
-
 
   /** Ends one guest's view with a one-line message, whichever route serves it. */
   async kick(name: string, message = KICKED_MESSAGE): Promise<boolean> {

@@ -82,7 +82,7 @@ export interface RecordedSettings {
  * The `host` command line that serves this socket (again): the options the user would have to
  * repeat, so following the hint keeps the same socket, session and guests' address.
  */
-export function hostCommandFor(status: BroadcastStatus, recorded: RecordedSettings): string {
+export function hostCommandFor(status: Pick<BroadcastStatus, 'mode' | 'socket' | 'session'>, recorded: RecordedSettings): string {
   const argv = ['guest-broadcast', 'host'];
   if (status.mode === 'system') argv.push('--mode', 'system');
   if (status.socket !== defaultSocketPath(status.mode)) argv.push('--socket', status.socket);

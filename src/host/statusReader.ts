@@ -57,9 +57,13 @@ export async function readBroadcastReport(mode: BroadcastMode, socket?: string):
   if (!found) {
     return { status: statusJson({ broadcasting: false, mode, socket: socket || defaultSocketPath(mode), session: '', listen: null, watch: '', viewers: [] }), recorded: {} };
   }
-  const { markers } = found;
+  return { status: await statusOf(found), recorded: recordedSettings(found.markers) };
+}
+
+/** What the markers recorded for serving the broadcast again (status's hints, record's). */
+export function recordedSettings(markers: Record<string, string>): RecordedSettings {
   const hadWeb = (markers.routes ?? '').split(',').includes('web');
-  return { status: await statusOf(found), recorded: { listen: markers.listen || undefined, stateDir: markers['state-dir'] || undefined, web: (hadWeb && markers['web-listen']) || undefined } };
+  return { listen: markers.listen || undefined, stateDir: markers['state-dir'] || undefined, web: (hadWeb && markers['web-listen']) || undefined };
 }
 
 async function statusOf(found: FoundBroadcast): Promise<BroadcastStatus> {

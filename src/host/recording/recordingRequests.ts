@@ -58,24 +58,43 @@ function parseReply(text: string | undefined): RecordReply | undefined {
 }
 
 /**
- * The owner's side: answers the request in `markers`, if there is one (called whenever the owner
- * is nudged). Each request is answered once: it is cleared with the reply.
+ * The owner's side: answers the request in the markers it is given, if there is one (called
+ * whenever the owner is nudged). One nudge is often several file events, each a read of the
+ * markers: requests are answered one at a time, and each id once (it is cleared with the reply,
+ * but a read made before that still holds it).
  */
-export async function answerRecordingRequest(tmux: Tmux, markers: Record<string, string>, control: RecordingControl): Promise<void> {
-  const request = parseRequest(markers[RECORD_REQUEST_MARKER]);
-  if (!request) return;
-  let reply: RecordReply;
-  try {
-    if (request.op === 'start') {
-      await control.startRecording(request.path, { force: request.force });
-      reply = { id: request.id, ok: true, path: request.path };
-    } else {
-      reply = { id: request.id, ok: true, path: (await control.stopRecording()) ?? null };
-    }
-  } catch (error) {
-    reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+export class RecordingRequestDesk {
+  private queue: Promise<void> = Promise.resolve();
+  private readonly answered = new Set<string>();
+
+  constructor(
+    private readonly tmux: Tmux,
+    private readonly control: RecordingControl,
+  ) {}
+
+  answer(markers: Record<string, string>): Promise<void> {
+    const request = parseRequest(markers[RECORD_REQUEST_MARKER]);
+    if (!request) return this.queue;
+    this.queue = this.queue.then(() => this.answerOnce(request)).catch(() => undefined);
+    return this.queue;
   }
-  await setMarkers(tmux, { [RECORD_REQUEST_MARKER]: '', [RECORD_REPLY_MARKER]: JSON.stringify(reply) }).catch(() => undefined);
+
+  private async answerOnce(request: RecordRequest): Promise<void> {
+    if (this.answered.has(request.id)) return;
+    this.answered.add(request.id);
+    let reply: RecordReply;
+    try {
+      if (request.op === 'start') {
+        await this.control.startRecording(request.path, { force: request.force });
+        reply = { id: request.id, ok: true, path: request.path };
+      } else {
+        reply = { id: request.id, ok: true, path: (await this.control.stopRecording()) ?? null };
+      }
+    } catch (error) {
+      reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+    }
+    await setMarkers(this.tmux, { [RECORD_REQUEST_MARKER]: '', [RECORD_REPLY_MARKER]: JSON.stringify(reply) }).catch(() => undefined);
+  }
 }
 
 /**
