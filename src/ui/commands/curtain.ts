@@ -1,7 +1,9 @@
 // Guest Broadcast: Pause broadcast / Resume broadcast (the privacy curtain; its rule lives in
 // src/host/curtain/curtainTmux.ts), and what clicking the status bar offers while paused.
-// Pause asks for the one line guests read on the curtain; with the curtain already down it shows
-// the current line, and a new one only changes the message.
+// Pause lowers the curtain FIRST (with the default line), then asks for the line guests read: the
+// host reached for Pause because something private is about to show, and an input box left open
+// must not leave the session visible. With the curtain already down it shows the current line, and
+// a new one only changes the message.
 import * as vscode from 'vscode';
 import type { Broadcast } from '../../host/broadcast';
 import { DEFAULT_CURTAIN_MESSAGE } from '../../host/curtain/curtainProgram';
@@ -23,15 +25,15 @@ function messageProblem(value: string): string | undefined {
 }
 
 /** The host's line for the curtain: undefined when they cancelled (nothing changes then). */
-async function askMessage(broadcast: Broadcast): Promise<string | undefined> {
+async function askMessage(broadcast: Broadcast, changing: boolean): Promise<string | undefined> {
   const was = broadcast.curtain;
   return vscode.window.showInputBox({
-    title: was.paused ? 'Guest Broadcast: change the curtain message' : 'Guest Broadcast: pause the broadcast',
-    prompt: was.paused
+    title: changing ? 'Guest Broadcast: change the curtain message' : 'Guest Broadcast: pause the broadcast (guests see the curtain now)',
+    prompt: changing
       ? 'Guests see the curtain now. A new line for it (empty: the default one), then Enter.'
-      : 'Guests will see a curtain with this line instead of your session until you resume (empty: the default one). Enter pauses.',
+      : 'Paused: guests see a curtain instead of your session until you resume. A line for it, if you like (Escape keeps the default one).',
     placeHolder: DEFAULT_CURTAIN_MESSAGE,
-    value: was.paused ? was.message : '',
+    value: was.message,
     validateInput: messageProblem,
     // Clicking into the terminal to clear something must not cancel the pause.
     ignoreFocusOut: true,
@@ -49,32 +51,47 @@ export function pauseBroadcast(parts: HostParts) {
       offerStart('no broadcast is running, so there is nothing to pause.');
       return;
     }
-    // Said before the host types a line for a curtain that cannot come down (no Perl).
+    // A curtain that cannot come down here (no Perl) is said at once.
     if (broadcast.curtainProblem) throw new Error(broadcast.curtainProblem);
     if (message !== undefined && typeof message !== 'string') throw new Error('The curtain message must be a string (one line of plain text).');
-    const text = message ?? (await askMessage(broadcast));
-    if (text === undefined) return;
-    // The broadcast may have ended while the input box was open.
-    if (parts.active.current !== broadcast) {
-      offerStart('the broadcast ended before it was paused.');
-      return;
-    }
     const wasPaused = broadcast.curtain.paused;
-    await broadcast.pause(text);
+    if (message !== undefined) {
+      await broadcast.pause(message);
+    } else if (!wasPaused) {
+      // The curtain first, the line after (see the top of this file).
+      await broadcast.pause('');
+      void notifyPaused(broadcast);
+      const text = await askMessage(broadcast, false);
+      // Still this broadcast, still paused (resumed or ended while the box was open: nothing to change).
+      if (text !== undefined && text.trim() !== '' && parts.active.current === broadcast && broadcast.curtain.paused) await broadcast.pause(text);
+      return;
+    } else {
+      const text = await askMessage(broadcast, true);
+      if (text === undefined) return;
+      // The broadcast may have ended, or been resumed, while the input box was open.
+      if (parts.active.current !== broadcast || !broadcast.curtain.paused) return;
+      await broadcast.pause(text);
+    }
     if (wasPaused) {
-      void vscode.window.showInformationMessage(`Guest Broadcast: still paused; the curtain now reads "${text.trim() || DEFAULT_CURTAIN_MESSAGE}".`);
+      const now = broadcast.curtain.message;
+      void vscode.window.showInformationMessage(`Guest Broadcast: still paused; the curtain now reads "${now || DEFAULT_CURTAIN_MESSAGE}".`);
       return;
     }
-    const key = await curtainKeyHint(broadcast);
-    const how = `Resume with the status bar item, "Guest Broadcast: Resume broadcast"${key ? `, or ${key} in the host terminal` : ''}.`;
-    // Not awaited: the command is done once paused, whether or not the host answers the toast.
-    void vscode.window
-      .showInformationMessage(
-        `Guest Broadcast: paused. Guests see the curtain, not your session. Before you resume, clear what should stay private: guests then see the screen as it is. ${how}`,
-        RESUME,
-      )
-      .then((choice) => choice === RESUME && vscode.commands.executeCommand('guestBroadcast.resume'));
+    await notifyPaused(broadcast);
   };
+}
+
+/** Says the broadcast is paused, how to resume, and what resuming shows. */
+async function notifyPaused(broadcast: Broadcast): Promise<void> {
+  const key = await curtainKeyHint(broadcast);
+  const how = `Resume with the status bar item, "Guest Broadcast: Resume broadcast"${key ? `, or ${key} in the host terminal` : ''}.`;
+  // Not awaited: the command is done once paused, whether or not the host answers the toast.
+  void vscode.window
+    .showInformationMessage(
+      `Guest Broadcast: paused. Guests see the curtain, not your session. Before you resume, clear what should stay private: guests then see the screen as it is. ${how}`,
+      RESUME,
+    )
+    .then((choice) => choice === RESUME && vscode.commands.executeCommand('guestBroadcast.resume'));
 }
 
 export function resumeBroadcast(parts: HostParts) {

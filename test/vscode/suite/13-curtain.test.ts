@@ -108,6 +108,8 @@ describe('the privacy curtain from VS Code (real workbench, real ssh guest)', fu
   it('Pause broadcast with a message: the guest sees the curtain and not a marker typed meanwhile; status bar, status --json and the palette say paused', async () => {
     const command = vscode.commands.executeCommand('guestBroadcast.pause');
     await waitUntil('the input box', async () => (await workbenchText('.quick-input-widget .quick-input-title')).includes('pause the broadcast'), 10_000);
+    // The curtain is already down while the host types its line (an open box must not leave the session showing).
+    assert.equal(api.status()?.paused, true, 'paused before the line is asked for');
     await pageRequest({ kind: 'type', selector: '.quick-input-widget .quick-input-box input', text: 'Back in five', press: ['Enter'] });
     await command;
 
