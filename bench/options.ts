@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import type { RouteKind } from '../src/host/routes/route';
 
-export const SCENARIOS = ['latency', 'memory', 'flood', 'connect', 'extension'] as const;
+export const SCENARIOS = ['latency', 'memory', 'flood', 'recording', 'connect', 'extension'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 /** The production routes the bench measures (src/host/routes), by their kind. */
 export type RouteName = Extract<RouteKind, 'embedded' | 'system' | 'web'>;
@@ -25,7 +25,7 @@ export interface BenchOptions {
   scenarios: Scenario[];
   routes: RouteName[];
   /** Guest counts per scenario (0 included where it is the baseline). */
-  viewers: Record<Exclude<Scenario, 'extension'>, number[]>;
+  viewers: Record<Exclude<Scenario, 'extension' | 'recording'>, number[]>;
   /** Markers typed for the latency probe at each viewer count. */
   samples: number;
   /** Size of the text file `cat` in the flood scenario. */
@@ -52,14 +52,16 @@ Never a pass/fail gate: it reports figures.
 
 Options:
   --quick                 1 and 10 viewers only (under two minutes)
-  --only NAME             latency | memory | flood | connect | extension; repeatable or
-                          comma-separated (default: all)
+  --only NAME             latency | memory | flood | recording | connect | extension;
+                          repeatable or comma-separated (default: all). recording: the
+                          flood's cat while the broadcast records, against not recording,
+                          and the recording's file size per cat
   --viewers LIST          viewer counts for every scenario, e.g. 0,50,200 (memory and flood
                           always add 0 as their baseline; latency and connect skip 0)
   --route NAME            embedded | system | web, or several comma-separated; both (embedded
                           and system) | all (default: all)
   --samples N             latency markers per viewer count (default 200)
-  --flood-mb N            size of the file the flood scenario cats, MiB (default 20)
+  --flood-mb N            size of the file the flood and recording scenarios cat, MiB (default 20)
   --concurrency N         viewers connecting at once (default 10)
   --sizes LIST            viewer terminal sizes given out in turn, e.g. 120x34,80x24,200x50
                           (default 120x34, the host's size)

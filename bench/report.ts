@@ -7,6 +7,7 @@ import { BenchOptions, HOST_SIZE, RouteName } from './options';
 import { ConnectRow } from './scenarios/connect';
 import { EXTENSION_TARGET_MS, ExtensionRow } from './scenarios/extension';
 import { FloodRow } from './scenarios/flood';
+import { RecordingRow } from './scenarios/recording';
 import { LatencyRow } from './scenarios/latency';
 import { MemoryRow } from './scenarios/memory';
 import { ratio } from './stats';
@@ -29,6 +30,8 @@ export interface BenchResults {
   latency: LatencyRow[];
   memory: MemoryRow[];
   flood: FloodRow[];
+  /** The host's cat while recording, against not recording (issue 17). */
+  recording: RecordingRow[];
   connect: ConnectRow[];
   extension: ExtensionRow | null;
   /** What the reader must know: skipped parts, time limits hit, failures. */
@@ -40,6 +43,7 @@ export interface BenchResults {
 export const TARGETS = {
   latencyP99At100: 'p99 <= 10 ms at 100 viewers (SSH and browser guests alike)',
   floodRatioAt200: "host's cat with 200 viewers (one stalled) <= 1.5x its time alone (SSH and browser guests alike)",
+  recordingRatio: "host's cat while the broadcast records <= 1.05x the same cat not recording (issue 17)",
   memorySlope: '<= 0.2 MiB PSS per added viewer (SSH and browser guests alike)',
   extensionStart: `the extension's load + activate() <= ${EXTENSION_TARGET_MS} ms (median of fresh processes; issue 15)`,
 };
@@ -187,6 +191,17 @@ export function renderTable(r: BenchResults): string {
   const yielded = r.flood.find((row) => row.viewers > 0)?.viewersYield;
   push(`The host's own speed: cat in the host's session, one viewer stalled${yielded ? ` (viewers at ${yielded})` : ''}`, flood);
 
+  const rec: Line[] = [];
+  const recOf: Partial<Record<RouteName, RecordingRow>> = {};
+  for (const row of r.recording) recOf[row.route as RouteName] = row;
+  if (r.recording.length) {
+    rec.push(line(`cat ${r.options.floodMiB} MiB, not recording (s)`, 0, recOf, (x) => sec(x.aloneMs), 2));
+    rec.push(line('  recording (s)', 0, recOf, (x) => sec(x.catMs), 2));
+    rec.push(line('  recording vs. not (x)', 0, recOf, (x) => x.ratio, 2));
+    rec.push(line('  the recording per cat (KiB)', 0, recOf, (x) => kib(x.fileBytes), 0, false));
+  }
+  push("The host's cat while recording (in turn with not)", rec);
+
   const conn: Line[] = [];
   for (const { viewers, of } of byCount(r.connect)) {
     conn.push(line('time to bring all up (s)', viewers, of, (x) => sec(x.wallMs), 2));
@@ -205,7 +220,7 @@ export function renderTable(r: BenchResults): string {
     out.push('');
   }
 
-  out.push('Targets (issues 6, 15 and 16; for reading, not a gate):');
+  out.push('Targets (issues 6, 15, 16 and 17; for reading, not a gate):');
   for (const t of Object.values(r.targets)) out.push(`  ${t}`);
   if (r.notes.length) {
     out.push('');

@@ -13,14 +13,16 @@ import { lazyCommand } from './ui/lazyCommand';
 import { resumeAfterReload } from './ui/resume';
 import { registerWatcherUi } from './ui/watcher/registerWatcherUi';
 import { BroadcastStatusBar } from './ui/broadcastStatusBar';
+import { RecordingStatusBar } from './ui/recordingStatusBar';
 
 export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
   const output = vscode.window.createOutputChannel('Guest Broadcast');
   const active = new ActiveBroadcast(context, output);
   const hostTerminal = new HostTerminal();
   const statusBar = new BroadcastStatusBar(active);
+  const recordingBar = new RecordingStatusBar(active);
   const contextKeys = new HostContextKeys(active);
-  context.subscriptions.push(output, active, hostTerminal, statusBar, contextKeys, new EndNotice(active, hostTerminal));
+  context.subscriptions.push(output, active, hostTerminal, statusBar, recordingBar, contextKeys, new EndNotice(active, hostTerminal));
   const parts: HostParts = { context, active, hostTerminal, output };
 
   // A failed load reaches the user as the command's failure, like any other (reportingErrors).
@@ -34,6 +36,12 @@ export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
     'guestBroadcast.regeneratePassphrase': reportingErrors(parts, 'Regenerate guest passphrase', lazyCommand(async () => (await import('./ui/commands/passphrase')).regeneratePassphrase(parts))),
     'guestBroadcast.setupGuest': reportingErrors(parts, 'Set up guest account', lazyCommand(async () => (await import('./ui/commands/setupGuest')).setupGuest(parts))),
     'guestBroadcast.checkGuestSetup': reportingErrors(parts, 'Check guest setup', lazyCommand(async () => (await import('./ui/commands/checkGuestSetup')).checkGuestSetup(parts))),
+    'guestBroadcast.pause': reportingErrors(parts, 'Pause broadcast', lazyCommand(async () => (await import('./ui/commands/curtain')).pauseBroadcast(parts))),
+    'guestBroadcast.resume': reportingErrors(parts, 'Resume broadcast', lazyCommand(async () => (await import('./ui/commands/curtain')).resumeBroadcast(parts))),
+    // The status bar's click while paused; not in the palette (Pause and Resume are).
+    'guestBroadcast.startRecording': reportingErrors(parts, 'Start recording', lazyCommand(async () => (await import('./ui/commands/recording')).startRecording(parts))),
+    'guestBroadcast.stopRecording': reportingErrors(parts, 'Stop recording', lazyCommand(async () => (await import('./ui/commands/recording')).stopRecording(parts))),
+    'guestBroadcast.curtainActions': reportingErrors(parts, 'Paused broadcast', lazyCommand(async () => (await import('./ui/commands/curtain')).curtainActions(parts))),
   };
   for (const [id, run] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, run));
 
@@ -51,6 +59,9 @@ export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
     },
     get statusBarRendered() {
       return statusBar.rendered;
+    },
+    get recordingStatusBarText() {
+      return recordingBar.text;
     },
     status: () => active.current?.status(),
     get contextKeys() {

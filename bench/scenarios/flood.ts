@@ -349,6 +349,11 @@ export class Flood {
     return { catMs: end - start, cpuMs, bytesPerViewer, caughtUpMs, behind, limitMs };
   }
 
+  /** One cat on `run` with nobody watching: its wall time (ms), or null when it did not finish (bench/scenarios/recording.ts). */
+  async timeCat(run: RouteRun, label: string): Promise<number | null> {
+    return (await this.catOnce(run, [], `${label}${++this.runs}`)).catMs;
+  }
+
   dispose(): void {
     rmSync(this.file, { force: true });
   }

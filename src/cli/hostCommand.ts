@@ -11,6 +11,7 @@ import { HostOptionError, HostOptions, parseHostOptions } from '../host/options/
 import { broadcastOptions } from '../host/options/broadcast';
 import { shellCommand } from '../tmux/attach';
 import { Guest, guestChanges, viewerCountLabel } from '../host/guests';
+import { checkRecordingTarget } from '../host/recording/recordingTarget';
 import { Options, parse, stringOpt, UsageError } from './args';
 import { CliCommand } from './command';
 
@@ -27,6 +28,10 @@ Options:
   --session NAME           the session's name (default: broadcast)
   --command CMD            what the session runs (default: your shell)
   --tmux-config FILE       tmux config to load instead of ~/.tmux.conf
+  --record FILE            record the host's screen, at the host's size, into FILE from the
+                           start (asciicast v2: asciinema play FILE); an existing FILE only
+                           with --force. Start or stop one later with: guest-broadcast record
+  --force                  with --record: overwrite FILE if it exists
 
 Embedded mode:
   --listen ADDR:PORT       where guests connect (default: ${EMBEDDED_DEFAULTS.listen}, this machine only);
@@ -91,12 +96,16 @@ const stamp = (): string => `[${new Date().toLocaleTimeString()}]`;
 
 export const hostCommand: CliCommand = {
   async run(argv) {
-    const { values } = parse(argv, { ...HOST_FLAGS, help: { type: 'boolean', short: 'h' } });
+    const { values } = parse(argv, { ...HOST_FLAGS, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
     if (values.help) {
       process.stdout.write(HELP);
       return 0;
     }
     const host = hostOptionsFromFlags(values);
+    const force = Boolean(values.force);
+    if (force && host.record === undefined) throw new UsageError('--force goes with --record FILE (it lets the recording overwrite FILE).');
+    // A path that cannot be recorded to is said before anything starts (nothing to undo).
+    const record = host.record === undefined ? undefined : { path: checkRecordingTarget(host.record, force), force };
     const options: BroadcastOptions = {
       ...broadcastOptions(host, {
         names: CLI_OPTION_NAMES,
@@ -107,11 +116,17 @@ export const hostCommand: CliCommand = {
       }),
       cwd: process.cwd(),
     };
-    return serve(options);
+    return serve(options, record);
   },
 };
 
-async function serve(options: BroadcastOptions): Promise<number> {
+/** The recording asked for with --record: an absolute path, and whether it may overwrite. */
+interface RecordRequest {
+  path: string;
+  force: boolean;
+}
+
+async function serve(options: BroadcastOptions, record: RecordRequest | undefined): Promise<number> {
   // Ctrl-C or SIGTERM while the broadcast starts (tmux, the host key, the listen: a second or so)
   // is a stop too. Node's default exit left the tmux server this process had just made running,
   // with nobody serving it and nothing said.
@@ -121,14 +136,14 @@ async function serve(options: BroadcastOptions): Promise<number> {
   process.on('SIGINT', onEarlyInt);
   process.on('SIGTERM', onEarlyTerm);
   try {
-    return await startAndServe(options, () => signalledDuringStart);
+    return await startAndServe(options, record, () => signalledDuringStart);
   } finally {
     process.off('SIGINT', onEarlyInt);
     process.off('SIGTERM', onEarlyTerm);
   }
 }
 
-async function startAndServe(options: BroadcastOptions, signalled: () => string | undefined): Promise<number> {
+async function startAndServe(options: BroadcastOptions, record: RecordRequest | undefined, signalled: () => string | undefined): Promise<number> {
   // The embedded SSH route's banner lines (fingerprint, access, exposure) and passphrase follow.
   const embedded = options.routes.find((r): r is EmbeddedSshRoute => r instanceof EmbeddedSshRoute);
   const web = options.routes.find((r): r is WebRoute => r instanceof WebRoute);
@@ -165,6 +180,19 @@ async function startAndServe(options: BroadcastOptions, signalled: () => string 
   out(`  Privacy curtain:                  ${curtainLine(broadcast)}`);
   for (const warning of broadcast.lastFixup?.warnings ?? []) out(`  Warning: ${warning}`);
   if (broadcast.curtain.paused) out('  Paused: guests see the curtain, not the session (guest-broadcast resume lifts it).');
+  // Said as they happen, whoever asked (--record, guest-broadcast record, a full disk).
+  let recording: string | undefined;
+  broadcast.on('recording', (path) => {
+    out(path ? `${stamp()} Recording to ${path}` : `${stamp()} Recording stopped: ${recording ?? 'the file'} is complete.`);
+    recording = path;
+  });
+  broadcast.on('recordingError', (error) => process.stderr.write(`guest-broadcast: ${error.message}\n`));
+  if (record) {
+    // The broadcast goes on without it: a recording is never a reason not to serve.
+    await broadcast.startRecording(record.path, { force: record.force }).catch((error: unknown) => {
+      process.stderr.write(`guest-broadcast: ${error instanceof Error ? error.message : String(error)} The broadcast goes on without a recording.\n`);
+    });
+  }
   out('Press Ctrl-C to stop the broadcast.');
 
   let previous: Guest[] = [];

@@ -17,6 +17,7 @@ const commands: Record<string, CommandEntry> = {
   status: { summary: 'show the broadcast and its viewers (--json for scripts)', load: async () => (await import('./statusCommand')).statusCommand },
   pause: { summary: 'lower the privacy curtain: guests see it, not the session', load: async () => (await import('./curtainCommand')).pauseCommand },
   resume: { summary: 'lift the privacy curtain: guests see the session again', load: async () => (await import('./curtainCommand')).resumeCommand },
+  record: { summary: 'record a running broadcast into FILE.cast (asciicast), or --stop', load: async () => (await import('./recordCommand')).recordCommand },
   stop: { summary: 'end a broadcast; every guest is told', load: async () => (await import('./stopCommand')).stopCommand },
   passphrase: { summary: 'print (--regenerate: renew) the passphrase of --access password', load: async () => (await import('./passphraseCommand')).passphraseCommand },
   'web-link': { summary: "print (--regenerate: renew) the browser guests' link of --web", load: async () => (await import('./webLinkCommand')).webLinkCommand },

@@ -16,8 +16,11 @@ Options:
   --mode embedded|system   which mode's default socket to look at first (default: embedded)
   --json                   print one JSON object for scripts:
                            {"broadcasting", "mode", "socket", "session", "listen", "watch",
-                            "viewers": [{"name", "user", "cols", "rows", "since"}]}
-                           (listen is null when no embedded server serves it; since is ISO 8601)
+                            "viewers": [{"name", "user", "cols", "rows", "since"}], "web",
+                            "paused", "recording", "relay"}
+                           (listen is null when no embedded server serves it; since is ISO 8601;
+                           recording is the file being recorded, or null; relay is
+                           {"url", "id", "watch"} with --relay, else null)
   -h, --help               this help
 `;
 

@@ -17,6 +17,8 @@ import { MAX_COLS, MAX_ROWS, MIN_COLS, MIN_ROWS } from '../wire/terminalSizeLimi
 // alternate screen, but only while it is on (see TerminalTail: leaving it when it is off would
 // move the cursor back over earlier lines).
 import { LEAVE_ALT_SCREEN, RESET_MODES } from '../wire/terminalReset';
+import { CastRecorder } from '../host/recording/castRecorder';
+import { checkRecordingTarget } from '../host/recording/recordingTarget';
 
 const HELP = `Usage: guest-broadcast watch [options] [user@]host[:port]
 
@@ -32,6 +34,10 @@ Options:
   --snapshot               print what a guest sees right now as text lines, then exit
   --cols N, --rows N       the guest terminal's size (--snapshot; default 80x24)
   --timeout S              --snapshot: give up after S seconds (default 10)
+  --record FILE            record what this terminal shows, at its size (resizes included),
+                           into FILE (asciicast v2: asciinema play FILE); an existing FILE
+                           only with --force
+  --force                  with --record: overwrite FILE if it exists
   --passphrase-file FILE   log in with the passphrase on FILE's first line instead of asking
                            (a broadcast with --access password; for scripts and CI)
   -h, --help               this help
@@ -58,6 +64,8 @@ export const watchCommand: CliCommand = {
         rows: { type: 'string' },
         timeout: { type: 'string' },
         'passphrase-file': { type: 'string' },
+        record: { type: 'string' },
+        force: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       true,
@@ -69,6 +77,11 @@ export const watchCommand: CliCommand = {
     if (positionals.length !== 1) throw new UsageError(`Name one host to watch, like guest@example.org:2222 (got ${positionals.length ? positionals.join(' ') : 'none'}).`);
     const snapshot = Boolean(values.snapshot);
     if (!snapshot) for (const name of ['cols', 'rows', 'timeout']) if (stringOpt(values, name) !== undefined) throw new UsageError(`--${name} only applies to --snapshot.`);
+    const recordFile = stringOpt(values, 'record');
+    if (snapshot && recordFile !== undefined) throw new UsageError('--record records a live watch; --snapshot prints one screen (leave one out).');
+    if (values.force && recordFile === undefined) throw new UsageError('--force goes with --record FILE (it lets the recording overwrite FILE).');
+    // Said before connecting: nothing to undo.
+    const recordPath = recordFile === undefined ? undefined : checkRecordingTarget(recordFile, Boolean(values.force));
 
     const target = await resolveTarget(positionals[0], {
       port: intOpt(values, 'port', 1, 65535),
@@ -76,6 +89,12 @@ export const watchCommand: CliCommand = {
     }).catch((error: Error) => {
       throw new UsageError(error.message);
     });
+    // The file is made (header at this terminal's size) before the terminal is taken over: a
+    // refusal leaves nothing to undo.
+    const out = process.stdout;
+    const recorder = recordPath
+      ? await CastRecorder.create(recordPath, { cols: out.columns || 80, rows: out.rows || 24, term: process.env.TERM || 'xterm-256color', shell: process.env.SHELL, title: `guest-broadcast watch ${target.label}` }, { force: Boolean(values.force) })
+      : undefined;
     const input = new TtyInput();
     const say = (line: string): void => void process.stderr.write(line.replace(/\r?\n/g, '\r\n') + '\r\n');
     const prompts = terminalPrompts(input, Boolean(values['accept-new']), say);
@@ -96,11 +115,26 @@ export const watchCommand: CliCommand = {
         input.stop();
       }
     }
-    return watchLive(target.label, input, say, (options) => openWatchSession(target, prompts, { ...base, ...options }));
+    const code = await watchLive(target.label, input, say, (options) => openWatchSession(target, prompts, { ...base, ...options }), recorder);
+    if (recorder) {
+      const failure = await recorder.end();
+      say(failure ? failure.message : `Recorded to ${recorder.path}.`);
+    }
+    return code;
   },
 };
 
-function watchLive(label: string, input: TtyInput, say: (line: string) => void, open: (o: Pick<WatchOptions, 'cols' | 'rows'>) => WatchSession): Promise<number> {
+/**
+ * Watches until the end. `recorder` (--record) gets exactly the bytes this terminal renders, and
+ * a resize event whenever this terminal's size changes.
+ */
+function watchLive(
+  label: string,
+  input: TtyInput,
+  say: (line: string) => void,
+  open: (o: Pick<WatchOptions, 'cols' | 'rows'>) => WatchSession,
+  recorder?: CastRecorder,
+): Promise<number> {
   const out = process.stdout;
   const size = (): { cols: number; rows: number } => ({ cols: out.columns || 80, rows: out.rows || 24 });
   say(`Watching ${label} read-only (q or Ctrl-C to stop)…`);
@@ -110,10 +144,15 @@ function watchLive(label: string, input: TtyInput, say: (line: string) => void, 
     let finished = false;
     let lastNotice = '';
     const tail = new TerminalTail();
+    let recorded = size();
     const onResize = (): void => {
       const { cols, rows } = size();
+      if (recorder && (cols !== recorded.cols || rows !== recorded.rows)) recorder.resize(cols, rows);
+      recorded = { cols, rows };
       session.resize(cols, rows);
     };
+    // A full disk stops the recording, not the watching.
+    recorder?.on('error', (error) => say(`\r\n${error.message}`));
     const finish = (code: number, message?: string, ended = false): void => {
       if (finished) return;
       finished = true;
@@ -135,6 +174,7 @@ function watchLive(label: string, input: TtyInput, say: (line: string) => void, 
     session.onOutput((data) => {
       tail.feed(data);
       out.write(data);
+      recorder?.write(data);
     });
     session.onState((state: WatchState) => {
       switch (state.kind) {

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { dirname } from 'node:path';
 import { hostAttachArgv, shellCommand } from '../tmux/attach';
-import { createBroadcastSession, setMarkers } from '../tmux/broadcastSession';
+import { createBroadcastSession, readMarkers, setMarkers } from '../tmux/broadcastSession';
 import { probeTmuxVersion, Tmux } from '../tmux/tmux';
 import { TmuxVersion } from '../tmux/version';
 import { Disposable } from '../listeners';
@@ -20,8 +20,9 @@ import { GuestTablePublisher } from './guestTable';
 import { Route, RouteContext, RouteDescription, RouteKind, RouteReport } from './routes/route';
 import { CurtainState, curtainFromMarkers, installCurtain, pauseBroadcast, resumeBroadcast } from './curtain/curtainTmux';
 import { watchNudges, nudgePath } from './ownerNudge';
-import { readMarkers } from '../tmux/broadcastSession';
 import { rmSync } from 'node:fs';
+import { BroadcastRecording, RECORDING_MARKER, RecordingStartOptions } from './recording/broadcastRecording';
+import { RecordingRequestDesk } from './recording/recordingRequests';
 
 export { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
 import { ENDED_MESSAGE, KICKED_MESSAGE } from './messages';
@@ -44,6 +45,8 @@ export interface BroadcastOptions {
   pollIntervalMs?: number;
   /** Extra environment for the session's shell. */
   env?: NodeJS.ProcessEnv;
+  /** VS Code's install root, to load its node-pty for a recording when no route has loaded it (system mode). */
+  appRoot?: string;
 }
 
 export interface BroadcastEvents {
@@ -54,6 +57,10 @@ export interface BroadcastEvents {
   /** The curtain went down or up, or its message changed (from here, the CLI or the key binding). */
   curtain: [CurtainState];
   error: [Error];
+  /** A recording started (its file) or stopped (undefined). */
+  recording: [string | undefined];
+  /** A recording stopped by itself: writing its file failed (a full disk). The broadcast goes on. */
+  recordingError: [Error];
 }
 
 export class Broadcast extends EventEmitter<BroadcastEvents> {
@@ -72,6 +79,10 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   curtainKey: string | undefined;
   /** Why the curtain cannot be used on this machine (no Perl), if so. */
   curtainProblem: string | undefined;
+  /** The recording of the host's screen (recording/broadcastRecording.ts). */
+  private readonly recorder: BroadcastRecording;
+  /** Answers `guest-broadcast record` from other processes (recording/recordingRequests.ts). */
+  private readonly recordRequests: RecordingRequestDesk;
 
   private constructor(
     readonly tmux: Tmux,
@@ -89,6 +100,16 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     super();
     this.context = context;
     this.table = new GuestTablePublisher(tmux, () => this.current);
+    this.recorder = new BroadcastRecording(context, {
+      changed: (path) => {
+        // The guest table, published: a status in another process must not take the recording's
+        // own read-only tmux client for a guest (it lists tmux's clients when there is no table).
+        if (path) void this.table.publish();
+        this.emit('recording', path);
+      },
+      failed: (error) => this.emit('recordingError', error),
+    }, { appRoot: options.appRoot });
+    this.recordRequests = new RecordingRequestDesk(tmux, this);
   }
 
   /**
@@ -141,13 +162,14 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       }
       const first = routes[0].describe();
       // The routes serving now (an adopted broadcast may be served by other routes than before).
-      await setMarkers(tmux, { watch: first.join, listen: first.listen ?? '', routes: routes.map((r) => r.kind).join(','), ...Object.assign({}, ...routes.map((r) => r.markers())) });
+      await setMarkers(tmux, { watch: first.join, listen: first.listen ?? '', routes: routes.map((r) => r.kind).join(','), ...Object.assign({}, ...routes.map((r) => r.markers())), [RECORDING_MARKER]: '' });
 
       const lastFixup = reports.length ? { applied: reports.flatMap((r) => r.applied), warnings: reports.flatMap((r) => r.warnings) } : undefined;
       const broadcast = new Broadcast(tmux, version, options, socketPath, startedNow, lastFixup, madeDir, context);
       broadcast.serverPid = await tmux.serverPid();
       await broadcast.setUpCurtain(markers);
       for (const route of routes) broadcast.follows.push(route.onChange(() => void broadcast.poll()));
+      // Another process changed the markers (pause/resume, guest-broadcast record): read them again.
       broadcast.follows.push(watchNudges(socketPath, () => void broadcast.refreshFromMarkers()));
       broadcast.startMonitor();
       return broadcast;
@@ -260,6 +282,9 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       this.curtainState = curtain;
       this.emit('curtain', curtain);
     }
+    // A recording asked for by another process (guest-broadcast record).
+    // Not waited for: a recording starting (the host's size, its file) never holds the curtain up.
+    void this.recordRequests.answer(markers);
   }
 
   status(): BroadcastStatus {
@@ -273,9 +298,30 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       viewers: this.current,
       paused: this.curtainState.paused,
       web: webStatusFromRoutes(this.describeRoutes()),
+      recording: this.recording ?? null,
       // The relay route's own markers say it as other processes read it (statusReader.ts).
       relay: relayStatusFromMarkers({ routes: 'relay', ...(this.options.routes.find((r) => r.kind === 'relay')?.markers() ?? {}) }),
     });
+  }
+
+  /** The file being recorded, or undefined. */
+  get recording(): string | undefined {
+    return this.recorder.path;
+  }
+
+  /**
+   * Records the host's screen, at the host's size, into `path` (asciicast v2); an existing file
+   * only with `force`. Throws an Error whose message is for the user (exists, no folder, already
+   * recording...). The broadcast goes on whatever happens to the recording.
+   */
+  async startRecording(path: string, options?: RecordingStartOptions): Promise<void> {
+    if (this.ended) throw new Error('Cannot record: the broadcast has ended.');
+    await this.recorder.start(path, options);
+  }
+
+  /** Stops recording; the finished file, or undefined when none was recording. */
+  stopRecording(): Promise<string | undefined> {
+    return this.recorder.stop();
   }
 
   /** Ends one guest's view with a one-line message, whichever route serves it. */
@@ -296,6 +342,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     if (this.ended) return;
     this.stopMonitor();
     this.serving = false;
+    // The recording ends on the last screen, before the farewell.
+    await this.recorder.close();
     await endBroadcastServer(this.tmux, message, this.options.routes);
     this.unfollowRoutes();
     this.removeNudgeFile();
@@ -314,6 +362,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   /** Stops following the server without ending it (VS Code window closing: tmux keeps running). */
   detach(): void {
     this.stopMonitor();
+    void this.recorder.close();
     // The next window may adopt it at once, even while this process is still closing.
     void releaseOwnership(this.tmux);
     // Not a stop: the next window serves the same broadcast again, so watchers should keep trying.
@@ -340,6 +389,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     if (this.endedReason !== undefined) return;
     this.endedReason = reason;
     this.stopMonitor();
+    void this.recorder.close();
     if (this.current.length) {
       this.current = [];
       this.emit('guests', []);

@@ -18,6 +18,8 @@ export interface BroadcastStatus {
   web: WebStatus | null;
   /** Guests see the curtain instead of the session (guest-broadcast pause). */
   paused: boolean;
+  /** The file the host's screen is being recorded to; null when none. */
+  recording: string | null;
   /** The relay route: the NATS servers (no credentials), the broadcast's id, how to watch through a relay; null when off. */
   relay: RelayStatus | null;
 }
@@ -64,6 +66,7 @@ export function statusJson(status: {
   viewers: readonly Guest[];
   web?: WebStatus | null;
   paused?: boolean;
+  recording?: string | null;
   relay?: RelayStatus | null;
 }): BroadcastStatus {
   return {
@@ -77,6 +80,7 @@ export function statusJson(status: {
     viewers: status.viewers.map((v) => ({ name: v.name, user: v.user, cols: v.cols, rows: v.rows, since: v.since.toISOString(), ...(v.route ? { route: v.route } : {}), ...((v.route === 'web' || v.route === 'relay') && v.address ? { address: v.address } : {}) })),
     web: status.web ?? null,
     paused: status.paused ?? false,
+    recording: status.recording || null,
     relay: status.relay ?? null,
   };
 }
@@ -95,7 +99,7 @@ export interface RecordedSettings {
  * The `host` command line that serves this socket (again): the options the user would have to
  * repeat, so following the hint keeps the same socket, session and guests' address.
  */
-function hostCommandFor(status: BroadcastStatus, recorded: RecordedSettings): string {
+export function hostCommandFor(status: Pick<BroadcastStatus, 'mode' | 'socket' | 'session'>, recorded: RecordedSettings): string {
   const argv = ['guest-broadcast', 'host'];
   if (status.mode === 'system') argv.push('--mode', 'system');
   if (status.socket !== defaultSocketPath(status.mode)) argv.push('--socket', status.socket);
@@ -121,6 +125,7 @@ export function formatStatus(status: BroadcastStatus, now = new Date(), recorded
     status.web ? `Or in a browser: ${status.web.url}` : '',
     status.relay ? `Or through a relay: ${status.relay.watch}` : '',
     status.paused ? 'Paused: guests see the curtain, not the session (resume with: guest-broadcast resume).' : '',
+    status.recording ? `Recording to ${status.recording} (stop with: ${shellCommand(['guest-broadcast', 'record', '--stop', ...(status.socket !== defaultSocketPath(status.mode) ? ['--socket', status.socket] : [])])})` : '',
     viewerCountLabel(status.viewers.length) + (status.viewers.length ? ':' : ''),
     ...status.viewers.map(
       (v) => `  ${v.user.padEnd(12)} ${`${v.cols}x${v.rows}`.padEnd(9)} ${watchingFor(new Date(v.since), now).padEnd(10)} ${v.name}${v.address ? ` ${v.address}` : ''}`,

@@ -57,9 +57,13 @@ export async function readBroadcastReport(mode: BroadcastMode, socket?: string):
   if (!found) {
     return { status: statusJson({ broadcasting: false, mode, socket: socket || defaultSocketPath(mode), session: '', listen: null, watch: '', viewers: [] }), recorded: {} };
   }
-  const { markers } = found;
+  return { status: await statusOf(found), recorded: recordedSettings(found.markers) };
+}
+
+/** What the markers recorded for serving the broadcast again (status's hints, record's). */
+export function recordedSettings(markers: Record<string, string>): RecordedSettings {
   const hadWeb = (markers.routes ?? '').split(',').includes('web');
-  return { status: await statusOf(found), recorded: { listen: markers.listen || undefined, stateDir: markers['state-dir'] || undefined, web: (hadWeb && markers['web-listen']) || undefined } };
+  return { listen: markers.listen || undefined, stateDir: markers['state-dir'] || undefined, web: (hadWeb && markers['web-listen']) || undefined };
 }
 
 async function statusOf(found: FoundBroadcast): Promise<BroadcastStatus> {
@@ -81,5 +85,7 @@ async function statusOf(found: FoundBroadcast): Promise<BroadcastStatus> {
     web: unserved ? null : webStatusFromMarkers(markers),
     relay: unserved ? null : relayStatusFromMarkers(markers),
     paused: curtainFromMarkers(markers).paused,
+    // Only a live owner records (a stale marker of a crashed one says nothing).
+    recording: ownerAlive(markers) ? markers.recording || null : null,
   });
 }

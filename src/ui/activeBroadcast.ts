@@ -21,10 +21,13 @@ export class ActiveBroadcast implements vscode.Disposable {
   private starting: Promise<Broadcast> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly endedEmitter = new vscode.EventEmitter<string>();
-  /** Start, stop, end, and every change of the viewer list. */
+  /** Start, stop, end, every change of the viewer list, the curtain going down or up, a recording starting or stopping. */
   readonly onDidChange = this.changed.event;
   /** The broadcast ended without this window asking (the tmux server exited). */
   readonly onDidEnd = this.endedEmitter.event;
+  private readonly recordingFailedEmitter = new vscode.EventEmitter<Error>();
+  /** A recording stopped by itself (a full disk): the broadcast goes on. */
+  readonly onDidRecordingFail = this.recordingFailedEmitter.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -57,6 +60,8 @@ export class ActiveBroadcast implements vscode.Disposable {
     const options: BroadcastOptions = {
       ...broadcastOptions(settings, embeddedServerContextFor(settings, this.context, this.log)),
       cwd: workspaceDir(),
+      // A recording in system mode (where no route loaded node-pty) takes VS Code's own.
+      appRoot: vscode.env.appRoot,
     };
     const { Broadcast } = await import('../host/broadcast');
     const broadcast = await Broadcast.start(options);
@@ -100,6 +105,17 @@ export class ActiveBroadcast implements vscode.Disposable {
   private follow(broadcast: Broadcast): void {
     this.broadcast = broadcast;
     broadcast.on('guests', () => this.changed.fire());
+    // From here, the CLI in another terminal or the host's tmux key: the status bar follows.
+    broadcast.on('curtain', () => this.changed.fire());
+    // Started or stopped here, by `guest-broadcast record` in another terminal, or by itself.
+    broadcast.on('recording', (path) => {
+      this.log.appendLine(path ? `Recording the host's screen to ${path}.` : 'Recording stopped.');
+      this.changed.fire();
+    });
+    broadcast.on('recordingError', (error) => {
+      this.log.appendLine(error.message);
+      this.recordingFailedEmitter.fire(error);
+    });
     broadcast.on('fixup', (report) => this.log.appendLine(`tmux server restarted; permission fixup re-applied: ${report.applied.join('; ')}`));
     broadcast.on('error', (error) => this.log.appendLine(`Broadcast monitor: ${error.message}`));
     broadcast.once('ended', (reason) => {
@@ -116,6 +132,7 @@ export class ActiveBroadcast implements vscode.Disposable {
     this.broadcast = undefined;
     this.changed.dispose();
     this.endedEmitter.dispose();
+    this.recordingFailedEmitter.dispose();
   }
 }
 

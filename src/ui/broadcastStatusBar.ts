@@ -1,6 +1,8 @@
 // `$(eye) N viewers` while this window broadcasts; hidden otherwise. Click: Show viewers.
 // The eye, not the broadcast glyph: VS Code's Ports item beside it shows a radio tower that looks
-// nearly the same.
+// nearly the same. Paused (the privacy curtain is down, from here, the CLI or the tmux key):
+// `$(debug-pause) Paused · N viewers` on the warning colour, so the host sees at a glance that
+// guests see the curtain; click: Resume, change the message, or the viewers.
 import * as vscode from 'vscode';
 import { viewerCountLabel } from '../host/guests';
 import { ActiveBroadcast } from './activeBroadcast';
@@ -41,11 +43,12 @@ export class BroadcastStatusBar implements vscode.Disposable {
     return this.visible ? this.plainTooltip : undefined;
   }
 
-  /** The tooltip's markdown source and the accessible label (tests check that neither misleads). */
-  get rendered(): { markdown: string; accessibleLabel: string } | undefined {
+  /** The tooltip's markdown source, the accessible label and what a click runs (tests check that none misleads). */
+  get rendered(): { markdown: string; accessibleLabel: string; command: string } | undefined {
     if (!this.visible || !this.item) return undefined;
     const tooltip = this.item.tooltip;
-    return { markdown: tooltip instanceof vscode.MarkdownString ? tooltip.value : String(tooltip ?? ''), accessibleLabel: this.item.accessibilityInformation?.label ?? '' };
+    const command = typeof this.item.command === 'string' ? this.item.command : (this.item.command?.command ?? '');
+    return { markdown: tooltip instanceof vscode.MarkdownString ? tooltip.value : String(tooltip ?? ''), accessibleLabel: this.item.accessibilityInformation?.label ?? '', command };
   }
 
   private render(): void {
@@ -60,10 +63,16 @@ export class BroadcastStatusBar implements vscode.Disposable {
     }
     this.item ??= this.createItem();
     const viewers = broadcast.guests;
-    this.item.text = `$(eye) ${viewerCountLabel(viewers.length)}`;
+    const curtain = broadcast.curtain;
+    this.item.text = curtain.paused ? `$(debug-pause) Paused · ${viewerCountLabel(viewers.length)}` : `$(eye) ${viewerCountLabel(viewers.length)}`;
+    this.item.backgroundColor = curtain.paused ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.command = curtain.paused ? 'guestBroadcast.curtainActions' : 'guestBroadcast.showViewers';
+    const curtainLine = curtain.paused ? pausedLine(curtain.message) : '';
     // Guest names come from the guests (any name in open access): text, never markdown.
     const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown('**Guest Broadcast**\n\n');
+    tooltip.appendMarkdown(curtain.paused ? '**Guest Broadcast: paused**\n\n' : '**Guest Broadcast**\n\n');
+    // The host's message is their own text, shown as text.
+    if (curtain.paused) tooltip.appendText(`${curtainLine}\n\n`);
     this.followHostSize();
     const size = this.hostSize;
     const window = size ? `Your window: ${size.cols}x${size.rows} (guests in fit mode see this size)` : 'Your window: not attached';
@@ -72,18 +81,22 @@ export class BroadcastStatusBar implements vscode.Disposable {
     tooltip.appendMarkdown(`\`${broadcast.joinCommand.replace(/`/g, '')}\``);
     tooltip.appendText(`\n${window}\n`);
     tooltip.appendText(viewers.length ? viewers.map((v) => `• ${v.user} (${v.cols}×${v.rows})`).join('\n') : 'Nobody is watching yet.');
-    tooltip.appendMarkdown('\n\nClick for the viewer list.');
+    const click = curtain.paused ? 'Click to resume, or to change the message.' : 'Click for the viewer list.';
+    tooltip.appendMarkdown(`\n\n${click}`);
     this.plainTooltip = [
-      'Guest Broadcast',
+      curtain.paused ? 'Guest Broadcast: paused' : 'Guest Broadcast',
+      ...(curtain.paused ? [curtainLine] : []),
       `Session "${broadcast.sessionName}" (${broadcast.mode} mode)`,
       `Guests watch with: ${broadcast.joinCommand}`,
       window,
       viewers.length ? viewers.map((v) => `${v.user} (${v.cols}×${v.rows})`).join(', ') : 'Nobody is watching yet.',
+      click,
     ].join('\n');
     this.item.tooltip = tooltip;
     // Screen readers get plain words, not the tooltip's markdown.
+    const state = curtain.paused ? ' Paused: guests see the curtain, not the session.' : '';
     this.item.accessibilityInformation = {
-      label: `Guest Broadcast: ${viewerCountLabel(viewers.length)} watching session ${broadcast.sessionName}. Click for the viewer list.`,
+      label: `Guest Broadcast: ${viewerCountLabel(viewers.length)} watching session ${broadcast.sessionName}.${state} ${click}`,
       role: 'button',
     };
     this.item.show();
@@ -114,4 +127,9 @@ export class BroadcastStatusBar implements vscode.Disposable {
     this.subscription.dispose();
     this.item?.dispose();
   }
+}
+
+/** What guests read while paused, for the tooltip. */
+function pausedLine(message: string): string {
+  return message ? `Guests see the curtain with your message: "${message}"` : 'Guests see the curtain with the default message.';
 }

@@ -4,8 +4,18 @@
 //   guestBroadcast.broadcasting  this window runs (or adopted) a broadcast
 //   guestBroadcast.mode          "embedded" | "system": the running broadcast's, else the setting
 //   guestBroadcast.access        "open" | "password" | "keys": the same
+//   guestBroadcast.paused        the running broadcast's guests see the curtain (Resume is offered)
+//   guestBroadcast.recording     the running broadcast records the host's screen (Stop recording is offered)
 import * as vscode from 'vscode';
 import { ActiveBroadcast } from './activeBroadcast';
+
+export interface HostContextValues {
+  broadcasting: boolean;
+  paused: boolean;
+  recording: boolean;
+  mode: string;
+  access: string;
+}
 
 export class HostContextKeys implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
@@ -22,15 +32,17 @@ export class HostContextKeys implements vscode.Disposable {
   }
 
   /** The values as set last (tests read them through the extension's API). */
-  get values(): { broadcasting: boolean; mode: string; access: string } {
-    return JSON.parse(this.last || '{}') as { broadcasting: boolean; mode: string; access: string };
+  get values(): HostContextValues {
+    return JSON.parse(this.last || '{}') as HostContextValues;
   }
 
   private update(): void {
     const broadcast = this.active.current;
     const config = vscode.workspace.getConfiguration('guestBroadcast');
-    const values = {
+    const values: HostContextValues = {
       broadcasting: broadcast !== undefined,
+      paused: broadcast?.curtain.paused ?? false,
+      recording: broadcast?.recording !== undefined,
       mode: broadcast?.mode ?? config.get<string>('mode', 'embedded'),
       access: this.active.startedWith?.access ?? config.get<string>('access', 'open'),
     };

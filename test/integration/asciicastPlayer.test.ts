@@ -142,13 +142,13 @@ describe('asciinema-player plays the live stream and recordings', { skip, timeou
       await typeLine(sock.tmux, SESSION, `echo done-${n}-$((6*7))`);
       await recording.settledOn(sock.tmux, SESSION, `done-${n}-42`);
     } finally {
-      recording.stop();
+      await recording.stop();
     }
     const pane = (await capturePane(sock.tmux, SESSION)).map((l) => l.trimEnd());
     assert.ok(pane.includes('0'.repeat(COLS)), pane.join('\n'));
     assert.ok(pane.some((l) => l.includes(`rec-${n}-42 é€𝄞 日本語 "q" \\`)), pane.join('\n'));
     const server = await AsciicastPlayerServer.start({ tmux: sock.tmux, sessionName: SESSION, cols: COLS, rows: ROWS });
-    server.casts.set('session.cast', recording.stop());
+    server.casts.set('session.cast', await recording.stop());
     const page = await context.newPage();
     try {
       await page.goto(`${server.origin}/?cast=session.cast`);

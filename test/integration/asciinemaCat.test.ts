@@ -5,43 +5,21 @@
 // events between, and for a real tmux session's output taken from the fan-out as a recording
 // will take it, against `tmux capture-pane` of the host.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { hostAttachArgv } from '../../src/tmux/attach';
 import { AsciicastEncoder } from '../../src/wire/asciicast';
-import { recordSession, steppingClock } from '../helpers/castRecording';
+import { asciinemaCatScreen, hasAsciinema, recordSession, steppingClock } from '../helpers/castRecording';
 import { PtyClient } from '../helpers/ptyClient';
 import { Screen } from '../helpers/screen';
 import { capturePane, TempSocket, tempSocket, TEST_SHELL, typeLine } from '../helpers/tmuxFixture';
-import { waitFor } from '../helpers/wait';
 
 const COLS = 70;
 const ROWS = 16;
 
-function hasAsciinema(): boolean {
-  try {
-    execFileSync('asciinema', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const skip = hasAsciinema() ? false : 'needs Debian asciinema (apt-get install asciinema)';
-
-/** The screen `asciinema cat FILE` leaves in a COLSxROWS terminal. */
-async function asciinemaCatScreen(file: string, cols: number, rows: number): Promise<string[]> {
-  const cat = new PtyClient(['asciinema', 'cat', file], { cols, rows });
-  try {
-    await waitFor('asciinema cat to finish', () => cat.exitCode !== undefined, 30_000);
-    assert.equal(cat.exitCode, 0, `asciinema cat failed: ${cat.output}`);
-    return await cat.lines();
-  } finally {
-    cat.kill();
-  }
-}
 
 /** The screen the bytes themselves draw. */
 async function renderedScreen(bytes: Buffer, cols: number, rows: number): Promise<string[]> {
@@ -111,10 +89,10 @@ describe('asciinema 2.2 plays what our encoder writes', { skip, timeout: 120_000
         await recording.settledOn(sock.tmux, session, 'rec-42');
         assert.ok((await capturePane(sock.tmux, session)).some((l) => l.includes('green-42 é€𝄞 日本語')));
       } finally {
-        recording.stop();
+        await recording.stop();
       }
       const file = join(dir, 'tmux.cast');
-      writeFileSync(file, recording.stop());
+      writeFileSync(file, await recording.stop());
       const pane = await capturePane(sock.tmux, session);
       const played = await asciinemaCatScreen(file, COLS, ROWS);
       // The pane is the window (ROWS minus tmux's status line); the recording's last row is the status line.

@@ -71,6 +71,11 @@ test('npm run bench -- --quick with tiny counts measures every scenario and writ
     assert.deepEqual(flood.map((f: { viewers: number; stalled: number }) => [f.viewers, f.stalled]), [[0, 0], [1, 1]]);
     for (const f of flood) assert.ok(isFinitePositive(f.catMs) && isFinitePositive(f.aloneMs) && isFinitePositive(f.ratio), JSON.stringify(f));
 
+    // The cat while recording, against not recording, and the file per cat (issue 17).
+    const recording = json.recording.find((row: { route: string }) => row.route === route);
+    assert.ok(recording, `recording row for ${route}: ${JSON.stringify(json.notes)}`);
+    for (const key of ['catMs', 'aloneMs', 'ratio', 'fileBytes']) assert.ok(isFinitePositive(recording[key]), JSON.stringify(recording));
+
     const connect = json.connect.find((row: { route: string }) => row.route === route);
     assert.equal(connect.up, 1, JSON.stringify(connect));
     assert.ok(isFinitePositive(connect.wallMs));

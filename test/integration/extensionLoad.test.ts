@@ -120,7 +120,13 @@ test("a command's first run loads its chunk, which finds the modules activation 
   // A host command, and a hosts-view command (which loads the watcher's registry): each loads
   // its own chunks, and those reach the modules inside dist/extension.js (settings, the saved
   // hosts) through stubs instead of a second copy.
-  for (const [command, chunk] of [['guestBroadcast.copyWatchCommand', /^dist\/extension-copyWatchCommand-\w+\.js$/], ['guestBroadcast.hosts.refresh', /^dist\/extension-watcherRuntime-\w+\.js$/]] as const) {
+  // The curtain's and the recording's commands too (with nothing running they offer a start).
+  for (const [command, chunk] of [
+    ['guestBroadcast.copyWatchCommand', /^dist\/extension-copyWatchCommand-\w+\.js$/],
+    ['guestBroadcast.hosts.refresh', /^dist\/extension-watcherRuntime-\w+\.js$/],
+    ['guestBroadcast.pause', /^dist\/extension-curtain-\w+\.js$/],
+    ['guestBroadcast.startRecording', /^dist\/extension-recording-\w+\.js$/],
+  ] as const) {
     const answer = probe(command);
     assert.equal(answer.error, undefined);
     assert.deepEqual(chunks(answer.loadedFiles), [], 'chunks loaded at activation');

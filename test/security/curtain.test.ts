@@ -8,12 +8,12 @@
 // client's raw bytes (not only its screen) are searched for it. The host clears its screen before
 // resuming, as the README tells hosts to.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { WebRoute } from '../../src/host/web/webRoute';
 import { BroadcastMode, MODES, ModeFixture, startMode } from '../helpers/broadcastModes';
-import { CastRecording, recordSession } from '../helpers/castRecording';
 import { opensshArgv } from '../helpers/embeddedFixture';
 import { isRoot, PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
@@ -58,7 +58,8 @@ for (const mode of MODES) {
   describe(`curtain (${mode})`, { skip }, () => {
     let fx: ModeFixture;
     let route: WebRoute;
-    let recording: CastRecording;
+    let castPath = '';
+    let cast: Array<[number, string, string]> = [];
     const live: Watching[] = [];
     const late: Watching[] = [];
     let stalled: Watching;
@@ -77,7 +78,9 @@ for (const mode of MODES) {
       await typeLine(fx.tmux, fx.sessionName, 'echo BEFORE-CURTAIN-$((20+1))');
       const liveSsh = sshGuest(fx, 'live-ssh');
       live.push(liveSsh, (await webGuest(route, 'live-browser')).watching);
-      recording = recordSession(fx.tmux, fx.sessionName, fx.hostSize.cols, fx.hostSize.rows + 1);
+      // The production recording, as `host --record` and `guest-broadcast record` start it.
+      castPath = join(webState, 'curtain.cast');
+      await fx.broadcast.startRecording(castPath);
       for (const g of live) await g.waitForText('BEFORE-CURTAIN-21');
       const known = new Set(route.flow().map((f) => f.name));
       const stall = await webGuest(route, 'resynchronised-browser', 100, 30);
@@ -127,12 +130,14 @@ for (const mode of MODES) {
       assert.equal(left, 0, 'every guest client unlocked');
       await typeLine(fx.tmux, fx.sessionName, 'echo AFTER-CURTAIN-$((40+2))');
       for (const g of [...live, ...late, stalled]) if (!(await g.waitForText('AFTER-CURTAIN-42').then(() => true, () => false))) missedAfter.push(g.name);
-      await recording.settledOn(fx.tmux, fx.sessionName, 'AFTER-CURTAIN-42').catch(() => missedAfter.push('recording'));
+      const events = (): Array<[number, string, string]> => readFileSync(castPath, 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as [number, string, string]);
+      await waitFor('the recording to hold the marker typed after resume', () => events().some(([, code, data]) => code === 'o' && data.includes('AFTER-CURTAIN-42')), 20_000).catch(() => missedAfter.push('recording'));
+      await fx.broadcast.stopRecording();
+      cast = events();
     });
 
     after(async () => {
       for (const g of [...live, ...late, stalled]) g?.close();
-      recording?.stop();
       await fx?.cleanup();
       rmSync(webState, { recursive: true, force: true });
     });
@@ -154,14 +159,18 @@ for (const mode of MODES) {
       assert.ok(stalledSawCurtain, 'the resynchronised guest saw the curtain');
     });
 
-    test(`curtain (${mode}): it reaches no recording`, () => {
-      assert.ok(!recording.output().includes(SECRET), 'the recording holds bytes of what was typed during the pause');
+    test(`curtain (${mode}): it reaches no recording; the recording marks where the curtain went down and up, with nothing between`, () => {
+      assert.ok(!readFileSync(castPath, 'utf8').includes(SECRET), 'the recording holds bytes of what was typed during the pause');
+      const down = cast.findIndex(([, code, data]) => code === 'm' && data === 'curtain down');
+      const up = cast.findIndex(([, code, data]) => code === 'm' && data === 'curtain up');
+      assert.ok(down >= 0 && up > down, `curtain markers in order: ${JSON.stringify(cast.filter(([, c]) => c === 'm'))}`);
+      assert.deepEqual(cast.slice(down + 1, up), [], 'no event between the curtain markers');
     });
 
     test(`curtain (${mode}): after resume a new marker reaches all of them`, async () => {
       assert.deepEqual(missedAfter, [], 'every guest and the recording show the marker typed after resume');
       for (const g of [...live, ...late, stalled]) assert.ok((await g.lines()).join('\n').includes('AFTER-CURTAIN-42'), `${g.name} sees the session again`);
-      assert.ok(recording.output().includes('AFTER-CURTAIN-42'), 'the recording goes on after the curtain');
+      assert.ok(cast.some(([, code, data]) => code === 'o' && data.includes('AFTER-CURTAIN-42')), 'the recording goes on after the curtain');
     });
   });
 }

@@ -13,7 +13,7 @@ function parsed(argv: string[]): BenchOptions {
 test('defaults are the full run of issue 6: every route (browser guests too, issue 16), every scenario, its viewer counts', () => {
   const o = parsed([]);
   assert.deepEqual(o.routes, ['embedded', 'system', 'web']);
-  assert.deepEqual(o.scenarios, ['latency', 'memory', 'flood', 'connect', 'extension']);
+  assert.deepEqual(o.scenarios, ['latency', 'memory', 'flood', 'recording', 'connect', 'extension']);
   assert.deepEqual(o.viewers, { latency: [1, 10, 100], memory: [0, 1, 50, 200, 1000], flood: [0, 50, 200], connect: [200] });
   assert.equal(o.samples, 200);
   assert.equal(o.floodMiB, 20);
@@ -50,7 +50,7 @@ test('--route takes a route, several comma-separated, both (the two SSH routes, 
 
 test('bad input gets an error that says what to do', () => {
   const bad: [string[], RegExp][] = [
-    [['--only', 'speed'], /not a scenario.*latency, memory, flood, connect, extension/],
+    [['--only', 'speed'], /not a scenario.*latency, memory, flood, recording, connect, extension/],
     [['--route', 'openssh'], /"openssh" is not a route\. Choose embedded, system, web \(comma-separated for several\), both \(embedded and system\) or all/],
     [['--route', 'toString'], /"toString" is not a route/],
     [['--route', ','], /--route needs a route/],

@@ -6,9 +6,10 @@ import { BenchOptions, parseBenchArgs } from '../../bench/options';
 import { BenchResults, renderTable, SCHEMA, TARGETS } from '../../bench/report';
 import { LatencyRow } from '../../bench/scenarios/latency';
 import { MemoryRow } from '../../bench/scenarios/memory';
+import { RecordingRow } from '../../bench/scenarios/recording';
 import { summarize } from '../../bench/stats';
 
-function results(argv: string[], latency: LatencyRow[], memory: MemoryRow[] = []): BenchResults {
+function results(argv: string[], latency: LatencyRow[], memory: MemoryRow[] = [], recording: RecordingRow[] = []): BenchResults {
   const options = parseBenchArgs(argv) as BenchOptions;
   return {
     schema: SCHEMA,
@@ -21,6 +22,7 @@ function results(argv: string[], latency: LatencyRow[], memory: MemoryRow[] = []
     latency,
     memory,
     flood: [],
+    recording,
     connect: [],
     extension: null,
     notes: [],
@@ -50,4 +52,25 @@ test('the two SSH routes (--route both) print as before: embedded, system and em
   const table = renderTable(results(['--route', 'both'], [lat('embedded', 2), lat('system', 4)]));
   assert.match(table, /latency p50 \(ms\)\s+1\s+2\.00\s+4\.00\s+0\.50x\n/);
   assert.doesNotMatch(table, /web/);
+});
+
+test('the cat while recording: its time against not recording, the ratio, and the file per cat', () => {
+  const row = (route: string, alone: number, rec: number): RecordingRow => ({
+    route,
+    fileMiB: 20,
+    catMs: rec,
+    catRunsMs: [rec],
+    aloneMs: alone,
+    aloneRunsMs: [alone],
+    ratio: rec / alone,
+    fileBytes: 3 * 1024 * 1024,
+    fileBytesRuns: [3 * 1024 * 1024],
+  });
+  const table = renderTable(results(['--route', 'both'], [], [], [row('embedded', 1000, 1020), row('system', 1100, 1210)]));
+  assert.match(table, /The host's cat while recording/);
+  assert.match(table, /cat 20 MiB, not recording \(s\)\s+0\s+1\.00\s+1\.10\s+0\.91x\n/);
+  assert.match(table, /  recording vs\. not \(x\)\s+0\s+1\.02\s+1\.10\s+0\.93x\n/);
+  assert.match(table, /  the recording per cat \(KiB\)\s+0\s+3072\s+3072\s*\n/);
+  assert.match(table, /cat while the broadcast records <= 1\.05x/);
+  assert.doesNotMatch(renderTable(results([], [lat('embedded', 2)])), /while recording/);
 });

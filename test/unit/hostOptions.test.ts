@@ -35,6 +35,7 @@ const DEFAULTS: HostOptions = {
   loginTimeoutMs: 10_000,
   maxSizeGroups: 16,
   web: undefined,
+  record: undefined,
   relay: undefined,
 };
 
@@ -92,6 +93,7 @@ const MISTAKES: Record<HostOptionKey, Array<[unknown, RegExp]>> = {
   web: [['a:b:c', / "a:b:c" is not a listen address/]],
   webCert: [['/c.pem', / is only used with .*web \(the browser route\)\.$/]],
   webKey: [['/k.pem', / is only used with .*web \(the browser route\)\.$/]],
+  record: [['/tmp/casts/', / "\/tmp\/casts\/" names a folder: name a file, such as \/tmp\/casts\/session\.cast\.$/], [{}, / must be text \(got \{\}\)\.$/]],
   relay: [['http://x:1', /: "http:\/\/x:1" is not a NATS URL\. Give nats:\/\/HOST:PORT/]],
   relayId: [['abc', / is only used with .*relay \(guests watching through relays on NATS\)\.$/]],
 };

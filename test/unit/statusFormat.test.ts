@@ -51,3 +51,14 @@ test('with the browser route: status gives the link, --json gives {url, listen, 
   assert.equal(off.web, null);
   assert.doesNotMatch(formatStatus(off), /browser/);
 });
+
+test('status says what is being recorded, and how to stop it on this socket; --json has "recording" (null when none)', () => {
+  const base = { broadcasting: true, mode: 'embedded', socket: '/tmp/x/guest', session: 'talk', listen: '127.0.0.1:2222', watch: 'ssh -p 2222 guest@127.0.0.1', viewers: [] } as const;
+  const none = statusJson(base);
+  assert.equal(none.recording, null);
+  assert.ok('recording' in JSON.parse(JSON.stringify(none)), 'the key is always there');
+  assert.doesNotMatch(formatStatus(none), /Recording/);
+  const recording = statusJson({ ...base, recording: '/home/me/talk.cast' });
+  assert.equal(recording.recording, '/home/me/talk.cast');
+  assert.match(formatStatus(recording), /\nRecording to \/home\/me\/talk\.cast \(stop with: guest-broadcast record --stop --socket \/tmp\/x\/guest\)\n/);
+});

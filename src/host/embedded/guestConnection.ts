@@ -8,7 +8,7 @@ import { ENDED_MESSAGE } from '../messages';
 import { AccessConfig, decide, methodsFor } from './access';
 import { disconnectWithReason } from './disconnect';
 import { cannotShow, GuestView } from './guestView';
-import { HostSizeFeed } from './hostSizeFeed';
+import type { HostSizeSource } from '../fanout/hostSizeFeed';
 import type { GroupPlacer } from '../fanout/groupPlacer';
 import { Corkable } from '../fanout/guestFeed';
 
@@ -25,7 +25,7 @@ export interface GuestConnectionOptions {
    */
   admit?: (user: string) => Promise<{ groups: GroupPlacer } | { refusal: string }>;
   /** Where a watcher's host-size channel reads the host's terminal size from. */
-  hostSize?: HostSizeFeed;
+  hostSize?: HostSizeSource;
   /** The connection's TCP socket (the view sends each write's pieces on it as one). */
   socket?: Corkable;
 }

@@ -2,6 +2,7 @@
 // (routes/embeddedSshRoute.ts): ssh2 and node-pty stay unloaded otherwise.
 import type { RouteContext } from '../routes/route';
 import { fanoutFor } from '../fanout/sharedFanout';
+import { hostSizeFor } from '../fanout/hostSizeFeed';
 import { connectionLimitsFor } from '../connectionLimits';
 import { ensureStateDir } from './stateFiles';
 import { loadOrCreateHostKey } from './hostKey';
@@ -46,7 +47,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions, contex
     options.maxViewers ?? EMBEDDED_DEFAULTS.maxViewers,
     options.maxConnectionsPerAddress ?? EMBEDDED_DEFAULTS.maxConnectionsPerAddress,
   );
-  const server = new EmbeddedGuestServer(options, context.tmux, loadOrCreateHostKey(options.stateDir), { groups, limits });
+  const server = new EmbeddedGuestServer(options, context.tmux, loadOrCreateHostKey(options.stateDir), { groups, limits, hostSize: hostSizeFor(context) });
   await server.listen();
   return server;
 }

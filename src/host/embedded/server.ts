@@ -14,7 +14,7 @@ import { describeExposure, embeddedJoinCommand, formatListen, ListenAddress, par
 import { listenError } from './listenError';
 import { EMBEDDED_DEFAULTS, EmbeddedServerOptions, handshakeTimeoutMs } from './options';
 import { RefusalDesk } from './refusal';
-import { HostSizeFeed } from './hostSizeFeed';
+import type { HostSizeFeed, HostSizeScope } from '../fanout/hostSizeFeed';
 import { SizeGroups } from '../fanout/sizeGroups';
 
 export class EmbeddedGuestServer {
@@ -31,7 +31,8 @@ export class EmbeddedGuestServer {
   private readonly listeners = new ListenerList<[]>();
   private readonly tmux: Tmux;
   private readonly access: AccessConfig;
-  private readonly hostSize: HostSizeFeed;
+  /** This server's share of the broadcast's host-size feed (closing ends only its own watchers' subscriptions). */
+  private readonly hostSize: HostSizeScope;
   private bound: ListenAddress;
   private nextId = 1;
   private closing = false;
@@ -41,14 +42,14 @@ export class EmbeddedGuestServer {
     tmux: Tmux,
     readonly hostKey: HostKey,
     /** The broadcast's fan-out and connection bounds, shared with its other routes (routes/broadcastShared.ts). */
-    shared: { groups: SizeGroups; limits: ConnectionLimits },
+    shared: { groups: SizeGroups; limits: ConnectionLimits; hostSize: HostSizeFeed },
   ) {
     this.groups = shared.groups;
     this.limits = shared.limits;
     this.bound = parseListen(options.listen, options.listenSettingName);
     this.tmux = tmux;
     this.access = { policy: options.access, stateDir: options.stateDir, authorizedKeysFile: options.authorizedKeysFile };
-    this.hostSize = new HostSizeFeed(this.tmux);
+    this.hostSize = shared.hostSize.scope();
     this.refusals = new RefusalDesk(hostKey.privateKey);
     this.ssh = new SshServer({ hostKeys: [hostKey.privateKey], ident: 'GuestBroadcast' }, (client, info) => this.onSshClient(client, info.ip, info.port));
     this.tcp = createServer((socket) => this.onSocket(socket));

@@ -30,6 +30,29 @@ export class SizeGroups {
     return [...this.groups.values()].filter((g) => g.running);
   }
 
+  /**
+   * Puts `member` in the group of exactly its size, beyond the cap if need be: a recording is of
+   * the host's screen at the host's size, never a neighbour's (one more size at most: the host's).
+   */
+  placeExact(member: GroupMember, cols: number, rows: number, term: string): SizeGroup {
+    const own = this.groups.get(SizeGroup.keyOf(cols, rows, term));
+    if (own?.running) {
+      own.add(member);
+      return own;
+    }
+    const group = this.newGroup(cols, rows, term);
+    group.add(member);
+    return group;
+  }
+
+  private newGroup(cols: number, rows: number, term: string): SizeGroup {
+    const group = new SizeGroup({ tmux: this.options.tmux, sessionName: this.options.sessionName, term, cols, rows, appRoot: this.options.appRoot }, (g) => {
+      if (this.groups.get(g.key) === g) this.groups.delete(g.key);
+    });
+    this.groups.set(group.key, group);
+    return group;
+  }
+
   /** Puts `member` in the group for its size; `member` must not be in a group. */
   place(member: GroupMember, cols: number, rows: number, term: string, onNotice: (notice: string) => void): Placement {
     const key = SizeGroup.keyOf(cols, rows, term);
@@ -40,10 +63,7 @@ export class SizeGroups {
     }
     const live = this.list();
     if (live.length < this.options.maxGroups) {
-      const group = new SizeGroup({ tmux: this.options.tmux, sessionName: this.options.sessionName, term, cols, rows, appRoot: this.options.appRoot }, (g) => {
-        if (this.groups.get(g.key) === g) this.groups.delete(g.key);
-      });
-      this.groups.set(key, group);
+      const group = this.newGroup(cols, rows, term);
       group.add(member);
       return { group };
     }

@@ -23,6 +23,7 @@ export const HOST_OPTION_KEYS = [
   'web',
   'webCert',
   'webKey',
+  'record',
   'relay',
   'relayId',
 ] as const;
@@ -51,13 +52,14 @@ export const CLI_OPTION_NAMES = {
   web: '--web',
   webCert: '--web-cert',
   webKey: '--web-key',
+  record: '--record',
   relay: '--relay',
   relayId: '--relay-id',
 } as const satisfies Record<HostOptionKey, string>;
 
 /**
  * VS Code's settings (package.json's contributes.configuration). No setting for the command, the
- * tmux config or the state folder: a window's broadcast runs the user's shell with their own
+ * tmux config, the state folder or a recording (VS Code's *Start recording…* asks for a file): a window's broadcast runs the user's shell with their own
  * tmux config, and keeps its host key in the extension's storage.
  */
 export const SETTING_NAMES = {

@@ -47,6 +47,8 @@ export interface HostOptions {
   maxSizeGroups: number;
   /** The browser route (--web, --web-cert, --web-key); undefined: off. */
   web: WebHostOptions | undefined;
+  /** A file to record the host's screen to from the start (asciicast v2), as given; undefined: none. */
+  record: string | undefined;
   /** The relay route (--relay, --relay-id); undefined: off. */
   relay: RelayHostOptions | undefined;
 }
@@ -122,6 +124,8 @@ export function parseHostOptions(raw: RawHostOptions, names: HostOptionNames, ot
   const maxConnectionsPerAddress = number('maxConnectionsPerAddress') ?? HOST_DEFAULTS.maxConnectionsPerAddress;
   const loginTimeoutSeconds = number('loginTimeout', 'seconds');
   const maxSizeGroups = number('maxSizeGroups') ?? HOST_DEFAULTS.maxSizeGroups;
+  const record = text(raw.record, name('record'));
+  if (record !== undefined && record.endsWith('/')) throw new HostOptionError(`${name('record')} "${record}" names a folder: name a file, such as ${record}session.cast.`);
   let web: WebHostOptions | undefined;
   try {
     web = parseWebHostOptions(raw, { web: name('web'), cert: name('webCert'), key: name('webKey'), access: name('access') }, policy);
@@ -154,6 +158,7 @@ export function parseHostOptions(raw: RawHostOptions, names: HostOptionNames, ot
     loginTimeoutMs: loginTimeoutSeconds === undefined ? defaultLoginTimeoutMs(policy) : loginTimeoutSeconds * 1000,
     maxSizeGroups,
     web,
+    record,
     relay,
   };
 }

@@ -17,7 +17,7 @@ import { GuestFeed } from '../fanout/guestFeed';
 import { guestTerm } from '../fanout/terminal';
 import { clampSize } from '../guestWindow';
 import { cannotShow } from '../embedded/guestView';
-import { HostSizeFeed } from '../embedded/hostSizeFeed';
+import type { HostSizeSource } from '../fanout/hostSizeFeed';
 import { WebSocketSink } from './webSocketSink';
 
 /** What xterm.js in the page is. */
@@ -36,7 +36,7 @@ export interface WebGuestOptions {
   secret: string;
   session: string;
   groups: SizeGroups;
-  hostSize: HostSizeFeed;
+  hostSize: HostSizeSource;
   /** undefined: no passphrase asked. Else checks one attempt (constant time, read at each attempt). */
   checkPassphrase: ((value: string) => boolean) | undefined;
   maxAuthAttempts: number;

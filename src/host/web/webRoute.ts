@@ -15,7 +15,7 @@ import { SizeGroups } from '../fanout/sizeGroups';
 import { Guest } from '../guests';
 import { ConnectionLimits, connectionLimitsFor, normalizeAddress } from '../connectionLimits';
 import { EMBEDDED_DEFAULTS } from '../embedded/options';
-import { HostSizeFeed } from '../embedded/hostSizeFeed';
+import { hostSizeFor, HostSizeScope, type HostSizeSource } from '../fanout/hostSizeFeed';
 import { secretsEqual } from '../embedded/access';
 import { loadOrCreatePassphrase, readPassphrase } from '../embedded/passphrase';
 import { setMarkers } from '../../tmux/broadcastSession';
@@ -39,7 +39,7 @@ export interface StreamContext {
   /** Count each stream viewer here (admit/release), as the route does its pages. */
   limits: ConnectionLimits;
   /** The host's terminal size and its changes (a stream watches at the host's size). */
-  hostSize: HostSizeFeed;
+  hostSize: HostSizeSource;
   session: string;
 }
 
@@ -74,7 +74,8 @@ export class WebRoute implements Route {
   private readonly tcpPerAddress = new Map<string, number>();
   private server: Server | undefined;
   private groups: SizeGroups | undefined;
-  private hostSize: HostSizeFeed | undefined;
+  /** This route's share of the broadcast's host-size feed (the recording and the SSH route share it). */
+  private hostSize: HostSizeScope | undefined;
   private session = '';
   private tmux: Tmux | undefined;
   private bound: ListenAddress;
@@ -111,7 +112,7 @@ export class WebRoute implements Route {
     this.limits =
       this.shared.limits ??
       connectionLimitsFor(context, this.options.maxViewers ?? EMBEDDED_DEFAULTS.maxViewers, this.options.maxConnectionsPerAddress ?? EMBEDDED_DEFAULTS.maxConnectionsPerAddress);
-    this.hostSize = new HostSizeFeed(context.tmux);
+    this.hostSize = hostSizeFor(context).scope();
     this.tmux = context.tmux;
     // The same passphrase as the SSH route's, made on first use.
     if (this.options.access === 'password') loadOrCreatePassphrase(this.options.stateDir);

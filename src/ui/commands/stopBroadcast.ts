@@ -34,11 +34,13 @@ export function stopBroadcast(parts: HostParts) {
       // A bad setting must not keep the host from stopping this window's broadcast.
       settings = undefined;
     }
+    // A recording ends with the broadcast: say where it is.
+    const recording = parts.active.current?.recording;
     const result = await parts.active.stop(settings);
     parts.hostTerminal.close();
     switch (result.kind) {
       case 'stopped':
-        void vscode.window.showInformationMessage(`Guest Broadcast: stopped "${result.session}"; every guest was told.`);
+        void vscode.window.showInformationMessage(`Guest Broadcast: stopped "${result.session}"; every guest was told.${recording ? ` The recording is in ${recording}.` : ''}`);
         break;
       case 'stoppedOther':
         void vscode.window.showInformationMessage(`Guest Broadcast: stopped the broadcast of "${result.session}" on ${result.socket}; every guest was told.`);

@@ -13,6 +13,10 @@ const EXPECTED: Record<string, string> = {
   'guestBroadcast.regeneratePassphrase': 'Regenerate guest passphrase',
   'guestBroadcast.setupGuest': 'Set up guest account',
   'guestBroadcast.checkGuestSetup': 'Check guest setup',
+  'guestBroadcast.pause': 'Pause broadcast',
+  'guestBroadcast.resume': 'Resume broadcast',
+  'guestBroadcast.startRecording': 'Start recording…',
+  'guestBroadcast.stopRecording': 'Stop recording',
 };
 
 interface ContributedCommand {
