@@ -2,7 +2,9 @@
 // any terminal (src/host/curtain/curtainTmux.ts has the rule; this is its command line). Works on
 // whichever process serves the broadcast, or none (system mode's guests are sshd's): the state and
 // the mechanism are in the broadcast's tmux server.
-import { checkCurtainMessage, CurtainError, curtainFromMarkers, CURTAIN_KEY, pauseBroadcast, resumeBroadcast } from '../host/curtain/curtainTmux';
+import { checkCurtainMessage, CurtainError, curtainFromMarkers, CURTAIN_KEY, PAUSED_MARKER, pauseBroadcast, resumeBroadcast } from '../host/curtain/curtainTmux';
+import { PAUSED_ENDING } from '../host/curtain/curtainProgram';
+import { shellCommand } from '../tmux/attach';
 import { findBroadcast } from '../host/statusReader';
 import { modeOpt, parse, stringOpt, UsageError } from './args';
 import { CliCommand } from './command';
@@ -41,10 +43,16 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** A guest-broadcast command line for the hints, with the --socket the user gave (else it would act on another broadcast). */
+function hint(values: Record<string, unknown>, command: string): string {
+  const socket = stringOpt(values, 'socket');
+  return shellCommand(['guest-broadcast', command, ...(socket ? ['--socket', socket] : [])]);
+}
+
 async function runningBroadcast(values: Record<string, unknown>): Promise<NonNullable<Awaited<ReturnType<typeof findBroadcast>>>> {
   const socket = stringOpt(values, 'socket');
   const found = await findBroadcast(modeOpt(values), socket);
-  if (!found) throw new CurtainError(`No broadcast is running${socket ? ` on ${socket}` : ''}: nothing to pause or resume. Start one with: guest-broadcast host`);
+  if (!found) throw new CurtainError(`No broadcast is running${socket ? ` on ${socket}` : ''}: nothing to pause or resume. Start one with: ${hint(values, 'host')}`);
   return found;
 }
 
@@ -67,7 +75,7 @@ export const pauseCommand: CliCommand = {
     process.stdout.write(
       was.paused
         ? 'Still paused; the curtain shows the new message.\n'
-        : 'Paused: guests see the curtain, not the session. Clear what should stay private, then: guest-broadcast resume\n',
+        : `Paused: guests see the curtain, not the session. Clear what should stay private, then: ${hint(values, 'resume')}\n`,
     );
     return 0;
   },
@@ -81,6 +89,7 @@ export const resumeCommand: CliCommand = {
       return 0;
     }
     const found = await runningBroadcast(values);
+    if (found.markers[PAUSED_MARKER] === PAUSED_ENDING) throw new CurtainError('The broadcast is stopping behind the curtain: nothing to resume (guests are told it ended).');
     if (!curtainFromMarkers(found.markers).paused) {
       process.stdout.write('Not paused: guests already see the session.\n');
       return 0;

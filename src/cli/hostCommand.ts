@@ -1,6 +1,7 @@
 // `guest-broadcast host`: start a broadcast and serve it in the foreground until Ctrl-C/SIGTERM.
 // Works without a terminal (a service, a script): it never reads stdin.
 import { Broadcast, BroadcastOptions } from '../host/broadcast';
+import { CURTAIN_KEY } from '../host/curtain/curtainTmux';
 import { EmbeddedSshRoute } from '../host/routes/embeddedSshRoute';
 import { WebRoute } from '../host/web/webRoute';
 import { RelayRoute } from '../host/relay/relayRoute';
@@ -291,6 +292,8 @@ async function accessLine(embedded: Pick<EmbeddedServerOptions, 'access' | 'stat
 /** How the host lowers the curtain, for the banner. */
 function curtainLine(broadcast: Broadcast): string {
   if (broadcast.curtainProblem) return `unavailable: ${broadcast.curtainProblem}`;
-  const key = broadcast.curtainKey ? ` (or tmux's prefix, then ${broadcast.curtainKey}, in the broadcast's terminal)` : '';
+  const key = broadcast.curtainKey
+    ? ` (or tmux's prefix, then ${broadcast.curtainKey}, in the broadcast's terminal)`
+    : ` (your tmux config binds prefix ${CURTAIN_KEY}, so no key was bound: see the README's curtain section to bind one)`;
   return `guest-broadcast pause / resume${key}`;
 }

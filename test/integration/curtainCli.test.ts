@@ -85,10 +85,24 @@ test('pause and resume from another terminal and with prefix B; status says paus
   await typeOnHost('echo HIDDEN-$((2000+2))');
   await waitFor('the host to see it', async () => (await own.lines()).join('\n').includes('HIDDEN-2002'));
 
+  // A stop behind the curtain first says goodbye through the curtain programs (the server lives a
+  // moment longer): a guest who connects in that moment is locked too (the state a stop sets first).
+  await runClient(['tmux', '-S', sock.socketPath, 'set-option', '-g', '@paused', 'ending']);
+  // Another size than the other guest's: a new tmux client attaches (the same size would share its locked one).
+  const racer = opensshClient(port, { user: 'racer', cols: 70, rows: 20 });
+  cleanups.push(() => racer.kill());
+  await racer.waitForText(ENDED_MESSAGE, 30_000);
+  assert.ok(!racer.output.includes('HIDDEN-'), `a guest joining during the stop received the session: ${JSON.stringify(racer.output.slice(-400))}`);
+  const notResumed = await cli(['resume', ...S]);
+  assert.match(notResumed.stdout + notResumed.stderr, /stopping|Resumed|still/i);
+  assert.ok(!racer.output.includes('HIDDEN-'), 'resume during a stop does not lift the curtain');
+
   // Stopped behind the curtain: the guest is told, and never shown the session.
   const stopped = await cli(['stop', ...S]);
   assert.equal(stopped.code, 0, stopped.stderr);
   await guest.waitForText(ENDED_MESSAGE);
   await guest.waitForExit();
   assert.ok(!guest.output.includes('HIDDEN-'), `the guest received what was typed behind the curtain: ${JSON.stringify(guest.output.slice(-400))}`);
+  await racer.waitForExit();
+  assert.ok(!racer.output.includes('HIDDEN-'), 'the guest who joined during the stop never saw the session');
 }, { timeoutMs: 150_000 });

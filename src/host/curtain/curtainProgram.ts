@@ -73,14 +73,24 @@ sub winsize {
   my ($r, $c) = unpack('S2', $ws);
   return ($r > 0 ? $r : 24, $c > 0 ? $c : 80);
 }
+# Columns a text takes: East Asian wide characters and emoji take two, combining marks none.
+my $WIDE = qr/[\x{1100}-\x{115F}\x{231A}\x{231B}\x{23E9}-\x{23EC}\x{23F0}\x{23F3}\x{25FD}\x{25FE}\x{2614}\x{2615}\x{2648}-\x{2653}\x{267F}\x{2693}\x{26A1}\x{26AA}\x{26AB}\x{26BD}\x{26BE}\x{26C4}\x{26C5}\x{26CE}\x{26D4}\x{26EA}\x{26F2}\x{26F3}\x{26F5}\x{26FA}\x{26FD}\x{2705}\x{270A}\x{270B}\x{2728}\x{274C}\x{274E}\x{2753}-\x{2755}\x{2757}\x{2795}-\x{2797}\x{27B0}\x{27BF}\x{2B1B}\x{2B1C}\x{2B50}\x{2B55}\x{2E80}-\x{303E}\x{3041}-\x{A4CF}\x{AC00}-\x{D7A3}\x{F900}-\x{FAFF}\x{FE30}-\x{FE4F}\x{FF00}-\x{FF60}\x{FFE0}-\x{FFE6}\x{1F004}\x{1F0CF}\x{1F18E}\x{1F191}-\x{1F19A}\x{1F200}-\x{1F251}\x{1F300}-\x{1F64F}\x{1F680}-\x{1F6FF}\x{1F900}-\x{1F9FF}\x{1FA70}-\x{1FAFF}\x{20000}-\x{3FFFD}]/;
+my $ZERO = qr/[\x{0300}-\x{036F}\x{200B}-\x{200F}\x{FE00}-\x{FE0F}]/;
+sub cells { my $t = shift; my $wide = () = $t =~ /$WIDE/g; my $zero = () = $t =~ /$ZERO/g; return length($t) + $wide - $zero; }
 sub wrap {
   my ($text, $width) = @_;
   my @lines;
   my $line = '';
   for my $word (split(/ +/, $text)) {
-    while (length($word) > $width) { push(@lines, $line) if length $line; $line = ''; push(@lines, substr($word, 0, $width, '')); }
+    while (cells($word) > $width) {
+      push(@lines, $line) if length $line;
+      $line = '';
+      my $cut = 1;
+      $cut++ while $cut < length($word) && cells(substr($word, 0, $cut + 1)) <= $width;
+      push(@lines, substr($word, 0, $cut, ''));
+    }
     if (!length $line) { $line = $word; }
-    elsif (length($line) + 1 + length($word) <= $width) { $line .= " $word"; }
+    elsif (cells($line) + 1 + cells($word) <= $width) { $line .= " $word"; }
     else { push(@lines, $line); $line = $word; }
   }
   push(@lines, $line) if length $line;
@@ -100,7 +110,7 @@ sub draw {
   for my $i (0 .. $#body) {
     my $text = $body[$i];
     my $styled = $i == 0 ? "\e[1m$text\e[22m" : $text;
-    $out .= "\e[" . ($top + 1 + $i) . ";$left" . 'H' . "\x{2502} " . $styled . (' ' x ($inner - length $text)) . " \x{2502}";
+    $out .= "\e[" . ($top + 1 + $i) . ";$left" . 'H' . "\x{2502} " . $styled . (' ' x ($inner - cells($text))) . " \x{2502}";
   }
   $out .= "\e[" . ($top + 1 + @body) . ";$left" . 'H' . "\x{2570}" . ("\x{2500}" x ($inner + 2)) . "\x{256f}";
   print $out or exit 0;

@@ -110,7 +110,9 @@ async function setupCommands(tmux: Tmux, sessionName: string): Promise<string[][
   return [
     // set-option's -t names a pane: the session's, exactly (=NAME:).
     ['set-option', '-t', `=${sessionName}:`, 'lock-command', lockCommand],
-    ['set-hook', '-g', `client-attached[${HOOK_INDEX}]`, `if-shell -F ${tmuxQuote(`#{==:#{@${PAUSED_MARKER}},1}`)} lock-client`],
+    // Any value but empty and 0 locks: paused (1), and a stop behind the curtain (PAUSED_ENDING),
+    // during which the server still lives and may take new clients (a guest, a recording).
+    ['set-hook', '-g', `client-attached[${HOOK_INDEX}]`, `if-shell -F ${tmuxQuote(`#{@${PAUSED_MARKER}}`)} lock-client`],
   ];
 }
 
@@ -150,7 +152,9 @@ export async function pauseBroadcast(tmux: Tmux, sessionName: string, message = 
  * unlocked every guest's client; returns how many are still behind the curtain.
  */
 export async function resumeBroadcast(tmux: Tmux, waitMs = 3000): Promise<number> {
-  await tmux.run(chain([['set-option', '-g', `@${PAUSED_MARKER}`, '0'], ['set-option', '-gu', `@${PAUSE_MESSAGE_MARKER}`]]));
+  // Never while the broadcast stops behind the curtain: the curtain programs are saying goodbye,
+  // and lifting it would show the session in the moment before the server goes.
+  await tmux.run(['if-shell', '-F', `#{!=:#{@${PAUSED_MARKER}},${PAUSED_ENDING}}`, `set-option -g @${PAUSED_MARKER} 0 ; set-option -gu @${PAUSE_MESSAGE_MARKER}`]);
   nudgeOwner(tmux.socketPath);
   const until = Date.now() + waitMs;
   for (;;) {
