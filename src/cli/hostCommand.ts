@@ -183,11 +183,18 @@ async function startAndServe(options: BroadcastOptions, record: RecordRequest | 
   if (broadcast.curtain.paused) out('  Paused: guests see the curtain, not the session (guest-broadcast resume lifts it).');
   // Said as they happen, whoever asked (--record, guest-broadcast record, a full disk).
   let recording: string | undefined;
+  let recordingFailed = false;
   broadcast.on('recording', (path) => {
-    out(path ? `${stamp()} Recording to ${path}` : `${stamp()} Recording stopped: ${recording ?? 'the file'} is complete.`);
+    // A recording that failed has said so (recordingError comes first): it is not called complete.
+    if (path) out(`${stamp()} Recording to ${path}`);
+    else if (!recordingFailed) out(`${stamp()} Recording stopped: ${recording ?? 'the file'} is complete.`);
+    recordingFailed = false;
     recording = path;
   });
-  broadcast.on('recordingError', (error) => process.stderr.write(`guest-broadcast: ${error.message}\n`));
+  broadcast.on('recordingError', (error) => {
+    recordingFailed = true;
+    process.stderr.write(`${stamp()} guest-broadcast: ${error.message}\n`);
+  });
   if (record) {
     // The broadcast goes on without it: a recording is never a reason not to serve.
     await broadcast.startRecording(record.path, { force: record.force }).catch((error: unknown) => {

@@ -3,12 +3,14 @@
 // host's screen), so this asks it (host/recording/recordingRequests.ts) and says its answer.
 import { resolve } from 'node:path';
 import { shellCommand } from '../tmux/attach';
+import { ownerAlive } from '../host/owner';
 import { defaultSocketPath } from '../host/paths';
 import { findBroadcast, recordedSettings } from '../host/statusReader';
 import { hostCommandFor } from '../host/status';
 import { askOwner } from '../host/recording/recordingRequests';
 import { modeOpt, parse, stringOpt, UsageError } from './args';
 import { CliCommand } from './command';
+import { checkRecordingTarget } from '../host/recording/recordingTarget';
 
 const HELP = `Usage: guest-broadcast record [--force] [--socket PATH] FILE
        guest-broadcast record --stop [--socket PATH]
@@ -72,6 +74,9 @@ export const recordCommand: CliCommand = {
       process.stdout.write(finished ? `Recording stopped: ${finished} is complete.\n` : 'Nothing was recording.\n');
       return 0;
     }
+    // Checked here too, as host --record does, when someone serves it: a folder, a missing folder or
+    // an existing file is said in words that fit (the owner's own open with 'wx' stays the guarantee).
+    if (ownerAlive(found.markers)) checkRecordingTarget(path as string, Boolean(values.force));
     const started = await askOwner(found.tmux, found.markers, { op: 'start', path: path as string, force: Boolean(values.force) }, unserved);
     const stopLine = shellCommand(['guest-broadcast', 'record', '--stop', ...(socket ? ['--socket', socket] : [])]);
     process.stdout.write(`Recording to ${started ?? path}. Stop with: ${stopLine}\n`);

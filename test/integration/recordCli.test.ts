@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after } from 'node:test';
 import { hostAttachArgv } from '../../src/tmux/attach';
 import { boundedTest as test, runClient } from '../helpers/embeddedFixture';
@@ -203,6 +203,12 @@ test('record FILE / record --stop on a running broadcast, and what they refuse, 
   assert.equal(exists.code, 1);
   assert.match(exists.stderr, new RegExp(`^guest-broadcast record: ${existing} already exists: record to another file, or add --force to overwrite it\\.\\n$`));
   assert.equal(readFileSync(existing, 'utf8'), 'precious\n');
+  // A folder is named as one (not "already exists: add --force"), with or without --force.
+  for (const force of [[], ['--force']]) {
+    const folder = await cli(['record', ...force, '--socket', sock.socketPath, dirname(existing)]);
+    assert.equal(folder.code, 1);
+    assert.match(folder.stderr, /it is a folder\. Name a file, such as .*\/session\.cast\./);
+  }
   const forced = await cli(['record', '--force', '--socket', sock.socketPath, existing]);
   assert.equal(forced.code, 0, forced.stderr);
   assert.equal((await cli(['record', '--stop', '--socket', sock.socketPath])).code, 0);

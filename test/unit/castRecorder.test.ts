@@ -223,3 +223,15 @@ test('with no feed above it (the watcher), a file that falls too far behind stop
   assert.equal(cast.writableLength, 0);
   await cast.close();
 });
+
+test("a file played into someone's terminal holds no queries (their answers would become input), clipboard or titles: the watchers' rule", async () => {
+  const path = file();
+  const rec = await CastRecorder.create(path, HEADER, { clock: steps() });
+  // tmux's queries at attach (DA2, XTVERSION), a device status report, an OSC 52 and a title; split mid-sequence too.
+  rec.write(b('\x1b[?1049h\x1b[>c\x1b[>q\x1b[6nA\x1b]52;c;cm0gLXJm'));
+  rec.write(b('IH4=\x07B\x1b]0;title\x07\x1b[1;31mC\x1b['));
+  rec.write(b('0m'));
+  await rec.end();
+  const output = shape(events(path).events).filter(([code]) => code === 'o').map(([, data]) => data).join('');
+  assert.equal(output, '\x1b[?1049hAB\x1b[1;31mC\x1b[0m');
+});

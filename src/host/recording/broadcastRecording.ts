@@ -92,8 +92,9 @@ export class BroadcastRecording {
     this.current = undefined;
     const error = await recording.stop();
     await this.publish('');
-    this.events.changed(undefined);
+    // Why it ended before that it ended: a listener then never calls a failed file complete.
     if (error) this.events.failed(error);
+    this.events.changed(undefined);
     return recording.path;
   }
 
@@ -107,8 +108,8 @@ export class BroadcastRecording {
     if (this.current !== recording) return;
     this.current = undefined;
     await this.publish('');
-    this.events.changed(undefined);
     if (error) this.events.failed(error);
+    this.events.changed(undefined);
   }
 
   /** The marker for other processes; a server already gone has nothing to tell. */

@@ -8,6 +8,11 @@
 // screen, the session's bytes, a snapshot taken while down: all dropped here) until a marker
 // where it went up; the output after it is the screen as tmux redraws it then. Resize events
 // still go in while down: a size says nothing of the screen, and the player needs it after.
+//
+// A file is played back into people's own terminals (`asciinema cat`, `asciinema play`), so it
+// holds what a watcher's terminal acts on (src/watcher/sequencePolicy.ts, through OutputFilter):
+// no queries (tmux's `ESC [>c`, `ESC [>q` at every attach: the player's terminal would answer them
+// into its user's shell), no mouse reporting, no titles or clipboard.
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { StreamMark } from '../curtain/curtainMarks';
@@ -15,6 +20,7 @@ import { AsciicastEncoder, type CastHeaderInfo, type MonotonicClock } from '../.
 import type { GuestSink } from '../fanout/guestFeed';
 import { CastFile, type CastFileOptions } from './castFile';
 import type { RecordingError } from './recordingFileErrors';
+import { OutputFilter } from '../../watcher/outputFilter';
 
 /** The markers' labels, as players list them. */
 export const CURTAIN_DOWN_LABEL = 'curtain down';
@@ -33,6 +39,7 @@ interface CastRecorderEvents {
 
 export class CastRecorder extends EventEmitter<CastRecorderEvents> implements GuestSink {
   private readonly encoder: AsciicastEncoder;
+  private filter = new OutputFilter();
   /** Between a 'down' and an 'up' mark: output is dropped. */
   private curtained = false;
   private ended = false;
@@ -83,7 +90,8 @@ export class CastRecorder extends EventEmitter<CastRecorderEvents> implements Gu
       setImmediate(done);
       return true;
     }
-    const line = this.encoder.output(data);
+    const shown = this.filter.push(data);
+    const line = shown.length ? this.encoder.output(shown) : undefined;
     if (line) this.file.append(line, done);
     else setImmediate(done);
     return this.file.writableLength < 64 * 1024;
@@ -97,6 +105,8 @@ export class CastRecorder extends EventEmitter<CastRecorderEvents> implements Gu
       const rest = this.encoder.end();
       if (rest) this.file.append(rest);
       this.curtained = true;
+      // A sequence cut by the curtain is not joined to what comes after it.
+      this.filter = new OutputFilter();
       this.file.append(this.encoder.marker(CURTAIN_DOWN_LABEL));
     } else {
       if (!this.curtained) return;
