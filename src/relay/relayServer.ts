@@ -14,7 +14,7 @@ import { ConnectionLimits, normalizeAddress } from '../host/connectionLimits';
 import { GuestConnection } from '../host/embedded/guestConnection';
 import type { HostKey } from '../host/embedded/hostKey';
 import { formatListen, isWildcard, ListenAddress } from '../host/embedded/listen';
-import { listenError } from '../host/embedded/listenError';
+import { listenOn } from '../host/embedded/listenOn';
 import { RefusalDesk } from '../host/embedded/refusal';
 import { BROADCAST_ID_RULE, isBroadcastId, parseRegistryEntry, PresenceGuest, RegistryEntry } from '../wire/relayProtocol';
 import { RelayBroadcast } from './relayBroadcast';
@@ -58,17 +58,8 @@ export class RelayServer {
     this.tcp = createServer((socket) => this.onSocket(socket));
   }
 
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException): void => reject(listenError(error, this.bound, '--listen'));
-      this.tcp.once('error', onError);
-      this.tcp.listen({ host: this.bound.host, port: this.bound.port }, () => {
-        this.tcp.off('error', onError);
-        const actual = this.tcp.address();
-        if (actual && typeof actual === 'object') this.bound = { host: this.bound.host, port: actual.port };
-        resolve();
-      });
-    });
+  async listen(): Promise<void> {
+    this.bound = await listenOn(this.tcp, this.bound, '--listen');
   }
 
   get listenAddress(): string {

@@ -11,7 +11,7 @@ import { ConnectionLimits, normalizeAddress } from '../connectionLimits';
 import { GuestConnection } from './guestConnection';
 import { HostKey } from './hostKey';
 import { describeExposure, embeddedJoinCommand, formatListen, ListenAddress, parseListen } from './listen';
-import { listenError } from './listenError';
+import { listenOn } from './listenOn';
 import { EMBEDDED_DEFAULTS, EmbeddedServerOptions, handshakeTimeoutMs } from './options';
 import { RefusalDesk } from './refusal';
 import type { HostSizeFeed, HostSizeScope } from '../fanout/hostSizeFeed';
@@ -56,18 +56,8 @@ export class EmbeddedGuestServer {
   }
 
   /** Binds the listen address; the error says which port and which setting when it cannot. */
-  listen(): Promise<void> {
-    const setting = this.options.listenSettingName ?? 'guestBroadcast.listen';
-    return new Promise((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException): void => reject(listenError(error, this.bound, setting));
-      this.tcp.once('error', onError);
-      this.tcp.listen({ host: this.bound.host, port: this.bound.port }, () => {
-        this.tcp.off('error', onError);
-        const actual = this.tcp.address();
-        if (actual && typeof actual === 'object') this.bound = { host: this.bound.host, port: actual.port };
-        resolve();
-      });
-    });
+  async listen(): Promise<void> {
+    this.bound = await listenOn(this.tcp, this.bound, this.options.listenSettingName ?? 'guestBroadcast.listen');
   }
 
   get listenAddress(): string {

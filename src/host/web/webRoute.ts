@@ -21,7 +21,7 @@ import { loadOrCreatePassphrase, readPassphrase } from '../embedded/passphrase';
 import { setMarkers } from '../../tmux/broadcastSession';
 import type { Tmux } from '../../tmux/tmux';
 import { formatListen, ListenAddress } from '../embedded/listen';
-import { listenError } from '../embedded/listenError';
+import { listenOn } from '../embedded/listenOn';
 import { LOST_EXIT_STATUS, Route, RouteContext, RouteDescription, RouteReport } from '../routes/route';
 import { fanoutFor } from '../fanout/sharedFanout';
 import { LinkSecretStore } from './linkSecret';
@@ -267,17 +267,7 @@ export class WebRoute implements Route {
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.onUpgrade(req, socket, head));
     server.on('clientError', (_error, socket: Socket) => socket.destroy());
     if (this.options.tls) server.on('tlsClientError', (_error, socket: Socket) => socket.destroy());
-    const setting = this.options.names?.web ?? '--web';
-    return new Promise((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException): void => reject(listenError(error, this.bound, setting));
-      server.once('error', onError);
-      server.listen({ host: this.bound.host, port: this.bound.port }, () => {
-        server.off('error', onError);
-        const actual = server.address();
-        if (actual && typeof actual === 'object') this.bound = { host: this.bound.host, port: actual.port };
-        resolve();
-      });
-    });
+    this.bound = await listenOn(server, this.bound, this.options.names?.web ?? '--web');
   }
 
   private onTcp(socket: Socket): void {

@@ -14,41 +14,10 @@ import { Tmux } from '../../../src/tmux/tmux';
 import type { GuestBroadcastApi } from '../../../src/ui/api';
 import { extensionApi, freePort, hostTerminalAttached, resetSettings, setSettings, socketDir, sshGuestArgv, TerminalProgram, waitUntil } from './helpers';
 import { click, frameTexts, pageBridgeAvailable, pageRequest, screenshotFor } from './pageBridge';
-
-/** The workbench's own text for `selector` (the top frame), '' when absent. */
-async function workbenchText(selector: string): Promise<string> {
-  return (await frameTexts(selector)).join('\n');
-}
-
-/** The command palette's rows for what was typed after ">". */
-async function paletteRows(query: string): Promise<string> {
-  await vscode.commands.executeCommand('workbench.action.quickOpen', `>${query}`);
-  // The list settles after the filter runs: read it until two reads agree.
-  let last = '';
-  const rows = await waitUntil('the palette rows', async () => {
-    const now = await workbenchText('.quick-input-widget .quick-input-list');
-    const same = now === last;
-    last = now;
-    return same ? now || ' ' : undefined;
-  }, 10_000);
-  await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-  return String(rows);
-}
+import { workbenchText, paletteRows, notification } from './workbenchText';
 
 async function closeToasts(): Promise<void> {
   await vscode.commands.executeCommand('notifications.clearAll');
-}
-
-/**
- * The notifications' text as the notification center lists them (toasts do not show in the
- * headless workbench; the center does), waiting until one includes `part`.
- */
-async function notification(part: string, timeoutMs = 15_000): Promise<string> {
-  return String(await waitUntil(`a notification with "${part}"`, async () => {
-    await vscode.commands.executeCommand('notifications.showList');
-    const t = await workbenchText('.notifications-center .notifications-list-container');
-    return t.includes(part) ? t : undefined;
-  }, timeoutMs));
 }
 
 describe('host commands that fit the moment (real workbench)', function () {

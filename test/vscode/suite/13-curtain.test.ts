@@ -14,7 +14,8 @@ import { Tmux } from '../../../src/tmux/tmux';
 import type { GuestBroadcastApi } from '../../../src/ui/api';
 import { Screen } from '../../helpers/screen';
 import { EXTENSION_ID, extensionApi, freePort, hostTerminalAttached, resetSettings, setSettings, socketDir, sshGuestArgv, TerminalProgram, waitUntil } from './helpers';
-import { frameTexts, pageBridgeAvailable, pageRequest, screenshotFor } from './pageBridge';
+import { pageBridgeAvailable, pageRequest, screenshotFor } from './pageBridge';
+import { workbenchText, paletteRows, notification } from './workbenchText';
 
 const GUEST_SIZE = { cols: 100, rows: 30 };
 const PAUSED = '$(debug-pause) Paused · 1 viewer';
@@ -25,33 +26,6 @@ async function guestScreen(guest: TerminalProgram): Promise<string> {
   const screen = new Screen(GUEST_SIZE.cols, GUEST_SIZE.rows);
   await screen.write(guest.output);
   return screen.text();
-}
-
-async function workbenchText(selector: string): Promise<string> {
-  return (await frameTexts(selector)).join('\n');
-}
-
-/** The notification center's text once one notification includes `part` (toasts do not show headless). */
-async function notification(part: string): Promise<string> {
-  return String(await waitUntil(`a notification with "${part}"`, async () => {
-    await vscode.commands.executeCommand('notifications.showList');
-    const t = await workbenchText('.notifications-center .notifications-list-container');
-    return t.includes(part) ? t : undefined;
-  }, 15_000));
-}
-
-/** The command palette's rows for what was typed after ">". */
-async function paletteRows(query: string): Promise<string> {
-  await vscode.commands.executeCommand('workbench.action.quickOpen', `>${query}`);
-  let last = '';
-  const rows = await waitUntil('the palette rows', async () => {
-    const now = await workbenchText('.quick-input-widget .quick-input-list');
-    const same = now === last;
-    last = now;
-    return same ? now || ' ' : undefined;
-  }, 10_000);
-  await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-  return String(rows);
 }
 
 describe('the privacy curtain from VS Code (real workbench, real ssh guest)', function () {

@@ -15,7 +15,8 @@ import * as vscode from 'vscode';
 import { Tmux } from '../../../src/tmux/tmux';
 import type { GuestBroadcastApi } from '../../../src/ui/api';
 import { EXTENSION_ID, extensionApi, freePort, hostTerminalAttached, resetSettings, setSettings, socketDir, waitUntil } from './helpers';
-import { frameTexts, pageBridgeAvailable, pageRequest, screenshotFor } from './pageBridge';
+import { pageBridgeAvailable, pageRequest, screenshotFor } from './pageBridge';
+import { workbenchText, notification } from './workbenchText';
 
 const REC = '$(record) REC';
 
@@ -44,19 +45,6 @@ function readCast(path: string): Cast {
 }
 
 const output = (cast: Cast): string => cast.events.filter((e) => e[1] === 'o').map((e) => e[2]).join('');
-
-async function workbenchText(selector: string): Promise<string> {
-  return (await frameTexts(selector)).join('\n');
-}
-
-/** The notification center's text once one notification includes `part` (toasts do not show headless). */
-async function notification(part: string): Promise<string> {
-  return String(await waitUntil(`a notification with "${part}"`, async () => {
-    await vscode.commands.executeCommand('notifications.showList');
-    const t = await workbenchText('.notifications-center .notifications-list-container');
-    return t.includes(part) ? t : undefined;
-  }, 15_000));
-}
 
 describe('recording from VS Code (real workbench)', function () {
   this.timeout(150_000);
