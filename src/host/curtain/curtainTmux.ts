@@ -98,8 +98,9 @@ function programPaths(tmux: Tmux): { perl: string; tmux: string } {
 
 /**
  * The tmux commands that make pausing possible on this server: the session's lock-command is the
- * curtain program, a client that attaches while paused is locked before tmux draws it anything,
- * and (when `key` is given) prefix+key toggles the curtain. Safe to run again (fixed hook index).
+ * curtain program, and a client that attaches while paused is locked before tmux draws it
+ * anything. Safe to run again (fixed hook index); every pause runs them, so a broadcast started by
+ * an older version is covered too.
  */
 async function setupCommands(tmux: Tmux, sessionName: string): Promise<string[][]> {
   const paths = programPaths(tmux);

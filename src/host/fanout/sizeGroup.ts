@@ -198,11 +198,8 @@ export class SizeGroup implements SnapshotSource {
    * screen is the one after them).
    */
   private sendMarked(data: string, raw: string): void {
-    const parts = splitCurtainMarks(data === raw ? raw : '');
-    if (data !== raw) {
-      for (const part of splitCurtainMarks(raw)) if (typeof part !== 'string') parts.push(part);
-      parts.push(...splitCurtainMarks(data).filter((p): p is string => typeof p === 'string'));
-    }
+    // A snapshot (the screen model's serialisation) never holds a mark.
+    const parts = data === raw ? splitCurtainMarks(raw) : [...splitCurtainMarks(raw).filter((p) => typeof p !== 'string'), data];
     for (const part of parts) {
       if (typeof part === 'string') this.sendBytes(part);
       else this.sendMark(part);
