@@ -63,3 +63,8 @@ export function modeOpt(values: Record<string, unknown>): 'embedded' | 'system' 
   if (v !== 'embedded' && v !== 'system') throw new UsageError(`--mode must be "embedded" or "system" (got "${v}").`);
   return v;
 }
+
+/** `--socket PATH` as the user gave it, for the command lines a hint prints (none: the default socket). */
+export function socketArgs(socket: string | undefined): string[] {
+  return socket ? ['--socket', socket] : [];
+}

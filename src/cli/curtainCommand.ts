@@ -6,7 +6,7 @@ import { checkCurtainMessage, CurtainError, curtainFromMarkers, CURTAIN_KEY, PAU
 import { PAUSED_ENDING } from '../host/curtain/curtainProgram';
 import { shellCommand } from '../tmux/attach';
 import { findBroadcast } from '../host/statusReader';
-import { modeOpt, parse, stringOpt, UsageError } from './args';
+import { modeOpt, parse, socketArgs, stringOpt, UsageError } from './args';
 import { CliCommand } from './command';
 
 const PAUSE_HELP = `Usage: guest-broadcast pause [--message TEXT] [--socket PATH] [--mode embedded|system]
@@ -46,7 +46,7 @@ const OPTIONS = {
 /** A guest-broadcast command line for the hints, with the --socket the user gave (else it would act on another broadcast). */
 function hint(values: Record<string, unknown>, command: string): string {
   const socket = stringOpt(values, 'socket');
-  return shellCommand(['guest-broadcast', command, ...(socket ? ['--socket', socket] : [])]);
+  return shellCommand(['guest-broadcast', command, ...socketArgs(socket)]);
 }
 
 async function runningBroadcast(values: Record<string, unknown>): Promise<NonNullable<Awaited<ReturnType<typeof findBroadcast>>>> {

@@ -8,7 +8,7 @@ import { defaultSocketPath } from '../host/paths';
 import { findBroadcast, recordedSettings } from '../host/statusReader';
 import { hostCommandFor } from '../host/status';
 import { askOwner } from '../host/recording/recordingRequests';
-import { modeOpt, parse, stringOpt, UsageError } from './args';
+import { modeOpt, parse, socketArgs, stringOpt, UsageError } from './args';
 import { CliCommand } from './command';
 import { checkRecordingTarget } from '../host/recording/recordingTarget';
 
@@ -58,7 +58,7 @@ export const recordCommand: CliCommand = {
     const found = await findBroadcast(mode, socket);
     if (!found) {
       const where = socket ?? defaultSocketPath(mode);
-      throw new Error(`No broadcast is running (looked at ${where}${socket ? '' : ' and the other mode\'s socket'}). Start one that records with: ${shellCommand(['guest-broadcast', 'host', ...(socket ? ['--socket', socket] : []), '--record', path ?? 'FILE.cast'])}`);
+      throw new Error(`No broadcast is running (looked at ${where}${socket ? '' : ' and the other mode\'s socket'}). Start one that records with: ${shellCommand(['guest-broadcast', 'host', ...socketArgs(socket), '--record', path ?? 'FILE.cast'])}`);
     }
     const unserved = (): string => {
       const { markers } = found;
@@ -78,7 +78,7 @@ export const recordCommand: CliCommand = {
     // an existing file is said in words that fit (the owner's own open with 'wx' stays the guarantee).
     if (ownerAlive(found.markers)) checkRecordingTarget(path as string, Boolean(values.force));
     const started = await askOwner(found.tmux, found.markers, { op: 'start', path: path as string, force: Boolean(values.force) }, unserved);
-    const stopLine = shellCommand(['guest-broadcast', 'record', '--stop', ...(socket ? ['--socket', socket] : [])]);
+    const stopLine = shellCommand(['guest-broadcast', 'record', '--stop', ...socketArgs(socket)]);
     process.stdout.write(`Recording to ${started ?? path}. Stop with: ${stopLine}\n`);
     return 0;
   },
