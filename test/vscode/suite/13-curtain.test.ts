@@ -14,8 +14,8 @@ import { Tmux } from '../../../src/tmux/tmux';
 import type { GuestBroadcastApi } from '../../../src/ui/api';
 import { Screen } from '../../helpers/screen';
 import { EXTENSION_ID, extensionApi, freePort, hostTerminalAttached, resetSettings, setSettings, socketDir, sshGuestArgv, TerminalProgram, waitUntil } from './helpers';
-import { pageBridgeAvailable, pageRequest, screenshotFor } from './pageBridge';
-import { workbenchText, paletteRows, notification } from './workbenchText';
+import { pageBridgeAvailable, pageRequest } from './pageBridge';
+import { workbenchText, paletteRows, notification, tidyWorkbench } from './workbenchText';
 
 const GUEST_SIZE = { cols: 100, rows: 30 };
 const PAUSED = '$(debug-pause) Paused · 1 viewer';
@@ -53,10 +53,7 @@ describe('the privacy curtain from VS Code (real workbench, real ssh guest)', fu
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshotFor(`failed-${this.currentTest.title}`);
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    await vscode.commands.executeCommand('notifications.hideList');
-    await vscode.commands.executeCommand('notifications.clearAll');
+    await tidyWorkbench(this.currentTest);
   });
 
   after(async () => {

@@ -15,8 +15,8 @@ import * as vscode from 'vscode';
 import { Tmux } from '../../../src/tmux/tmux';
 import type { GuestBroadcastApi } from '../../../src/ui/api';
 import { EXTENSION_ID, extensionApi, freePort, hostTerminalAttached, resetSettings, setSettings, socketDir, waitUntil } from './helpers';
-import { pageBridgeAvailable, pageRequest, screenshotFor } from './pageBridge';
-import { workbenchText, notification } from './workbenchText';
+import { pageBridgeAvailable, pageRequest } from './pageBridge';
+import { workbenchText, notification, tidyWorkbench } from './workbenchText';
 
 const REC = '$(record) REC';
 
@@ -71,10 +71,7 @@ describe('recording from VS Code (real workbench)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshotFor(`failed-${this.currentTest.title}`);
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    await vscode.commands.executeCommand('notifications.hideList');
-    await vscode.commands.executeCommand('notifications.clearAll');
+    await tidyWorkbench(this.currentTest);
   });
 
   after(async () => {

@@ -2,7 +2,7 @@
 // command palette's rows, the notification center. One copy for every suite file.
 import * as vscode from 'vscode';
 import { waitUntil } from './helpers';
-import { frameTexts } from './pageBridge';
+import { frameTexts, screenshotFor } from './pageBridge';
 
 /** The workbench's own text for `selector` (every frame that has it), '' when absent. */
 export async function workbenchText(selector: string): Promise<string> {
@@ -34,4 +34,12 @@ export async function notification(part: string, timeoutMs = 15_000): Promise<st
     const t = await workbenchText('.notifications-center .notifications-list-container');
     return t.includes(part) ? t : undefined;
   }, timeoutMs));
+}
+
+/** After a test: a screenshot when it failed, then no palette, notification list or toast left open for the next. */
+export async function tidyWorkbench(test: { state?: string; title: string } | undefined): Promise<void> {
+  if (test?.state === 'failed') await screenshotFor(`failed-${test.title}`);
+  await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+  await vscode.commands.executeCommand('notifications.hideList');
+  await vscode.commands.executeCommand('notifications.clearAll');
 }
