@@ -4,7 +4,8 @@
 // and a saved host. The first entry's user is every entry's user unless an entry names its own
 // (the broadcast id is the same on every relay). Each entry is an ordinary `[user@]host[:port]`
 // (targetSpec.ts); a missing port is filled per entry like a single target's (ssh config, then 22).
-import { parseTargetSpec, TargetError, TargetSpec } from './targetSpec';
+import { formatTarget, parseTargetSpec, TargetError, TargetSpec } from './targetSpec';
+import type { WatchTarget } from './types';
 
 export const LIST_EXAMPLE = 'A list of servers to fail over to is written ID@relay1:2223,relay2:2223 (commas, no spaces).';
 /** A sane bound: a list is a handful of relays behind one broadcast, not a scan. */
@@ -33,4 +34,13 @@ export function parseTargetList(input: string): TargetSpec[] {
     seen.add(key);
   }
   return out;
+}
+
+/**
+ * How a resolved target is written back for people and as a panel's key: `user@host[:port]`, then
+ * each other server of a list (its user left out when it is the first's).
+ */
+export function formatTargetList(target: WatchTarget): string {
+  const others = (target.alternates ?? []).map((e) => (e.user === target.user ? formatTarget(e).slice(e.user.length + 1) : formatTarget(e)));
+  return [formatTarget(target), ...others].join(',');
 }
