@@ -46,6 +46,8 @@ describe('relays on NATS (guestBroadcast.relay)', function () {
     tmux = new Tmux(join(dir, 'sock', 'guest'));
     keyDir = join(dir, 'relay-keys');
     nats = await startNatsServer();
+    // The viewer's rows are read as DOM text: xterm's DOM renderer, as 10-viewerStates does.
+    await vscode.workspace.getConfiguration('terminal.integrated').update('gpuAcceleration', 'off', vscode.ConfigurationTarget.Global);
   });
 
   afterEach(async function () {
@@ -60,6 +62,7 @@ describe('relays on NATS (guestBroadcast.relay)', function () {
     for (const r of relays) await r.stop().catch(() => undefined);
     await tmux.killServer().catch(() => undefined);
     await nats.stop();
+    await vscode.workspace.getConfiguration('terminal.integrated').update('gpuAcceleration', undefined, vscode.ConfigurationTarget.Global);
     await resetSettings();
   });
 
