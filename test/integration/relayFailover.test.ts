@@ -20,8 +20,8 @@ import { capturePane, typeLine, TEST_SHELL } from '../helpers/tmuxFixture';
 const world = cliWorld('gb-relayfail-');
 const ID = 'failover-test';
 
-function startRelayProcess(nats: string, port: number, name: string): CliProcess {
-  const relay = new CliProcess(['relay', '--nats', nats, '--listen', `127.0.0.1:${port}`, '--host-key', join(world.sock.dir, 'relays-key'), '--name', name], world.env);
+function startRelayProcess(nats: string, port: number, name: string, keyFile = 'relays-key'): CliProcess {
+  const relay = new CliProcess(['relay', '--nats', nats, '--listen', `127.0.0.1:${port}`, '--host-key', join(world.sock.dir, keyFile), '--name', name], world.env);
   world.cleanups.push(() => relay.kill());
   return relay;
 }
@@ -117,6 +117,51 @@ boundedTest('A relay is killed: its guests reconnect to another relay and contin
     await nats.stop();
   }
 }, { timeoutMs: 150_000 });
+
+boundedTest('a relay of the list with a host key of its own is asked about at the failover, and a yes continues the watch', async () => {
+  const nats = await startNatsServer();
+  const [p1, p2] = [await freePort(), await freePort()];
+  const id = 'own-keys-test';
+  const host = new CliProcess(
+    ['host', '--socket', world.sock.socketPath, '--listen', '127.0.0.1:0', '--state-dir', world.stateDir, '--command', TEST_SHELL, '--tmux-config', '/dev/null', '--relay', nats.url, '--relay-id', id],
+    world.env,
+  );
+  world.cleanups.push(() => host.kill());
+  const relay1 = startRelayProcess(nats.url, p1, 'own-key-1', 'own-key-1');
+  const relay2 = startRelayProcess(nats.url, p2, 'own-key-2', 'own-key-2');
+  try {
+    await relay1.waitForOutput('Press Ctrl-C to stop the relay');
+    await relay2.waitForOutput('Press Ctrl-C to stop the relay');
+    await host.waitForOutput('Press Ctrl-C to stop the broadcast.');
+    await typeLine(world.sock.tmux, 'broadcast', 'echo own-keys-before');
+    const home = join(world.sock.dir, 'watcher-home-2');
+    mkdirSync(home, { recursive: true });
+    const knownHosts = join(home, 'known_hosts');
+    writeFileSync(knownHosts, '');
+    const watcher = new PtyClient(['node', CLI, 'watch', '--known-hosts', knownHosts, `${id}@127.0.0.1:${p1},127.0.0.1:${p2}`], { cols: 80, rows: 24, env: { ...world.env, HOME: home, SSH_AUTH_SOCK: '' } });
+    world.cleanups.push(() => watcher.kill());
+    await watcher.waitForText('Trust this host and remember its key (yes/no)?', 20_000);
+    watcher.type('yes\r');
+    await watcher.waitForText('own-keys-before', 20_000);
+
+    relay1.signal('SIGKILL');
+    // relay-2's key is not relay-1's: nothing ties it to the relay already trusted, so it is asked about.
+    await waitFor('the question about relay-2', () => new RegExp(`authenticity of host 127\\.0\\.0\\.1:${p2} can't be established`).test(watcher.output), 30_000);
+    await waitFor('the prompt', () => watcher.output.split('remember its key').length - 1 === 2, 10_000);
+    watcher.type('yes\r');
+    await typeLine(world.sock.tmux, 'broadcast', 'echo own-keys-after');
+    await watcher.waitForText('own-keys-after', 30_000);
+    assert.equal(watcher.exitCode, undefined, 'the watcher still runs');
+    host.signal('SIGINT');
+    assert.equal(await watcher.waitForExit(20_000), 0);
+    assert.equal(await host.waitForExit(20_000), 0);
+  } finally {
+    host.kill();
+    relay1.kill();
+    relay2.kill();
+    await nats.stop();
+  }
+}, { timeoutMs: 120_000 });
 
 boundedTest('watch: a bad list of relays is a usage error that shows how to write one', async () => {
   const empty = await world.cli(['watch', `${ID}@127.0.0.1:2223,,127.0.0.1:2224`]);
