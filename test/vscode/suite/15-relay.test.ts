@@ -119,4 +119,23 @@ describe('relays on NATS (guestBroadcast.relay)', function () {
     await waitUntil('Live again', async () => (await text(spec, '#status-text')).startsWith('Live'), 15_000);
     await waitUntil('the viewer listed through relay 2', () => api.status()?.viewers.some((v) => v.route === 'relay' && (v.address ?? '').endsWith('via ui-relay-2')), 30_000);
   });
+
+  it('a list of relays is kept as a saved host, and the hosts view shows every relay of it', async () => {
+    const config = () => vscode.workspace.getConfiguration('guestBroadcast');
+    const spec = `${id}@relay-a.invalid:2223,relay-b.invalid:2224`;
+    try {
+      await config().update('hosts', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('guestBroadcast.hosts.add', spec);
+      assert.deepEqual(config().get('hosts'), [{ target: spec }]);
+      const row = await waitUntil('the saved row', async () => {
+        const [group] = (await api.hostsTree.getChildren()) ?? [];
+        const rows = group ? ((await api.hostsTree.getChildren(group)) ?? []) : [];
+        const item = rows.length ? await api.hostsTree.getTreeItem(rows[0]) : undefined;
+        return item && String(item.label) === spec ? item : undefined;
+      }, 10_000);
+      assert.ok(row && !String(row.description ?? '').includes('cannot be watched'), `the row says: ${String(row?.description)}`);
+    } finally {
+      await config().update('hosts', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
