@@ -80,6 +80,8 @@ describe('relays on NATS (guestBroadcast.relay)', function () {
     await vscode.commands.executeCommand('guestBroadcast.start');
     assert.equal(api.status()?.relay?.id, id, JSON.stringify(api.status()?.relay));
     assert.equal(api.status()?.relay?.url, nats.url);
+    // The palette offers Copy relay watch command only now (context key guestBroadcast.relay).
+    await waitUntil('the relay context key', () => api.contextKeys.relay, 5000);
     await hostTerminalAttached(api, tmux);
     api.hostTerminal?.sendText(`clear; echo ${marker}`);
 
