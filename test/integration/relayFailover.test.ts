@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RELAY_STOPPING_MESSAGE } from '../../src/relay/startRelay';
 import { CLI, CliProcess, cliWorld } from '../helpers/cliProcess';
-import { boundedTest, opensshClient } from '../helpers/embeddedFixture';
+import { boundedTest, opensshClient, runClient } from '../helpers/embeddedFixture';
 import { freePort } from '../helpers/freePort';
 import { startNatsServer } from '../helpers/natsServer';
 import { PtyClient } from '../helpers/ptyClient';
@@ -134,6 +134,14 @@ boundedTest('a relay of the list with a host key of its own is asked about at th
     await relay2.waitForOutput('Press Ctrl-C to stop the relay');
     await host.waitForOutput('Press Ctrl-C to stop the broadcast.');
     await typeLine(world.sock.tmux, 'broadcast', 'echo own-keys-before');
+    // A list whose first relay is down from the start: the next one is tried at once.
+    const dead = await freePort();
+    // (A trust store of its own: the watcher below must still be asked about relay-2.)
+    const snap = await runClient(['node', CLI, 'watch', '--snapshot', '--accept-new', `${id}@127.0.0.1:${dead},127.0.0.1:${p2}`], {
+      env: { ...world.env, XDG_CONFIG_HOME: join(world.sock.dir, 'snapshot-config') },
+    });
+    assert.equal(snap.code, 0, snap.stderr);
+    assert.match(snap.stdout, /own-keys-before/);
     const home = join(world.sock.dir, 'watcher-home-2');
     mkdirSync(home, { recursive: true });
     const knownHosts = join(home, 'known_hosts');
@@ -173,6 +181,11 @@ boundedTest('watch: a bad list of relays is a usage error that shows how to writ
   const badPort = await world.cli(['watch', `${ID}@127.0.0.1:2223,127.0.0.1:99999`]);
   assert.equal(badPort.code, 2, badPort.stderr);
   assert.match(badPort.stderr, /watch's target: The port 99999 is out of range/);
+  // Every relay of the list unreachable from the start: one error that says what each one said.
+  const [d1, d2] = [await freePort(), await freePort()];
+  const none = await world.cli(['watch', '--snapshot', '--accept-new', `${ID}@127.0.0.1:${d1},127.0.0.1:${d2}`]);
+  assert.equal(none.code, 1, none.stderr);
+  assert.match(none.stderr, new RegExp(`nothing is listening on 127\\.0\\.0\\.1:${d1}.*; .*nothing is listening on 127\\.0\\.0\\.1:${d2}`));
   const twice = await world.cli(['watch', `${ID}@127.0.0.1:2223,127.0.0.1:2223`]);
   assert.equal(twice.code, 2, twice.stderr);
   assert.match(twice.stderr, /appears twice in the list/);
