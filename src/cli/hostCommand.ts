@@ -75,6 +75,18 @@ Relays on NATS (either mode; off by default; phase 1 of #18):
   --relay-id NAME          the broadcast's id on relays, which guests type as the ssh user name
                            (default: 128 random bits kept in the state folder: it admits guests,
                            so a named id lets anyone who guesses it watch)
+  NATS credentials and TLS (secrets never on the command line; the relay's --nats-* options
+  are the same):
+  --relay-user NAME        log in to NATS as this user; the password from
+                           $GUEST_BROADCAST_NATS_PASSWORD or the first line of
+                           --relay-password-file FILE
+  --relay-token-file FILE  log in with the token on the file's first line
+                           (or $GUEST_BROADCAST_NATS_TOKEN)
+  --relay-creds FILE       log in with a NATS creds file (user JWT and nkey seed, from nsc)
+  --relay-tls-ca FILE      trust the NATS server's certificate signed by this CA (PEM);
+                           TLS is then required
+  --relay-tls-cert FILE    a client certificate (PEM) for a server that verifies clients,
+  --relay-tls-key FILE     with its private key
 
   -h, --help               this help
 `;

@@ -26,6 +26,13 @@ export const HOST_OPTION_KEYS = [
   'record',
   'relay',
   'relayId',
+  'relayCreds',
+  'relayUser',
+  'relayPasswordFile',
+  'relayTokenFile',
+  'relayTlsCa',
+  'relayTlsCert',
+  'relayTlsKey',
 ] as const;
 
 export type HostOptionKey = (typeof HOST_OPTION_KEYS)[number];
@@ -55,6 +62,13 @@ export const CLI_OPTION_NAMES = {
   record: '--record',
   relay: '--relay',
   relayId: '--relay-id',
+  relayCreds: '--relay-creds',
+  relayUser: '--relay-user',
+  relayPasswordFile: '--relay-password-file',
+  relayTokenFile: '--relay-token-file',
+  relayTlsCa: '--relay-tls-ca',
+  relayTlsCert: '--relay-tls-cert',
+  relayTlsKey: '--relay-tls-key',
 } as const satisfies Record<HostOptionKey, string>;
 
 /**

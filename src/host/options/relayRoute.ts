@@ -9,6 +9,8 @@ export function relayRoute(host: HostOptions, context: EmbeddedServerContext): R
   return new RelayRoute({
     urls: host.relay.urls,
     id: host.relay.id,
+    auth: host.relay.auth,
+    optionNames: host.relay.names,
     stateDir: host.stateDir ?? context.defaultStateDir,
     maxSizeGroups: host.maxSizeGroups,
     appRoot: context.appRoot,

@@ -39,6 +39,7 @@ import {
   subjects,
 } from '../../wire/relayProtocol';
 import { HostRelayGroup } from './hostRelayGroup';
+import { connectNats, NATS_FIELD_NAMES, NatsAuth, NatsOptionNames } from './natsConnection';
 import { loadOrCreateRelayId } from './relayId';
 import { RelayPresence } from './relayPresence';
 import { relayWatchLine, shownNatsUrls } from './relayWatch';
@@ -48,6 +49,10 @@ export interface RelayRouteOptions {
   urls: string[];
   /** The broadcast's id as the host named it (--relay-id); undefined: the random one in the state folder. */
   id?: string;
+  /** NATS credentials and TLS (none: an open NATS on a trusted network). */
+  auth?: NatsAuth;
+  /** The options' names as the user gave them, for the messages of a refused connection. */
+  optionNames?: NatsOptionNames;
   stateDir: string;
   maxSizeGroups?: number;
   appRoot?: string;
@@ -111,14 +116,8 @@ export class RelayRoute implements Route {
     this.id = this.options.id ?? loadOrCreateRelayId(this.options.stateDir);
     this.groups = fanoutFor(context, { maxGroups: this.options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups, appRoot: this.options.appRoot });
     // Loaded only now: a broadcast without relays never loads the NATS client.
-    const { connect } = await import('@nats-io/transport-node');
     const { Kvm } = await import('@nats-io/kv');
-    let nc: NatsConnection;
-    try {
-      nc = await connect({ servers: this.options.urls, name: `guest-broadcast host ${this.id.slice(0, 6)}`, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
-    } catch (error) {
-      throw new Error(`Cannot reach NATS at ${this.url} (${(error as Error).message}). Check that nats-server runs there (with -js) and that --relay names it.`);
-    }
+    const nc = await connectNats(this.options.urls, this.options.auth ?? {}, `guest-broadcast host ${this.id.slice(0, 6)}`, this.options.optionNames ?? { ...NATS_FIELD_NAMES, urls: '--relay' });
     this.nc = nc;
     try {
       this.kv = await new Kvm(nc).create(REGISTRY_BUCKET, { ttl: REGISTRY_TTL_MS, history: 1 });
