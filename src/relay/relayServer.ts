@@ -11,7 +11,10 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { KV } from '@nats-io/kv';
 import { Connection, Server as SshServer } from 'ssh2';
 import { ConnectionLimits, normalizeAddress } from '../host/connectionLimits';
+import type { GivenAccess } from '../host/embedded/access';
+import { parseAuthorizedKeys } from '../host/embedded/authorizedKeys';
 import { GuestConnection } from '../host/embedded/guestConnection';
+import { EMBEDDED_DEFAULTS } from '../host/embedded/options';
 import type { HostKey } from '../host/embedded/hostKey';
 import { formatListen, isWildcard, ListenAddress } from '../host/embedded/listen';
 import { listenOn } from '../host/embedded/listenOn';
@@ -104,7 +107,7 @@ export class RelayServer {
     timer.unref();
     this.handshakes.set(key, timer);
     socket.once('close', () => {
-      clearTimeout(timer);
+      clearTimeout(this.handshakes.get(key) ?? timer); // (extended for a passphrase: another timer)
       this.handshakes.delete(key);
       if (this.sockets.get(key) === socket) this.sockets.delete(key);
       if (!refusal) this.limits.release(address);
@@ -119,7 +122,14 @@ export class RelayServer {
     const connection: GuestConnection = new GuestConnection(client, {
       id: `guest-${this.nextId++}`,
       address: `${normalizeAddress(ip)}:${port}`,
+      // Unused: accessFor gives each login the access of the broadcast its user name names.
       access: { policy: 'open', stateDir: '' },
+      accessFor: async (user) => {
+        const access = await this.accessOf(user);
+        // A person types the passphrase: as long as the embedded server gives (not the bare handshake's).
+        if (access.policy === 'password') this.extendHandshake(key, socket, EMBEDDED_DEFAULTS.passwordHandshakeTimeoutMs);
+        return access;
+      },
       maxAuthAttempts: 6,
       // Replaced by admit() with the broadcast the user name names; a refused guest never places.
       groups: { place: () => { throw new Error('no broadcast chosen'); } },
@@ -167,6 +177,33 @@ export class RelayServer {
     }
     if (this.closing) return { refusal: 'Guest Broadcast: this relay is stopping. Connect again (to another relay) in a moment.' };
     return { broadcast: this.broadcastFor(user) };
+  }
+
+  /**
+   * Who may watch the broadcast `user` names, as its host registered it (the embedded server's
+   * policies: GuestConnection decides with them as it does on a host). An id that is not
+   * registered reads as open: admit() then refuses it with the reason.
+   */
+  private async accessOf(user: string): Promise<GivenAccess> {
+    const entry = isBroadcastId(user) ? await this.lookUp(user) : undefined;
+    switch (entry?.access) {
+      case 'password':
+        return { policy: 'password', verifier: entry.verifier };
+      case 'keys':
+        // Each line was checked by the parser; one ssh2 cannot read is skipped (no guest has it).
+        return { policy: 'keys', keys: parseAuthorizedKeys(entry.keys.join('\n'), `the registry entry of ${user}`).keys };
+      default:
+        return { policy: 'open' };
+    }
+  }
+
+  private extendHandshake(key: string, socket: Socket | undefined, ms: number): void {
+    const old = this.handshakes.get(key);
+    if (!old || !socket) return;
+    clearTimeout(old);
+    const timer = setTimeout(() => socket.destroy(), ms);
+    timer.unref();
+    this.handshakes.set(key, timer);
   }
 
   /** The broadcast's registry entry; undefined when it is not (or no longer) registered. */

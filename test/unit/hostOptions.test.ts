@@ -105,7 +105,7 @@ const MISTAKES: Record<HostOptionKey, Array<[unknown, RegExp]>> = {
   relayTlsKey: [['/k.pem', / is only used with .*relay \(the NATS server relays use\)\.$/]],
 };
 
-test('--relay: NATS URLs, an id by the rule, and open access only (relays check no passphrase yet)', () => {
+test('--relay: NATS URLs, an id by the rule, any access policy (relays enforce it)', () => {
   const urlsAndId = (raw: RawHostOptions): unknown => {
     const relay = parseHostOptions(raw, CLI_OPTION_NAMES).relay;
     return relay && { urls: relay.urls, id: relay.id, auth: relay.auth };
@@ -113,7 +113,9 @@ test('--relay: NATS URLs, an id by the rule, and open access only (relays check 
   assert.deepEqual(urlsAndId({ relay: 'nats://127.0.0.1:4222, nats://10.0.0.2:4222' }), { urls: ['nats://127.0.0.1:4222', 'nats://10.0.0.2:4222'], id: undefined, auth: {} });
   assert.deepEqual(urlsAndId({ relay: 'nats://h:1', relayId: 'team-demo_1' }), { urls: ['nats://h:1'], id: 'team-demo_1', auth: {} });
   refused({ relay: 'nats://h:1', relayId: 'a.b' }, CLI_OPTION_NAMES, /^--relay-id "a\.b" is not a valid id: letters, digits/);
-  refused({ relay: 'nats://h:1', access: 'password' }, CLI_OPTION_NAMES, /^--relay works with --access open only for now/);
+  // Relays enforce the access policy (#18): password and keys go with --relay.
+  assert.equal(parseHostOptions({ relay: 'nats://h:1', access: 'password' }, CLI_OPTION_NAMES).access, 'password');
+  assert.equal(parseHostOptions({ mode: 'system', relay: 'nats://h:1', access: 'keys', authorizedKeysFile: '/k' }, CLI_OPTION_NAMES).authorizedKeysFile, '/k');
   // In system mode the relay route keeps its id in the state folder, as --web keeps its link.
   assert.equal(parseHostOptions({ mode: 'system', relay: 'nats://h:1', stateDir: '/tmp/x' }, CLI_OPTION_NAMES).stateDir, '/tmp/x');
 });

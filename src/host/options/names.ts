@@ -114,8 +114,11 @@ export const MODE_OF: Partial<Record<HostOptionKey, BroadcastMode>> = {
  */
 export const WEB_USES: readonly HostOptionKey[] = ['access', 'stateDir', 'maxViewers', 'maxConnectionsPerAddress', 'loginTimeout', 'maxSizeGroups'];
 
-/** The embedded-mode options the relay route (--relay, either mode) reads too: its id is kept in the state folder. */
-export const RELAY_USES: readonly HostOptionKey[] = ['access', 'stateDir', 'maxSizeGroups'];
+/**
+ * The embedded-mode options the relay route (--relay, either mode) reads too: its id is kept in
+ * the state folder, and relays enforce the access policy (passphrase, authorized keys).
+ */
+export const RELAY_USES: readonly HostOptionKey[] = ['access', 'authorizedKeysFile', 'stateDir', 'maxSizeGroups'];
 
 /** An option's name in `names`, or its key when that source has no name for it (a typed caller). */
 export function nameOf(names: HostOptionNames, key: HostOptionKey): string {

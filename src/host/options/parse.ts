@@ -135,7 +135,7 @@ export function parseHostOptions(raw: RawHostOptions, names: HostOptionNames, ot
 
   let relay: RelayHostOptions | undefined;
   try {
-    relay = parseRelayHostOptions(raw, relayOptionNames(name), policy);
+    relay = parseRelayHostOptions(raw, relayOptionNames(name));
   } catch (error) {
     throw new HostOptionError((error as Error).message);
   }

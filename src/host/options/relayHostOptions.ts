@@ -42,7 +42,7 @@ export function relayOptionNames(name: (key: HostOptionKey) => string): RelayOpt
 const given = (value: unknown): string | undefined => (value === undefined || value === null || value === false || String(value).trim() === '' ? undefined : String(value).trim());
 
 /** undefined when the relay route is off (no --relay). */
-export function parseRelayHostOptions(raw: Partial<Record<HostOptionKey, unknown>>, names: RelayOptionNames, access: string, env: NodeJS.ProcessEnv = process.env): RelayHostOptions | undefined {
+export function parseRelayHostOptions(raw: Partial<Record<HostOptionKey, unknown>>, names: RelayOptionNames, env: NodeJS.ProcessEnv = process.env): RelayHostOptions | undefined {
   const relay = given(raw.relay);
   const id = given(raw.relayId);
   const authGiven: NatsAuthGiven = {};
@@ -58,12 +58,6 @@ export function parseRelayHostOptions(raw: Partial<Record<HostOptionKey, unknown
   }
   const urls = parseNatsUrls(relay, names.relay);
   if (id !== undefined && !isBroadcastId(id)) throw new Error(`${names.relayId} "${id}" is not a valid id: ${BROADCAST_ID_RULE}.`);
-  if (access !== 'open') {
-    throw new Error(
-      `${names.relay} works with ${names.access} open only for now: relays do not check passphrases or keys yet, so the broadcast id is what admits guests ` +
-        `(leave ${names.relayId} out for a random one nobody can guess). Use ${names.access} open, or leave ${names.relay} out.`,
-    );
-  }
   const auth = natsAuthFrom(urls, authGiven, names, env);
   return { urls, id, auth, names: natsOptionNames(names) };
 }

@@ -12,6 +12,7 @@ export function relayRoute(host: HostOptions, context: EmbeddedServerContext): R
     auth: host.relay.auth,
     optionNames: host.relay.names,
     stateDir: host.stateDir ?? context.defaultStateDir,
+    access: { policy: host.access, stateDir: host.stateDir ?? context.defaultStateDir, authorizedKeysFile: host.authorizedKeysFile },
     maxSizeGroups: host.maxSizeGroups,
     appRoot: context.appRoot,
     onWarning: context.onWarning,

@@ -20,7 +20,9 @@ import type { SizeGroups } from '../fanout/sizeGroups';
 import { guestTerm } from '../fanout/terminal';
 import { clampSize } from '../guestWindow';
 import type { Guest } from '../guests';
+import type { AccessConfig } from '../embedded/access';
 import { EMBEDDED_DEFAULTS } from '../embedded/options';
+import { loadOrCreatePassphrase } from '../embedded/passphrase';
 import { Route, RouteContext, RouteDescription, RouteReport } from '../routes/route';
 import {
   encodeControl,
@@ -42,6 +44,7 @@ import { HostRelayGroup } from './hostRelayGroup';
 import { connectNats, NATS_FIELD_NAMES, NatsAuth, NatsOptionNames } from './natsConnection';
 import { loadOrCreateRelayId } from './relayId';
 import { RelayPresence } from './relayPresence';
+import { RegistryAccessSource } from './registryAccess';
 import { relayWatchLine, shownNatsUrls } from './relayWatch';
 
 export interface RelayRouteOptions {
@@ -54,6 +57,8 @@ export interface RelayRouteOptions {
   /** The options' names as the user gave them, for the messages of a refused connection. */
   optionNames?: NatsOptionNames;
   stateDir: string;
+  /** Who may watch through relays (the broadcast's --access); default open. */
+  access?: AccessConfig;
   maxSizeGroups?: number;
   appRoot?: string;
   onWarning?: (message: string) => void;
@@ -80,6 +85,7 @@ export class RelayRoute implements Route {
   private readonly bySize = new Map<string, HostRelayGroup>();
   private readonly subs: Subscription[] = [];
   private readonly presence = new RelayPresence();
+  private readonly access: RegistryAccessSource;
   private readonly listeners = new ListenerList<[]>();
   private timers: NodeJS.Timeout[] = [];
   private nextGroup = 1;
@@ -87,7 +93,9 @@ export class RelayRoute implements Route {
   private closing = false;
   private shownWatch = '';
 
-  constructor(readonly options: RelayRouteOptions) {}
+  constructor(readonly options: RelayRouteOptions) {
+    this.access = new RegistryAccessSource(options.access ?? { policy: 'open', stateDir: options.stateDir }, options.onWarning);
+  }
 
   check(version: TmuxVersion): void {
     // Relay guests watch through the same size groups (tmux attach -r) as embedded SSH guests.
@@ -125,6 +133,8 @@ export class RelayRoute implements Route {
       await nc.close().catch(() => undefined);
       throw new Error(`NATS at ${this.url} has no JetStream for the relay registry (${(error as Error).message}). Start nats-server with -js.`);
     }
+    // The passphrase relays check is the broadcast's own, made here if no other route made it yet.
+    if (this.options.access?.policy === 'password') loadOrCreatePassphrase(this.options.access.stateDir);
     this.started = new Date().toISOString();
     this.serve(nc);
     await this.register();
@@ -274,8 +284,8 @@ export class RelayRoute implements Route {
 
   private async register(): Promise<void> {
     if (!this.kv || this.closing || !this.context) return;
-    const entry: RegistryEntry = { v: PROTOCOL_VERSION, session: this.context.sessionName, cols: 0, rows: 0, access: 'open', started: this.started };
     try {
+      const entry: RegistryEntry = { v: PROTOCOL_VERSION, session: this.context.sessionName, cols: 0, rows: 0, started: this.started, ...(await this.access.current()) };
       await this.kv.put(this.id, JSON.stringify(entry));
     } catch (error) {
       this.options.onWarning?.(`Could not refresh the relay registry on ${this.url}: ${(error as Error).message}`);
