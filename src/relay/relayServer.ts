@@ -223,6 +223,14 @@ export class RelayServer {
           if (this.broadcasts.get(id) === b) this.broadcasts.delete(id);
         },
         async () => (await this.lookUp(id)) !== undefined,
+        async (guest, message) => {
+          // Only a guest of this broadcast: a kick on one broadcast's subject reaches no other's guests.
+          const connection = [...this.connections].find(([c, b]) => b === id && c.id === guest)?.[0];
+          if (!connection) return false;
+          this.options.onLog?.(`the host ended the view of a guest from ${connection.address}`);
+          await connection.end(message);
+          return true;
+        },
       );
       this.broadcasts.set(id, made);
       broadcast = made;

@@ -246,6 +246,11 @@ export function parseKick(text: string): Kick | undefined {
   return { relay: o.relay, guest: o.guest, message: o.message.replace(/[^\x20-\x7e\u00a0-\uffff]/g, '').slice(0, 500) };
 }
 
+/** The relay's answer to a kick: true when it ended that guest. */
+export function parseKickReply(text: string): boolean {
+  return parseObject(text)?.ok === true;
+}
+
 export function parseEnded(text: string): { message: string } | undefined {
   const o = parseObject(text);
   return o && typeof o.message === 'string' ? { message: o.message.slice(0, 500) } : undefined;

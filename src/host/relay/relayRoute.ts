@@ -27,6 +27,9 @@ import { Route, RouteContext, RouteDescription, RouteReport } from '../routes/ro
 import {
   encodeControl,
   HEARTBEAT_MS,
+  Kick,
+  parseKickReply,
+  REQUEST_TIMEOUT_MS,
   LEASE_MS,
   LEASE_RENEW_MS,
   OpenReply,
@@ -160,8 +163,24 @@ export class RelayRoute implements Route {
     return this.presence.guests();
   }
 
-  async kick(): Promise<boolean> {
-    return false; // phase 1: kicking a relay guest is not built yet (#18)
+  /**
+   * Ends a relay guest's view: `name` as the viewer list shows it ("RELAY/guest-N"). Only a guest
+   * in the list (a relay announced it) is asked for; the relay named ends it and answers, so true
+   * means the guest is gone, not only that a message went out.
+   */
+  async kick(name: string, message: string): Promise<boolean> {
+    const nc = this.nc;
+    const slash = name.indexOf('/');
+    if (!nc || this.closing || slash < 0 || !this.presence.guests().some((g) => g.name === name)) return false;
+    const kick: Kick = { relay: name.slice(0, slash), guest: name.slice(slash + 1), message };
+    try {
+      const reply = await nc.request(subjects.kick(this.id), encodeControl(kick), { timeout: REQUEST_TIMEOUT_MS });
+      const kicked = parseKickReply(reply.string());
+      if (kicked && this.presence.forget(name)) this.listeners.fire();
+      return kicked;
+    } catch {
+      return false; // the relay is gone or did not answer: its presence will say
+    }
   }
 
   /** The groups run for relays now (tests): id, size, size group's tmux client pid, frames sent. */
