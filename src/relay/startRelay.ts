@@ -3,7 +3,7 @@
 import { Kvm } from '@nats-io/kv';
 import { loadOrCreateHostKeyFile } from '../host/embedded/hostKey';
 import type { ListenAddress } from '../host/embedded/listen';
-import { connectNats, NATS_FIELD_NAMES, NatsAuth, NatsOptionNames } from '../host/relay/natsConnection';
+import { connectNats, NATS_FIELD_NAMES, registryFailure, NatsAuth, NatsOptionNames } from '../host/relay/natsConnection';
 import { shownNatsUrls } from '../host/relay/relayWatch';
 import { REGISTRY_BUCKET, REGISTRY_TTL_MS } from '../wire/relayProtocol';
 import { RelayServer } from './relayServer';
@@ -40,7 +40,7 @@ export async function startRelay(options: RelayStartOptions): Promise<RunningRel
   // The same bucket (and settings) hosts make: a relay started before any host still finds them later.
   const kv = await new Kvm(nc).create(REGISTRY_BUCKET, { ttl: REGISTRY_TTL_MS, history: 1 }).catch(async (error: Error) => {
     await nc.close().catch(() => undefined);
-    throw new Error(`NATS at ${natsShown} has no JetStream for the relay registry (${error.message}). Start nats-server with -js.`);
+    throw new Error(registryFailure(natsShown, error));
   });
   const server = new RelayServer(nc, kv, {
     listen: options.listen,

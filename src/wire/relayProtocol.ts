@@ -92,6 +92,8 @@ export const subjects = {
   presence: (id: string) => `gb.b.${id}.presence`,
   ended: (id: string) => `gb.b.${id}.ended`,
   kick: (id: string) => `gb.b.${id}.kick`,
+  /** The host's inbox prefix (its answers: KV acks, kick replies), for per-host NATS permissions. */
+  hostInbox: (id: string) => `_INBOX.host.${id}`,
   group: (id: string, group: string) => `gb.b.${id}.g.${group}`,
 };
 

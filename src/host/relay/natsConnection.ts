@@ -87,10 +87,12 @@ export function loadNatsAuthFiles(auth: NatsAuth, names: NatsOptionNames): Loade
  * connection in the server's monitoring. Throws an Error that says what went wrong and which
  * option to fix (names: as the caller's user knows them).
  */
-export async function connectNats(urls: string[], auth: NatsAuth, name: string, names: NatsOptionNames = NATS_FIELD_NAMES): Promise<NatsConnection> {
+export async function connectNats(urls: string[], auth: NatsAuth, name: string, names: NatsOptionNames = NATS_FIELD_NAMES, inboxPrefix?: string): Promise<NatsConnection> {
   const shown = shownNatsUrls(urls);
   const files = loadNatsAuthFiles(auth, names);
-  const options: ConnectionOptions = { servers: urls, name, ...RECONNECT };
+  // An inbox of its own lets NATS permissions give a host only its own answers (a host allowed
+  // all of _INBOX.> could read relays' snapshot answers of other broadcasts).
+  const options: ConnectionOptions = { servers: urls, name, ...RECONNECT, ...(inboxPrefix ? { inboxPrefix } : {}) };
   if (auth.user !== undefined) Object.assign(options, { user: auth.user, pass: auth.pass ?? '' });
   if (auth.token !== undefined) options.token = auth.token;
   // Loaded only now: a broadcast without relays never loads the NATS client.
@@ -103,6 +105,14 @@ export async function connectNats(urls: string[], auth: NatsAuth, name: string, 
   } catch (error) {
     throw new Error(connectFailure(error as Error, shown, auth, names));
   }
+}
+
+/** Why the registry bucket could not be opened: no JetStream, or a NATS user without the permissions. */
+export function registryFailure(shown: string, error: Error): string {
+  if (/permissions violation/i.test(error.message)) {
+    return `NATS at ${shown} does not let this user use the relay registry (${error.message}). Give it the permissions in the README's NATS permissions (docs/nats-permissions.conf).`;
+  }
+  return `NATS at ${shown} has no JetStream for the relay registry (${error.message}). Start nats-server with -js.`;
 }
 
 /** What a failed connect means, and what to do about it. */

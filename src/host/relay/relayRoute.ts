@@ -44,7 +44,7 @@ import {
   subjects,
 } from '../../wire/relayProtocol';
 import { HostRelayGroup } from './hostRelayGroup';
-import { connectNats, NATS_FIELD_NAMES, NatsAuth, NatsOptionNames } from './natsConnection';
+import { connectNats, NATS_FIELD_NAMES, registryFailure, NatsAuth, NatsOptionNames } from './natsConnection';
 import { loadOrCreateRelayId } from './relayId';
 import { RelayPresence } from './relayPresence';
 import { RegistryAccessSource } from './registryAccess';
@@ -128,13 +128,13 @@ export class RelayRoute implements Route {
     this.groups = fanoutFor(context, { maxGroups: this.options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups, appRoot: this.options.appRoot });
     // Loaded only now: a broadcast without relays never loads the NATS client.
     const { Kvm } = await import('@nats-io/kv');
-    const nc = await connectNats(this.options.urls, this.options.auth ?? {}, `guest-broadcast host ${this.id.slice(0, 6)}`, this.options.optionNames ?? { ...NATS_FIELD_NAMES, urls: '--relay' });
+    const nc = await connectNats(this.options.urls, this.options.auth ?? {}, `guest-broadcast host ${this.id.slice(0, 6)}`, this.options.optionNames ?? { ...NATS_FIELD_NAMES, urls: '--relay' }, subjects.hostInbox(this.id));
     this.nc = nc;
     try {
       this.kv = await new Kvm(nc).create(REGISTRY_BUCKET, { ttl: REGISTRY_TTL_MS, history: 1 });
     } catch (error) {
       await nc.close().catch(() => undefined);
-      throw new Error(`NATS at ${this.url} has no JetStream for the relay registry (${(error as Error).message}). Start nats-server with -js.`);
+      throw new Error(registryFailure(this.url, error as Error));
     }
     // The passphrase relays check is the broadcast's own, made here if no other route made it yet.
     if (this.options.access?.policy === 'password') loadOrCreatePassphrase(this.options.access.stateDir);
