@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import { generateEd25519KeyPair } from '../../src/host/embedded/ed25519';
-import { loadOrCreatePassphrase } from '../../src/host/embedded/passphrase';
+import { loadOrCreatePassphrase, regeneratePassphrase } from '../../src/host/embedded/passphrase';
 import { parseRegistryEntry, REGISTRY_BUCKET } from '../../src/wire/relayProtocol';
 import { boundedTest, emptyHome, opensshArgv, opensshClient, runClient } from '../helpers/embeddedFixture';
 import { relayWorld, RelayWorld } from '../helpers/relayWorld';
 import { typeLine } from '../helpers/tmuxFixture';
+import { waitFor } from '../helpers/wait';
 
 const test = (name: string, fn: () => Promise<void>): void => boundedTest(name, fn, { timeoutMs: 90_000 });
 
@@ -29,7 +30,7 @@ async function registryText(world: RelayWorld): Promise<string> {
 
 const PASSWORD_ONLY = ['-o', 'PubkeyAuthentication=no', '-o', 'NumberOfPasswordPrompts=1'];
 
-test('--access password through a relay: the passphrase lets a guest watch, a wrong one is refused as the embedded server refuses it; the registry holds a verifier, never the passphrase', async () => {
+test('--access password through a relay: the passphrase lets a guest watch, a wrong one is refused as the embedded server refuses it; the registry holds a verifier, never the passphrase; a regenerated one applies', async () => {
   const world = await relayWorld({ access: 'password' });
   try {
     const passphrase = loadOrCreatePassphrase(join(world.sock.dir, 'state'));
@@ -57,6 +58,18 @@ test('--access password through a relay: the passphrase lets a guest watch, a wr
     assert.ok(!text.includes(passphrase), 'the passphrase is not in the registry');
     const entry = parseRegistryEntry(text);
     assert.equal(entry?.access, 'password');
+
+    // A regenerated passphrase reaches relays with the next heartbeat: the old one stops working.
+    const renewed = regeneratePassphrase(join(world.sock.dir, 'state'));
+    await waitFor('the registry to carry the new verifier', async () => (await registryText(world)) !== text, 30_000, 500);
+    const old = opensshClient(portOf(world), { user: world.id, extra: PASSWORD_ONLY });
+    await old.waitForText('password:', 20_000);
+    old.type(passphrase + '\r');
+    await old.waitForText('Permission denied', 20_000);
+    const fresh = opensshClient(portOf(world), { user: world.id, extra: PASSWORD_ONLY });
+    await fresh.waitForText('password:', 20_000);
+    fresh.type(renewed + '\r');
+    await fresh.waitForText('behind-a-passphrase', 20_000);
   } finally {
     await world.cleanup();
   }
