@@ -15,6 +15,7 @@ import { boundedTest, opensshClient } from '../helpers/embeddedFixture';
 import { freePort } from '../helpers/freePort';
 import { startNatsServer } from '../helpers/natsServer';
 import { relayWorld } from '../helpers/relayWorld';
+import { makeNatsOperator } from '../helpers/natsJwt';
 import { makeTestCa } from '../helpers/testCa';
 import { typeLine, TEST_SHELL } from '../helpers/tmuxFixture';
 
@@ -89,6 +90,24 @@ test('TLS: with the CA given, host and relay connect and a guest watches; withou
     } finally {
       await plain.stop();
     }
+  } finally {
+    await world.cleanup();
+  }
+});
+
+test('a creds file (an operator, account and user JWTs made here with nkeys, as nsc makes them): host and relay log in and a guest watches; a user of another operator is refused', async () => {
+  const operator = makeNatsOperator();
+  const nats = await startNatsServer({ config: () => operator.config });
+  const hostCreds = join(scratch, 'host.creds');
+  const relayCreds = join(scratch, 'relay.creds');
+  const strangerCreds = join(scratch, 'stranger.creds');
+  writeFileSync(hostCreds, operator.userCreds('host'), { mode: 0o600 });
+  writeFileSync(relayCreds, operator.userCreds('relay'), { mode: 0o600 });
+  writeFileSync(strangerCreds, makeNatsOperator().userCreds('stranger'), { mode: 0o600 });
+  const world = await relayWorld({ nats, hostAuth: { credsFile: hostCreds }, relayAuth: { credsFile: relayCreds } });
+  try {
+    await watchesThroughRelay(world, 'with-a-creds-file');
+    await assert.rejects(relayWith(nats.url, { credsFile: strangerCreds }, natsOptionNames(natsAuthFlagNames('nats'))), /refused the credentials given \(--nats-creds\)/);
   } finally {
     await world.cleanup();
   }
