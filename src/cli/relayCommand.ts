@@ -17,6 +17,7 @@ const HELP = `Usage: guest-broadcast relay --nats URL[,URL…] [options]
 
 A stateless relay: serves the guests of any broadcast whose host registered on the same NATS
 (guest-broadcast host --relay URL). Guests watch with: ssh -p PORT <broadcast-id>@THIS-MACHINE
+and log in as the host's --access says (open, its passphrase, or a key it lists).
 
 Options:
   --nats URL[,URL…]        NATS servers (nats://HOST:PORT), tried in turn (required)
@@ -30,8 +31,9 @@ Options:
 
 NATS credentials and TLS (the same as the host's --relay-* options; secrets never on the
 command line):
-  --nats-user NAME         log in as this NATS user; the password from $${NATS_PASSWORD_ENV}
-                           or from the first line of --nats-password-file FILE
+  --nats-user NAME         log in as this NATS user; the password from
+                           $${NATS_PASSWORD_ENV} or the first line of
+                           --nats-password-file FILE
   --nats-token-file FILE   log in with the token on the file's first line
                            (or $${NATS_TOKEN_ENV})
   --nats-creds FILE        log in with a NATS creds file (user JWT and nkey seed, from nsc)
