@@ -1,10 +1,13 @@
 // The relay's SSH server: guests connect with `ssh -p PORT <broadcast-id>@RELAY`. The user name
-// picks the broadcast (looked up in the NATS registry); the per-guest code is the embedded
-// server's own (GuestConnection: only a session with pty-req, shell and window-change; GuestView:
-// input read and dropped), fed by this relay's groups instead of local tmux clients.
+// picks the broadcast (looked up in the NATS registry), whose entry also says who may log in
+// (the host's --access: open, a passphrase verifier, public keys); the per-guest code is the
+// embedded server's own (GuestConnection: its login decisions, only a session with pty-req, shell
+// and window-change; GuestView: input read and dropped), fed by this relay's groups instead of
+// local tmux clients.
 //
 // READ-ONLY: a relay has no path to any host's input at all: it publishes only requests, leases
-// and presence (wire/relayProtocol.ts), and its guests' input is dropped by GuestView.
+// and presence, and answers the host's kicks (wire/relayProtocol.ts); its guests' input is
+// dropped by GuestView.
 import { createServer, Server as NetServer, Socket } from 'node:net';
 import { hostname } from 'node:os';
 import type { NatsConnection } from '@nats-io/nats-core';
