@@ -71,10 +71,24 @@ Browser guests (either mode; off by default):
 Relays on NATS (either mode; off by default; phase 1 of #18):
   --relay URL[,URL…]       also serve guests through relays (guest-broadcast relay) on these
                            NATS servers (nats://HOST:PORT, JetStream on): this host only
-                           connects out, so it can be behind NAT. --access open only for now.
+                           connects out, so it can be behind NAT. Relays enforce --access:
+                           open (the id admits), password (the passphrase), keys (the
+                           authorized keys)
   --relay-id NAME          the broadcast's id on relays, which guests type as the ssh user name
                            (default: 128 random bits kept in the state folder: it admits guests,
                            so a named id lets anyone who guesses it watch)
+  NATS credentials and TLS (secrets never on the command line; the relay's --nats-* options
+  are the same):
+  --relay-user NAME        log in to NATS as this user; the password from
+                           $GUEST_BROADCAST_NATS_PASSWORD or the first line of
+                           --relay-password-file FILE
+  --relay-token-file FILE  log in with the token on the file's first line
+                           (or $GUEST_BROADCAST_NATS_TOKEN)
+  --relay-creds FILE       log in with a NATS creds file (user JWT and nkey seed, from nsc)
+  --relay-tls-ca FILE      trust the NATS server's certificate signed by this CA (PEM);
+                           TLS is then required
+  --relay-tls-cert FILE    a client certificate (PEM) for a server that verifies clients,
+  --relay-tls-key FILE     with its private key
 
   -h, --help               this help
 `;
@@ -176,7 +190,8 @@ async function startAndServe(options: BroadcastOptions, record: RecordRequest | 
   }
   if (relay) {
     out(`  Through a relay (NATS ${relay.url}): ssh -p PORT ${relay.broadcastId}@RELAY`);
-    out(`    (any relay started with: guest-broadcast relay --nats ${relay.url} --listen ADDR:PORT; the id admits guests: share it only with them)`);
+    const admits = relay.options.access?.policy === 'password' ? 'guests also need the passphrase' : relay.options.access?.policy === 'keys' ? 'guests also need a key listed in the authorized keys' : 'the id admits guests: share it only with them';
+    out(`    (any relay started with: guest-broadcast relay --nats ${relay.url} --listen ADDR:PORT; ${admits})`);
   }
   out(`  Privacy curtain:                  ${curtainLine(broadcast)}`);
   for (const warning of broadcast.lastFixup?.warnings ?? []) out(`  Warning: ${warning}`);

@@ -8,6 +8,8 @@ import { cliConfigDir } from '../host/paths';
 import { intOpt, parse, stringOpt, UsageError } from './args';
 import { CliCommand } from './command';
 import { parseNatsUrls } from '../wire/natsUrls';
+import type { NatsAuth } from '../host/relay/natsConnection';
+import { NATS_PASSWORD_ENV, NATS_TOKEN_ENV, natsAuthFlagNames, natsAuthFrom, natsOptionNames } from '../host/relay/natsAuthOptions';
 
 const DEFAULT_LISTEN = '127.0.0.1:2223';
 
@@ -15,6 +17,7 @@ const HELP = `Usage: guest-broadcast relay --nats URL[,URL…] [options]
 
 A stateless relay: serves the guests of any broadcast whose host registered on the same NATS
 (guest-broadcast host --relay URL). Guests watch with: ssh -p PORT <broadcast-id>@THIS-MACHINE
+and log in as the host's --access says (open, its passphrase, or a key it lists).
 
 Options:
   --nats URL[,URL…]        NATS servers (nats://HOST:PORT), tried in turn (required)
@@ -25,6 +28,19 @@ Options:
   --name NAME              this relay's name in hosts' viewer lists (default: machine name + random)
   --max-guests N           guests at once (default: 1000)
   --max-per-address N      connections from one address at once (default: 5)
+
+NATS credentials and TLS (the same as the host's --relay-* options; secrets never on the
+command line):
+  --nats-user NAME         log in as this NATS user; the password from
+                           $${NATS_PASSWORD_ENV} or the first line of
+                           --nats-password-file FILE
+  --nats-token-file FILE   log in with the token on the file's first line
+                           (or $${NATS_TOKEN_ENV})
+  --nats-creds FILE        log in with a NATS creds file (user JWT and nkey seed, from nsc)
+  --nats-tls-ca FILE       trust the NATS server's certificate signed by this CA (PEM);
+                           use tls://HOST:PORT or nats://HOST:PORT, TLS is then required
+  --nats-tls-cert FILE     a client certificate (PEM) for a server that verifies clients,
+  --nats-tls-key FILE      with its private key
   -h, --help               this help
 `;
 
@@ -39,6 +55,13 @@ export const relayCommand: CliCommand = {
       name: { type: 'string' },
       'max-guests': { type: 'string' },
       'max-per-address': { type: 'string' },
+      'nats-creds': { type: 'string' },
+      'nats-user': { type: 'string' },
+      'nats-password-file': { type: 'string' },
+      'nats-token-file': { type: 'string' },
+      'nats-tls-ca': { type: 'string' },
+      'nats-tls-cert': { type: 'string' },
+      'nats-tls-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -49,9 +72,20 @@ export const relayCommand: CliCommand = {
     if (!natsText) throw new UsageError('--nats is required: the NATS server(s) hosts register on, e.g. --nats nats://127.0.0.1:4222.', true);
     let urls: string[];
     let listen;
+    let auth: NatsAuth;
+    const flags = natsAuthFlagNames('nats');
     try {
       urls = parseNatsUrls(natsText, '--nats');
       listen = parseListen(stringOpt(values, 'listen') ?? DEFAULT_LISTEN, '--listen');
+      auth = natsAuthFrom(urls, {
+        creds: stringOpt(values, 'nats-creds'),
+        user: stringOpt(values, 'nats-user'),
+        passwordFile: stringOpt(values, 'nats-password-file'),
+        tokenFile: stringOpt(values, 'nats-token-file'),
+        tlsCa: stringOpt(values, 'nats-tls-ca'),
+        tlsCert: stringOpt(values, 'nats-tls-cert'),
+        tlsKey: stringOpt(values, 'nats-tls-key'),
+      }, flags);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
@@ -62,7 +96,7 @@ export const relayCommand: CliCommand = {
     const keyPath = stringOpt(values, 'host-key') ?? join(cliConfigDir(), 'relay', 'ssh_host_ed25519_key');
 
     const { startRelay } = await import('../relay/startRelay');
-    const relay = await startRelay({ urls, listen, keyPath, name, maxGuests, maxPerAddress, onLog: (line) => out(`[${new Date().toLocaleTimeString()}] ${line}`) });
+    const relay = await startRelay({ urls, auth, optionNames: natsOptionNames(flags), listen, keyPath, name, maxGuests, maxPerAddress, onLog: (line) => out(`[${new Date().toLocaleTimeString()}] ${line}`) });
     out(`Relay "${name}" on NATS ${relay.natsShown}, serving guests on ${relay.server.listenAddress}.`);
     out(`  Guests watch with:      ssh -p ${listen.port === 0 ? relay.server.sshAddress.split(':').pop() : listen.port} <broadcast-id>@${relay.server.sshAddress.replace(/:\d+$/, '')}`);
     out(`  Host key fingerprint:   ${relay.fingerprint}`);

@@ -5,7 +5,7 @@ import type { Subscription } from '@nats-io/nats-core';
 import type { GroupMember } from '../host/fanout/sizeGroup';
 import type { GroupPlacer } from '../host/fanout/groupPlacer';
 import { clampSize } from '../host/guestWindow';
-import { encodeControl, LEASE_RENEW_MS, parseEnded, PresenceGuest, subjects } from '../wire/relayProtocol';
+import { encodeControl, LEASE_RENEW_MS, parseEnded, parseKick, PresenceGuest, subjects } from '../wire/relayProtocol';
 import { RelayGroup } from './relayGroup';
 import type { RelayLink } from './relayLink';
 
@@ -13,6 +13,7 @@ export class RelayBroadcast implements GroupPlacer {
   private readonly groups = new Map<string, RelayGroup>();
   private readonly timer: NodeJS.Timeout;
   private readonly endedSub: Subscription;
+  private readonly kickSub: Subscription;
   private closed = false;
 
   constructor(
@@ -24,12 +25,28 @@ export class RelayBroadcast implements GroupPlacer {
     private readonly onIdle: (broadcast: RelayBroadcast) => void,
     /** Whether the registry still lists the broadcast (an `ended` while it does is not the host's). */
     private readonly registered: () => Promise<boolean>,
+    /** Ends this relay's guest `guest` of the broadcast with `message`; false: no such guest here. */
+    private readonly kickGuest: (guest: string, message: string) => Promise<boolean>,
   ) {
     this.timer = setInterval(() => this.renew(), LEASE_RENEW_MS);
     this.timer.unref();
     this.endedSub = link.subscribe(subjects.ended(link.broadcastId), (data) => {
       const ended = parseEnded(Buffer.from(data).toString('utf8'));
       if (ended) void this.registered().then((still) => !still && this.hostEnded(ended.message), () => undefined);
+    });
+    // The host ends one guest: only the relay named acts (and answers); the others stay silent.
+    this.kickSub = link.nc.subscribe(subjects.kick(link.broadcastId), {
+      callback: (err, msg) => {
+        const kick = err ? undefined : parseKick(msg.string());
+        if (!kick || kick.relay !== link.relayName) return;
+        void this.kickGuest(kick.guest, kick.message).then((ok) => {
+          try {
+            if (msg.reply) msg.respond(encodeControl({ ok }));
+          } catch {
+            // NATS is reconnecting: the host's request times out
+          }
+        });
+      },
     });
   }
 
@@ -100,6 +117,7 @@ export class RelayBroadcast implements GroupPlacer {
     this.closed = true;
     clearInterval(this.timer);
     this.endedSub.unsubscribe();
+    this.kickSub.unsubscribe();
     this.onIdle(this);
   }
 }

@@ -1,17 +1,23 @@
 // The relay's SSH server: guests connect with `ssh -p PORT <broadcast-id>@RELAY`. The user name
-// picks the broadcast (looked up in the NATS registry); the per-guest code is the embedded
-// server's own (GuestConnection: only a session with pty-req, shell and window-change; GuestView:
-// input read and dropped), fed by this relay's groups instead of local tmux clients.
+// picks the broadcast (looked up in the NATS registry), whose entry also says who may log in
+// (the host's --access: open, a passphrase verifier, public keys); the per-guest code is the
+// embedded server's own (GuestConnection: its login decisions, only a session with pty-req, shell
+// and window-change; GuestView: input read and dropped), fed by this relay's groups instead of
+// local tmux clients.
 //
 // READ-ONLY: a relay has no path to any host's input at all: it publishes only requests, leases
-// and presence (wire/relayProtocol.ts), and its guests' input is dropped by GuestView.
+// and presence, and answers the host's kicks (wire/relayProtocol.ts); its guests' input is
+// dropped by GuestView.
 import { createServer, Server as NetServer, Socket } from 'node:net';
 import { hostname } from 'node:os';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { KV } from '@nats-io/kv';
 import { Connection, Server as SshServer } from 'ssh2';
 import { ConnectionLimits, normalizeAddress } from '../host/connectionLimits';
+import type { GivenAccess } from '../host/embedded/access';
+import { parseAuthorizedKeys } from '../host/embedded/authorizedKeys';
 import { GuestConnection } from '../host/embedded/guestConnection';
+import { EMBEDDED_DEFAULTS } from '../host/embedded/options';
 import type { HostKey } from '../host/embedded/hostKey';
 import { formatListen, isWildcard, ListenAddress } from '../host/embedded/listen';
 import { listenOn } from '../host/embedded/listenOn';
@@ -104,7 +110,7 @@ export class RelayServer {
     timer.unref();
     this.handshakes.set(key, timer);
     socket.once('close', () => {
-      clearTimeout(timer);
+      clearTimeout(this.handshakes.get(key) ?? timer); // (extended for a passphrase: another timer)
       this.handshakes.delete(key);
       if (this.sockets.get(key) === socket) this.sockets.delete(key);
       if (!refusal) this.limits.release(address);
@@ -119,7 +125,14 @@ export class RelayServer {
     const connection: GuestConnection = new GuestConnection(client, {
       id: `guest-${this.nextId++}`,
       address: `${normalizeAddress(ip)}:${port}`,
+      // Unused: accessFor gives each login the access of the broadcast its user name names.
       access: { policy: 'open', stateDir: '' },
+      accessFor: async (user) => {
+        const access = await this.accessOf(user);
+        // A person types the passphrase: as long as the embedded server gives (not the bare handshake's).
+        if (access.policy === 'password') this.extendHandshake(key, socket, EMBEDDED_DEFAULTS.passwordHandshakeTimeoutMs);
+        return access;
+      },
       maxAuthAttempts: 6,
       // Replaced by admit() with the broadcast the user name names; a refused guest never places.
       groups: { place: () => { throw new Error('no broadcast chosen'); } },
@@ -169,6 +182,33 @@ export class RelayServer {
     return { broadcast: this.broadcastFor(user) };
   }
 
+  /**
+   * Who may watch the broadcast `user` names, as its host registered it (the embedded server's
+   * policies: GuestConnection decides with them as it does on a host). An id that is not
+   * registered reads as open: admit() then refuses it with the reason.
+   */
+  private async accessOf(user: string): Promise<GivenAccess> {
+    const entry = isBroadcastId(user) ? await this.lookUp(user) : undefined;
+    switch (entry?.access) {
+      case 'password':
+        return { policy: 'password', verifier: entry.verifier };
+      case 'keys':
+        // Each line was checked by the parser; one ssh2 cannot read is skipped (no guest has it).
+        return { policy: 'keys', keys: parseAuthorizedKeys(entry.keys.join('\n'), `the registry entry of ${user}`).keys };
+      default:
+        return { policy: 'open' };
+    }
+  }
+
+  private extendHandshake(key: string, socket: Socket | undefined, ms: number): void {
+    const old = this.handshakes.get(key);
+    if (!old || !socket) return;
+    clearTimeout(old);
+    const timer = setTimeout(() => socket.destroy(), ms);
+    timer.unref();
+    this.handshakes.set(key, timer);
+  }
+
   /** The broadcast's registry entry; undefined when it is not (or no longer) registered. */
   private async lookUp(id: string): Promise<RegistryEntry | undefined> {
     const entry = this.kv ? await this.kv.get(id).catch(() => null) : null;
@@ -186,6 +226,14 @@ export class RelayServer {
           if (this.broadcasts.get(id) === b) this.broadcasts.delete(id);
         },
         async () => (await this.lookUp(id)) !== undefined,
+        async (guest, message) => {
+          // Only a guest of this broadcast: a kick on one broadcast's subject reaches no other's guests.
+          const connection = [...this.connections].find(([c, b]) => b === id && c.id === guest)?.[0];
+          if (!connection) return false;
+          this.options.onLog?.(`the host ended the view of a guest from ${connection.address}`);
+          await connection.end(message);
+          return true;
+        },
       );
       this.broadcasts.set(id, made);
       broadcast = made;

@@ -1,15 +1,19 @@
 // Starts a relay: connects to NATS, opens the registry, listens for SSH guests. Loaded only by
 // `guest-broadcast relay` (and tests), so the host never loads the relay's code.
-import { connect } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import { loadOrCreateHostKeyFile } from '../host/embedded/hostKey';
 import type { ListenAddress } from '../host/embedded/listen';
+import { connectNats, NATS_FIELD_NAMES, registryFailure, NatsAuth, NatsOptionNames } from '../host/relay/natsConnection';
 import { shownNatsUrls } from '../host/relay/relayWatch';
 import { REGISTRY_BUCKET, REGISTRY_TTL_MS } from '../wire/relayProtocol';
 import { RelayServer } from './relayServer';
 
 export interface RelayStartOptions {
   urls: string[];
+  /** NATS credentials and TLS (none: an open NATS on a trusted network). */
+  auth?: NatsAuth;
+  /** The options' names as the user gave them, for the messages of a refused connection. */
+  optionNames?: NatsOptionNames;
   listen: ListenAddress;
   keyPath: string;
   name: string;
@@ -32,13 +36,11 @@ export interface RunningRelay {
 export async function startRelay(options: RelayStartOptions): Promise<RunningRelay> {
   const hostKey = loadOrCreateHostKeyFile(options.keyPath);
   const natsShown = shownNatsUrls(options.urls);
-  const nc = await connect({ servers: options.urls, name: `guest-broadcast relay ${options.name}`, maxReconnectAttempts: -1, reconnectTimeWait: 1000 }).catch((error: Error) => {
-    throw new Error(`Cannot reach NATS at ${natsShown} (${error.message}). Check that nats-server runs there and that --nats names it.`);
-  });
+  const nc = await connectNats(options.urls, options.auth ?? {}, `guest-broadcast relay ${options.name}`, options.optionNames ?? { ...NATS_FIELD_NAMES, urls: '--nats' });
   // The same bucket (and settings) hosts make: a relay started before any host still finds them later.
   const kv = await new Kvm(nc).create(REGISTRY_BUCKET, { ttl: REGISTRY_TTL_MS, history: 1 }).catch(async (error: Error) => {
     await nc.close().catch(() => undefined);
-    throw new Error(`NATS at ${natsShown} has no JetStream for the relay registry (${error.message}). Start nats-server with -js.`);
+    throw new Error(registryFailure(natsShown, error));
   });
   const server = new RelayServer(nc, kv, {
     listen: options.listen,

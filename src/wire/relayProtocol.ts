@@ -34,14 +34,21 @@
 //   - Frames are never sent again. If the host's own NATS link backs up, the host's feed for that
 //     group falls behind like a slow guest's and resynchronises: the screen goes out as the next
 //     frame (its sequence number follows on), which every relay applies like any output.
-//   - Phase 1 registers no access policy: a broadcast served through relays is open to whoever
-//     knows its id (at least 128 random bits unless the host names it), and the host refuses
-//     --relay with --access password|keys until relays enforce them.
+//   - The registry entry carries the broadcast's access policy, and relays enforce it with the
+//     embedded server's own login code (GuestConnection): `open` (the id admits), `password`
+//     (a salted scrypt verifier of the passphrase, never the passphrase: see
+//     host/embedded/passphraseVerifier.ts for why publishing it is acceptable), `keys` (the
+//     authorized keys' public key lines, "TYPE BASE64"). The host refreshes it with each heartbeat,
+//     so a regenerated passphrase or an edited authorized_keys reaches relays within HEARTBEAT_MS.
+//   - P.kick: the host ends one relay guest (the one its viewer list shows, "relay/guest-N"); only
+//     the relay named in it acts, and only on a guest of that broadcast.
 //
 // READ-ONLY BY CONSTRUCTION: every message a host receives goes through one of the parse*
 // functions below, whose results can only ask for a size group (clamped and capped), a screen,
 // a lease, or list guests. Nothing here carries keystrokes, and the host writes nothing it
 // receives to tmux.
+
+import { isPassphraseVerifier, PassphraseVerifier } from '../host/embedded/passphraseVerifier';
 
 /** The KV bucket of broadcasts served through relays. */
 export const REGISTRY_BUCKET = 'guest-broadcast';
@@ -84,25 +91,53 @@ export const subjects = {
   lease: (id: string) => `gb.b.${id}.lease`,
   presence: (id: string) => `gb.b.${id}.presence`,
   ended: (id: string) => `gb.b.${id}.ended`,
+  kick: (id: string) => `gb.b.${id}.kick`,
+  /** The host's inbox prefix (its answers: KV acks, kick replies), for per-host NATS permissions. */
+  hostInbox: (id: string) => `_INBOX.host.${id}`,
   group: (id: string, group: string) => `gb.b.${id}.g.${group}`,
 };
 
 // ---- the registry ----
 
-export interface RegistryEntry {
+/** Who may watch through relays: the host's --access policy and what a relay checks it against. */
+export type RegistryAccess = { access: 'open' } | { access: 'password'; verifier: PassphraseVerifier } | { access: 'keys'; keys: string[] };
+
+export type RegistryEntry = {
   v: number;
   session: string;
   /** The host's terminal size when it registered (informative). */
   cols: number;
   rows: number;
-  access: 'open';
   started: string;
+} & RegistryAccess;
+
+/** Keys one entry may list, and a key line's length at most (an 8192-bit RSA key fits). */
+export const MAX_REGISTRY_KEYS = 100;
+export const MAX_KEY_LINE = 2048;
+/** An entry is larger than a control message only by its keys. */
+const MAX_REGISTRY_BYTES = 256 * 1024;
+
+/** "TYPE BASE64": a public key as a relay compares it (no options, no comment). */
+export function isPublicKeyLine(line: unknown): line is string {
+  return typeof line === 'string' && line.length <= MAX_KEY_LINE && /^[a-z0-9@.-]{1,64} [A-Za-z0-9+/]+={0,2}$/.test(line);
 }
 
+/** An entry any NATS client allowed to write the bucket could have put: checked and bounded. */
 export function parseRegistryEntry(text: string): RegistryEntry | undefined {
-  const o = parseObject(text);
-  if (!o || o.v !== PROTOCOL_VERSION || typeof o.session !== 'string' || o.access !== 'open') return undefined;
-  return { v: PROTOCOL_VERSION, session: o.session.slice(0, 200), cols: int(o.cols, 0), rows: int(o.rows, 0), access: 'open', started: String(o.started ?? '') };
+  const o = parseObject(text, MAX_REGISTRY_BYTES);
+  if (!o || o.v !== PROTOCOL_VERSION || typeof o.session !== 'string') return undefined;
+  const base = { v: PROTOCOL_VERSION, session: o.session.slice(0, 200), cols: int(o.cols, 0), rows: int(o.rows, 0), started: String(o.started ?? '').slice(0, 64) };
+  switch (o.access) {
+    case 'open':
+      return { ...base, access: 'open' };
+    case 'password':
+      return isPassphraseVerifier(o.verifier) ? { ...base, access: 'password', verifier: { salt: o.verifier.salt, hash: o.verifier.hash } } : undefined;
+    case 'keys':
+      if (!Array.isArray(o.keys) || o.keys.length > MAX_REGISTRY_KEYS || !o.keys.every(isPublicKeyLine)) return undefined;
+      return { ...base, access: 'keys', keys: [...(o.keys as string[])] };
+    default:
+      return undefined;
+  }
 }
 
 // ---- requests (relay → host) and their answers ----
@@ -198,6 +233,24 @@ export function parseLeaseReply(text: string): LeaseReply {
   const o = parseObject(text);
   if (o?.ok === true && Array.isArray(o.gone) && o.gone.every(isGroupId)) return { ok: true, gone: o.gone as string[] };
   return { ok: false, error: typeof o?.error === 'string' ? o.error : 'the host sent an answer this relay does not understand' };
+}
+
+/** P.kick (host → relays): end `guest` (the relay's own id for it) on relay `relay` with `message`. */
+export interface Kick {
+  relay: string;
+  guest: string;
+  message: string;
+}
+
+export function parseKick(text: string): Kick | undefined {
+  const o = parseVersioned(text);
+  if (!o || !isRelayName(o.relay) || typeof o.guest !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(o.guest) || typeof o.message !== 'string') return undefined;
+  return { relay: o.relay, guest: o.guest, message: o.message.replace(/[^\x20-\x7e\u00a0-\uffff]/g, '').slice(0, 500) };
+}
+
+/** The relay's answer to a kick: true when it ended that guest. */
+export function parseKickReply(text: string): boolean {
+  return parseObject(text)?.ok === true;
 }
 
 export function parseEnded(text: string): { message: string } | undefined {

@@ -1,7 +1,7 @@
 // A real nats-server (Debian's, with JetStream) for one test file: its own temp store, a free
 // loopback port, started and stopped by its PID.
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './freePort';
@@ -11,15 +11,31 @@ export const NATS_SERVER = '/usr/sbin/nats-server';
 
 export interface NatsServer {
   url: string;
+  /** The server's temp folder (its store, its config, certificates a test made there). */
+  dir: string;
   port: number;
   pid: number;
   stop(): Promise<void>;
 }
 
-export async function startNatsServer(): Promise<NatsServer> {
+export interface NatsServerOptions {
+  /**
+   * More of nats-server's config (authorization, tls, accounts…), given the server's own temp
+   * folder (for certificates made there); the listen address and JetStream are set here.
+   */
+  config?: (dir: string) => string;
+}
+
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gb-nats-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(NATS_SERVER, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'js')];
+  if (options.config) {
+    const file = join(dir, 'nats.conf');
+    writeFileSync(file, `listen: "127.0.0.1:${port}"\njetstream { store_dir: "${join(dir, 'js')}" }\n${options.config(dir)}\n`);
+    args = ['-c', file];
+  }
+  const child: ChildProcess = spawn(NATS_SERVER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   let exited = false;
   child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-8192)));
@@ -31,6 +47,7 @@ export async function startNatsServer(): Promise<NatsServer> {
   const pid = child.pid ?? 0;
   return {
     url: `nats://127.0.0.1:${port}`,
+    dir,
     port,
     pid,
     async stop() {

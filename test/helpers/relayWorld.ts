@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { Broadcast } from '../../src/host/broadcast';
 import { broadcastOptions } from '../../src/host/options/broadcast';
-import { hostOptions } from '../../src/host/options/parse';
+import { HostOptions, hostOptions } from '../../src/host/options/parse';
+import { NATS_FIELD_NAMES, NatsAuth } from '../../src/host/relay/natsConnection';
 import { RelayRoute } from '../../src/host/relay/relayRoute';
 import { EmbeddedSshRoute } from '../../src/host/routes/embeddedSshRoute';
 import { RunningRelay, startRelay } from '../../src/relay/startRelay';
@@ -31,8 +32,20 @@ export interface RelayWorld {
   cleanup(): Promise<void>;
 }
 
-export async function relayWorld(options: { relayId?: string } = {}): Promise<RelayWorld> {
-  const nats = await startNatsServer();
+export interface RelayWorldOptions {
+  relayId?: string;
+  /** A nats-server of the test's own (auth, TLS, permissions); default: an open one. */
+  nats?: NatsServer;
+  /** How the host and the relays log in to it (default: not at all). */
+  hostAuth?: NatsAuth;
+  relayAuth?: NatsAuth;
+  /** The host's access policy (default open). */
+  access?: HostOptions['access'];
+  authorizedKeysFile?: string;
+}
+
+export async function relayWorld(options: RelayWorldOptions = {}): Promise<RelayWorld> {
+  const nats = options.nats ?? (await startNatsServer());
   const sock = tempSocket('gb-relay-');
   const stateDir = join(sock.dir, 'state');
   const host = hostOptions({
@@ -42,12 +55,19 @@ export async function relayWorld(options: { relayId?: string } = {}): Promise<Re
     command: TEST_SHELL,
     tmuxConfig: '/dev/null',
     mode: 'embedded',
-    relay: { urls: [nats.url], id: options.relayId },
+    access: options.access ?? 'open',
+    authorizedKeysFile: options.authorizedKeysFile,
+    relay: { urls: [nats.url], id: options.relayId, auth: options.hostAuth ?? {}, names: { ...NATS_FIELD_NAMES, urls: '--relay' } },
   });
   const started = broadcastOptions(host, { names: {}, defaultStateDir: stateDir });
   const route = started.routes.find((r): r is RelayRoute => r instanceof RelayRoute);
   if (!route) throw new Error('no relay route');
-  const broadcast = await Broadcast.start({ ...started, pollIntervalMs: 200 });
+  // A host that cannot start (NATS refused it) must not leave nats-server running.
+  const broadcast = await Broadcast.start({ ...started, pollIntervalMs: 200 }).catch(async (error: unknown) => {
+    await sock.cleanup();
+    await nats.stop();
+    throw error;
+  });
   // The host's own client sizes the window (80x24), as in real use.
   const hostClient = new PtyClient(broadcast.hostAttachArgv, { cols: 80, rows: 24 });
   await waitFor('the host client', async () => (await listClients(sock.tmux)).some((c) => !c.readOnly));
@@ -65,6 +85,7 @@ export async function relayWorld(options: { relayId?: string } = {}): Promise<Re
     async startRelay() {
       const relay = await startRelay({
         urls: [nats.url],
+        auth: options.relayAuth,
         listen: { host: '127.0.0.1', port: 0 },
         keyPath: join(sock.dir, `relay-${relays.length}`, 'ssh_host_ed25519_key'),
         name: `relay-${relays.length}`,

@@ -96,13 +96,26 @@ const MISTAKES: Record<HostOptionKey, Array<[unknown, RegExp]>> = {
   record: [['/tmp/casts/', / "\/tmp\/casts\/" names a folder: name a file, such as \/tmp\/casts\/session\.cast\.$/], [{}, / must be text \(got \{\}\)\.$/]],
   relay: [['http://x:1', /: "http:\/\/x:1" is not a NATS URL\. Give nats:\/\/HOST:PORT/]],
   relayId: [['abc', / is only used with .*relay \(guests watching through relays on NATS\)\.$/]],
+  relayCreds: [['/x.creds', / is only used with .*relay \(the NATS server relays use\)\.$/]],
+  relayUser: [['u', / is only used with .*relay \(the NATS server relays use\)\.$/]],
+  relayPasswordFile: [['/p', / is only used with .*relay \(the NATS server relays use\)\.$/]],
+  relayTokenFile: [['/t', / is only used with .*relay \(the NATS server relays use\)\.$/]],
+  relayTlsCa: [['/ca.pem', / is only used with .*relay \(the NATS server relays use\)\.$/]],
+  relayTlsCert: [['/c.pem', / is only used with .*relay \(the NATS server relays use\)\.$/]],
+  relayTlsKey: [['/k.pem', / is only used with .*relay \(the NATS server relays use\)\.$/]],
 };
 
-test('--relay: NATS URLs, an id by the rule, and open access only (relays check no passphrase yet)', () => {
-  assert.deepEqual(parseHostOptions({ relay: 'nats://127.0.0.1:4222, nats://10.0.0.2:4222' }, CLI_OPTION_NAMES).relay, { urls: ['nats://127.0.0.1:4222', 'nats://10.0.0.2:4222'], id: undefined });
-  assert.deepEqual(parseHostOptions({ relay: 'nats://h:1', relayId: 'team-demo_1' }, CLI_OPTION_NAMES).relay, { urls: ['nats://h:1'], id: 'team-demo_1' });
+test('--relay: NATS URLs, an id by the rule, any access policy (relays enforce it)', () => {
+  const urlsAndId = (raw: RawHostOptions): unknown => {
+    const relay = parseHostOptions(raw, CLI_OPTION_NAMES).relay;
+    return relay && { urls: relay.urls, id: relay.id, auth: relay.auth };
+  };
+  assert.deepEqual(urlsAndId({ relay: 'nats://127.0.0.1:4222, nats://10.0.0.2:4222' }), { urls: ['nats://127.0.0.1:4222', 'nats://10.0.0.2:4222'], id: undefined, auth: {} });
+  assert.deepEqual(urlsAndId({ relay: 'nats://h:1', relayId: 'team-demo_1' }), { urls: ['nats://h:1'], id: 'team-demo_1', auth: {} });
   refused({ relay: 'nats://h:1', relayId: 'a.b' }, CLI_OPTION_NAMES, /^--relay-id "a\.b" is not a valid id: letters, digits/);
-  refused({ relay: 'nats://h:1', access: 'password' }, CLI_OPTION_NAMES, /^--relay works with --access open only for now/);
+  // Relays enforce the access policy (#18): password and keys go with --relay.
+  assert.equal(parseHostOptions({ relay: 'nats://h:1', access: 'password' }, CLI_OPTION_NAMES).access, 'password');
+  assert.equal(parseHostOptions({ mode: 'system', relay: 'nats://h:1', access: 'keys', authorizedKeysFile: '/k' }, CLI_OPTION_NAMES).authorizedKeysFile, '/k');
   // In system mode the relay route keeps its id in the state folder, as --web keeps its link.
   assert.equal(parseHostOptions({ mode: 'system', relay: 'nats://h:1', stateDir: '/tmp/x' }, CLI_OPTION_NAMES).stateDir, '/tmp/x');
 });

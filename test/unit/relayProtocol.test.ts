@@ -3,6 +3,7 @@
 // ids that ssh could read as an option are refused; random ids follow the rule.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { checkPassphrase, makePassphraseVerifier } from '../../src/host/embedded/passphraseVerifier';
 import { randomId } from '../../src/host/relay/relayId';
 import { relayWatchLine, shownNatsUrls } from '../../src/host/relay/relayWatch';
 import {
@@ -10,7 +11,12 @@ import {
   encodeControl,
   encodeFrame,
   isBroadcastId,
+  MAX_KEY_LINE,
+  MAX_REGISTRY_KEYS,
+  parseKick,
+  parseKickReply,
   parseLeaseRequest,
+  parseRegistryEntry,
   parseOpenRequest,
   parsePresence,
   parseSnapReply,
@@ -66,4 +72,31 @@ test('the watch line and the NATS URLs as shown', () => {
   assert.equal(relayWatchLine('abc', 'relay.example:22'), 'ssh abc@relay.example');
   assert.match(relayWatchLine('abc', undefined), /^ssh -p PORT abc@RELAY/);
   assert.equal(shownNatsUrls(['nats://user:pw@h:4222', 'nats://tok@g:4222']), 'nats://h:4222,nats://g:4222');
+});
+
+test('registry entries: each access policy with what a relay checks, bounded; anything else is no entry', async () => {
+  const base = { v: 1, session: 'broadcast', cols: 0, rows: 0, started: '2026-01-01T00:00:00.000Z' };
+  assert.equal(parseRegistryEntry(JSON.stringify({ ...base, access: 'open' }))?.access, 'open');
+  const verifier = await makePassphraseVerifier('right horse battery');
+  const password = parseRegistryEntry(JSON.stringify({ ...base, access: 'password', verifier }));
+  assert.ok(password?.access === 'password');
+  assert.equal(await checkPassphrase(password.verifier, 'right horse battery'), true);
+  assert.equal(await checkPassphrase(password.verifier, 'wrong horse battery'), false);
+  assert.equal(parseRegistryEntry(JSON.stringify({ ...base, access: 'password' })), undefined, 'no verifier');
+  assert.equal(parseRegistryEntry(JSON.stringify({ ...base, access: 'password', verifier: { salt: 'x', hash: 'y' } })), undefined, 'not a verifier');
+  const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
+  assert.deepEqual((parseRegistryEntry(JSON.stringify({ ...base, access: 'keys', keys: [key] })) as { keys: string[] }).keys, [key]);
+  assert.equal(parseRegistryEntry(JSON.stringify({ ...base, access: 'keys', keys: [`${key} comment`] })), undefined, 'a comment or option is not a key line');
+  assert.equal(parseRegistryEntry(JSON.stringify({ ...base, access: 'keys', keys: Array(MAX_REGISTRY_KEYS + 1).fill(key) })), undefined, 'too many keys');
+  assert.equal(parseRegistryEntry(JSON.stringify({ ...base, access: 'keys', keys: [`ssh-rsa ${'A'.repeat(MAX_KEY_LINE)}`] })), undefined, 'a key line too long');
+  assert.equal(parseRegistryEntry(JSON.stringify({ ...base, access: 'everyone' })), undefined);
+});
+
+test('kicks: a relay name, a guest id and a printable message; the relay answers ok', () => {
+  assert.deepEqual(parseKick(encodeControl({ relay: 'r1', guest: 'guest-3', message: 'bye\x1b[2J\x9b now' }).toString()), { relay: 'r1', guest: 'guest-3', message: 'bye[2J now' });
+  assert.equal(parseKick(encodeControl({ relay: 'r 1', guest: 'guest-3', message: 'x' }).toString()), undefined);
+  assert.equal(parseKick(encodeControl({ relay: 'r1', guest: '../x', message: 'x' }).toString()), undefined);
+  assert.equal(parseKick(JSON.stringify({ v: 99, relay: 'r1', guest: 'g', message: 'x' })), undefined);
+  assert.equal(parseKickReply('{"v":1,"ok":true}'), true);
+  assert.equal(parseKickReply('{"v":1,"ok":false}'), false);
 });

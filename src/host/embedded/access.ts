@@ -4,9 +4,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { AuthContext } from 'ssh2';
-import { readAuthorizedKeys } from './authorizedKeys';
+import { AuthorizedKey, readAuthorizedKeys } from './authorizedKeys';
 import { AccessPolicy } from './options';
 import { readPassphrase } from './passphrase';
+import { checkPassphrase, PassphraseVerifier } from './passphraseVerifier';
 
 export type AuthDecision = 'accept' | 'reject';
 
@@ -52,11 +53,35 @@ export function decide(config: AccessConfig, ctx: AuthContext): AuthDecision {
       } catch {
         return 'reject';
       }
-      const match = keys.find((k) => k.blob.length === ctx.key.data.length && timingSafeEqual(k.blob, ctx.key.data));
-      if (!match) return 'reject';
-      // Without a signature the client only asks "would this key do?" (it then signs): yes.
-      if (!ctx.signature || !ctx.blob) return 'accept';
-      return match.key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true ? 'accept' : 'reject';
+      return keyDecision(keys, ctx);
     }
+  }
+}
+
+/** A publickey request against a list of keys: offered (not yet signed) or signed by one of them. */
+function keyDecision(keys: ReadonlyArray<Pick<AuthorizedKey, 'key' | 'blob'>>, ctx: AuthContext): AuthDecision {
+  if (ctx.method !== 'publickey') return 'reject';
+  const match = keys.find((k) => k.blob.length === ctx.key.data.length && timingSafeEqual(k.blob, ctx.key.data));
+  if (!match) return 'reject';
+  // Without a signature the client only asks "would this key do?" (it then signs): yes.
+  if (!ctx.signature || !ctx.blob) return 'accept';
+  return match.key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true ? 'accept' : 'reject';
+}
+
+/**
+ * A broadcast's access as a relay has it (from the NATS registry, not from files): the passphrase
+ * as a verifier, the authorized keys as parsed keys. The same decisions as decide().
+ */
+export type GivenAccess = { policy: 'open' } | { policy: 'password'; verifier: PassphraseVerifier } | { policy: 'keys'; keys: Array<Pick<AuthorizedKey, 'key' | 'blob'>> };
+
+export async function decideGiven(access: GivenAccess, ctx: AuthContext): Promise<AuthDecision> {
+  switch (access.policy) {
+    case 'open':
+      return 'accept';
+    case 'password':
+      if (ctx.method !== 'password') return 'reject';
+      return (await checkPassphrase(access.verifier, ctx.password)) ? 'accept' : 'reject';
+    case 'keys':
+      return keyDecision(access.keys, ctx);
   }
 }

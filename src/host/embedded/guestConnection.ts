@@ -5,7 +5,8 @@ import { EventEmitter } from 'node:events';
 import type { AuthContext, Connection, PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
 import { formatHostSize, HOST_SIZE_COMMAND } from '../../wire/hostSize';
 import { ENDED_MESSAGE } from '../messages';
-import { AccessConfig, decide, methodsFor } from './access';
+import { AccessConfig, AuthDecision, decide, decideGiven, GivenAccess, methodsFor } from './access';
+import type { AccessPolicy } from './options';
 import { disconnectWithReason } from './disconnect';
 import { cannotShow, GuestView } from './guestView';
 import type { HostSizeSource } from '../fanout/hostSizeFeed';
@@ -24,6 +25,11 @@ export interface GuestConnectionOptions {
    * A refusal is shown in the guest's terminal (then the connection ends with status 1).
    */
   admit?: (user: string) => Promise<{ groups: GroupPlacer } | { refusal: string }>;
+  /**
+   * A relay: the access of the broadcast a user name names (looked up at each login request);
+   * `access` is then unused. An unknown broadcast reads as open, and admit() refuses it.
+   */
+  accessFor?: (user: string) => Promise<GivenAccess>;
   /** Where a watcher's host-size channel reads the host's terminal size from. */
   hostSize?: HostSizeSource;
   /** The connection's TCP socket (the view sends each write's pieces on it as one). */
@@ -94,7 +100,19 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   }
 
   private authenticate(ctx: AuthContext): void {
-    if (decide(this.options.access, ctx) === 'accept') {
+    const accessFor = this.options.accessFor;
+    if (!accessFor) return this.settle(ctx, decide(this.options.access, ctx), this.options.access.policy);
+    // A relay: the user name names the broadcast, whose registry entry says who may watch.
+    void accessFor(ctx.username)
+      .catch((): GivenAccess => ({ policy: 'open' })) // admit() then says what is wrong
+      .then(async (access) => {
+        const decision = await decideGiven(access, ctx);
+        if (!this.closed) this.settle(ctx, decision, access.policy);
+      });
+  }
+
+  private settle(ctx: AuthContext, decision: AuthDecision, policy: AccessPolicy): void {
+    if (decision === 'accept') {
       const admit = this.options.admit;
       if (!admit) {
         this.user = cleanUserName(ctx.username);
@@ -123,7 +141,7 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
       this.client.end();
       return;
     }
-    ctx.reject(methodsFor(this.options.access.policy));
+    ctx.reject(methodsFor(policy));
   }
 
   private openSession(accept: () => Session, reject: () => void): void {

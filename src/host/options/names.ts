@@ -26,6 +26,13 @@ export const HOST_OPTION_KEYS = [
   'record',
   'relay',
   'relayId',
+  'relayCreds',
+  'relayUser',
+  'relayPasswordFile',
+  'relayTokenFile',
+  'relayTlsCa',
+  'relayTlsCert',
+  'relayTlsKey',
 ] as const;
 
 export type HostOptionKey = (typeof HOST_OPTION_KEYS)[number];
@@ -55,6 +62,13 @@ export const CLI_OPTION_NAMES = {
   record: '--record',
   relay: '--relay',
   relayId: '--relay-id',
+  relayCreds: '--relay-creds',
+  relayUser: '--relay-user',
+  relayPasswordFile: '--relay-password-file',
+  relayTokenFile: '--relay-token-file',
+  relayTlsCa: '--relay-tls-ca',
+  relayTlsCert: '--relay-tls-cert',
+  relayTlsKey: '--relay-tls-key',
 } as const satisfies Record<HostOptionKey, string>;
 
 /**
@@ -102,8 +116,11 @@ export const MODE_OF: Partial<Record<HostOptionKey, BroadcastMode>> = {
  */
 export const WEB_USES: readonly HostOptionKey[] = ['access', 'stateDir', 'maxViewers', 'maxConnectionsPerAddress', 'loginTimeout', 'maxSizeGroups'];
 
-/** The embedded-mode options the relay route (--relay, either mode) reads too: its id is kept in the state folder. */
-export const RELAY_USES: readonly HostOptionKey[] = ['access', 'stateDir', 'maxSizeGroups'];
+/**
+ * The embedded-mode options the relay route (--relay, either mode) reads too: its id is kept in
+ * the state folder, and relays enforce the access policy (passphrase, authorized keys).
+ */
+export const RELAY_USES: readonly HostOptionKey[] = ['access', 'authorizedKeysFile', 'stateDir', 'maxSizeGroups'];
 
 /** An option's name in `names`, or its key when that source has no name for it (a typed caller). */
 export function nameOf(names: HostOptionNames, key: HostOptionKey): string {

@@ -10,7 +10,7 @@ import { DEFAULT_SSH_PORT } from '../guestSshCommand';
 import { BroadcastMode } from '../paths';
 import { isUnixUserName, UNIX_USER_NAME_RULE } from '../unixUserName';
 import { HOST_OPTION_KEYS, HostOptionKey, HostOptionNames, MODE_OF, nameOf, RELAY_USES, WEB_USES } from './names';
-import { parseRelayHostOptions, RelayHostOptions } from './relayHostOptions';
+import { parseRelayHostOptions, relayOptionNames, RelayHostOptions } from './relayHostOptions';
 import { parseWebHostOptions, WebHostOptions } from '../web/webHostOptions';
 import { HostOptionError, shown, text, wholeNumber } from './rawValues';
 import { readableTmuxConfig } from './tmuxConfig';
@@ -49,7 +49,7 @@ export interface HostOptions {
   web: WebHostOptions | undefined;
   /** A file to record the host's screen to from the start (asciicast v2), as given; undefined: none. */
   record: string | undefined;
-  /** The relay route (--relay, --relay-id); undefined: off. */
+  /** The relay route (--relay, --relay-id, NATS credentials and TLS); undefined: off. */
   relay: RelayHostOptions | undefined;
 }
 
@@ -135,7 +135,7 @@ export function parseHostOptions(raw: RawHostOptions, names: HostOptionNames, ot
 
   let relay: RelayHostOptions | undefined;
   try {
-    relay = parseRelayHostOptions(raw, { relay: name('relay'), relayId: name('relayId'), access: name('access') }, policy);
+    relay = parseRelayHostOptions(raw, relayOptionNames(name));
   } catch (error) {
     throw new HostOptionError((error as Error).message);
   }

@@ -9,7 +9,10 @@ export function relayRoute(host: HostOptions, context: EmbeddedServerContext): R
   return new RelayRoute({
     urls: host.relay.urls,
     id: host.relay.id,
+    auth: host.relay.auth,
+    optionNames: host.relay.names,
     stateDir: host.stateDir ?? context.defaultStateDir,
+    access: { policy: host.access, stateDir: host.stateDir ?? context.defaultStateDir, authorizedKeysFile: host.authorizedKeysFile },
     maxSizeGroups: host.maxSizeGroups,
     appRoot: context.appRoot,
     onWarning: context.onWarning,

@@ -5,5 +5,11 @@
 // `const { connect } = await import('@nats-io/transport-node')` read undefined ("connect is not
 // a function") and guestBroadcast.relay could not start. A module of ours keeps its named exports
 // in any bundle.
+import * as transport from '@nats-io/transport-node';
+import type { credsAuthenticator as CredsAuthenticator } from '@nats-io/nats-core';
 export { connect } from '@nats-io/transport-node';
 export { Kvm } from '@nats-io/kv';
+
+/** transport-node re-exports nats-core's authenticators; its typings do not say so. */
+export const credsAuthenticator: typeof CredsAuthenticator = (creds) =>
+  (transport as unknown as { credsAuthenticator: typeof CredsAuthenticator }).credsAuthenticator(creds);

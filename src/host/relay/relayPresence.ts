@@ -38,6 +38,18 @@ export class RelayPresence {
     return changed;
   }
 
+  /** Drops one guest until its relay's next presence (it was kicked); true when it was listed. */
+  forget(name: string): boolean {
+    for (const relay of this.relays.values()) {
+      const i = relay.guests.findIndex((g) => g.name === name);
+      if (i >= 0) {
+        relay.guests.splice(i, 1);
+        return true;
+      }
+    }
+    return false;
+  }
+
   guests(): Guest[] {
     return [...this.relays.values()].flatMap((r) => r.guests);
   }

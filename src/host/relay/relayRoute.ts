@@ -20,11 +20,16 @@ import type { SizeGroups } from '../fanout/sizeGroups';
 import { guestTerm } from '../fanout/terminal';
 import { clampSize } from '../guestWindow';
 import type { Guest } from '../guests';
+import type { AccessConfig } from '../embedded/access';
 import { EMBEDDED_DEFAULTS } from '../embedded/options';
+import { loadOrCreatePassphrase } from '../embedded/passphrase';
 import { Route, RouteContext, RouteDescription, RouteReport } from '../routes/route';
 import {
   encodeControl,
   HEARTBEAT_MS,
+  Kick,
+  parseKickReply,
+  REQUEST_TIMEOUT_MS,
   LEASE_MS,
   LEASE_RENEW_MS,
   OpenReply,
@@ -39,8 +44,10 @@ import {
   subjects,
 } from '../../wire/relayProtocol';
 import { HostRelayGroup } from './hostRelayGroup';
+import { connectNats, NATS_FIELD_NAMES, registryFailure, NatsAuth, NatsOptionNames } from './natsConnection';
 import { loadOrCreateRelayId } from './relayId';
 import { RelayPresence } from './relayPresence';
+import { RegistryAccessSource } from './registryAccess';
 import { relayWatchLine, shownNatsUrls } from './relayWatch';
 
 export interface RelayRouteOptions {
@@ -48,7 +55,13 @@ export interface RelayRouteOptions {
   urls: string[];
   /** The broadcast's id as the host named it (--relay-id); undefined: the random one in the state folder. */
   id?: string;
+  /** NATS credentials and TLS (none: an open NATS on a trusted network). */
+  auth?: NatsAuth;
+  /** The options' names as the user gave them, for the messages of a refused connection. */
+  optionNames?: NatsOptionNames;
   stateDir: string;
+  /** Who may watch through relays (the broadcast's --access); default open. */
+  access?: AccessConfig;
   maxSizeGroups?: number;
   appRoot?: string;
   onWarning?: (message: string) => void;
@@ -75,6 +88,7 @@ export class RelayRoute implements Route {
   private readonly bySize = new Map<string, HostRelayGroup>();
   private readonly subs: Subscription[] = [];
   private readonly presence = new RelayPresence();
+  private readonly access: RegistryAccessSource;
   private readonly listeners = new ListenerList<[]>();
   private timers: NodeJS.Timeout[] = [];
   private nextGroup = 1;
@@ -82,7 +96,9 @@ export class RelayRoute implements Route {
   private closing = false;
   private shownWatch = '';
 
-  constructor(readonly options: RelayRouteOptions) {}
+  constructor(readonly options: RelayRouteOptions) {
+    this.access = new RegistryAccessSource(options.access ?? { policy: 'open', stateDir: options.stateDir }, options.onWarning);
+  }
 
   check(version: TmuxVersion): void {
     // Relay guests watch through the same size groups (tmux attach -r) as embedded SSH guests.
@@ -111,20 +127,17 @@ export class RelayRoute implements Route {
     this.id = this.options.id ?? loadOrCreateRelayId(this.options.stateDir);
     this.groups = fanoutFor(context, { maxGroups: this.options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups, appRoot: this.options.appRoot });
     // Loaded only now: a broadcast without relays never loads the NATS client.
-    const { connect, Kvm } = await import('./natsClient');
-    let nc: NatsConnection;
-    try {
-      nc = await connect({ servers: this.options.urls, name: `guest-broadcast host ${this.id.slice(0, 6)}`, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
-    } catch (error) {
-      throw new Error(`Cannot reach NATS at ${this.url} (${(error as Error).message}). Check that nats-server runs there (with -js) and that --relay names it.`);
-    }
+    const { Kvm } = await import('./natsClient');
+    const nc = await connectNats(this.options.urls, this.options.auth ?? {}, `guest-broadcast host ${this.id.slice(0, 6)}`, this.options.optionNames ?? { ...NATS_FIELD_NAMES, urls: '--relay' }, subjects.hostInbox(this.id));
     this.nc = nc;
     try {
       this.kv = await new Kvm(nc).create(REGISTRY_BUCKET, { ttl: REGISTRY_TTL_MS, history: 1 });
     } catch (error) {
       await nc.close().catch(() => undefined);
-      throw new Error(`NATS at ${this.url} has no JetStream for the relay registry (${(error as Error).message}). Start nats-server with -js.`);
+      throw new Error(registryFailure(this.url, error as Error));
     }
+    // The passphrase relays check is the broadcast's own, made here if no other route made it yet.
+    if (this.options.access?.policy === 'password') loadOrCreatePassphrase(this.options.access.stateDir);
     this.started = new Date().toISOString();
     this.serve(nc);
     await this.register();
@@ -150,8 +163,24 @@ export class RelayRoute implements Route {
     return this.presence.guests();
   }
 
-  async kick(): Promise<boolean> {
-    return false; // phase 1: kicking a relay guest is not built yet (#18)
+  /**
+   * Ends a relay guest's view: `name` as the viewer list shows it ("RELAY/guest-N"). Only a guest
+   * in the list (a relay announced it) is asked for; the relay named ends it and answers, so true
+   * means the guest is gone, not only that a message went out.
+   */
+  async kick(name: string, message: string): Promise<boolean> {
+    const nc = this.nc;
+    const slash = name.indexOf('/');
+    if (!nc || this.closing || slash < 0 || !this.presence.guests().some((g) => g.name === name)) return false;
+    const kick: Kick = { relay: name.slice(0, slash), guest: name.slice(slash + 1), message };
+    try {
+      const reply = await nc.request(subjects.kick(this.id), encodeControl(kick), { timeout: REQUEST_TIMEOUT_MS });
+      const kicked = parseKickReply(reply.string());
+      if (kicked && this.presence.forget(name)) this.listeners.fire();
+      return kicked;
+    } catch {
+      return false; // the relay is gone or did not answer: its presence will say
+    }
   }
 
   /** The groups run for relays now (tests): id, size, size group's tmux client pid, frames sent. */
@@ -274,8 +303,8 @@ export class RelayRoute implements Route {
 
   private async register(): Promise<void> {
     if (!this.kv || this.closing || !this.context) return;
-    const entry: RegistryEntry = { v: PROTOCOL_VERSION, session: this.context.sessionName, cols: 0, rows: 0, access: 'open', started: this.started };
     try {
+      const entry: RegistryEntry = { v: PROTOCOL_VERSION, session: this.context.sessionName, cols: 0, rows: 0, started: this.started, ...(await this.access.current()) };
       await this.kv.put(this.id, JSON.stringify(entry));
     } catch (error) {
       this.options.onWarning?.(`Could not refresh the relay registry on ${this.url}: ${(error as Error).message}`);
