@@ -40,8 +40,12 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
   }
 }
 
-/** Connects `count` viewers, `concurrency` at a time; the first `stalled` of them never read. */
-export async function bringUp(target: ViewerTarget, options: PoolOptions, into: BenchViewer[] = []): Promise<PoolResult> {
+/**
+ * Connects `count` viewers, `concurrency` at a time; the first `stalled` of them never read.
+ * Several targets (the relays of one broadcast): viewers are spread over them in turn.
+ */
+export async function bringUp(target: ViewerTarget | readonly ViewerTarget[], options: PoolOptions, into: BenchViewer[] = []): Promise<PoolResult> {
+  const targets: readonly ViewerTarget[] = Array.isArray(target) ? target : [target as ViewerTarget];
   const started = performance.now();
   const result: PoolResult = { viewers: into, upMs: [], wallMs: 0, failures: [] };
   let next = 0;
@@ -52,7 +56,7 @@ export async function bringUp(target: ViewerTarget, options: PoolOptions, into: 
     const budget = Math.min(options.perViewerTimeoutMs, Math.max(1000, options.deadline - Date.now()));
     try {
       const size = options.sizes[(base + index) % options.sizes.length];
-      const viewer = await connectViewer(target, { ...size, stalled, timeoutMs: budget });
+      const viewer = await connectViewer(targets[(base + index) % targets.length], { ...size, stalled, timeoutMs: budget });
       result.viewers.push(viewer);
       if (!stalled) await withTimeout(viewer.whenVisible(PROMPT), budget, 'the first screen');
       result.upMs.push(performance.now() - t0);
