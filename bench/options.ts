@@ -55,8 +55,12 @@ export interface BenchOptions {
 
 export class BenchUsageError extends Error {}
 
-/** Guests over the relays for the host's CPU (the issue's 2,000, which this 2-core machine brings up in about a minute). */
-export const DEFAULT_RELAY_GUESTS = 2000;
+/**
+ * Guests over the relays for the host's CPU. The issue asks for 2,000; on the shared 2-core machine
+ * the bench ran on, its own 2,000 SSH clients in one process took minutes to come up and starved the
+ * host's tmux, so the default is what fitted there (--relay-guests 2000 asks for the issue's figure).
+ */
+export const DEFAULT_RELAY_GUESTS = 1000;
 export const QUICK_RELAY_GUESTS = 40;
 const FULL_PER_RELAY = [0, 250, 500, 1000];
 const QUICK_PER_RELAY = [0, 10, 50];
@@ -80,7 +84,8 @@ Options:
                           (embedded and system) | all (the first three; the default)
   --relays N              --route relay: relays started on one nats-server (default 4)
   --relay-guests N        --route relay: guests spread over the relays while the host cats
-                          (default ${DEFAULT_RELAY_GUESTS}; quick: ${QUICK_RELAY_GUESTS})
+                          (default ${DEFAULT_RELAY_GUESTS}, what fits a shared 2-core machine; the
+                          issue asks for 2000; quick: ${QUICK_RELAY_GUESTS})
   --samples N             latency markers per viewer count (default 200)
   --flood-mb N            size of the file the flood and recording scenarios cat, MiB (default 20)
   --concurrency N         viewers connecting at once (default 10)

@@ -79,8 +79,11 @@ export function renderRelay(r: RelayResults, fileMiB: number): string {
   if (rows.length === 1) return '';
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   const render = (row: string[]): string => row.map((c, i) => (i === 0 || i === 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const fewer = r.hostCpu && r.guests < 2000 ? [`  (${r.guests} guests over the relays, not the issue's 2,000: --relay-guests; the bench's own SSH clients share this machine)`] : [];
   return [
-    `Relays on NATS: ${r.relays} relay process${r.relays === 1 ? '' : 'es'} and ${r.natsServer} on this machine; cat ${fileMiB} MiB in the host's session; CPU from /proc schedstat`,
+    `Relays on NATS: ${r.relays} relay process${r.relays === 1 ? '' : 'es'} and ${r.natsServer} on this machine; cat ${fileMiB} MiB in the host's session; CPU from /proc schedstat;`,
+    "  the bench's guests read each cat's output once it is over (they render on this machine; real guests on theirs)",
+    ...fewer,
     render(rows[0]),
     '-'.repeat(render(rows[0]).length + 10),
     ...rows.slice(1).map(render),

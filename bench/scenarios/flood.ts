@@ -352,9 +352,10 @@ export class Flood {
   /**
    * One cat on `run` with `live` watching (the relay route's figures): its wall time, the CPU of
    * the run's tmux server and serving processes, and when every live viewer showed its end.
+   * `deferReading`: the viewers read only once the cat is over (FloodRow.deferredCatMs).
    */
-  async catWith(run: RouteRun, live: BenchViewer[], label: string): Promise<CatOnce> {
-    return this.catOnce(run, live, `${label}${++this.runs}`);
+  async catWith(run: RouteRun, live: BenchViewer[], label: string, deferReading = false): Promise<CatOnce> {
+    return this.catOnce(run, live, `${label}${++this.runs}`, deferReading);
   }
 
   /** One cat on `run` with nobody watching: its wall time (ms), or null when it did not finish (bench/scenarios/recording.ts). */
