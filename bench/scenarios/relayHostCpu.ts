@@ -63,7 +63,11 @@ export async function measureRelayHostCpu(ctx: BenchContext, fleet: RelayFleet, 
         ctx.log(`relay host CPU: bringing up to ${count} guests over ${fleet.relays.length} relays…`);
         // Continuing the spread where the earlier guests stopped: relay i gets every N-th guest.
         const pool = await bringUp(relayRun.viaRelays, { ...ctx.pool(count - up.length), deadline: Date.now() + ctx.budget(600_000) }, up);
-        if (up.length < count) throw new Error(`only ${up.length} of ${count} relay guests came up: ${pool.failures[0] ?? ctx.stopReason}`);
+        if (up.length < count) {
+          // The points so far stand; the reader is told why the last is missing.
+          ctx.note(`relay host CPU: only ${up.length} of ${count} relay guests came up (${pool.failures[0] ?? ctx.stopReason})`);
+          break;
+        }
       }
       const runs: { wall: number; tmux: number; serving: number; relays: number; nats: number }[] = [];
       let caughtUpMs: number | null = null;
