@@ -64,7 +64,10 @@ export function renderRelay(r: RelayResults, fileMiB: number): string {
   if (cap) {
     for (const p of cap.points) {
       rows.push([`one relay: PSS (USS)`, String(p.guests), `${f(p.pssMiB, 1)} (${f(p.ussMiB, 1)}) MiB`, '']);
-      if (p.guests > 0) rows.push([`  its CPU per cat; every guest showed the end after`, String(p.guests), `${s(p.cpuPerCatMs)}; ${p.behind ? `${p.behind} behind` : s(p.caughtUpMs)}`, '']);
+      if (p.guests > 0) {
+        rows.push([`  its CPU per cat; every guest showed the end after`, String(p.guests), `${s(p.cpuPerCatMs)}; ${p.behind ? `${p.behind} behind` : s(p.caughtUpMs)}`, '']);
+        rows.push([`  received per guest per cat`, String(p.guests), p.bytesPerGuest == null ? '-' : `${(p.bytesPerGuest / 1024).toFixed(0)} KiB`, '']);
+      }
     }
     const slope = cap.slopeMiBPerGuest;
     rows.push(['  MiB per added guest (slope)', 'all', f(slope, 3), slope === null ? '' : verdict(slope <= RELAY_TARGETS.memoryPerGuestMiB, `<= ${RELAY_TARGETS.memoryPerGuestMiB} MiB`)]);

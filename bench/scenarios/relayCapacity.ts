@@ -28,6 +28,8 @@ export interface RelayCapacityPoint {
   catMs: number | null;
   caughtUpMs: number | null;
   behind: number;
+  /** Bytes each guest received per cat (once it caught up). */
+  bytesPerGuest: number | null;
 }
 
 export interface RelayCapacityRow {
@@ -71,6 +73,7 @@ export async function measureRelayCapacity(ctx: BenchContext, fleet: RelayFleet,
       let catMs: number | null = null;
       let caughtUpMs: number | null = null;
       let behind = 0;
+      let bytesPerGuest: number | null = null;
       if (count > 0) {
         const before = treeCpuNs([relay.pid]);
         const once = await flood.catWith(relayRun.run, up, `relaycap${count}g`, DEFER_READING);
@@ -78,10 +81,11 @@ export async function measureRelayCapacity(ctx: BenchContext, fleet: RelayFleet,
         catMs = once.catMs;
         caughtUpMs = once.caughtUpMs;
         behind = once.behind;
+        bytesPerGuest = once.bytesPerViewer;
         if (behind) ctx.note(`relay capacity (${count} guests): ${behind} guests had not shown the cat's end after a minute`);
       }
-      points.push({ guests: count, pssMiB: pss, ussMiB: uss, cpuPerCatMs, catMs, caughtUpMs, behind });
-      ctx.log(`relay capacity: ${count} guests, relay PSS ${pss.toFixed(1)} MiB${cpuPerCatMs === null ? '' : `, ${(cpuPerCatMs / 1000).toFixed(2)} s CPU per cat`}`);
+      points.push({ guests: count, pssMiB: pss, ussMiB: uss, cpuPerCatMs, catMs, caughtUpMs, behind, bytesPerGuest });
+      ctx.log(`relay capacity: ${count} guests, relay PSS ${pss.toFixed(1)} MiB${cpuPerCatMs === null ? '' : `, ${(cpuPerCatMs / 1000).toFixed(2)} s CPU per cat, ${((bytesPerGuest ?? 0) / 1024).toFixed(0)} KiB per guest`}`);
     }
   } finally {
     closeAll(up);

@@ -96,8 +96,8 @@ test('the relay section: each figure beside its target, met or not, judged only 
     capacity: {
       relay: 'bench-relay-1',
       points: [
-        { guests: 0, pssMiB: 40, ussMiB: 30, cpuPerCatMs: null, catMs: null, caughtUpMs: null, behind: 0 },
-        { guests: 500, pssMiB: 90, ussMiB: 80, cpuPerCatMs: 700, catMs: 600, caughtUpMs: 800, behind: 0 },
+        { guests: 0, pssMiB: 40, ussMiB: 30, cpuPerCatMs: null, catMs: null, caughtUpMs: null, behind: 0, bytesPerGuest: null },
+        { guests: 500, pssMiB: 90, ussMiB: 80, cpuPerCatMs: 700, catMs: 600, caughtUpMs: 800, behind: 0, bytesPerGuest: 30720 },
       ],
       slopeMiBPerGuest: 0.1,
     },
