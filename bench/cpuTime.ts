@@ -53,3 +53,20 @@ export function cpuMsBetween(before: CpuSample, after: CpuSample): { tmuxMs: num
   };
   return { tmuxMs: used(before.tmux, after.tmux), servingMs: used(before.serving, after.serving) };
 }
+
+/** CPU ns so far of every process in the trees under `roots` (a relay, nats-server): for differences. */
+export function treeCpuNs(roots: readonly number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const p of processTree(roots)) {
+    const cpu = processCpuNs(p.pid);
+    if (cpu !== undefined) out.set(p.pid, cpu);
+  }
+  return out;
+}
+
+/** CPU ms between two treeCpuNs readings (a process started in between counts from its start). */
+export function treeCpuMsBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ns = 0;
+  for (const [pid, end] of after) ns += end - (before.get(pid) ?? 0);
+  return ns / 1e6;
+}

@@ -20,8 +20,20 @@ import { Flood } from './scenarios/flood';
 import { measureRecording } from './scenarios/recording';
 import { measureLatency } from './scenarios/latency';
 import { measureMemory } from './scenarios/memory';
+import { natsUnavailable, NATS_SERVER } from './relay/natsProcess';
+import { RelayFleet } from './routes/relay';
+import { measureRelayCapacity } from './scenarios/relayCapacity';
+import { measureRelayHostCpu } from './scenarios/relayHostCpu';
+import { measureRelayLatency } from './scenarios/relayLatency';
+import { spawnSync } from 'node:child_process';
 
 const ROOT = join(__dirname, '..', '..');
+
+/** `nats-server --version`, for the report. */
+function natsVersion(): string {
+  const r = spawnSync(NATS_SERVER, ['--version'], { encoding: 'utf8', timeout: 5000 });
+  return `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n')[0] || 'nats-server';
+}
 
 function defaultOut(startedAt: Date): string {
   const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
@@ -62,6 +74,7 @@ async function run(argv: string[]): Promise<number> {
       embedded: { status: 'skipped', note: 'skipped: not asked for (--route)' },
       system: { status: 'skipped', note: 'skipped: not asked for (--route)' },
       web: { status: 'skipped', note: 'skipped: not asked for (--route)' },
+      relay: { status: 'skipped', note: 'skipped: not asked for (--route relay)' },
     },
     latency: [],
     memory: [],
@@ -69,6 +82,7 @@ async function run(argv: string[]): Promise<number> {
     recording: [],
     connect: [],
     extension: null,
+    relay: null,
     notes: ctx.notes,
     targets: TARGETS,
   };
@@ -76,6 +90,7 @@ async function run(argv: string[]): Promise<number> {
   const largest = Math.max(1, ...Object.values(options.viewers).flat());
   const routes: RouteUnderTest[] = [];
   for (const name of options.routes) {
+    if (name === 'relay') continue; // its own section, below
     if (name === 'system') {
       const why = systemRouteUnavailable();
       if (why) {
@@ -98,7 +113,7 @@ async function run(argv: string[]): Promise<number> {
   /** The measurement running now, so Ctrl-C can let it fail before the process exits. */
   let inFlight: Promise<unknown> = Promise.resolve();
   /** Runs one measurement; a failure is noted and the run goes on. */
-  const attempt = async <T>(route: RouteUnderTest, what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+  const attempt = async <T>(route: { name: RouteName }, what: string, fn: () => Promise<T>): Promise<T | undefined> => {
     if (failed.has(route.name)) return undefined;
     if (ctx.remainingMs() <= 0) {
       ctx.note(`${what} (${route.name}): not measured: ${ctx.stopReason}`);
@@ -116,13 +131,16 @@ async function run(argv: string[]): Promise<number> {
       const message = error instanceof Error ? error.message : String(error);
       ctx.note(`${what} (${route.name}) failed: ${message}`);
       // A route that cannot even start is not tried again.
-      if (/did not start|failed to start|exited .* before it was ready|sshd/.test(message)) failed.set(route.name, message.split('\n')[0]);
+      if (/did not start|failed to start|exited .* before it was ready|sshd|nats-server/.test(message)) failed.set(route.name, message.split('\n')[0]);
       return undefined;
     }
   };
+  /** The relay route's nats-server and relays, once started (stopped by cleanup). */
+  let fleet: RelayFleet | undefined;
 
   const cleanup = async (): Promise<void> => {
     await HostHandle.stopAll();
+    await fleet?.close().catch(() => undefined);
     for (const route of routes) {
       const note = await route.close().catch(() => undefined);
       if (note) ctx.notes.push(note);
@@ -191,16 +209,51 @@ async function run(argv: string[]): Promise<number> {
         flood.dispose();
       }
     }
+    if (options.routes.includes('relay')) {
+      const relayScenarios = options.scenarios.filter((x) => x === 'latency' || x === 'memory' || x === 'flood');
+      const why = natsUnavailable();
+      if (why) {
+        results.routes.relay = { status: 'skipped', note: why };
+        ctx.note(`relay route ${why}`);
+      } else if (relayScenarios.length) {
+        const relay = { name: 'relay' as const };
+        const maxGuests = Math.max(options.relayGuests, ...options.perRelay, ...options.viewers.latency) + 10;
+        fleet = await attempt(relay, `starting nats-server and ${options.relays} relays`, () => RelayFleet.start(workDir, options.relays, maxGuests, options.ciphers));
+        if (fleet) {
+          const started = fleet;
+          const section: NonNullable<BenchResults['relay']> = { relays: options.relays, natsServer: natsVersion(), guests: options.relayGuests, latency: [], hostCpu: null, capacity: null };
+          results.relay = section;
+          const flood = relayScenarios.includes('flood') || relayScenarios.includes('memory') ? new Flood(ctx) : undefined;
+          try {
+            if (relayScenarios.includes('latency')) {
+              for (const count of options.viewers.latency) {
+                const row = await attempt(relay, `latency with ${count} guests, direct and through relays`, () => measureRelayLatency(ctx, started, count));
+                if (row) section.latency.push(row);
+              }
+            }
+            if (flood && relayScenarios.includes('flood')) {
+              section.hostCpu = (await attempt(relay, `the host's CPU per cat with up to ${options.relayGuests} guests over ${options.relays} relays`, () => measureRelayHostCpu(ctx, started, flood, options.relayGuests))) ?? null;
+            }
+            if (flood && relayScenarios.includes('memory')) {
+              section.capacity = (await attempt(relay, `one relay's memory and CPU at ${options.perRelay.join(', ')} guests`, () => measureRelayCapacity(ctx, started, flood, options.perRelay))) ?? null;
+            }
+          } finally {
+            flood?.dispose();
+          }
+        }
+      }
+    }
   } finally {
     await cleanup();
   }
 
-  for (const route of routes) {
-    const why = failed.get(route.name);
-    if (measured.has(route.name)) results.routes[route.name] = why ? { status: 'measured', note: `measured, then failed: ${why}` } : { status: 'measured' };
-    else if (why) results.routes[route.name] = { status: 'failed', note: `failed: ${why}` };
-    else if (tried.has(route.name)) results.routes[route.name] = { status: 'failed', note: 'failed: no measurement on this route succeeded (see the notes)' };
-    else results.routes[route.name] = { status: 'skipped', note: 'skipped: no scenario that uses a route was asked for (--only)' };
+  const asked: RouteName[] = [...routes.map((r) => r.name), ...(options.routes.includes('relay') && !natsUnavailable() ? ['relay' as const] : [])];
+  for (const name of asked) {
+    const why = failed.get(name);
+    if (measured.has(name)) results.routes[name] = why ? { status: 'measured', note: `measured, then failed: ${why}` } : { status: 'measured' };
+    else if (why) results.routes[name] = { status: 'failed', note: `failed: ${why}` };
+    else if (tried.has(name)) results.routes[name] = { status: 'failed', note: 'failed: no measurement on this route succeeded (see the notes)' };
+    else results.routes[name] = { status: 'skipped', note: 'skipped: no scenario that uses a route was asked for (--only)' };
   }
 
   const finished = new Date();

@@ -3,7 +3,7 @@
 // the same run (embedded against OpenSSH, browser against embedded SSH guests); flood times also
 // with their ratio to the same route's time with no viewers.
 import { MachineInfo } from './machine';
-import { BenchOptions, HOST_SIZE, RouteName } from './options';
+import { BenchOptions, HOST_SIZE, MachineRouteName, RouteName } from './options';
 import { ConnectRow } from './scenarios/connect';
 import { EXTENSION_TARGET_MS, ExtensionRow } from './scenarios/extension';
 import { FloodRow } from './scenarios/flood';
@@ -11,6 +11,7 @@ import { RecordingRow } from './scenarios/recording';
 import { LatencyRow } from './scenarios/latency';
 import { MemoryRow } from './scenarios/memory';
 import { ratio } from './stats';
+import { RELAY_TARGET_TEXT, RelayResults, renderRelay } from './relayReport';
 
 export const SCHEMA = 'guest-broadcast-bench/1';
 
@@ -34,6 +35,8 @@ export interface BenchResults {
   recording: RecordingRow[];
   connect: ConnectRow[];
   extension: ExtensionRow | null;
+  /** --route relay (issue 18): null when not asked for. */
+  relay: RelayResults | null;
   /** What the reader must know: skipped parts, time limits hit, failures. */
   notes: string[];
   /** The issue's targets, for the reader; the bench never passes or fails on them. */
@@ -46,6 +49,7 @@ export const TARGETS = {
   recordingRatio: "host's cat while the broadcast records <= 1.05x the same cat not recording (issue 17)",
   memorySlope: '<= 0.2 MiB PSS per added viewer (SSH and browser guests alike)',
   extensionStart: `the extension's load + activate() <= ${EXTENSION_TARGET_MS} ms (median of fresh processes; issue 15)`,
+  ...RELAY_TARGET_TEXT,
 };
 
 type Cell = string;
@@ -60,14 +64,14 @@ function fmtRatio(value: number | null): Cell {
 }
 
 /** Each route's column heading. */
-const ROUTE_HEADINGS: Record<RouteName, string> = { embedded: 'embedded', system: 'system (OpenSSH)', web: 'web (browser)' };
+const ROUTE_HEADINGS: Record<RouteName, string> = { embedded: 'embedded', system: 'system (OpenSSH)', web: 'web (browser)', relay: 'relay' };
 
 /**
  * The ratio columns, each shown when the run asked for both its routes: the embedded server
  * against OpenSSH (the baseline it was built to beat), and browser guests against SSH guests of
  * the same host (what the browser route adds).
  */
-const RATIOS: readonly { heading: string; of: RouteName; to: RouteName }[] = [
+const RATIOS: readonly { heading: string; of: MachineRouteName; to: MachineRouteName }[] = [
   { heading: 'emb/sys', of: 'embedded', to: 'system' },
   { heading: 'web/emb', of: 'web', to: 'embedded' },
 ];
@@ -84,12 +88,14 @@ interface Line {
 
 /** The table's columns: the routes the run asked for, and the ratios between them. */
 interface Columns {
-  routes: RouteName[];
+  routes: MachineRouteName[];
   ratios: (typeof RATIOS)[number][];
 }
 
-function columnsFor(routes: readonly RouteName[]): Columns {
-  return { routes: [...routes], ratios: RATIOS.filter((r) => routes.includes(r.of) && routes.includes(r.to)) };
+function columnsFor(allRoutes: readonly RouteName[]): Columns {
+  // The relay route has a section of its own (relayReport.ts), not a column.
+  const routes = allRoutes.filter((r): r is MachineRouteName => r !== 'relay');
+  return { routes, ratios: RATIOS.filter((r) => routes.includes(r.of) && routes.includes(r.to)) };
 }
 
 function table(title: string, cols: Columns, lines: Line[]): string {
@@ -220,7 +226,12 @@ export function renderTable(r: BenchResults): string {
     out.push('');
   }
 
-  out.push('Targets (issues 6, 15, 16 and 17; for reading, not a gate):');
+  if (r.relay) {
+    const section = renderRelay(r.relay, r.options.floodMiB);
+    if (section) out.push(section);
+  }
+
+  out.push('Targets (issues 6, 15, 16, 17 and 18; for reading, not a gate):');
   for (const t of Object.values(r.targets)) out.push(`  ${t}`);
   if (r.notes.length) {
     out.push('');

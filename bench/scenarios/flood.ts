@@ -75,7 +75,7 @@ export interface CatCpu {
   viewers: number;
 }
 
-interface CatOnce {
+export interface CatOnce {
   catMs: number | null;
   cpuMs: CatCpu;
   bytesPerViewer: number;
@@ -347,6 +347,15 @@ export class Flood {
     const bytesPerViewer = live.length ? (live.reduce((sum, v) => sum + v.bytes, 0) - bytesBefore) / live.length : 0;
     const cpuMs = { tmux: used.tmuxMs, serving: used.servingMs, viewers: (viewersUsed.user + viewersUsed.system) / 1000 };
     return { catMs: end - start, cpuMs, bytesPerViewer, caughtUpMs, behind, limitMs };
+  }
+
+  /**
+   * One cat on `run` with `live` watching (the relay route's figures): its wall time, the CPU of
+   * the run's tmux server and serving processes, and when every live viewer showed its end.
+   * `deferReading`: the viewers read only once the cat is over (FloodRow.deferredCatMs).
+   */
+  async catWith(run: RouteRun, live: BenchViewer[], label: string, deferReading = false): Promise<CatOnce> {
+    return this.catOnce(run, live, `${label}${++this.runs}`, deferReading);
   }
 
   /** One cat on `run` with nobody watching: its wall time (ms), or null when it did not finish (bench/scenarios/recording.ts). */

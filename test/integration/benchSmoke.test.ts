@@ -94,3 +94,50 @@ test('npm run bench -- --quick with tiny counts measures every scenario and writ
   if (json.extension.runs > 0) assert.ok(json.extension.totalMs > 0, 'load + activate() median');
   assert.match(r.stdout, /load \+ activate\(\) (?:[\d.]+|-) ms \(median of the \d+ sums; target <= 20 ms/);
 });
+
+test('npm run bench -- --route relay with tiny counts: nats-server, relays, the host CPU with and without guests, latency against direct, one relay', { timeout: 150_000 }, () => {
+  const build = spawnSync(process.execPath, [join(ROOT, 'bench', 'build.mjs')], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(build.status, 0, build.stderr);
+
+  const out = join(dir, 'relay.json');
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'out', 'bench', 'main.js'), '--route', 'relay', '--relays', '2', '--relay-guests', '4', '--quick', '--viewers', '2', '--samples', '10', '--flood-mb', '1', '--only', 'latency,memory,flood', '--time-limit', '120', '--out', out],
+    { encoding: 'utf8', timeout: 140_000 },
+  );
+  assert.equal(r.status, 0, `bench exited ${r.status}\n${r.stderr}\n${r.stdout}`);
+  const json = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(json.routes.relay.status, 'measured', JSON.stringify(json.notes));
+  assert.equal(json.relay.relays, 2);
+  assert.match(json.relay.natsServer, /nats-server/);
+
+  // The host's CPU per cat with no guests, one per relay, and all of them over the two relays.
+  const cpu = json.relay.hostCpu;
+  assert.deepEqual(cpu.points.map((p: { guests: number; relays: number }) => [p.guests, p.relays]), [[0, 0], [2, 2], [4, 2]], JSON.stringify(json.notes));
+  for (const p of cpu.points) {
+    assert.ok(isFinitePositive(p.hostMs) && isFinitePositive(p.hostTmuxMs), JSON.stringify(p));
+    // With guests, the relays did the fanning out and every guest showed the cat's end.
+    if (p.guests > 0) assert.ok(isFinitePositive(p.relaysMs) && p.behind === 0 && p.caughtUpMs !== null, JSON.stringify(p));
+  }
+  assert.ok(isFinitePositive(cpu.ratioToNone) && isFinitePositive(cpu.ratioToOnePerRelay), JSON.stringify(cpu));
+
+  // Latency of the same broadcast's guests, direct and through the relays.
+  const latency = json.relay.latency.find((row: { viewers: number }) => row.viewers === 2);
+  assert.ok(latency, JSON.stringify(json.notes));
+  for (const side of [latency.direct, latency.relay]) {
+    assert.equal(side.ms.count + side.timeouts * 2, 20, JSON.stringify(side));
+    assert.ok(isFinitePositive(side.ms.p50), JSON.stringify(side));
+  }
+  assert.equal(typeof latency.p50DiffMs, 'number');
+
+  // One relay's memory at 0 and 2 guests, and its CPU per cat with them.
+  const cap = json.relay.capacity;
+  assert.deepEqual(cap.points.map((p: { guests: number }) => p.guests), [0, 2]);
+  for (const p of cap.points) assert.ok(isFinitePositive(p.pssMiB), JSON.stringify(p));
+  assert.ok(isFinitePositive(cap.points[1].cpuPerCatMs), JSON.stringify(cap.points[1]));
+  assert.equal(typeof cap.slopeMiBPerGuest, 'number');
+
+  assert.match(r.stdout, /Relays on NATS: 2 relay processes and nats-server/);
+  assert.match(r.stdout, /host CPU, 4 guests vs none\s+4\s+[\d.]+x\s+<= 1\.1x: (met|NOT met)/);
+  assert.match(r.stdout, /p50 through a relay minus direct\s+2\s+[+-][\d.]+ ms/);
+});

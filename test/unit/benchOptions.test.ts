@@ -46,12 +46,21 @@ test('--route takes a route, several comma-separated, both (the two SSH routes, 
   // In the report's order, each once.
   assert.deepEqual(parsed(['--route', 'web, embedded,web']).routes, ['embedded', 'web']);
   assert.deepEqual(parsed(['--route', 'both,web']).routes, ['embedded', 'system', 'web']);
+  // The relay route only when named (it starts nats-server and relays of its own).
+  assert.deepEqual(parsed(['--route', 'all,relay']).routes, ['embedded', 'system', 'web', 'relay']);
+  const relay = parsed(['--route', 'relay', '--relays', '3']);
+  assert.deepEqual([relay.relays, relay.relayGuests, relay.perRelay], [3, 1000, [0, 250, 500, 1000]]);
+  assert.deepEqual(parsed(['--route', 'relay', '--quick']).perRelay, [0, 10, 50]);
+  assert.deepEqual(parsed(['--route', 'relay', '--viewers', '100,1000']).perRelay, [0, 100, 1000]);
 });
 
 test('bad input gets an error that says what to do', () => {
   const bad: [string[], RegExp][] = [
     [['--only', 'speed'], /not a scenario.*latency, memory, flood, recording, connect, extension/],
-    [['--route', 'openssh'], /"openssh" is not a route\. Choose embedded, system, web \(comma-separated for several\), both \(embedded and system\) or all/],
+    [['--route', 'openssh'], /"openssh" is not a route\. Choose embedded, system, web, relay \(comma-separated for several\), both \(embedded and system\) or all/],
+    [['--relays', '2'], /--relays and --relay-guests go with --route relay/],
+    [['--route', 'relay', '--relays', '0'], /--relays must be a whole number from 1 to 16/],
+    [['--route', 'relay', '--relay-guests', '2001'], /--relay-guests must be a whole number from 1 to 2000/],
     [['--route', 'toString'], /"toString" is not a route/],
     [['--route', ','], /--route needs a route/],
     [['--viewers', '1,x'], /--viewers must be a whole number/],
