@@ -2,6 +2,7 @@
 // run (relays are stateless and serve any broadcast), and for each measurement a fresh host with
 // --relay beside its own embedded SSH server, so the same broadcast can be watched directly and
 // through the relays. Guests of a relay log in with the broadcast's id as their user name.
+import { NATS_FIELD_NAMES } from '../../src/host/relay/natsConnection';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,7 +55,7 @@ export class RelayFleet {
   async start(): Promise<RelayRun> {
     if (this.closed) throw new Error('the relay route was closed (the bench is stopping)');
     const id = `bench-${randomBytes(8).toString('hex')}`;
-    const host = await startEmbeddedHost(this.workDir, 'relay', ++this.runs, this.maxViewers, this.ciphers, { relay: { urls: [this.nats.url], id } });
+    const host = await startEmbeddedHost(this.workDir, 'relay', ++this.runs, this.maxViewers, this.ciphers, { relay: { urls: [this.nats.url], id, auth: {}, names: { ...NATS_FIELD_NAMES, urls: '--relay' } } });
     const viaRelays: SshViewerTarget[] = this.relays.map((r) => ({ kind: 'ssh', host: '127.0.0.1', port: r.port, username: id }));
     const run = await openRun('relay', host, viaRelays[0], () => []);
     return { run, id, direct: { kind: 'ssh', host: '127.0.0.1', port: host.port, username: 'viewer' }, viaRelays };
