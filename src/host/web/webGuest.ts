@@ -11,8 +11,8 @@ import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { CLOSE_NORMAL, CLOSE_POLICY, parsePageMessage, ServerMessage, TerminalSize, WebEndReason } from '../../wire/webGuestProtocol';
 import { ENDED_MESSAGE } from '../messages';
-import { GroupMember, SizeGroup } from '../fanout/sizeGroup';
-import { SizeGroups } from '../fanout/sizeGroups';
+import type { GroupMember } from '../fanout/sizeGroup';
+import type { GroupPlacer, PlacedGroup } from '../fanout/groupPlacer';
 import { GuestFeed } from '../fanout/guestFeed';
 import { guestTerm } from '../fanout/terminal';
 import { clampSize } from '../guestWindow';
@@ -35,7 +35,8 @@ export interface WebGuestOptions {
   /** The link secret the guest came with: when the host makes a new link, guests holding the old one are dropped. */
   secret: string;
   session: string;
-  groups: SizeGroups;
+  /** The fan-out it joins: the host's size groups, or a relay's groups of the broadcast. */
+  groups: GroupPlacer;
   hostSize: HostSizeSource;
   /** undefined: no passphrase asked. Else checks one attempt (constant time, read at each attempt). */
   checkPassphrase: ((value: string) => boolean) | undefined;
@@ -62,7 +63,7 @@ export class WebGuest extends EventEmitter<WebGuestEvents> implements GroupMembe
   private authorized: boolean;
   private failedAttempts = 0;
   private wanted: TerminalSize | undefined;
-  private group: SizeGroup | undefined;
+  private group: PlacedGroup | undefined;
   private ended = false;
   private closed = false;
   private endReason = 'left';
