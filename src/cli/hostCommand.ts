@@ -177,6 +177,7 @@ async function startAndServe(options: BroadcastOptions, record: RecordRequest | 
   if (relay) {
     out(`  Through a relay (NATS ${relay.url}): ssh -p PORT ${relay.broadcastId}@RELAY`);
     out(`    (any relay started with: guest-broadcast relay --nats ${relay.url} --listen ADDR:PORT; the id admits guests: share it only with them)`);
+    out(`  Browser guests through a relay:   http(s)://RELAY:PORT/w/${relay.broadcastId}/   (a relay started with --web ADDR:PORT)`);
   }
   out(`  Privacy curtain:                  ${curtainLine(broadcast)}`);
   for (const warning of broadcast.lastFixup?.warnings ?? []) out(`  Warning: ${warning}`);

@@ -20,7 +20,9 @@ Options:
                             "paused", "recording", "relay"}
                            (listen is null when no embedded server serves it; since is ISO 8601;
                            recording is the file being recorded, or null; relay is
-                           {"url", "id", "watch"} with --relay, else null)
+                           {"url", "id", "watch", "web"} with --relay, else null; web is
+                           the browser link through a relay with --web, null until one
+                           announced itself)
   -h, --help               this help
 `;
 

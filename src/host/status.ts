@@ -28,6 +28,8 @@ export interface RelayStatus {
   url: string;
   id: string;
   watch: string;
+  /** The browser link through a relay started with --web; null until such a relay announced itself. */
+  web: string | null;
 }
 
 export interface WebStatus {
@@ -47,7 +49,7 @@ export function webStatusFromMarkers(markers: Record<string, string>): WebStatus
 export function relayStatusFromMarkers(markers: Record<string, string>): RelayStatus | null {
   const routes = (markers.routes ?? '').split(',');
   if (!routes.includes('relay') || !markers['relay-id']) return null;
-  return { url: markers['relay-url'] ?? '', id: markers['relay-id'], watch: markers['relay-watch'] ?? '' };
+  return { url: markers['relay-url'] ?? '', id: markers['relay-id'], watch: markers['relay-watch'] ?? '', web: markers['relay-web'] || null };
 }
 
 /** The browser route's part of the status, from its description (the owner's view of what the markers say). */

@@ -8,12 +8,16 @@ import { clampSize } from '../host/guestWindow';
 import { encodeControl, LEASE_RENEW_MS, parseEnded, PresenceGuest, subjects } from '../wire/relayProtocol';
 import { RelayGroup } from './relayGroup';
 import type { RelayLink } from './relayLink';
+import { RelayHostSize } from './relayHostSize';
+import type { TerminalSize } from '../wire/hostSize';
 
 export class RelayBroadcast implements GroupPlacer {
   private readonly groups = new Map<string, RelayGroup>();
   private readonly timer: NodeJS.Timeout;
   private readonly endedSub: Subscription;
   private closed = false;
+  /** The host's size, for browser guests' fit mode and the live stream (`relay --web`). */
+  readonly hostSize: RelayHostSize;
 
   constructor(
     readonly link: RelayLink,
@@ -24,7 +28,11 @@ export class RelayBroadcast implements GroupPlacer {
     private readonly onIdle: (broadcast: RelayBroadcast) => void,
     /** Whether the registry still lists the broadcast (an `ended` while it does is not the host's). */
     private readonly registered: () => Promise<boolean>,
+    /** Where browser guests reach this relay ("http(s)://host:port"; '' without --web), and the host's size when admitted. */
+    private readonly web: () => string = () => '',
+    hostSize?: TerminalSize,
   ) {
+    this.hostSize = new RelayHostSize(link, hostSize);
     this.timer = setInterval(() => this.renew(), LEASE_RENEW_MS);
     this.timer.unref();
     this.endedSub = link.subscribe(subjects.ended(link.broadcastId), (data) => {
@@ -59,7 +67,7 @@ export class RelayBroadcast implements GroupPlacer {
   announce(): void {
     if (this.closed) return;
     try {
-      this.link.nc.publish(subjects.presence(this.link.broadcastId), encodeControl({ relay: this.link.relayName, ssh: this.ssh, guests: this.guests() }));
+      this.link.nc.publish(subjects.presence(this.link.broadcastId), encodeControl({ relay: this.link.relayName, ssh: this.ssh, web: this.web(), guests: this.guests() }));
     } catch {
       // NATS is reconnecting: the next renewal says it
     }
@@ -100,6 +108,7 @@ export class RelayBroadcast implements GroupPlacer {
     this.closed = true;
     clearInterval(this.timer);
     this.endedSub.unsubscribe();
+    this.hostSize.close();
     this.onIdle(this);
   }
 }

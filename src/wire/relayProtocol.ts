@@ -19,7 +19,10 @@
 //      the host ends a group no relay has held for LEASE_MS. A relay whose last guest of a group
 //      leaves just stops asking.
 //   6. P.presence: each relay publishes its guests (bounded) so the host lists them as viewers.
-//   7. P.ended: the host's stop. Each group's frames already carry tmux's farewell and an `end`
+//   7. P.size: the host's terminal size, each time it changes ({cols, rows}); the registry entry
+//      carries the latest too, for relays that join later. Browser guests' fit mode and the live
+//      stream on a relay follow it (`relay --web`), as they follow the host's own feed.
+//   8. P.ended: the host's stop. Each group's frames already carry tmux's farewell and an `end`
 //      frame; this message also reaches relays that hold no group.
 //
 // WHERE THIS CHANGES THE SKETCH IN #18, AND WHY
@@ -42,6 +45,8 @@
 // functions below, whose results can only ask for a size group (clamped and capped), a screen,
 // a lease, or list guests. Nothing here carries keystrokes, and the host writes nothing it
 // receives to tmux.
+
+import { isWithinSizeLimits } from './terminalSizeLimits';
 
 /** The KV bucket of broadcasts served through relays. */
 export const REGISTRY_BUCKET = 'guest-broadcast';
@@ -85,6 +90,7 @@ export const subjects = {
   presence: (id: string) => `gb.b.${id}.presence`,
   ended: (id: string) => `gb.b.${id}.ended`,
   group: (id: string, group: string) => `gb.b.${id}.g.${group}`,
+  size: (id: string) => `gb.b.${id}.size`,
 };
 
 // ---- the registry ----
@@ -92,7 +98,7 @@ export const subjects = {
 export interface RegistryEntry {
   v: number;
   session: string;
-  /** The host's terminal size when it registered (informative). */
+  /** The host's terminal size (0x0: not known yet), put again whenever it changes (P.size). */
   cols: number;
   rows: number;
   access: 'open';
@@ -140,6 +146,8 @@ export interface Presence {
   relay: string;
   /** Where guests reach this relay ("host:port"), for the host's watch line; '' when unknown. */
   ssh: string;
+  /** Where browser guests reach this relay ("http(s)://host:port", `relay --web`); '' when it serves none. */
+  web: string;
   guests: PresenceGuest[];
 }
 
@@ -174,7 +182,9 @@ export function parsePresence(text: string): Presence | undefined {
     guests.push({ name: label(r.name), user: label(r.user), address: label(r.address), cols: int(r.cols, 0), rows: int(r.rows, 0), since: label(r.since) });
   }
   const ssh = typeof o.ssh === 'string' && /^[A-Za-z0-9.:[\]_-]{1,100}$/.test(o.ssh) ? o.ssh : '';
-  return { relay: o.relay, ssh, guests };
+  // An origin only (no path, user or query): the host appends the broadcast's own path to it.
+  const web = typeof o.web === 'string' && /^https?:\/\/[A-Za-z0-9.:[\]_-]{1,100}$/.test(o.web) ? o.web : '';
+  return { relay: o.relay, ssh, web, guests };
 }
 
 /** What the relay hears back; a malformed answer reads as a failure. */
@@ -198,6 +208,12 @@ export function parseLeaseReply(text: string): LeaseReply {
   const o = parseObject(text);
   if (o?.ok === true && Array.isArray(o.gone) && o.gone.every(isGroupId)) return { ok: true, gone: o.gone as string[] };
   return { ok: false, error: typeof o?.error === 'string' ? o.error : 'the host sent an answer this relay does not understand' };
+}
+
+/** The host's size (P.size, or a registry entry's); sizes outside the shared limits are not believed. */
+export function parseHostSizeMessage(text: string): { cols: number; rows: number } | undefined {
+  const o = parseObject(text);
+  return o && isWithinSizeLimits(o.cols, o.rows) ? { cols: o.cols as number, rows: o.rows as number } : undefined;
 }
 
 export function parseEnded(text: string): { message: string } | undefined {

@@ -1,0 +1,156 @@
+// Browser guests through a relay (`relay --web ADDR:PORT`): the host's own browser serving code
+// (host/web/webServer.ts: the same page, assets, WebSocket protocol, bounds and headers) fed by
+// this relay's groups of a broadcast instead of the host's size groups, as RelayServer feeds the
+// embedded SSH code.
+//
+// THE LINK: http(s)://RELAY:PORT/w/<broadcast-id>/, the host's own link format with the broadcast
+// id where the host's link secret goes. The page finds its socket next to itself (w/<id>/socket),
+// the live stream is at w/<id>/stream, and Referrer-Policy: no-referrer keeps the id out of other
+// sites' logs, all exactly as on the host. The id is the ticket, as it is for `ssh <id>@RELAY`: it
+// is at least 128 random bits unless the host named it, and the host's own link secret never
+// leaves the host (a second secret on top of the id would admit nobody the id does not already
+// admit over SSH). An id that is not registered gets a 404 saying so.
+//
+// READ-ONLY: a page's messages are parsed by webGuest.ts (a size, nothing else: relays are
+// open-only, no passphrase is asked); the relay publishes only requests, leases and presence.
+import type { ListenAddress } from '../host/embedded/listen';
+import { AssetStore, defaultAssetDir } from '../host/web/webAssets';
+import type { WebGuest } from '../host/web/webGuest';
+import { webOrigin } from '../host/web/webLink';
+import { bounded, WebServer, WebSite } from '../host/web/webServer';
+import { asciicastStream } from '../host/web/streamViewer';
+import { isBroadcastId, PresenceGuest } from '../wire/relayProtocol';
+import type { RelayBroadcast } from './relayBroadcast';
+import type { RelayServer } from './relayServer';
+
+export interface RelayWebOptions {
+  listen: ListenAddress;
+  tls?: { cert: Buffer; key: Buffer };
+  /** dist/media (the page's script and style); default found next to the running bundle. */
+  assetDir?: string;
+  handshakeTimeoutMs: number;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  onLog?: (line: string) => void;
+}
+
+/** What a page of an id that is not registered is told. */
+export function unknownBroadcastPage(id: string): string {
+  return `Guest Broadcast: no broadcast "${id}" is served through this relay: it has ended, or the link is mistyped. Ask the host for the link again.\n`;
+}
+
+/** A link's broadcast on this relay; `used`: the relay's side of it, once a socket asked for it. */
+interface RelaySite extends WebSite {
+  id: string;
+  used: RelayBroadcast | undefined;
+}
+
+export class RelayWebServer {
+  private readonly server: WebServer<RelaySite>;
+  private readonly assets: AssetStore;
+  /** The broadcast each page's socket watches. */
+  private readonly watching = new Map<WebGuest, string>();
+
+  constructor(
+    private readonly relay: RelayServer,
+    private readonly options: RelayWebOptions,
+    maxGuests: number,
+    maxPerAddress: number,
+  ) {
+    this.assets = new AssetStore(options.assetDir ?? defaultAssetDir());
+    this.server = new WebServer({
+      listen: options.listen,
+      listenName: '--web',
+      tls: options.tls,
+      assets: this.assets,
+      maxConnections: maxGuests + 64,
+      maxConnectionsPerAddress: maxPerAddress,
+      headersTimeoutMs: options.headersTimeoutMs,
+      requestTimeoutMs: options.requestTimeoutMs,
+      // No passphrase is asked through relays (open-only): a passphrase message closes the socket.
+      maxAuthAttempts: 1,
+      handshakeTimeoutMs: options.handshakeTimeoutMs,
+      find: (id) => this.find(id),
+      unknownLink: (id) => unknownBroadcastPage(id),
+      onGuest: (guest, site) => this.onGuest(guest, site),
+    });
+    relay.addGuestSource((id) => this.presenceOf(id));
+  }
+
+  async listen(): Promise<void> {
+    await this.server.listen();
+    this.relay.webOrigin = this.origin;
+  }
+
+  get address(): ListenAddress {
+    return this.server.address;
+  }
+
+  /** "http(s)://HOST:PORT" (a wildcard address as this machine's name): links add /w/<id>/. */
+  get origin(): string {
+    return webOrigin(this.server.address, this.server.tls);
+  }
+
+  /** The missing page files, if any (the page cannot run without them). */
+  missingPageFiles(): string[] {
+    return this.assets.missingPageFiles();
+  }
+
+  /** Ends every page with `message` ('lost': pages keep trying, and find this relay or its successor back). */
+  async close(message: string): Promise<void> {
+    await this.server.close((g) => bounded(g.end('lost', message), 3000));
+  }
+
+  /**
+   * The broadcast a link names, if registered. Its groups and host size are taken from the relay
+   * only when a socket uses them: a page request looks the id up and holds nothing.
+   */
+  private async find(id: string): Promise<RelaySite | undefined> {
+    if (!isBroadcastId(id)) return undefined;
+    const entry = await this.relay.lookUp(id);
+    if (!entry) return undefined;
+    const site: RelaySite = {
+      id,
+      used: undefined,
+      session: entry.session,
+      limits: this.relay.limits,
+      stream: this.stream,
+      groups: { place: (...args) => broadcast().place(...args) },
+      hostSize: { subscribe: (listener) => broadcast().hostSize.subscribe(listener) },
+    };
+    // The broadcast as the relay has it now (made again if it went idle meanwhile).
+    const broadcast = (): RelayBroadcast => {
+      const b = this.relay.broadcastFor(id, entry);
+      if (site.used !== b && entry.cols > 0 && entry.rows > 0) b.hostSize.changed({ cols: entry.cols, rows: entry.rows });
+      site.used = b;
+      return b;
+    };
+    return site;
+  }
+
+  /** The live stream for asciinema-player: relays are open-only, so it is always served. */
+  private readonly stream = asciicastStream();
+
+  private onGuest(guest: WebGuest, site: RelaySite): void {
+    this.watching.set(guest, site.id);
+    guest.on('joined', () => {
+      this.options.onLog?.(`a browser guest from ${guest.address} started watching`);
+      site.used?.announce();
+    });
+    guest.on('resized', () => site.used?.announce());
+    guest.on('closed', () => {
+      this.watching.delete(guest);
+      if (guest.since) this.options.onLog?.(`a browser guest from ${guest.address} stopped watching`);
+      site.used?.announce();
+      site.used?.idleCheck();
+    });
+  }
+
+  private presenceOf(id: string): PresenceGuest[] {
+    const out: PresenceGuest[] = [];
+    for (const [g, b] of this.watching) {
+      if (b === id && g.since) out.push({ name: g.id, user: g.user, address: g.address, cols: g.cols, rows: g.rows, since: g.since.toISOString() });
+    }
+    return out;
+  }
+}
