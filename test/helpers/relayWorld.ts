@@ -24,7 +24,8 @@ export interface RelayWorld {
   /** The host's own embedded SSH route's port (a guest that needs no relay). */
   embeddedPort: number;
   relays: RunningRelay[];
-  startRelay(): Promise<RunningRelay>;
+  /** A relay in this process; `web`: browser guests too (`relay --web`, on a free loopback port). */
+  startRelay(options?: { web?: { assetDir?: string } }): Promise<RunningRelay>;
   guest(relay: RunningRelay, options?: { user?: string; cols?: number; rows?: number }): PtyClient;
   /** A guest of the host's embedded SSH route. */
   direct(options?: { cols?: number; rows?: number }): PtyClient;
@@ -62,8 +63,9 @@ export async function relayWorld(options: { relayId?: string } = {}): Promise<Re
     hostClient,
     embeddedPort: (started.routes[0] as EmbeddedSshRoute).server.port,
     relays,
-    async startRelay() {
+    async startRelay(o = {}) {
       const relay = await startRelay({
+        ...(o.web ? { web: { listen: { host: '127.0.0.1', port: 0 }, assetDir: o.web.assetDir } } : {}),
         urls: [nats.url],
         listen: { host: '127.0.0.1', port: 0 },
         keyPath: join(sock.dir, `relay-${relays.length}`, 'ssh_host_ed25519_key'),
