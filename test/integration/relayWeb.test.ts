@@ -101,6 +101,14 @@ test("a browser guest through a relay sees the host's screen, follows new output
   await pageMatchesPane(world, page, 'the page to follow new output');
   assert.ok((await domRows(page)).some((l) => l.includes('later-3-21')));
 
+  // The host's terminal changes size (80x24 is also xterm's default, so this is what proves the
+  // page follows the host's size through NATS): the page moves to a group of the new size.
+  world.hostClient.resize(100, 30);
+  await waitFor('the page at the new host size', async () => (await domRows(page)).length === 30, 20_000);
+  await waitFor('the relay group at the new size', () => relay.server.groups(world.id).some((g) => g.cols === 100 && g.rows === 30), 20_000);
+  await typeLine(world.sock.tmux, 'broadcast', 'clear; echo after-resize-$((5*5))');
+  await pageMatchesPane(world, page, 'the page at the new size to show the host pane');
+
   // The host lists the browser guest (relay presence) and learns the relay's browser link.
   await waitFor('the host to list the browser guest', async () => (await world.route.guests()).some((g) => g.user === 'browser' && g.route === 'relay' && /via relay-0/.test(g.address ?? '')));
   await waitFor("the host to know the relay's browser link", () => world.route.web === link);
