@@ -11,6 +11,10 @@ import type { RelayLink } from './relayLink';
 import { RelayHostSize } from './relayHostSize';
 import type { TerminalSize } from '../wire/hostSize';
 
+/** A group left empty is released after this, unless used again meanwhile. */
+const RELEASE_DELAY_MS = 300;
+const MAX_RELEASE_TRIES = 20;
+
 export class RelayBroadcast implements GroupPlacer {
   private readonly groups = new Map<string, RelayGroup>();
   private readonly timer: NodeJS.Timeout;
@@ -48,6 +52,7 @@ export class RelayBroadcast implements GroupPlacer {
     if (!group?.running) {
       const made = new RelayGroup(this.link, size.cols, size.rows, term, (g) => {
         if (this.groups.get(key) === g) this.groups.delete(key);
+        if (g.id) this.releaseLater(g.id);
         this.idleCheck();
       });
       group = made;
@@ -88,6 +93,26 @@ export class RelayBroadcast implements GroupPlacer {
       if (!reply.ok) return;
       for (const group of held) if (reply.gone.includes(group.id)) group.end(1, 'Guest Broadcast: the host no longer serves this view; reconnect to watch again.');
     });
+  }
+
+  /**
+   * A group's last guest here left: the host is told to drop this relay's hold on it (so a guest
+   * resizing in a loop does not leave a group per size behind for the lease's rest, filling the
+   * broadcast's cap on sizes). Several sizes may share one host group (the cap), and an open in
+   * flight may be answered with this very group: so only once no group here uses the id and none
+   * is waiting for the host's answer. Else the lease simply runs out, as it always did.
+   */
+  private releaseLater(id: string, tries = 0): void {
+    const timer = setTimeout(() => {
+      const groups = [...this.groups.values()].filter((g) => g.running);
+      if (groups.some((g) => g.id === id)) return;
+      if (groups.some((g) => !g.id)) {
+        if (tries < MAX_RELEASE_TRIES) this.releaseLater(id, tries + 1);
+        return;
+      }
+      this.link.release(id);
+    }, RELEASE_DELAY_MS);
+    timer.unref();
   }
 
   private hostEnded(message: string): void {

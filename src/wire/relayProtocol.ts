@@ -17,7 +17,10 @@
 //      drops frames up to it and applies those after it: no gap, no repeat.
 //   5. P.lease (request/reply): a relay holds each group it serves by asking every LEASE_RENEW_MS;
 //      the host ends a group no relay has held for LEASE_MS. A relay whose last guest of a group
-//      leaves just stops asking.
+//      leaves says so (`release`), and the host ends the group at once if no other relay holds it:
+//      without it, a guest resizing in a loop through a relay left a group per size behind for
+//      LEASE_MS, filling the broadcast's cap on sizes for everyone (the security catalogue's
+//      "relay: resize storm" then "relay: resize to 1x1" found it).
 //   6. P.presence: each relay publishes its guests (bounded) so the host lists them as viewers.
 //   7. P.size: the host's terminal size, each time it changes ({cols, rows}); the registry entry
 //      carries the latest too, for relays that join later. Browser guests' fit mode and the live
@@ -130,6 +133,8 @@ export type SnapReply = { ok: true; group: string; seq: number; curtain: 'up' | 
 export interface LeaseRequest {
   relay: string;
   groups: string[];
+  /** Groups this relay lets go of now (its last guest of them left). */
+  release: string[];
 }
 /** `gone`: groups the host no longer has (their relay subscriptions can go). */
 export type LeaseReply = { ok: true; gone: string[] } | { ok: false; error: string };
@@ -169,7 +174,9 @@ export function parseSnapRequest(text: string): SnapRequest | undefined {
 export function parseLeaseRequest(text: string): LeaseRequest | undefined {
   const o = parseVersioned(text);
   if (!o || !isRelayName(o.relay) || !Array.isArray(o.groups) || o.groups.length > 1000 || !o.groups.every(isGroupId)) return undefined;
-  return { relay: o.relay, groups: o.groups as string[] };
+  const release = o.release ?? [];
+  if (!Array.isArray(release) || release.length > 1000 || !release.every(isGroupId)) return undefined;
+  return { relay: o.relay, groups: o.groups as string[], release: release as string[] };
 }
 
 export function parsePresence(text: string): Presence | undefined {

@@ -206,7 +206,13 @@ export class RelayRoute implements Route {
     on(subjects.lease(id), (msg) => {
       const req = parseLeaseRequest(msg.string());
       if (!req) return void (msg.reply && msg.respond(encodeControl({ ok: false, error: 'not a lease request' })));
-      const until = Date.now() + LEASE_MS;
+      const now = Date.now();
+      const until = now + LEASE_MS;
+      for (const gid of req.release) {
+        const group = this.byId.get(gid);
+        group?.leases.delete(req.relay);
+        if (group && !group.held(now)) group.leave();
+      }
       const gone: string[] = [];
       for (const gid of req.groups) {
         const group = this.byId.get(gid);
