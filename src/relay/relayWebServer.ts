@@ -96,6 +96,16 @@ export class RelayWebServer {
     return this.assets.missingPageFiles();
   }
 
+  /** The browser guests watching broadcast `id` here (tests, as WebRoute.guestList()). */
+  guestList(id: string): PresenceGuest[] {
+    return this.presenceOf(id);
+  }
+
+  /** Flow figures per page (tests, benchmarks), as WebRoute.flow(). */
+  flow(): Array<{ name: string; drops: number; snapshots: number; maxBuffered: number }> {
+    return [...this.server.guests].map((g) => ({ name: g.id, drops: g.feed.drops, snapshots: g.feed.snapshots, maxBuffered: g.feed.maxBuffered }));
+  }
+
   /** Ends every page with `message` ('lost': pages keep trying, and find this relay or its successor back). */
   async close(message: string): Promise<void> {
     await this.server.close((g) => bounded(g.end('lost', message), 3000));

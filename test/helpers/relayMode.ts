@@ -31,6 +31,8 @@ export interface RelayModeOptions {
   maxPerAddress?: number;
   /** Browser guests on the relay too (`relay --web`): the page's assets folder. */
   web?: { assetDir?: string; headersTimeoutMs?: number; requestTimeoutMs?: number };
+  /** The broadcast's id (default "guest", the catalogue's user name). */
+  id?: string;
   /** The relay's login time (SSH handshake, a page saying its size). */
   handshakeTimeoutMs?: number;
 }
@@ -43,7 +45,8 @@ export async function startRelayMode(options: RelayModeOptions = {}): Promise<Re
   let broadcast: Broadcast | undefined;
   let running: RunningRelay | undefined;
   try {
-    const route = new RelayRoute({ urls: [nats.url], id: RELAY_MODE_ID, stateDir: join(sock.dir, 'state') });
+    const id = options.id ?? RELAY_MODE_ID;
+    const route = new RelayRoute({ urls: [nats.url], id, stateDir: join(sock.dir, 'state') });
     broadcast = await Broadcast.start({ routes: [route], socketPath: sock.socketPath, sessionName: 'broadcast', command: TEST_SHELL, configFile: '/dev/null', pollIntervalMs: 200 });
     const host = new PtyClient(broadcast.hostAttachArgv, { cols, rows });
     const size = await waitFor('the host client to size the window', async () => {
@@ -76,7 +79,7 @@ export async function startRelayMode(options: RelayModeOptions = {}): Promise<Re
       hostPublicKey: loadOrCreateHostKeyFile(keyPath).publicKeyLine,
       host,
       hostSize: size!,
-      relay: { running: relay, route, id: RELAY_MODE_ID },
+      relay: { running: relay, route, id },
       async cleanup() {
         host.kill();
         await stopped.stop().catch(() => undefined);
