@@ -107,8 +107,9 @@ test("a browser guest through a relay sees the host's screen, follows new output
   await waitFor('the page at the new host size', async () => (await domRows(page)).length === 30, 20_000);
   await waitFor('the relay group at the new size', () => relay.server.groups(world.id).some((g) => g.cols === 100 && g.rows === 30), 20_000);
   await typeLine(world.sock.tmux, 'broadcast', 'clear; echo after-resize-$((5*5))');
-  // (Not row for row here: in about one run in eight the page's rows were seen shifted after the
-  // move to the new size, reported to the lead; the row-for-row match is asserted above.)
+  // (Not row for row here: after the host's terminal grows, the page's view is sometimes seen a few
+  // rows into its scrollback, on the host's own browser route as much as through a relay: a page
+  // bug of its own, reported. The row-for-row match is asserted above, before the resize.)
   await waitFor('new output at the new size', async () => (await domRows(page)).some((l) => l.includes('after-resize-25')), 20_000);
 
   // The host lists the browser guest (relay presence) and learns the relay's browser link.
