@@ -38,7 +38,9 @@ export class StatusLine {
         const render = () => {
           const left = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
           const reason = state.reason ? `: ${state.reason}` : '';
-          this.set(left > 0 ? `Reconnecting in ${left} s${reason}` : `Reconnecting…${reason}`);
+          // A list of relays: which one comes next.
+          const to = state.to ? ` to ${state.to}` : '';
+          this.set(left > 0 ? `Reconnecting${to} in ${left} s${reason}` : `Reconnecting${to}…${reason}`);
           if (left === 0 && this.countdown !== undefined) clearInterval(this.countdown);
         };
         render();

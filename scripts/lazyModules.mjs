@@ -23,7 +23,7 @@ export const LAZY_PACKAGES = {
   ws: 'lazy/ws.js',
   // The relay route's NATS client: loaded when a broadcast with a relay starts. Each bundle holds
   // its own copy of @nats-io/nats-core (the KV client talks to the connection only through its
-  // methods); the extension has no relay setting yet (#18), only the CLI starts relay routes.
+  // methods). The route imports them through src/host/relay/natsClient.ts (see why there).
   '@nats-io/transport-node': 'lazy/nats-transport-node.js',
   '@nats-io/kv': 'lazy/nats-kv.js',
 };

@@ -31,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): GuestBroadcastApi {
     'guestBroadcast.stop': reportingErrors(parts, 'Stop guest broadcast', lazyCommand(async () => (await import('./ui/commands/stopBroadcast')).stopBroadcast(parts))),
     'guestBroadcast.showViewers': reportingErrors(parts, 'Show viewers', lazyCommand(async () => (await import('./ui/commands/showGuests')).showViewers(parts))),
     'guestBroadcast.copyWatchCommand': reportingErrors(parts, 'Copy watch command', lazyCommand(async () => (await import('./ui/commands/copyWatchCommand')).copyWatchCommand(parts))),
+    'guestBroadcast.copyRelayWatchCommand': reportingErrors(parts, 'Copy relay watch command', lazyCommand(async () => (await import('./ui/commands/copyRelayWatchCommand')).copyRelayWatchCommand(parts))),
     'guestBroadcast.copyBrowserLink': reportingErrors(parts, 'Copy browser link', lazyCommand(async () => (await import('./ui/commands/copyBrowserLink')).copyBrowserLink(parts))),
     'guestBroadcast.copyPassphrase': reportingErrors(parts, 'Copy guest passphrase', lazyCommand(async () => (await import('./ui/commands/passphrase')).copyPassphrase(parts))),
     'guestBroadcast.regeneratePassphrase': reportingErrors(parts, 'Regenerate guest passphrase', lazyCommand(async () => (await import('./ui/commands/passphrase')).regeneratePassphrase(parts))),

@@ -38,10 +38,43 @@ export function parse(argv: string[], options: Options, allowPositionals = false
   try {
     return parseArgs({ args: joinNegativeNumbers(argv, options), options, allowPositionals, strict: true });
   } catch (error) {
-    // Node's own text, up to its advice about "--" (which fits only a positional starting with "-").
-    const message = (error instanceof Error ? error.message : String(error)).replace(/\. To specify a positional argument starting with a '-'.*$/s, '');
-    throw new UsageError(/[.!?]$/.test(message) ? message : message + '.', true);
+    throw new UsageError(parseErrorText(error instanceof Error ? error.message : String(error), options), true);
   }
+}
+
+/**
+ * Node's parseArgs text, said the way our other usage errors are: a missing value names the
+ * option and its form, an unknown option the closest known one (a typo is the usual cause).
+ * Anything else: Node's own text, up to its advice about "--" (which fits only a positional
+ * starting with "-").
+ */
+export function parseErrorText(nodeText: string, options: Options): string {
+  const missing = /^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(nodeText);
+  if (missing) return `${missing[1]} needs a value: ${missing[1]} ${missing[1].slice(2).toUpperCase().replace(/-/g, '_')}.`;
+  const unknown = /^Unknown option '(--?[^']+)'/.exec(nodeText);
+  if (unknown) {
+    const near = closestOption(unknown[1].replace(/^-+/, '').split('=')[0], Object.keys(options));
+    return `Unknown option '${unknown[1]}'.${near ? ` Did you mean --${near}?` : ''}`;
+  }
+  const message = nodeText.replace(/\. To specify a positional argument starting with a '-'.*$/s, '');
+  return /[.!?]$/.test(message) ? message : message + '.';
+}
+
+/** The one known option closest to `name`, within two edits (none when two are as close). */
+function closestOption(name: string, known: string[]): string | undefined {
+  if (name.length < 3) return undefined;
+  const near = known.map((option) => ({ option, d: editDistance(name, option) })).filter((o) => o.d <= 2).sort((a, b) => a.d - b.d);
+  return near.length && (near.length === 1 || near[1].d > near[0].d) ? near[0].option : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
 }
 
 export function stringOpt(values: Record<string, unknown>, name: string): string | undefined {

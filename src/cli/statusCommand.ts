@@ -17,8 +17,9 @@ Options:
   --json                   print one JSON object for scripts:
                            {"broadcasting", "mode", "socket", "session", "listen", "watch",
                             "viewers": [{"name", "user", "cols", "rows", "since"}], "web",
-                            "paused", "recording", "relay"}
+                            "paused", "pauseMessage", "recording", "relay"}
                            (listen is null when no embedded server serves it; since is ISO 8601;
+                           pauseMessage is the line guests read on the curtain, null unless paused;
                            recording is the file being recorded, or null; relay is
                            {"url", "id", "watch", "web"} with --relay, else null; web is
                            the browser link through a relay with --web, null until one

@@ -33,7 +33,16 @@ export class TtyInput {
   /** Asks one line; undefined when the person pressed Ctrl-C or Esc, or nobody can answer. */
   ask(question: LineQuestion): Promise<string | undefined> {
     if (!this.interactive) return Promise.resolve(undefined);
-    if (this.pending) return Promise.resolve(undefined); // one question at a time
+    // One question at a time: a question still open belongs to a login that is gone (the server
+    // dropped the connection while the person read the fingerprint; the watcher moved on to try
+    // again, or to the next relay of a list), so it is withdrawn, unanswered, and this one asked.
+    // Refusing the new one instead turned that retry into "the host key was not trusted".
+    const stale = this.pending;
+    if (stale) {
+      this.pending = undefined;
+      this.echoTo.write('\r\n');
+      stale.resolve(undefined);
+    }
     this.echoTo.write(question.prompt);
     this.attach();
     return new Promise((resolve) => {

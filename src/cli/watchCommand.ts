@@ -21,10 +21,16 @@ import { CastRecorder } from '../host/recording/castRecorder';
 import { checkRecordingTarget } from '../host/recording/recordingTarget';
 
 const HELP = `Usage: guest-broadcast watch [options] [user@]host[:port]
+       guest-broadcast watch [options] ID@relay[:port][,relay2[:port]…]
 
 Watches a broadcast read-only in this terminal: your keys are never sent to the host.
 Press q or Ctrl-C to stop. The user defaults to "guest" and the port to 22; ~/.ssh/config
 aliases work. Reconnects by itself when the connection drops.
+
+Through relays (guest-broadcast relay), the user is the broadcast's id. A comma-separated list
+names relays to fail over to: when the relay in use stops or dies, the next one in the list is
+tried (round robin, after the usual pause), and the view continues from the host's current
+screen. A relay presenting the same host key as one already trusted in the list is trusted too.
 
 Options:
   -p, --port N             port, when not given in the target
@@ -74,7 +80,14 @@ export const watchCommand: CliCommand = {
       process.stdout.write(HELP);
       return 0;
     }
-    if (positionals.length !== 1) throw new UsageError(`Name one host to watch, like guest@example.org:2222 (got ${positionals.length ? positionals.join(' ') : 'none'}).`);
+    if (positionals.length !== 1) {
+      const spaced = positionals.length > 1 && positionals.slice(0, -1).every((p) => p.endsWith(','));
+      throw new UsageError(
+        spaced
+          ? `The list of relays is one argument, without spaces after the commas: ${positionals.join('')}`
+          : `Name one host to watch, like guest@example.org:2222, or relays like ID@relay1:2223,relay2:2223 (got ${positionals.length ? positionals.join(' ') : 'none'}).`,
+      );
+    }
     const snapshot = Boolean(values.snapshot);
     if (!snapshot) for (const name of ['cols', 'rows', 'timeout']) if (stringOpt(values, name) !== undefined) throw new UsageError(`--${name} only applies to --snapshot.`);
     const recordFile = stringOpt(values, 'record');
@@ -87,7 +100,7 @@ export const watchCommand: CliCommand = {
       port: intOpt(values, 'port', 1, 65535),
       identityFiles: (values.identity as string[] | undefined) ?? [],
     }).catch((error: Error) => {
-      throw new UsageError(error.message);
+      throw new UsageError(`watch's target: ${error.message}`);
     });
     // The file is made (header at this terminal's size) before the terminal is taken over: a
     // refusal leaves nothing to undo.
@@ -184,7 +197,8 @@ function watchLive(
           return finish(1, `guest-broadcast watch: ${state.message}`);
         case 'reconnecting': {
           // Once per outage (not every second): the host's screen stays visible meanwhile.
-          const notice = `Connection to ${label} lost: ${state.reason}. Reconnecting…`;
+          // A list of relays: say which one is tried next.
+          const notice = state.to ? `Connection lost (${state.reason}). Trying ${state.to}…` : `Connection to ${label} lost: ${state.reason}. Reconnecting…`;
           if (notice !== lastNotice) say(`\r\n${notice}`);
           lastNotice = notice;
           return;

@@ -297,6 +297,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       watch: this.joinCommand,
       viewers: this.current,
       paused: this.curtainState.paused,
+      pauseMessage: this.curtainState.message,
       web: webStatusFromRoutes(this.describeRoutes()),
       recording: this.recording ?? null,
       // The relay route's own markers say it as other processes read it (statusReader.ts).

@@ -49,3 +49,10 @@ export function guestChanges(before: readonly Guest[], after: readonly Guest[]):
   const has = new Set(after.map((v) => v.name));
   return { joined: after.filter((v) => !had.has(v.name)), left: before.filter((v) => !has.has(v.name)) };
 }
+
+/** " via RELAY" for a guest who watches through a relay (its presence names the relay), else "". */
+export function viaRelay(guest: Guest): string {
+  if (guest.route !== 'relay') return '';
+  const relay = /via (\S+)$/.exec(guest.address ?? '')?.[1];
+  return relay ? ` via relay ${relay}` : ' via a relay';
+}

@@ -1,5 +1,6 @@
 // `guest-broadcast status` for scripts (--json) and for people. The JSON shape is a contract.
 import { shellCommand } from '../tmux/attach';
+import { DEFAULT_CURTAIN_MESSAGE } from './curtain/curtainProgram';
 import { EMBEDDED_DEFAULTS } from './embedded/options';
 import { BroadcastMode, cliConfigDir, defaultSocketPath } from './paths';
 import { Guest, viewerCountLabel, watchingFor } from './guests';
@@ -18,6 +19,8 @@ export interface BroadcastStatus {
   web: WebStatus | null;
   /** Guests see the curtain instead of the session (guest-broadcast pause). */
   paused: boolean;
+  /** The line guests read on the curtain while paused (the default one when the host gave none); null when not paused. */
+  pauseMessage: string | null;
   /** The file the host's screen is being recorded to; null when none. */
   recording: string | null;
   /** The relay route: the NATS servers (no credentials), the broadcast's id, how to watch through a relay; null when off. */
@@ -68,6 +71,7 @@ export function statusJson(status: {
   viewers: readonly Guest[];
   web?: WebStatus | null;
   paused?: boolean;
+  pauseMessage?: string;
   recording?: string | null;
   relay?: RelayStatus | null;
 }): BroadcastStatus {
@@ -82,6 +86,7 @@ export function statusJson(status: {
     viewers: status.viewers.map((v) => ({ name: v.name, user: v.user, cols: v.cols, rows: v.rows, since: v.since.toISOString(), ...(v.route ? { route: v.route } : {}), ...((v.route === 'web' || v.route === 'relay') && v.address ? { address: v.address } : {}) })),
     web: status.web ?? null,
     paused: status.paused ?? false,
+    pauseMessage: status.paused ? status.pauseMessage || DEFAULT_CURTAIN_MESSAGE : null,
     recording: status.recording || null,
     relay: status.relay ?? null,
   };
@@ -126,7 +131,7 @@ export function formatStatus(status: BroadcastStatus, now = new Date(), recorded
     `Watch with: ${status.watch}`,
     status.web ? `Or in a browser: ${status.web.url}` : '',
     status.relay ? `Or through a relay: ${status.relay.watch}` : '',
-    status.paused ? `Paused: guests see the curtain, not the session (resume with: ${shellCommand(['guest-broadcast', 'resume', ...(status.socket !== defaultSocketPath(status.mode) ? ['--socket', status.socket] : [])])}).` : '',
+    status.paused ? `Paused: guests see the curtain${status.pauseMessage ? ` ("${status.pauseMessage}")` : ''}, not the session (resume with: ${shellCommand(['guest-broadcast', 'resume', ...(status.socket !== defaultSocketPath(status.mode) ? ['--socket', status.socket] : [])])}).` : '',
     status.recording ? `Recording to ${status.recording} (stop with: ${shellCommand(['guest-broadcast', 'record', '--stop', ...(status.socket !== defaultSocketPath(status.mode) ? ['--socket', status.socket] : [])])})` : '',
     viewerCountLabel(status.viewers.length) + (status.viewers.length ? ':' : ''),
     ...status.viewers.map(

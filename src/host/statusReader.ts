@@ -85,6 +85,7 @@ async function statusOf(found: FoundBroadcast): Promise<BroadcastStatus> {
     web: unserved ? null : webStatusFromMarkers(markers),
     relay: unserved ? null : relayStatusFromMarkers(markers),
     paused: curtainFromMarkers(markers).paused,
+    pauseMessage: curtainFromMarkers(markers).message,
     // Only a live owner records (a stale marker of a crashed one says nothing).
     recording: ownerAlive(markers) ? markers.recording || null : null,
   });

@@ -4,7 +4,7 @@
 // `$(debug-pause) Paused · N viewers` on the warning colour, so the host sees at a glance that
 // guests see the curtain; click: Resume, change the message, or the viewers.
 import * as vscode from 'vscode';
-import { viewerCountLabel } from '../host/guests';
+import { viaRelay, viewerCountLabel } from '../host/guests';
 import { ActiveBroadcast } from './activeBroadcast';
 import { readHostSize } from '../tmux/hostSize';
 import type { TerminalSize } from '../wire/hostSize';
@@ -79,8 +79,13 @@ export class BroadcastStatusBar implements vscode.Disposable {
     // The watch command as code: as text, "guest@127.0.0.1" would become a mailto link.
     tooltip.appendText(`Session "${broadcast.sessionName}" (${broadcast.mode} mode)\nGuests watch with: `);
     tooltip.appendMarkdown(`\`${broadcast.joinCommand.replace(/`/g, '')}\``);
+    const relay = broadcast.status().relay;
+    if (relay) {
+      tooltip.appendText('\nThrough a relay: ');
+      tooltip.appendMarkdown(`\`${relay.watch.replace(/`/g, '')}\``);
+    }
     tooltip.appendText(`\n${window}\n`);
-    tooltip.appendText(viewers.length ? viewers.map((v) => `• ${v.user} (${v.cols}×${v.rows})`).join('\n') : 'Nobody is watching yet.');
+    tooltip.appendText(viewers.length ? viewers.map((v) => `• ${v.user} (${v.cols}×${v.rows})${viaRelay(v)}`).join('\n') : 'Nobody is watching yet.');
     const click = curtain.paused ? 'Click to resume, or to change the message.' : 'Click for the viewer list.';
     tooltip.appendMarkdown(`\n\n${click}`);
     this.plainTooltip = [
@@ -88,8 +93,9 @@ export class BroadcastStatusBar implements vscode.Disposable {
       ...(curtain.paused ? [curtainLine] : []),
       `Session "${broadcast.sessionName}" (${broadcast.mode} mode)`,
       `Guests watch with: ${broadcast.joinCommand}`,
+      ...(relay ? [`Through a relay: ${relay.watch}`] : []),
       window,
-      viewers.length ? viewers.map((v) => `${v.user} (${v.cols}×${v.rows})`).join(', ') : 'Nobody is watching yet.',
+      viewers.length ? viewers.map((v) => `${v.user} (${v.cols}×${v.rows})${viaRelay(v)}`).join(', ') : 'Nobody is watching yet.',
       click,
     ].join('\n');
     this.item.tooltip = tooltip;

@@ -6,6 +6,7 @@
 //   guestBroadcast.access        "open" | "password" | "keys": the same
 //   guestBroadcast.paused        the running broadcast's guests see the curtain (Resume is offered)
 //   guestBroadcast.recording     the running broadcast records the host's screen (Stop recording is offered)
+//   guestBroadcast.relay         the running broadcast is served through relays (Copy relay watch command is offered)
 import * as vscode from 'vscode';
 import { ActiveBroadcast } from './activeBroadcast';
 
@@ -13,6 +14,7 @@ export interface HostContextValues {
   broadcasting: boolean;
   paused: boolean;
   recording: boolean;
+  relay: boolean;
   mode: string;
   access: string;
 }
@@ -43,6 +45,7 @@ export class HostContextKeys implements vscode.Disposable {
       broadcasting: broadcast !== undefined,
       paused: broadcast?.curtain.paused ?? false,
       recording: broadcast?.recording !== undefined,
+      relay: broadcast?.describeRoutes().some((r) => r.kind === 'relay') ?? false,
       mode: broadcast?.mode ?? config.get<string>('mode', 'embedded'),
       access: this.active.startedWith?.access ?? config.get<string>('access', 'open'),
     };

@@ -2,6 +2,15 @@
 // store lists exactly this key for this host; an unknown host is shown (type + SHA256
 // fingerprint) and trusted only when the person says so, then remembered; a host whose key of
 // the same type CHANGED, or a revoked key, is refused with both fingerprints. Never silent.
+//
+// RELAYS OF ONE BROADCAST (a target list, `ID@r1:2223,r2:2223`): each address keeps its own
+// entry, as in OpenSSH, so a key that CHANGED for r2's address is refused even mid-failover.
+// An address with no entry yet is trusted silently only when it presents exactly a key already
+// trusted for another server of the same list: holding that private key proves it is run by the
+// same operator (relays behind one name share one --host-key file), and a watcher whose relay was
+// killed should not stop at a question. The key is then remembered for the new address too. A
+// relay with a key of its own is an unknown host like any other: the person is asked (or
+// --accept-new trusts it), because nothing ties that key to the relay already trusted.
 import { ServerHostKeyAlgorithm } from 'ssh2';
 import { keyTypeOf, sha256Fingerprint } from '../wire/sshKeyFingerprint';
 import { HostKeyStore } from './hostKeyStore';
@@ -66,7 +75,7 @@ export class HostKeyVerifier {
   }
 
   /** Resolves when the key may be used; throws HostKeyError otherwise. */
-  async verify(host: string, port: number, keyBlob: Buffer): Promise<void> {
+  async verify(host: string, port: number, keyBlob: Buffer, siblings: { host: string; port: number }[] = []): Promise<void> {
     const keyType = keyTypeOf(keyBlob);
     const fingerprint = sha256Fingerprint(keyBlob);
     const name = knownHostsName(host, port);
@@ -85,6 +94,11 @@ export class HostKeyVerifier {
         );
       }
       case 'unknown': {
+        const entries = this.entries();
+        if (siblings.some((s) => judgeHostKey(entries, s.host, s.port, keyBlob).kind === 'known')) {
+          this.store.remember(host, port, keyType, keyBlob);
+          return;
+        }
         const info: HostKeyInfo = { host, port, keyType, fingerprint };
         if (!(await this.prompts.confirmNewHostKey(info))) {
           throw new HostKeyError(`The host key of ${name} (${keyType} ${fingerprint}) was not trusted. Not connecting.`);

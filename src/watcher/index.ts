@@ -6,6 +6,7 @@ export type { HostKeyInfo, ReconnectTiming, WatchOptions, WatchPrompts, WatchSes
 export { resolveTarget } from './resolveTarget';
 export type { ResolveOptions } from './resolveTarget';
 export { formatTarget, parseTargetSpec, TargetError, DEFAULT_PORT, DEFAULT_USER } from './targetSpec';
+export { formatTargetList, parseTargetList } from './targetList';
 export { listSshConfigAliases, loadSshConfig, readSshConfigAliases } from './sshConfig';
 export { classifyTerminalInput } from './terminalReplies';
 export type { TerminalInputKind } from './terminalReplies';

@@ -1,11 +1,12 @@
-// From what a person typed to where to connect: parse `[user@]host[:port]`, then fill the gaps
+// From what a person typed to where to connect: parse `[user@]host[:port]` (or a list of them), then fill the gaps
 // from ~/.ssh/config like OpenSSH does (what was typed wins over the config, the config wins
 // over the defaults: user `guest`, port 22).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { expandSshPath, loadSshConfig, lookupSshConfig } from './sshConfig';
-import { DEFAULT_PORT, DEFAULT_USER, parsePort, parseTargetSpec, TargetError } from './targetSpec';
-import { WatchTarget } from './types';
+import { parseTargetList } from './targetList';
+import { DEFAULT_PORT, DEFAULT_USER, parsePort, TargetError, TargetSpec } from './targetSpec';
+import { WatchEndpoint, WatchTarget } from './types';
 
 export interface ResolveOptions {
   /** Home folder for ~/.ssh (default: os.homedir()). */
@@ -18,8 +19,16 @@ export interface ResolveOptions {
   identityFiles?: string[];
 }
 
+/**
+ * Resolves what a person typed: one `[user@]host[:port]`, or a list of servers to fail over to
+ * (`ID@r1:2223,r2:2223`, targetList.ts), each entry resolved on its own like a single target.
+ */
 export async function resolveTarget(spec: string, options: ResolveOptions = {}): Promise<WatchTarget> {
-  const parsed = parseTargetSpec(spec);
+  const [first, ...rest] = parseTargetList(spec).map((parsed) => resolveOne(parsed, options));
+  return { label: spec.trim(), ...first, ...(rest.length ? { alternates: rest } : {}) };
+}
+
+function resolveOne(parsed: TargetSpec, options: ResolveOptions): WatchEndpoint {
   const home = options.home ?? homedir();
   const configPath = options.sshConfigPath === undefined ? join(home, '.ssh', 'config') : options.sshConfigPath;
   const fromConfig = configPath ? lookupSshConfig(loadSshConfig(configPath, home), parsed.host) : { identityFiles: [], userKnownHostsFiles: [] };
@@ -38,7 +47,6 @@ export async function resolveTarget(spec: string, options: ResolveOptions = {}):
   const ctx = { home, host, port, user, alias: parsed.host };
   const identityFiles = [...(options.identityFiles ?? []), ...fromConfig.identityFiles.map((p) => expandSshPath(p, ctx))];
   return {
-    label: spec.trim(),
     host,
     port,
     user,

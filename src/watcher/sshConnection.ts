@@ -7,7 +7,7 @@ import { AuthContext, AuthError, AuthPlan } from './authPlan';
 import { HostKeyError, HostKeyVerifier } from './hostKeyVerifier';
 import { OutputFilter } from './outputFilter';
 import { ChannelEnd, lastTextLine } from './sessionEnd';
-import { WatchTarget } from './types';
+import { WatchEndpoint } from './types';
 import { visibleText } from './visibleText';
 import { HOST_SIZE_COMMAND, HostSizeReader, TerminalSize } from '../wire/hostSize';
 import { describeNetworkError, NetworkError } from './networkError';
@@ -16,7 +16,12 @@ import { PausableDeadline } from './pausableDeadline';
 export { describeNetworkError, NetworkError };
 
 export interface ConnectParams {
-  target: WatchTarget;
+  target: WatchEndpoint;
+  /**
+   * The other servers of the same target list (relays of one broadcast): a key already trusted
+   * for one of them is trusted here too (HostKeyVerifier.verify).
+   */
+  siblings?: { host: string; port: number }[];
   /**
    * The viewer's size, read when the pty is requested and again once the shell is up (a resize
    * made while connecting is sent as window-change then), so the latest size always wins.
@@ -170,7 +175,7 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
           verify(same);
           return;
         }
-        asking(() => params.verifier.verify(target.host, target.port, key)).then(
+        asking(() => params.verifier.verify(target.host, target.port, key, params.siblings)).then(
           () => {
             if (settled) return;
             loginKey = key;

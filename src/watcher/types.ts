@@ -7,21 +7,32 @@ import type { TerminalSize } from '../wire/hostSize';
 export type WatchState =
   | { kind: 'connecting' }
   | { kind: 'live' }
-  | { kind: 'reconnecting'; inSeconds: number; reason: string }
+  /** to: the server tried next, when the target is a list ("r2:2223"). */
+  | { kind: 'reconnecting'; inSeconds: number; reason: string; to?: string }
   /** message: why, in the host's words, when it said (the browser page shows it). */
   | { kind: 'ended'; message?: string }
   | { kind: 'error'; message: string };
 
-/** `[user@]host[:port]` after defaults and ~/.ssh/config are applied. */
-export interface WatchTarget {
-  /** What the user typed or picked ("guest@example:2222", an ssh config alias). */
-  label: string;
+/** One server to connect to: `[user@]host[:port]` after defaults and ~/.ssh/config are applied. */
+export interface WatchEndpoint {
   host: string;
   port: number;
   user: string;
   identityFiles: string[];
   /** UserKnownHostsFile from ~/.ssh/config, when it names one (replaces ~/.ssh/known_hosts). */
   knownHostsFiles?: string[];
+}
+
+/** What a person asked to watch: one server, or a list of relays to fail over to (targetList.ts). */
+export interface WatchTarget extends WatchEndpoint {
+  /** What the user typed or picked ("guest@example:2222", an ssh config alias, "ID@r1:2223,r2:2223"). */
+  label: string;
+  /**
+   * The other servers of a list, in order, after this one (the first). When a connection that
+   * was live is lost, the watcher tries the next one (round robin, with the usual backoff); before
+   * the first success it tries each once before giving up.
+   */
+  alternates?: WatchEndpoint[];
 }
 
 export interface HostKeyInfo {

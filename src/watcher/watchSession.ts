@@ -12,13 +12,13 @@ import { HostKeyError, HostKeyVerifier } from './hostKeyVerifier';
 import { classifyEnd } from './sessionEnd';
 import { connectOnce, LiveConnection } from './sshConnection';
 import { TargetError } from './targetSpec';
-import { WatchOptions, WatchPrompts, WatchSession, WatchState, WatchTarget } from './types';
+import { WatchEndpoint, WatchOptions, WatchPrompts, WatchSession, WatchState, WatchTarget } from './types';
 import { visibleText } from './visibleText';
 import type { TerminalSize } from '../wire/hostSize';
 
 const DEFAULT_STABLE_MS = 10_000;
 
-export function defaultKnownHostsFiles(target: WatchTarget, home: string): string[] {
+export function defaultKnownHostsFiles(target: WatchEndpoint, home: string): string[] {
   const user = target.knownHostsFiles?.length ? target.knownHostsFiles : [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')];
   return [...user, '/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
 }
@@ -33,6 +33,17 @@ export function defaultKnownHostsFiles(target: WatchTarget, home: string): strin
 function isFinal(error: unknown, everLive: boolean): boolean {
   if (error instanceof HostKeyError || error instanceof AuthError || error instanceof TargetError) return true;
   return !everLive;
+}
+
+/** Refusals about who the server is or who we are: never passed over for the next server of a list. */
+function isAboutIdentity(error: unknown): boolean {
+  return error instanceof HostKeyError || error instanceof AuthError || error instanceof TargetError;
+}
+
+/** "user@host:port" (or "host:port" without the user), the port left out when it is 22. */
+function endpointLabel(e: WatchEndpoint, withUser = true): string {
+  const host = e.host.includes(':') ? `[${e.host}]` : e.host;
+  return `${withUser ? `${e.user}@` : ''}${host}${e.port === 22 ? '' : `:${e.port}`}`;
 }
 
 export class SshWatchSession implements WatchSession {
@@ -121,30 +132,36 @@ export class SshWatchSession implements WatchSession {
 
   private async run(): Promise<void> {
     const home = this.options.home ?? homedir();
-    const verifier = new HostKeyVerifier(
-      this.options.knownHostsFiles ?? defaultKnownHostsFiles(this.target, home),
-      new HostKeyStore(this.options.hostKeyStorePath),
-      this.prompts,
+    // A list of relays (`ID@r1:2223,r2:2223`): the first, then the others in turn.
+    const endpoints: WatchEndpoint[] = [this.target, ...(this.target.alternates ?? [])];
+    const verifiers = endpoints.map(
+      (e) => new HostKeyVerifier(this.options.knownHostsFiles ?? defaultKnownHostsFiles(e, home), new HostKeyStore(this.options.hostKeyStorePath), this.prompts),
     );
     const reconnect = this.options.reconnect;
-    const label = `${this.target.user}@${this.target.host}${this.target.port === 22 ? '' : `:${this.target.port}`}`;
     let attempt = 0;
     let everLive = false;
+    let index = 0;
+    /** Before the first success: what each server of the list said, to give up with all of it. */
+    const firstRound: string[] = [];
     while (!this.closed) {
+      const endpoint = endpoints[index];
+      const label = endpointLabel(endpoint);
+      const siblings = endpoints.filter((e) => e !== endpoint).map((e) => ({ host: e.host, port: e.port }));
       let reason: string;
       this.setState({ kind: 'connecting' });
       try {
         const connection = await connectOnce({
-          target: this.target,
+          target: endpoint,
+          siblings,
           size: () => ({ cols: this.cols, rows: this.rows }),
           signal: this.abort.signal,
           term: this.options.term ?? 'xterm-256color',
-          verifier,
+          verifier: verifiers[index],
           auth: {
-            user: this.target.user,
+            user: endpoint.user,
             label,
             home,
-            identityFiles: this.target.identityFiles,
+            identityFiles: endpoint.identityFiles,
             agentSocket: this.options.agentSocket === null ? undefined : (this.options.agentSocket ?? process.env.SSH_AUTH_SOCK) || undefined,
             askSecret: (prompt) => this.prompts.askSecret(prompt),
             secrets: this.secrets,
@@ -174,27 +191,39 @@ export class SshWatchSession implements WatchSession {
           this.setState({ kind: 'ended' });
           return;
         }
-        reason = verdict.reason;
+        reason = endpoints.length > 1 ? `${endpointLabel(endpoint, false)}: ${verdict.reason}` : verdict.reason;
         if (Date.now() - liveSince >= ((reconnect ? reconnect.stableMs : undefined) ?? DEFAULT_STABLE_MS)) attempt = 0;
       } catch (error) {
         if (this.closed) return;
         const message = error instanceof Error ? error.message : String(error);
-        if (isFinal(error, everLive)) {
-          this.setState({ kind: 'error', message });
+        // A list is given up on before any success only once every server in it failed.
+        const untried = !everLive && index < endpoints.length - 1;
+        if (isFinal(error, everLive) && !(untried && !isAboutIdentity(error))) {
+          const said = endpoints.length > 1 && !everLive && !isAboutIdentity(error) ? [...firstRound, message].join('; ') : message;
+          this.setState({ kind: 'error', message: said });
           return;
         }
+        if (!everLive) firstRound.push(message);
         reason = message;
       }
+      if (reconnect === false && endpoints.length === 1) {
+        this.setState({ kind: 'error', message: reason });
+        return;
+      }
+      index = (index + 1) % endpoints.length;
+      // A list's servers are tried one after another at once until the first success; after a
+      // loss, the next one is tried after the usual backoff (so a list of dead relays is not hammered).
+      if (!everLive) continue;
       if (reconnect === false) {
         this.setState({ kind: 'error', message: reason });
         return;
       }
-      await this.countDown(backoffDelay(attempt++, reconnect ?? {}), reason);
+      await this.countDown(backoffDelay(attempt++, reconnect ?? {}), reason, endpoints.length > 1 ? endpointLabel(endpoints[index], false) : undefined);
     }
   }
 
   /** Waits `ms`, reporting "reconnecting in N s" each second; close() cuts it short. */
-  private countDown(ms: number, reason: string): Promise<void> {
+  private countDown(ms: number, reason: string, to?: string): Promise<void> {
     return new Promise<void>((resolve) => {
       const until = Date.now() + ms;
       let timer: NodeJS.Timeout | undefined;
@@ -207,7 +236,7 @@ export class SshWatchSession implements WatchSession {
       const tick = (): void => {
         const left = until - Date.now();
         if (left <= 0 || this.closed) return done();
-        this.setState({ kind: 'reconnecting', inSeconds: Math.ceil(left / 1000), reason });
+        this.setState({ kind: 'reconnecting', inSeconds: Math.ceil(left / 1000), reason, ...(to ? { to } : {}) });
         timer = setTimeout(tick, Math.min(left, ((left - 1) % 1000) + 1));
       };
       tick();

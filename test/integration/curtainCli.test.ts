@@ -26,9 +26,9 @@ async function typeOnHost(text: string): Promise<void> {
   await runClient(['tmux', '-S', sock.socketPath, 'send-keys', '-t', 'broadcast', text, 'Enter']);
 }
 
-async function statusJson(): Promise<{ paused: boolean; broadcasting: boolean }> {
+async function statusJson(): Promise<{ paused: boolean; pauseMessage: string | null; broadcasting: boolean }> {
   const r = await cli(['status', '--json', ...S]);
-  return JSON.parse(r.stdout) as { paused: boolean; broadcasting: boolean };
+  return JSON.parse(r.stdout) as { paused: boolean; pauseMessage: string | null; broadcasting: boolean };
 }
 
 test('pause and resume from another terminal and with prefix B; status says paused; a stop behind the curtain shows no session', async () => {
@@ -58,7 +58,8 @@ test('pause and resume from another terminal and with prefix B; status says paus
   await h.waitForText('paused: guests see the curtain ("Coffee break: back at ten past"), not the session');
   await typeOnHost('echo HIDDEN-$((1000+1))');
   assert.equal((await statusJson()).paused, true);
-  assert.match((await cli(['status', ...S])).stdout, /Paused: guests see the curtain, not the session/);
+  assert.equal((await statusJson()).pauseMessage, 'Coffee break: back at ten past', 'status --json has the line guests read');
+  assert.match((await cli(['status', ...S])).stdout, /Paused: guests see the curtain \("Coffee break: back at ten past"\), not the session/);
 
   const again = await cli(['pause', ...S, '--message', 'Still coffee']);
   assert.match(again.stdout, /Still paused; the curtain shows the new message/);

@@ -239,3 +239,13 @@ test("package.json declares every setting of SETTING_NAMES, with the model's def
   assert.deepEqual(declared['guestBroadcast.access'].enum, ['open', 'password', 'keys']);
   assert.deepEqual(declared['guestBroadcast.mode'].enum, ['embedded', 'system']);
 });
+
+test('guestBroadcast.relay: a settings list of NATS URLs, an empty list is off, and what is not a list of URLs is named', () => {
+  assert.deepEqual(parseHostOptions({ relay: ['nats://127.0.0.1:4222', ' nats://10.0.0.2:4222 '], relayId: 'team' }, SETTING_NAMES).relay, { urls: ['nats://127.0.0.1:4222', 'nats://10.0.0.2:4222'], id: 'team' });
+  assert.equal(parseHostOptions({ relay: [] }, SETTING_NAMES).relay, undefined);
+  refused({ relay: ['http://x:1'] }, SETTING_NAMES, /^guestBroadcast\.relay: "http:\/\/x:1" is not a NATS URL/);
+  refused({ relay: [4222] }, SETTING_NAMES, /^guestBroadcast\.relay must be a list of NATS URLs .*; 4222 is not text\./);
+  refused({ relay: ['nats://a:1,nats://b:2'] }, SETTING_NAMES, /^guestBroadcast\.relay: give each NATS URL as its own item/);
+  refused({ relay: { url: 'nats://a:1' } }, SETTING_NAMES, /^guestBroadcast\.relay must be a list of NATS URLs/);
+  refused({ relayId: 'x' }, SETTING_NAMES, /^guestBroadcast\.relayId is only used with guestBroadcast\.relay/);
+});

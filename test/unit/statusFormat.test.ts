@@ -62,3 +62,16 @@ test('status says what is being recorded, and how to stop it on this socket; --j
   assert.equal(recording.recording, '/home/me/talk.cast');
   assert.match(formatStatus(recording), /\nRecording to \/home\/me\/talk\.cast \(stop with: guest-broadcast record --stop --socket \/tmp\/x\/guest\)\n/);
 });
+
+test('while paused, status says the line guests read (the default one when the host gave none); --json "pauseMessage" is null unless paused', () => {
+  const base = { broadcasting: true, mode: 'embedded', socket: '/tmp/x/guest', session: 'talk', listen: '127.0.0.1:2222', watch: 'ssh -p 2222 guest@127.0.0.1', viewers: [] } as const;
+  const live = statusJson({ ...base, pauseMessage: 'left over from an earlier pause' });
+  assert.equal(live.pauseMessage, null);
+  assert.ok('pauseMessage' in JSON.parse(JSON.stringify(live)), 'the key is always there');
+  const paused = statusJson({ ...base, paused: true, pauseMessage: 'Lunch' });
+  assert.equal(paused.pauseMessage, 'Lunch');
+  assert.match(formatStatus(paused), /\nPaused: guests see the curtain \("Lunch"\), not the session \(resume with: guest-broadcast resume --socket \/tmp\/x\/guest\)\.\n/);
+  const plain = statusJson({ ...base, paused: true, pauseMessage: '' });
+  assert.equal(plain.pauseMessage, 'The host paused the broadcast for a moment.');
+  assert.match(formatStatus(plain), /\nPaused: guests see the curtain \("The host paused the broadcast for a moment\."\), not the session/);
+});

@@ -137,3 +137,23 @@ test('an Include that includes itself stops with a clear error; a folder matchin
   writeFileSync(join(home, '.ssh', 'config'), 'Include dir.conf\n');
   assert.deepEqual(readSshConfigAliases(home), [], 'a folder matching the pattern is not a file to read');
 });
+
+test('a list of relays to fail over to: the first user for all, each entry its own port, bad lists refused', async () => {
+  const { parseTargetList } = await import('../../src/watcher/targetList');
+  assert.deepEqual(parseTargetList('abc@r1:2223,r2:2224'), [
+    { user: 'abc', host: 'r1', port: 2223 },
+    { user: 'abc', host: 'r2', port: 2224 },
+  ]);
+  assert.deepEqual(parseTargetList('ssh://abc@[::1]:2223, other@r2/'), [
+    { user: 'abc', host: '::1', port: 2223 },
+    { user: 'other', host: 'r2', port: undefined },
+  ]);
+  assert.throws(() => parseTargetList('abc@r1,,r2'), /empty entry.*ID@relay1:2223,relay2:2223/);
+  assert.throws(() => parseTargetList('abc@r1,'), /empty entry/);
+  assert.throws(() => parseTargetList('abc@r1,r1'), /appears twice/);
+  assert.throws(() => parseTargetList('abc@r1,r2:0'), /out of range/);
+  const resolved = await resolveTarget('abc@r1:2223,r2', { sshConfigPath: null, home: '/nonexistent' });
+  assert.equal(resolved.label, 'abc@r1:2223,r2');
+  assert.deepEqual([resolved.host, resolved.port, resolved.user], ['r1', 2223, 'abc']);
+  assert.deepEqual(resolved.alternates, [{ host: 'r2', port: 22, user: 'abc', identityFiles: [] }]);
+});

@@ -267,6 +267,9 @@ test('status line shows connecting, live, reconnecting in N s counting down, end
       await statusIs('Reconnecting in 1 s: connection lost');
       await page.clock.runFor(1000);
       await statusIs('Reconnecting…: connection lost');
+      // A list of relays: the footer names the relay tried next.
+      await viewer.send({ type: 'state', state: { kind: 'reconnecting', inSeconds: 2, reason: 'r1:2223: connection lost', to: 'r2:2223' }, target });
+      await statusIs('Reconnecting to r2:2223 in 2 s: r1:2223: connection lost');
       await viewer.send({ type: 'state', state: { kind: 'ended' }, target });
       await statusIs(`Broadcast ended: ${target}`);
       await viewer.send({ type: 'state', state: { kind: 'error', message: 'Host key for broadcast.test changed' }, target });

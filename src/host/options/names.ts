@@ -78,6 +78,8 @@ export const SETTING_NAMES = {
   web: 'guestBroadcast.web',
   webCert: 'guestBroadcast.webCert',
   webKey: 'guestBroadcast.webKey',
+  relay: 'guestBroadcast.relay',
+  relayId: 'guestBroadcast.relayId',
 } as const satisfies HostOptionNames;
 
 /** The options only one mode uses; the others serve both. */

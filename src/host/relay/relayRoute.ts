@@ -122,8 +122,7 @@ export class RelayRoute implements Route {
     this.id = this.options.id ?? loadOrCreateRelayId(this.options.stateDir);
     this.groups = fanoutFor(context, { maxGroups: this.options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups, appRoot: this.options.appRoot });
     // Loaded only now: a broadcast without relays never loads the NATS client.
-    const { connect } = await import('@nats-io/transport-node');
-    const { Kvm } = await import('@nats-io/kv');
+    const { connect, Kvm } = await import('./natsClient');
     let nc: NatsConnection;
     try {
       nc = await connect({ servers: this.options.urls, name: `guest-broadcast host ${this.id.slice(0, 6)}`, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });

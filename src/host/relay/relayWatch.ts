@@ -16,6 +16,17 @@ export function relayWebLink(id: string, origin: string | undefined): string {
   return origin ? `${origin}${webPaths(id).page}` : '';
 }
 
+/**
+ * The same relay as a watcher target (`guest-broadcast watch`, VS Code's Watch host): `ID@HOST:PORT`
+ * from a line relayWatchLine made; undefined while no relay was heard of (the placeholder line).
+ */
+export function relayWatchTarget(line: string): string | undefined {
+  const m = /^ssh (?:-p (\d+) )?([A-Za-z0-9_-]+)@(\S+)$/.exec(line);
+  if (!m) return undefined;
+  const host = m[3].includes(':') && !m[3].startsWith('[') ? `[${m[3]}]` : m[3];
+  return `${m[2]}@${host}${m[1] ? `:${m[1]}` : ''}`;
+}
+
 /** A NATS URL list without user names, passwords or tokens. */
 export function shownNatsUrls(urls: readonly string[]): string {
   return urls.map((u) => u.replace(/\/\/[^@/]*@/, '//')).join(',');

@@ -2,11 +2,11 @@
 // actions a host needs there: kick a viewer, copy the watch command, stop the broadcast.
 import * as vscode from 'vscode';
 import { Broadcast } from '../../host/broadcast';
-import { Guest, viewerCountLabel, watchingFor } from '../../host/guests';
+import { Guest, viaRelay, viewerCountLabel, watchingFor } from '../../host/guests';
 import { HostParts } from '../hostParts';
 import { offerStart } from './offerStart';
 
-type Action = 'copy' | 'passphrase' | 'stop';
+type Action = 'copy' | 'copyRelay' | 'passphrase' | 'stop';
 interface Item extends vscode.QuickPickItem {
   viewer?: Guest;
   action?: Action;
@@ -45,6 +45,7 @@ export function showViewers(parts: HostParts) {
         pick.hide();
         if (item.viewer) void confirmKick(parts, item.viewer);
         if (item.action === 'copy') void vscode.commands.executeCommand('guestBroadcast.copyWatchCommand');
+        if (item.action === 'copyRelay') void vscode.commands.executeCommand('guestBroadcast.copyRelayWatchCommand');
         if (item.action === 'passphrase') void vscode.commands.executeCommand('guestBroadcast.copyPassphrase');
         if (item.action === 'stop') void vscode.commands.executeCommand('guestBroadcast.stop');
       }),
@@ -60,12 +61,14 @@ export function showViewers(parts: HostParts) {
 
 function itemsFor(broadcast: Broadcast, withPassphrase: boolean): Item[] {
   const now = new Date();
+  const relay = broadcast.status().relay;
   const viewers: Item[] = broadcast.guests.map((viewer) => ({
     // Names come from guests: shown as plain labels with the icon set apart, never as markup.
     label: viewer.user.replace(/\$\(/g, '$\u200b('),
     // Browser guests (the browser route) are marked: a globe and "in a browser".
-    iconPath: new vscode.ThemeIcon(viewer.route === 'web' ? 'globe' : 'person'),
-    description: `${viewer.cols}×${viewer.rows}${viewer.route === 'web' ? ' · in a browser' : ''}`,
+    // Relay guests (route "relay") are marked too: a cloud and which relay they watch through.
+    iconPath: new vscode.ThemeIcon(viewer.route === 'web' ? 'globe' : viewer.route === 'relay' ? 'cloud' : 'person'),
+    description: `${viewer.cols}×${viewer.rows}${viewer.route === 'web' ? ' · in a browser' : ''}${viewer.route === 'relay' ? ` ·${viaRelay(viewer)}` : ''}`,
     detail: `watching for ${watchingFor(viewer.since, now)} (since ${viewer.since.toLocaleTimeString()})${viewer.address ? ` from ${viewer.address}` : ''} · ${viewer.name}`,
     buttons: [KICK],
     viewer,
@@ -75,6 +78,7 @@ function itemsFor(broadcast: Broadcast, withPassphrase: boolean): Item[] {
     ...viewers,
     { label: 'Actions', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(copy) Copy watch command', description: broadcast.joinCommand, action: 'copy' },
+    ...(relay ? [{ label: '$(cloud) Copy relay watch command', description: relay.watch, action: 'copyRelay' as const }] : []),
     ...(withPassphrase ? [{ label: '$(key) Copy guest passphrase', action: 'passphrase' as const }] : []),
     { label: '$(debug-stop) Stop guest broadcast', description: 'every guest is told', action: 'stop' },
   ];

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { isLoopback, parseListen } from '../../host/embedded/listen';
 import { ListenError } from '../../host/embedded/listenError';
 import { HostParts } from '../hostParts';
-import { HostSettings, readHostSettings, settingName } from '../settings';
+import { HostSettings, readHostSettings, SettingsError, settingName } from '../settings';
 
 /** The settings whose value differs from what the running broadcast started with. */
 export function changedSettings(startedWith: HostSettings | undefined, now: HostSettings): Array<keyof HostSettings> {
@@ -14,7 +14,20 @@ export function changedSettings(startedWith: HostSettings | undefined, now: Host
 
 export function startBroadcast(parts: HostParts) {
   return async (): Promise<void> => {
-    const settings = readHostSettings();
+    let settings: HostSettings;
+    try {
+      settings = readHostSettings();
+    } catch (error) {
+      // A setting the host cannot use (a bad NATS URL in guestBroadcast.relay, …): the fix is
+      // that setting, so offer to open it.
+      if (!(error instanceof SettingsError)) throw error;
+      parts.output.appendLine(`Start guest broadcast failed: ${error.message}`);
+      const named = /guestBroadcast\.[A-Za-z]+/.exec(error.message)?.[0] ?? 'guestBroadcast';
+      void vscode.window.showErrorMessage(`Guest Broadcast: ${error.message}`, 'Open Settings').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', named);
+      });
+      return;
+    }
     const before = parts.active.current;
     let broadcast;
     try {
@@ -64,16 +77,19 @@ export function startBroadcast(parts: HostParts) {
     }
     const verb = broadcast.startedNow ? 'Broadcasting' : 'Resumed the running broadcast of';
     const web = broadcast.describeRoutes().find((r) => r.kind === 'web');
-    const actions = ['Copy watch command', ...(web ? ['Copy browser link'] : []), ...(access === 'password' && (broadcast.mode === 'embedded' || web) ? ['Copy passphrase'] : []), 'Show viewers'];
+    const relay = broadcast.status().relay;
+    const actions = ['Copy watch command', ...(web ? ['Copy browser link'] : []), ...(relay ? ['Copy relay watch command'] : []), ...(access === 'password' && (broadcast.mode === 'embedded' || web) ? ['Copy passphrase'] : []), 'Show viewers'];
     // Not awaited: the command is done once the broadcast runs, whenever the host answers.
     void vscode.window
       .showInformationMessage(
         `Guest Broadcast: ${verb} "${broadcast.sessionName}". Guests watch with: ${broadcast.joinCommand}${fingerprint ? ` (host key ${fingerprint})` : ''}` +
-          (web ? `, or in a browser: ${web.join}` : ''),
+          (web ? `, or in a browser: ${web.join}` : '') +
+          (relay ? `, or through a relay (broadcast id ${relay.id}): ${relay.watch}` : ''),
         ...actions,
       )
       .then((choice) => {
         if (choice === 'Copy watch command') void vscode.commands.executeCommand('guestBroadcast.copyWatchCommand');
+        if (choice === 'Copy relay watch command') void vscode.commands.executeCommand('guestBroadcast.copyRelayWatchCommand');
         if (choice === 'Copy browser link') void vscode.commands.executeCommand('guestBroadcast.copyBrowserLink');
         if (choice === 'Copy passphrase') void vscode.commands.executeCommand('guestBroadcast.copyPassphrase');
         if (choice === 'Show viewers') void vscode.commands.executeCommand('guestBroadcast.showViewers');

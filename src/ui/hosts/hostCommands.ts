@@ -15,7 +15,7 @@ async function askForHost(current?: SavedHost): Promise<SavedHost | undefined> {
   const title = current ? `Guest Broadcast: Edit ${current.name ?? current.target}` : 'Guest Broadcast: Add host';
   const target = await vscode.window.showInputBox({
     title,
-    prompt: 'The broadcast host as [user@]host[:port] or an ~/.ssh/config alias (the user defaults to guest, the port to 22).',
+    prompt: 'The broadcast host as [user@]host[:port] or an ~/.ssh/config alias (the user defaults to guest, the port to 22), or relays to fail over to: ID@relay1:2223,relay2:2223.',
     placeHolder: 'guest@example.org:2222',
     value: current?.target ?? '',
     ignoreFocusOut: true,

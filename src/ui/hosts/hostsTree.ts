@@ -3,7 +3,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { formatTarget } from '../../watcher/targetSpec';
+import { formatTargetList } from '../../watcher/targetList';
 import type { WatchState, WatchTarget } from '../../watcher/types';
 import type { WatcherRegistry } from '../watcher/watcherRegistry';
 import { readSavedHosts } from './savedHostsSetting';
@@ -139,7 +139,7 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostsNode>, vs
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = `${node.source}:${node.spec}`;
     const state = node.target ? this.registry.stateOf(node.target) : undefined;
-    const resolved = node.target ? formatTarget(node.target) : undefined;
+    const resolved = node.target ? formatTargetList(node.target) : undefined;
     const details: string[] = [];
     if (resolved && resolved !== label) details.push(resolved);
     if (node.problem) {

@@ -1,9 +1,9 @@
 // `Guest Broadcast: Watch host…`: offers the saved hosts and the ~/.ssh/config aliases as picks,
-// and takes anything typed ([user@]host[:port] or an alias) as well; then opens a read-only
+// and takes anything typed ([user@]host[:port], an alias, or a list of relays `ID@r1:2223,r2:2223`) as well; then opens a read-only
 // viewer. Called with a string (from another command or a link), it skips the question.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { parseTargetSpec, readSshConfigAliases } from '../../watcher';
+import { parseTargetList, readSshConfigAliases } from '../../watcher';
 import { readSavedHosts } from '../hosts/savedHostsSetting';
 import type { WatcherRegistry } from './watcherRegistry';
 
@@ -36,7 +36,7 @@ function askTarget(last: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     const quickPick = vscode.window.createQuickPick<TargetPick>();
     quickPick.title = 'Guest Broadcast: Watch host';
-    quickPick.placeholder = 'Pick a host, or type [user@]host[:port] or an ~/.ssh/config alias (user guest, port 22 by default)';
+    quickPick.placeholder = 'Pick a host, or type [user@]host[:port], an ~/.ssh/config alias, or ID@relay1:2223,relay2:2223 (relays to fail over to)';
     quickPick.ignoreFocusOut = true;
     quickPick.matchOnDescription = true;
     const known = knownTargets();
@@ -73,9 +73,9 @@ const LAST_TARGET_KEY = 'guestBroadcast.lastWatchTarget';
 
 /** Checks the form as the user types; ~/.ssh/config is applied after Enter. */
 export function validateTargetSpec(text: string): string | undefined {
-  if (!text.trim()) return 'Type a host: [user@]host[:port] or an ~/.ssh/config alias.';
+  if (!text.trim()) return 'Type a host: [user@]host[:port], an ~/.ssh/config alias, or relays: ID@relay1:2223,relay2:2223.';
   try {
-    parseTargetSpec(text);
+    parseTargetList(text);
     return undefined;
   } catch (error) {
     return (error as Error).message;

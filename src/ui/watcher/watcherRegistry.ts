@@ -2,15 +2,15 @@
 // panel (and reconnects it if its broadcast had ended), different hosts get panels of their own.
 // The hosts tree asks here whether a host is being watched.
 import * as vscode from 'vscode';
-import { formatTarget } from '../../watcher';
+import { formatTargetList } from '../../watcher';
 import type { WatchState, WatchTarget } from '../../watcher/types';
 import { WatcherPanel, type ViewerPanelDeps } from './watcherPanel';
 
 export type TargetResolver = (spec: string) => Promise<WatchTarget>;
 
-/** One key per destination, however it was named (alias, user@host, host:22). */
+/** One key per destination, however it was named (alias, user@host, host:22; a list of relays as the list). */
 export function destinationKey(target: WatchTarget): string {
-  return formatTarget(target);
+  return formatTargetList(target);
 }
 
 export class WatcherRegistry implements vscode.Disposable {

@@ -9,6 +9,7 @@ const EXPECTED: Record<string, string> = {
   'guestBroadcast.showViewers': 'Show viewers',
   'guestBroadcast.copyWatchCommand': 'Copy watch command',
   'guestBroadcast.copyBrowserLink': 'Copy browser link',
+  'guestBroadcast.copyRelayWatchCommand': 'Copy relay watch command',
   'guestBroadcast.copyPassphrase': 'Copy guest passphrase',
   'guestBroadcast.regeneratePassphrase': 'Regenerate guest passphrase',
   'guestBroadcast.setupGuest': 'Set up guest account',

@@ -28,7 +28,7 @@ export async function setSettings(values: Record<string, unknown>): Promise<void
   }
 }
 
-export const ALL_SETTINGS = ['mode', 'socketPath', 'sessionName', 'guestUser', 'sshPort', 'listen', 'access', 'authorizedKeysFile', 'maxViewers', 'maxConnectionsPerAddress', 'loginTimeout', 'maxSizeGroups', 'notifyOnJoin', 'web', 'webCert', 'webKey'];
+export const ALL_SETTINGS = ['mode', 'socketPath', 'sessionName', 'guestUser', 'sshPort', 'listen', 'access', 'authorizedKeysFile', 'maxViewers', 'maxConnectionsPerAddress', 'loginTimeout', 'maxSizeGroups', 'notifyOnJoin', 'web', 'webCert', 'webKey', 'relay', 'relayId'];
 
 /**
  * Back to defaults, except the socket: it points at a fresh unused path, so nothing the
