@@ -131,6 +131,7 @@ export function formatStatus(status: BroadcastStatus, now = new Date(), recorded
     `Watch with: ${status.watch}`,
     status.web ? `Or in a browser: ${status.web.url}` : '',
     status.relay ? `Or through a relay: ${status.relay.watch}` : '',
+    status.relay?.web ? `Or in a browser through a relay: ${status.relay.web}` : '',
     status.paused ? `Paused: guests see the curtain${status.pauseMessage ? ` ("${status.pauseMessage}")` : ''}, not the session (resume with: ${shellCommand(['guest-broadcast', 'resume', ...(status.socket !== defaultSocketPath(status.mode) ? ['--socket', status.socket] : [])])}).` : '',
     status.recording ? `Recording to ${status.recording} (stop with: ${shellCommand(['guest-broadcast', 'record', '--stop', ...(status.socket !== defaultSocketPath(status.mode) ? ['--socket', status.socket] : [])])})` : '',
     viewerCountLabel(status.viewers.length) + (status.viewers.length ? ':' : ''),
