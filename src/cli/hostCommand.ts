@@ -192,6 +192,7 @@ async function startAndServe(options: BroadcastOptions, record: RecordRequest | 
     out(`  Through a relay (NATS ${relay.url}): ssh -p PORT ${relay.broadcastId}@RELAY`);
     const admits = relay.options.access?.policy === 'password' ? 'guests also need the passphrase' : relay.options.access?.policy === 'keys' ? 'guests also need a key listed in the authorized keys' : 'the id admits guests: share it only with them';
     out(`    (any relay started with: guest-broadcast relay --nats ${relay.url} --listen ADDR:PORT; ${admits})`);
+    out(`  Browser guests through a relay:   http(s)://RELAY:PORT/w/${relay.broadcastId}/   (a relay started with --web ADDR:PORT)`);
   }
   out(`  Privacy curtain:                  ${curtainLine(broadcast)}`);
   for (const warning of broadcast.lastFixup?.warnings ?? []) out(`  Warning: ${warning}`);

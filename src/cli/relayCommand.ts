@@ -1,5 +1,6 @@
 // `guest-broadcast relay`: a stateless relay on NATS. Guests connect with
-// `ssh -p PORT <broadcast-id>@RELAY`; hosts reach it only through NATS (`host --relay`).
+// `ssh -p PORT <broadcast-id>@RELAY`, or with --web open http(s)://RELAY:PORT/w/<broadcast-id>/;
+// hosts reach it only through NATS (`host --relay`).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ import { CliCommand } from './command';
 import { parseNatsUrls } from '../wire/natsUrls';
 import type { NatsAuth } from '../host/relay/natsConnection';
 import { NATS_PASSWORD_ENV, NATS_TOKEN_ENV, natsAuthFlagNames, natsAuthFrom, natsOptionNames } from '../host/relay/natsAuthOptions';
+import { parseWebListen, readWebTls } from '../host/web/webOptions';
+import { describeWebExposure } from '../host/web/webLink';
 
 const DEFAULT_LISTEN = '127.0.0.1:2223';
 
@@ -18,6 +21,7 @@ const HELP = `Usage: guest-broadcast relay --nats URL[,URL…] [options]
 A stateless relay: serves the guests of any broadcast whose host registered on the same NATS
 (guest-broadcast host --relay URL). Guests watch with: ssh -p PORT <broadcast-id>@THIS-MACHINE
 and log in as the host's --access says (open, its passphrase, or a key it lists).
+or, with --web, in a browser at http(s)://THIS-MACHINE:PORT/w/<broadcast-id>/
 
 Options:
   --nats URL[,URL…]        NATS servers (nats://HOST:PORT), tried in turn (required)
@@ -25,6 +29,11 @@ Options:
                            0.0.0.0:PORT for everyone who can reach it)
   --host-key FILE          the relay's SSH host key, made there on first use
                            (default: relay/ssh_host_ed25519_key in ~/.config/guest-broadcast)
+  --web [ADDR:]PORT        browser guests too: the host's read-only page, its WebSocket and the
+                           live stream (w/<broadcast-id>/stream) on this address (a bare port
+                           is 127.0.0.1 only); the broadcast id in the link admits
+  --web-cert FILE          serve https/wss with this certificate (PEM) …
+  --web-key FILE           … and its private key (PEM): both or neither
   --name NAME              this relay's name in hosts' viewer lists (default: machine name + random)
   --max-guests N           guests at once (default: 1000)
   --max-per-address N      connections from one address at once (default: 5)
@@ -62,6 +71,9 @@ export const relayCommand: CliCommand = {
       'nats-tls-ca': { type: 'string' },
       'nats-tls-cert': { type: 'string' },
       'nats-tls-key': { type: 'string' },
+      web: { type: 'string' },
+      'web-cert': { type: 'string' },
+      'web-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -73,6 +85,7 @@ export const relayCommand: CliCommand = {
     let urls: string[];
     let listen;
     let auth: NatsAuth;
+    let web;
     const flags = natsAuthFlagNames('nats');
     try {
       urls = parseNatsUrls(natsText, '--nats');
@@ -86,6 +99,10 @@ export const relayCommand: CliCommand = {
         tlsCert: stringOpt(values, 'nats-tls-cert'),
         tlsKey: stringOpt(values, 'nats-tls-key'),
       }, flags);
+      const webText = stringOpt(values, 'web');
+      const tls = readWebTls(stringOpt(values, 'web-cert'), stringOpt(values, 'web-key'));
+      if (tls && !webText) throw new Error('--web-cert and --web-key serve the browser page: give --web [ADDR:]PORT too.');
+      web = webText ? { listen: parseWebListen(webText, '--web'), tls } : undefined;
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
@@ -96,9 +113,16 @@ export const relayCommand: CliCommand = {
     const keyPath = stringOpt(values, 'host-key') ?? join(cliConfigDir(), 'relay', 'ssh_host_ed25519_key');
 
     const { startRelay } = await import('../relay/startRelay');
-    const relay = await startRelay({ urls, auth, optionNames: natsOptionNames(flags), listen, keyPath, name, maxGuests, maxPerAddress, onLog: (line) => out(`[${new Date().toLocaleTimeString()}] ${line}`) });
+    const relay = await startRelay({ urls, auth, optionNames: natsOptionNames(flags), listen, keyPath, name, maxGuests, maxPerAddress, web, onLog: (line) => out(`[${new Date().toLocaleTimeString()}] ${line}`) });
     out(`Relay "${name}" on NATS ${relay.natsShown}, serving guests on ${relay.server.listenAddress}.`);
     out(`  Guests watch with:      ssh -p ${listen.port === 0 ? relay.server.sshAddress.split(':').pop() : listen.port} <broadcast-id>@${relay.server.sshAddress.replace(/:\d+$/, '')}`);
+    if (relay.web) {
+      out(`  Browser guests open:    ${relay.web.origin}/w/<broadcast-id>/`);
+      const exposure = describeWebExposure(relay.web.address, web?.tls !== undefined);
+      if (exposure.warning) out(`  Warning: ${exposure.warning}`);
+      const missing = relay.web.missingPageFiles();
+      if (missing.length) out(`  Warning: the browser page's files ${missing.join(', ')} are missing: the page cannot run. Build them (node esbuild.mjs) or reinstall.`);
+    }
     out(`  Host key fingerprint:   ${relay.fingerprint}`);
     out('Press Ctrl-C to stop the relay (its guests are told).');
     const hold = setInterval(() => undefined, 1 << 30);

@@ -21,7 +21,9 @@ Options:
                            (listen is null when no embedded server serves it; since is ISO 8601;
                            pauseMessage is the line guests read on the curtain, null unless paused;
                            recording is the file being recorded, or null; relay is
-                           {"url", "id", "watch"} with --relay, else null)
+                           {"url", "id", "watch", "web"} with --relay, else null; web is
+                           the browser link through a relay with --web, null until one
+                           announced itself)
   -h, --help               this help
 `;
 

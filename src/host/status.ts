@@ -31,6 +31,8 @@ export interface RelayStatus {
   url: string;
   id: string;
   watch: string;
+  /** The browser link through a relay started with --web; null until such a relay announced itself. */
+  web: string | null;
 }
 
 export interface WebStatus {
@@ -50,7 +52,7 @@ export function webStatusFromMarkers(markers: Record<string, string>): WebStatus
 export function relayStatusFromMarkers(markers: Record<string, string>): RelayStatus | null {
   const routes = (markers.routes ?? '').split(',');
   if (!routes.includes('relay') || !markers['relay-id']) return null;
-  return { url: markers['relay-url'] ?? '', id: markers['relay-id'], watch: markers['relay-watch'] ?? '' };
+  return { url: markers['relay-url'] ?? '', id: markers['relay-id'], watch: markers['relay-watch'] ?? '', web: markers['relay-web'] || null };
 }
 
 /** The browser route's part of the status, from its description (the owner's view of what the markers say). */
@@ -129,6 +131,7 @@ export function formatStatus(status: BroadcastStatus, now = new Date(), recorded
     `Watch with: ${status.watch}`,
     status.web ? `Or in a browser: ${status.web.url}` : '',
     status.relay ? `Or through a relay: ${status.relay.watch}` : '',
+    status.relay?.web ? `Or in a browser through a relay: ${status.relay.web}` : '',
     status.paused ? `Paused: guests see the curtain${status.pauseMessage ? ` ("${status.pauseMessage}")` : ''}, not the session (resume with: ${shellCommand(['guest-broadcast', 'resume', ...(status.socket !== defaultSocketPath(status.mode) ? ['--socket', status.socket] : [])])}).` : '',
     status.recording ? `Recording to ${status.recording} (stop with: ${shellCommand(['guest-broadcast', 'record', '--stop', ...(status.socket !== defaultSocketPath(status.mode) ? ['--socket', status.socket] : [])])})` : '',
     viewerCountLabel(status.viewers.length) + (status.viewers.length ? ':' : ''),

@@ -8,6 +8,12 @@ import { clampSize } from '../host/guestWindow';
 import { encodeControl, LEASE_RENEW_MS, parseEnded, parseKick, PresenceGuest, subjects } from '../wire/relayProtocol';
 import { RelayGroup } from './relayGroup';
 import type { RelayLink } from './relayLink';
+import { RelayHostSize } from './relayHostSize';
+import type { TerminalSize } from '../wire/hostSize';
+
+/** A group left empty is released after this, unless used again meanwhile. */
+const RELEASE_DELAY_MS = 300;
+const MAX_RELEASE_TRIES = 20;
 
 export class RelayBroadcast implements GroupPlacer {
   private readonly groups = new Map<string, RelayGroup>();
@@ -15,6 +21,8 @@ export class RelayBroadcast implements GroupPlacer {
   private readonly endedSub: Subscription;
   private readonly kickSub: Subscription;
   private closed = false;
+  /** The host's size, for browser guests' fit mode and the live stream (`relay --web`). */
+  readonly hostSize: RelayHostSize;
 
   constructor(
     readonly link: RelayLink,
@@ -27,7 +35,11 @@ export class RelayBroadcast implements GroupPlacer {
     private readonly registered: () => Promise<boolean>,
     /** Ends this relay's guest `guest` of the broadcast with `message`; false: no such guest here. */
     private readonly kickGuest: (guest: string, message: string) => Promise<boolean>,
+    /** Where browser guests reach this relay ("http(s)://host:port"; '' without --web), and the host's size when admitted. */
+    private readonly web: () => string = () => '',
+    hostSize?: TerminalSize,
   ) {
+    this.hostSize = new RelayHostSize(link, hostSize);
     this.timer = setInterval(() => this.renew(), LEASE_RENEW_MS);
     this.timer.unref();
     this.endedSub = link.subscribe(subjects.ended(link.broadcastId), (data) => {
@@ -57,6 +69,7 @@ export class RelayBroadcast implements GroupPlacer {
     if (!group?.running) {
       const made = new RelayGroup(this.link, size.cols, size.rows, term, (g) => {
         if (this.groups.get(key) === g) this.groups.delete(key);
+        if (g.id) this.releaseLater(g.id);
         this.idleCheck();
       });
       group = made;
@@ -76,7 +89,7 @@ export class RelayBroadcast implements GroupPlacer {
   announce(): void {
     if (this.closed) return;
     try {
-      this.link.nc.publish(subjects.presence(this.link.broadcastId), encodeControl({ relay: this.link.relayName, ssh: this.ssh, guests: this.guests() }));
+      this.link.nc.publish(subjects.presence(this.link.broadcastId), encodeControl({ relay: this.link.relayName, ssh: this.ssh, web: this.web(), guests: this.guests() }));
     } catch {
       // NATS is reconnecting: the next renewal says it
     }
@@ -99,6 +112,26 @@ export class RelayBroadcast implements GroupPlacer {
     });
   }
 
+  /**
+   * A group's last guest here left: the host is told to drop this relay's hold on it (so a guest
+   * resizing in a loop does not leave a group per size behind for the lease's rest, filling the
+   * broadcast's cap on sizes). Several sizes may share one host group (the cap), and an open in
+   * flight may be answered with this very group: so only once no group here uses the id and none
+   * is waiting for the host's answer. Else the lease simply runs out, as it always did.
+   */
+  private releaseLater(id: string, tries = 0): void {
+    const timer = setTimeout(() => {
+      const groups = [...this.groups.values()].filter((g) => g.running);
+      if (groups.some((g) => g.id === id)) return;
+      if (groups.some((g) => !g.id)) {
+        if (tries < MAX_RELEASE_TRIES) this.releaseLater(id, tries + 1);
+        return;
+      }
+      this.link.release(id);
+    }, RELEASE_DELAY_MS);
+    timer.unref();
+  }
+
   private hostEnded(message: string): void {
     // Groups normally end by their own end frame, after tmux's farewell; this catches the rest.
     for (const group of [...this.groups.values()]) group.end(0, message);
@@ -118,6 +151,7 @@ export class RelayBroadcast implements GroupPlacer {
     clearInterval(this.timer);
     this.endedSub.unsubscribe();
     this.kickSub.unsubscribe();
+    this.hostSize.close();
     this.onIdle(this);
   }
 }

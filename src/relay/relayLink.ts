@@ -32,6 +32,15 @@ export class RelayLink {
     return this.ask(subjects.lease(this.broadcastId), { relay: this.relayName, groups }, parseLeaseReply);
   }
 
+  /** Lets go of a group at once (no answer awaited: the lease's expiry is the fallback). */
+  release(group: string): void {
+    try {
+      this.nc.publish(subjects.lease(this.broadcastId), encodeControl({ relay: this.relayName, groups: [], release: [group] }));
+    } catch {
+      // NATS is reconnecting: the host ends the group once its lease runs out
+    }
+  }
+
   subscribe(subject: string, onData: (data: Uint8Array) => void): Subscription {
     return this.nc.subscribe(subject, {
       callback: (err, msg) => {

@@ -41,7 +41,8 @@ export class RelayServer {
   private readonly tcp: NetServer;
   private readonly ssh: SshServer;
   private readonly refusals: RefusalDesk;
-  private readonly limits: ConnectionLimits;
+  /** Guests at once, in all and per address: SSH and browser guests (relayWebServer.ts) together. */
+  readonly limits: ConnectionLimits;
   private readonly broadcasts = new Map<string, RelayBroadcast>();
   /** Connections by the broadcast they watch ('' until known). */
   private readonly connections = new Map<GuestConnection, string>();
@@ -49,6 +50,10 @@ export class RelayServer {
   /** Sockets still logging in, by "ip:port": the timer that drops them. */
   private readonly handshakes = new Map<string, NodeJS.Timeout>();
   private bound: ListenAddress;
+  /** Where this relay's browser guests connect ("http(s)://host:port"; '' without --web), announced with presence. */
+  webOrigin = '';
+  /** Other guests of a broadcast on this relay (browser guests), listed in its presence. */
+  private readonly otherGuests: Array<(id: string) => PresenceGuest[]> = [];
   private nextId = 1;
   private closing = false;
 
@@ -173,13 +178,19 @@ export class RelayServer {
     if (!isBroadcastId(user)) {
       return { refusal: `Guest Broadcast: "${user.slice(0, 64)}" is not a broadcast id (${BROADCAST_ID_RULE}). Log in as the id the host gave you: ssh -p PORT ID@RELAY.` };
     }
-    if (!(await this.lookUp(user))) {
+    const entry = await this.lookUp(user);
+    if (!entry) {
       return {
         refusal: `Guest Broadcast: no broadcast "${user}" is served through this relay: it has ended, or the id is mistyped. Check the id the host gave you (the user name in ssh ID@RELAY).`,
       };
     }
     if (this.closing) return { refusal: 'Guest Broadcast: this relay is stopping. Connect again (to another relay) in a moment.' };
-    return { broadcast: this.broadcastFor(user) };
+    return { broadcast: this.broadcastFor(user, entry) };
+  }
+
+  /** Lists more guests of a broadcast in its presence (relayWebServer.ts: browser guests). */
+  addGuestSource(guests: (id: string) => PresenceGuest[]): void {
+    this.otherGuests.push(guests);
   }
 
   /**
@@ -210,12 +221,13 @@ export class RelayServer {
   }
 
   /** The broadcast's registry entry; undefined when it is not (or no longer) registered. */
-  private async lookUp(id: string): Promise<RegistryEntry | undefined> {
+  async lookUp(id: string): Promise<RegistryEntry | undefined> {
     const entry = this.kv ? await this.kv.get(id).catch(() => null) : null;
     return entry && entry.operation === 'PUT' ? parseRegistryEntry(entry.string()) : undefined;
   }
 
-  private broadcastFor(id: string): RelayBroadcast {
+  /** The relay's side of broadcast `id` (made on first use; let go of once idle). `entry`: its registry entry, as looked up. */
+  broadcastFor(id: string, entry?: RegistryEntry): RelayBroadcast {
     let broadcast = this.broadcasts.get(id);
     if (!broadcast) {
       const made = new RelayBroadcast(
@@ -234,6 +246,8 @@ export class RelayServer {
           await connection.end(message);
           return true;
         },
+        () => this.webOrigin,
+        entry && { cols: entry.cols, rows: entry.rows },
       );
       this.broadcasts.set(id, made);
       broadcast = made;
@@ -246,6 +260,7 @@ export class RelayServer {
     for (const [c, b] of this.connections) {
       if (b === id && c.view && c.since) out.push({ name: c.id, user: c.user, address: c.address, cols: c.view.cols, rows: c.view.rows, since: c.since.toISOString() });
     }
+    for (const more of this.otherGuests) out.push(...more(id));
     return out;
   }
 }

@@ -7,6 +7,7 @@ import { connectNats, NATS_FIELD_NAMES, registryFailure, NatsAuth, NatsOptionNam
 import { shownNatsUrls } from '../host/relay/relayWatch';
 import { REGISTRY_BUCKET, REGISTRY_TTL_MS } from '../wire/relayProtocol';
 import { RelayServer } from './relayServer';
+import { RelayWebServer } from './relayWebServer';
 
 export interface RelayStartOptions {
   urls: string[];
@@ -20,6 +21,8 @@ export interface RelayStartOptions {
   maxGuests: number;
   maxPerAddress: number;
   handshakeTimeoutMs?: number;
+  /** Browser guests too (`--web`): where, and https with a certificate and key. */
+  web?: { listen: ListenAddress; tls?: { cert: Buffer; key: Buffer }; assetDir?: string; headersTimeoutMs?: number; requestTimeoutMs?: number };
   onLog?: (line: string) => void;
 }
 
@@ -28,6 +31,8 @@ export const RELAY_STOPPING_MESSAGE = 'Guest Broadcast: this relay is stopping. 
 
 export interface RunningRelay {
   server: RelayServer;
+  /** With --web: the browser side (its origin, http(s)://HOST:PORT; links add /w/<id>/). */
+  web: RelayWebServer | undefined;
   fingerprint: string;
   natsShown: string;
   stop(): Promise<void>;
@@ -51,17 +56,25 @@ export async function startRelay(options: RelayStartOptions): Promise<RunningRel
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     onLog: options.onLog,
   });
+  const web = options.web
+    ? new RelayWebServer(server, { ...options.web, handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000, onLog: options.onLog }, options.maxGuests, options.maxPerAddress)
+    : undefined;
   try {
     await server.listen();
+    await web?.listen();
   } catch (error) {
+    await server.close(RELAY_STOPPING_MESSAGE).catch(() => undefined);
     await nc.close().catch(() => undefined);
     throw error;
   }
   return {
     server,
+    web,
     fingerprint: hostKey.fingerprint,
     natsShown,
     async stop() {
+      // Pages first: told the relay stops (they keep trying), not that the broadcast ended.
+      await web?.close(RELAY_STOPPING_MESSAGE);
       await server.close(RELAY_STOPPING_MESSAGE);
       await nc.drain().catch(() => undefined);
     },

@@ -17,9 +17,15 @@
 //      drops frames up to it and applies those after it: no gap, no repeat.
 //   5. P.lease (request/reply): a relay holds each group it serves by asking every LEASE_RENEW_MS;
 //      the host ends a group no relay has held for LEASE_MS. A relay whose last guest of a group
-//      leaves just stops asking.
+//      leaves says so (`release`), and the host ends the group at once if no other relay holds it:
+//      without it, a guest resizing in a loop through a relay left a group per size behind for
+//      LEASE_MS, filling the broadcast's cap on sizes for everyone (the security catalogue's
+//      "relay: resize storm" then "relay: resize to 1x1" found it).
 //   6. P.presence: each relay publishes its guests (bounded) so the host lists them as viewers.
-//   7. P.ended: the host's stop. Each group's frames already carry tmux's farewell and an `end`
+//   7. P.size: the host's terminal size, each time it changes ({cols, rows}); the registry entry
+//      carries the latest too, for relays that join later. Browser guests' fit mode and the live
+//      stream on a relay follow it (`relay --web`), as they follow the host's own feed.
+//   8. P.ended: the host's stop. Each group's frames already carry tmux's farewell and an `end`
 //      frame; this message also reaches relays that hold no group.
 //
 // WHERE THIS CHANGES THE SKETCH IN #18, AND WHY
@@ -49,6 +55,7 @@
 // receives to tmux.
 
 import { isPassphraseVerifier, PassphraseVerifier } from '../host/embedded/passphraseVerifier';
+import { isWithinSizeLimits } from './terminalSizeLimits';
 
 /** The KV bucket of broadcasts served through relays. */
 export const REGISTRY_BUCKET = 'guest-broadcast';
@@ -95,6 +102,7 @@ export const subjects = {
   /** The host's inbox prefix (its answers: KV acks, kick replies), for per-host NATS permissions. */
   hostInbox: (id: string) => `_INBOX.host.${id}`,
   group: (id: string, group: string) => `gb.b.${id}.g.${group}`,
+  size: (id: string) => `gb.b.${id}.size`,
 };
 
 // ---- the registry ----
@@ -105,7 +113,7 @@ export type RegistryAccess = { access: 'open' } | { access: 'password'; verifier
 export type RegistryEntry = {
   v: number;
   session: string;
-  /** The host's terminal size when it registered (informative). */
+  /** The host's terminal size (0x0: not known yet), put again whenever it changes (P.size). */
   cols: number;
   rows: number;
   started: string;
@@ -159,6 +167,8 @@ export type SnapReply = { ok: true; group: string; seq: number; curtain: 'up' | 
 export interface LeaseRequest {
   relay: string;
   groups: string[];
+  /** Groups this relay lets go of now (its last guest of them left). */
+  release: string[];
 }
 /** `gone`: groups the host no longer has (their relay subscriptions can go). */
 export type LeaseReply = { ok: true; gone: string[] } | { ok: false; error: string };
@@ -175,6 +185,8 @@ export interface Presence {
   relay: string;
   /** Where guests reach this relay ("host:port"), for the host's watch line; '' when unknown. */
   ssh: string;
+  /** Where browser guests reach this relay ("http(s)://host:port", `relay --web`); '' when it serves none. */
+  web: string;
   guests: PresenceGuest[];
 }
 
@@ -196,7 +208,9 @@ export function parseSnapRequest(text: string): SnapRequest | undefined {
 export function parseLeaseRequest(text: string): LeaseRequest | undefined {
   const o = parseVersioned(text);
   if (!o || !isRelayName(o.relay) || !Array.isArray(o.groups) || o.groups.length > 1000 || !o.groups.every(isGroupId)) return undefined;
-  return { relay: o.relay, groups: o.groups as string[] };
+  const release = o.release ?? [];
+  if (!Array.isArray(release) || release.length > 1000 || !release.every(isGroupId)) return undefined;
+  return { relay: o.relay, groups: o.groups as string[], release: release as string[] };
 }
 
 export function parsePresence(text: string): Presence | undefined {
@@ -209,7 +223,9 @@ export function parsePresence(text: string): Presence | undefined {
     guests.push({ name: label(r.name), user: label(r.user), address: label(r.address), cols: int(r.cols, 0), rows: int(r.rows, 0), since: label(r.since) });
   }
   const ssh = typeof o.ssh === 'string' && /^[A-Za-z0-9.:[\]_-]{1,100}$/.test(o.ssh) ? o.ssh : '';
-  return { relay: o.relay, ssh, guests };
+  // An origin only (no path, user or query): the host appends the broadcast's own path to it.
+  const web = typeof o.web === 'string' && /^https?:\/\/[A-Za-z0-9.:[\]_-]{1,100}$/.test(o.web) ? o.web : '';
+  return { relay: o.relay, ssh, web, guests };
 }
 
 /** What the relay hears back; a malformed answer reads as a failure. */
@@ -251,6 +267,12 @@ export function parseKick(text: string): Kick | undefined {
 /** The relay's answer to a kick: true when it ended that guest. */
 export function parseKickReply(text: string): boolean {
   return parseObject(text)?.ok === true;
+}
+
+/** The host's size (P.size, or a registry entry's); sizes outside the shared limits are not believed. */
+export function parseHostSizeMessage(text: string): { cols: number; rows: number } | undefined {
+  const o = parseObject(text);
+  return o && isWithinSizeLimits(o.cols, o.rows) ? { cols: o.cols as number, rows: o.rows as number } : undefined;
 }
 
 export function parseEnded(text: string): { message: string } | undefined {

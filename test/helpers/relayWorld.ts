@@ -25,7 +25,8 @@ export interface RelayWorld {
   /** The host's own embedded SSH route's port (a guest that needs no relay). */
   embeddedPort: number;
   relays: RunningRelay[];
-  startRelay(): Promise<RunningRelay>;
+  /** A relay in this process; `web`: browser guests too (`relay --web`, on a free loopback port). */
+  startRelay(options?: { web?: { assetDir?: string } }): Promise<RunningRelay>;
   guest(relay: RunningRelay, options?: { user?: string; cols?: number; rows?: number }): PtyClient;
   /** A guest of the host's embedded SSH route. */
   direct(options?: { cols?: number; rows?: number }): PtyClient;
@@ -82,8 +83,9 @@ export async function relayWorld(options: RelayWorldOptions = {}): Promise<Relay
     hostClient,
     embeddedPort: (started.routes[0] as EmbeddedSshRoute).server.port,
     relays,
-    async startRelay() {
+    async startRelay(o = {}) {
       const relay = await startRelay({
+        ...(o.web ? { web: { listen: { host: '127.0.0.1', port: 0 }, assetDir: o.web.assetDir } } : {}),
         urls: [nats.url],
         auth: options.relayAuth,
         listen: { host: '127.0.0.1', port: 0 },

@@ -17,14 +17,19 @@ import { after, before, test } from 'node:test';
 import { ConnectConfig } from 'ssh2';
 import { listClients } from '../../src/tmux/clients';
 import { BroadcastMode, ModeFixture, startMode } from '../helpers/broadcastModes';
+import { RelayModeFixture, startRelayMode } from '../helpers/relayMode';
 import { opensshArgv, runClient, Ssh2Guest } from '../helpers/embeddedFixture';
 import { isRoot, PtyClient } from '../helpers/ptyClient';
 import { waitFor } from '../helpers/screen';
 import { capturePane, typeLine, windowSize } from '../helpers/tmuxFixture';
 
+/** The doors a case can attack: the host's own SSH routes, or a relay the host serves through (#18). */
+export type HarnessMode = BroadcastMode | 'relay';
+
 export interface CaseContext {
-  fx: ModeFixture;
-  mode: BroadcastMode;
+  /** In 'relay' mode a RelayModeFixture: `port` is the relay's, the broadcast's id is "guest". */
+  fx: ModeFixture & Partial<Pick<RelayModeFixture, 'relay'>>;
+  mode: HarnessMode;
   /** The real OpenSSH client in a pty, no keys, no known_hosts; killed after the case. */
   ssh(options?: { cols?: number; rows?: number; extra?: string[]; args?: string[]; env?: NodeJS.ProcessEnv }): PtyClient;
   /** An ssh2 client, logged in (no password); ended after the case. */
@@ -48,8 +53,13 @@ export interface CaseContext {
 
 export interface HostileCase {
   name: string;
-  /** Default: both modes. */
-  modes?: BroadcastMode[];
+  /** Default: every mode, relay included. */
+  modes?: HarnessMode[];
+  /**
+   * Why the case cannot apply to a relay (then no relay test is registered for it). A reason,
+   * not a flag: a case skipped through relays must say what a relay lacks that it attacks.
+   */
+  notThroughRelay?: string;
   run(ctx: CaseContext): Promise<unknown>;
 }
 
@@ -122,17 +132,17 @@ async function resetScreen(fx: ModeFixture): Promise<void> {
   });
 }
 
-export function runCatalogue(mode: BroadcastMode, cases: HostileCase[]): void {
+export function runCatalogue(mode: HarnessMode, cases: HostileCase[]): void {
   const skip = mode === 'system' && !isRoot ? 'needs root' : false;
   const timeout = 60_000;
-  let fx: ModeFixture;
+  let fx: CaseContext['fx'];
   let watcher: Ssh2Guest;
   let canaries = 0;
 
   before(async () => {
     if (skip) return;
     // Many guests from 127.0.0.1 in a row here; the per-address bound is a case of its own.
-    fx = await startMode(mode, { embedded: { maxConnectionsPerAddress: 50 } });
+    fx = mode === 'relay' ? await startRelayMode({ maxPerAddress: 50 }) : await startMode(mode, { embedded: { maxConnectionsPerAddress: 50 } });
     watcher = new Ssh2Guest();
     await watcher.connect(fx.port, { hostVerifier: (key: Buffer) => key.toString('base64') === fx.hostPublicKey.split(' ')[1] });
     await watcher.shell(80, 24);
@@ -147,6 +157,7 @@ export function runCatalogue(mode: BroadcastMode, cases: HostileCase[]): void {
 
   for (const c of cases) {
     if (c.modes && !c.modes.includes(mode)) continue;
+    if (mode === 'relay' && c.notThroughRelay) continue;
     test(`${mode}: ${c.name}`, { skip, timeout }, async () => {
       const cleanups: Array<() => void | Promise<void>> = [];
       const markers: string[] = [];

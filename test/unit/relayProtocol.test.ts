@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkPassphrase, makePassphraseVerifier } from '../../src/host/embedded/passphraseVerifier';
 import { randomId } from '../../src/host/relay/relayId';
-import { relayWatchLine, shownNatsUrls } from '../../src/host/relay/relayWatch';
+import { relayWatchLine, relayWebLink, shownNatsUrls } from '../../src/host/relay/relayWatch';
 import {
   decodeFrame,
   encodeControl,
@@ -15,6 +15,7 @@ import {
   MAX_REGISTRY_KEYS,
   parseKick,
   parseKickReply,
+  parseHostSizeMessage,
   parseLeaseRequest,
   parseRegistryEntry,
   parseOpenRequest,
@@ -52,6 +53,31 @@ test('presence: labels printable and short, guests bounded, a bad ssh address dr
   assert.equal(p?.ssh, '');
   assert.equal(p?.guests[0].name, 'a]52;c;xb');
   assert.equal(p?.guests[0].user.length, 64);
+});
+
+test("presence: a relay's browser origin is an http(s) origin only; the host's link adds /w/<id>/", () => {
+  const web = (value: unknown): string | undefined => parsePresence(JSON.stringify({ v: 1, relay: 'r1', ssh: 'relay:2223', web: value, guests: [] }))?.web;
+  assert.equal(web('http://relay.example:8080'), 'http://relay.example:8080');
+  assert.equal(web('https://[::1]:8443'), 'https://[::1]:8443');
+  for (const bad of ['javascript:alert(1)', 'http://relay/evil', 'http://user@relay:80', 'ftp://relay:21', 'http://relay:80?x', 'http://a b', 42, undefined]) assert.equal(web(bad), '', String(bad));
+  assert.equal(relayWebLink('Abc_123', 'http://relay:8080'), 'http://relay:8080/w/Abc_123/');
+  assert.equal(relayWebLink('Abc_123', undefined), '');
+});
+
+test("the host's size on NATS: whole numbers inside the shared limits, else not believed", () => {
+  assert.deepEqual(parseHostSizeMessage(JSON.stringify({ v: 1, cols: 120, rows: 40 })), { cols: 120, rows: 40 });
+  for (const bad of [{ cols: 0, rows: 0 }, { cols: 10_000, rows: 40 }, { cols: 80.5, rows: 24 }, { cols: '80', rows: '24' }, {}]) {
+    assert.equal(parseHostSizeMessage(JSON.stringify(bad)), undefined, JSON.stringify(bad));
+  }
+  assert.equal(parseHostSizeMessage('not json'), undefined);
+});
+
+test('a lease request may release groups (ids only, bounded); without the field it releases none', () => {
+  assert.deepEqual(parseLeaseRequest(JSON.stringify({ v: 1, relay: 'r1', groups: ['g1'] })), { relay: 'r1', groups: ['g1'], release: [] });
+  assert.deepEqual(parseLeaseRequest(JSON.stringify({ v: 1, relay: 'r1', groups: [], release: ['g2'] })), { relay: 'r1', groups: [], release: ['g2'] });
+  assert.equal(parseLeaseRequest(JSON.stringify({ v: 1, relay: 'r1', groups: [], release: ['../g2'] })), undefined);
+  assert.equal(parseLeaseRequest(JSON.stringify({ v: 1, relay: 'r1', groups: [], release: 'g2' })), undefined);
+  assert.equal(parseLeaseRequest(JSON.stringify({ v: 1, relay: 'r1', groups: [], release: Array.from({ length: 1001 }, (_, i) => `g${i}`) })), undefined);
 });
 
 test('a snapshot answer needs its sequence number and curtain side', () => {

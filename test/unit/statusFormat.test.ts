@@ -75,3 +75,14 @@ test('while paused, status says the line guests read (the default one when the h
   assert.equal(plain.pauseMessage, 'The host paused the broadcast for a moment.');
   assert.match(formatStatus(plain), /\nPaused: guests see the curtain \("The host paused the broadcast for a moment\."\), not the session/);
 });
+
+test("through relays: status gives the ssh line and, once a relay with --web announced itself, the browser link (relay.web, null until then)", () => {
+  const base = { broadcasting: true, mode: 'embedded' as const, socket: '/tmp/x/guest', session: 'broadcast', listen: '127.0.0.1:2222', watch: 'ssh -p 2222 guest@127.0.0.1', viewers: [] };
+  const relay = { url: 'nats://127.0.0.1:4222', id: 'AbC', watch: 'ssh -p 2223 AbC@relay' };
+  const before = formatStatus(statusJson({ ...base, relay: { ...relay, web: null } }));
+  assert.match(before, /Or through a relay: ssh -p 2223 AbC@relay/);
+  assert.doesNotMatch(before, /in a browser through a relay/);
+  const status = statusJson({ ...base, relay: { ...relay, web: 'http://relay:8080/w/AbC/' } });
+  assert.match(formatStatus(status), /Or in a browser through a relay: http:\/\/relay:8080\/w\/AbC\//);
+  assert.equal((JSON.parse(JSON.stringify(status)) as { relay: { web: string } }).relay.web, 'http://relay:8080/w/AbC/');
+});

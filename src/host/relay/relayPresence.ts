@@ -7,7 +7,7 @@ import { Presence, PRESENCE_TTL_MS } from '../../wire/relayProtocol';
 const MAX_RELAYS = 256;
 
 export class RelayPresence {
-  private readonly relays = new Map<string, { guests: Guest[]; ssh: string; at: number }>();
+  private readonly relays = new Map<string, { guests: Guest[]; ssh: string; web: string; at: number }>();
 
   /** Records a relay's presence; true when the guest list changed. */
   record(presence: Presence, ssh: string, now = Date.now()): boolean {
@@ -22,7 +22,7 @@ export class RelayPresence {
       since: validDate(g.since) ?? new Date(now),
       route: 'relay',
     }));
-    this.relays.set(presence.relay, { guests, ssh, at: now });
+    this.relays.set(presence.relay, { guests, ssh, web: presence.web, at: now });
     return JSON.stringify(guests) !== before;
   }
 
@@ -57,6 +57,11 @@ export class RelayPresence {
   /** A relay's SSH address ("host:port") that some relay announced, for the watch line. */
   anySshAddress(): string | undefined {
     return [...this.relays.values()].map((r) => r.ssh).find((s) => s);
+  }
+
+  /** A relay's browser origin ("http(s)://host:port") that some relay with --web announced. */
+  anyWebOrigin(): string | undefined {
+    return [...this.relays.values()].map((r) => r.web).find((w) => w);
   }
 }
 

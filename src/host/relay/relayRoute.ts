@@ -16,6 +16,8 @@ import { Disposable, ListenerList } from '../../listeners';
 import { setMarkers } from '../../tmux/broadcastSession';
 import { assertSupported, TmuxVersion } from '../../tmux/version';
 import { fanoutFor } from '../fanout/sharedFanout';
+import { hostSizeFor, HostSizeScope } from '../fanout/hostSizeFeed';
+import type { TerminalSize } from '../../wire/hostSize';
 import type { SizeGroups } from '../fanout/sizeGroups';
 import { guestTerm } from '../fanout/terminal';
 import { clampSize } from '../guestWindow';
@@ -48,7 +50,7 @@ import { connectNats, NATS_FIELD_NAMES, registryFailure, NatsAuth, NatsOptionNam
 import { loadOrCreateRelayId } from './relayId';
 import { RelayPresence } from './relayPresence';
 import { RegistryAccessSource } from './registryAccess';
-import { relayWatchLine, shownNatsUrls } from './relayWatch';
+import { relayWatchLine, relayWebLink, shownNatsUrls } from './relayWatch';
 
 export interface RelayRouteOptions {
   /** NATS server URLs (nats://HOST:PORT), tried in turn. */
@@ -68,7 +70,7 @@ export interface RelayRouteOptions {
 }
 
 /** Markers recorded in tmux so other processes (status --json) find the relay part. */
-export const RELAY_MARKERS = { url: 'relay-url', id: 'relay-id', watch: 'relay-watch' } as const;
+export const RELAY_MARKERS = { url: 'relay-url', id: 'relay-id', watch: 'relay-watch', web: 'relay-web' } as const;
 
 /** Groups run for relays at once, at most (besides the broadcast's own cap on sizes). */
 const MAX_RELAY_GROUPS = 1000;
@@ -95,6 +97,10 @@ export class RelayRoute implements Route {
   private started = '';
   private closing = false;
   private shownWatch = '';
+  private shownWeb = '';
+  /** The host's size, told to relays (P.size and the registry) for their browser guests' fit mode. */
+  private hostSize: HostSizeScope | undefined;
+  private size: TerminalSize | undefined;
 
   constructor(readonly options: RelayRouteOptions) {
     this.access = new RegistryAccessSource(options.access ?? { policy: 'open', stateDir: options.stateDir }, options.onWarning);
@@ -122,6 +128,11 @@ export class RelayRoute implements Route {
     return relayWatchLine(this.id, this.presence.anySshAddress());
   }
 
+  /** The browser link through a relay that serves browser guests (`relay --web`); '' until one announced itself. */
+  get web(): string {
+    return relayWebLink(this.id, this.presence.anyWebOrigin());
+  }
+
   async start(context: RouteContext): Promise<RouteReport> {
     this.context = context;
     this.id = this.options.id ?? loadOrCreateRelayId(this.options.stateDir);
@@ -141,6 +152,8 @@ export class RelayRoute implements Route {
     this.started = new Date().toISOString();
     this.serve(nc);
     await this.register();
+    this.hostSize = hostSizeFor(context).scope();
+    this.hostSize.subscribe((size) => this.hostSizeChanged(size));
     this.timers.push(setInterval(() => void this.register(), HEARTBEAT_MS));
     this.timers.push(setInterval(() => this.expire(), LEASE_RENEW_MS));
     for (const t of this.timers) t.unref();
@@ -156,7 +169,7 @@ export class RelayRoute implements Route {
   }
 
   markers(): Record<string, string> {
-    return { [RELAY_MARKERS.url]: this.url, [RELAY_MARKERS.id]: this.id, [RELAY_MARKERS.watch]: this.watch };
+    return { [RELAY_MARKERS.url]: this.url, [RELAY_MARKERS.id]: this.id, [RELAY_MARKERS.watch]: this.watch, [RELAY_MARKERS.web]: this.web };
   }
 
   async guests(): Promise<Guest[]> {
@@ -221,7 +234,13 @@ export class RelayRoute implements Route {
     on(subjects.lease(id), (msg) => {
       const req = parseLeaseRequest(msg.string());
       if (!req) return void (msg.reply && msg.respond(encodeControl({ ok: false, error: 'not a lease request' })));
-      const until = Date.now() + LEASE_MS;
+      const now = Date.now();
+      const until = now + LEASE_MS;
+      for (const gid of req.release) {
+        const group = this.byId.get(gid);
+        group?.leases.delete(req.relay);
+        if (group && !group.held(now)) group.leave();
+      }
       const gone: string[] = [];
       for (const gid of req.groups) {
         const group = this.byId.get(gid);
@@ -304,7 +323,7 @@ export class RelayRoute implements Route {
   private async register(): Promise<void> {
     if (!this.kv || this.closing || !this.context) return;
     try {
-      const entry: RegistryEntry = { v: PROTOCOL_VERSION, session: this.context.sessionName, cols: 0, rows: 0, started: this.started, ...(await this.access.current()) };
+      const entry: RegistryEntry = { v: PROTOCOL_VERSION, session: this.context.sessionName, cols: this.size?.cols ?? 0, rows: this.size?.rows ?? 0, started: this.started, ...(await this.access.current()) };
       await this.kv.put(this.id, JSON.stringify(entry));
     } catch (error) {
       this.options.onWarning?.(`Could not refresh the relay registry on ${this.url}: ${(error as Error).message}`);
@@ -313,9 +332,23 @@ export class RelayRoute implements Route {
 
   private async updateWatchMarker(): Promise<void> {
     const watch = this.watch;
-    if (watch === this.shownWatch || !this.context || this.closing) return;
+    const web = this.web;
+    if ((watch === this.shownWatch && web === this.shownWeb) || !this.context || this.closing) return;
     this.shownWatch = watch;
-    await setMarkers(this.context.tmux, { [RELAY_MARKERS.watch]: watch }).catch(() => undefined);
+    this.shownWeb = web;
+    await setMarkers(this.context.tmux, { [RELAY_MARKERS.watch]: watch, [RELAY_MARKERS.web]: web }).catch(() => undefined);
+  }
+
+  /** Relays' browser guests follow the host's size: said at once, and kept in the registry for relays that come later. */
+  private hostSizeChanged(size: TerminalSize): void {
+    this.size = size;
+    if (this.closing || !this.nc) return;
+    try {
+      this.nc.publish(subjects.size(this.id), encodeControl({ cols: size.cols, rows: size.rows }));
+    } catch {
+      // NATS is reconnecting: the registry's next refresh carries it
+    }
+    void this.register();
   }
 
   private requireNc(): NatsConnection {
@@ -325,6 +358,7 @@ export class RelayRoute implements Route {
 
   private async close(message: string, ended: boolean): Promise<void> {
     if (this.closing) return;
+    this.hostSize?.stop();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     // Each group's tmux client says the farewell first (as for SSH guests), so relays' guests get

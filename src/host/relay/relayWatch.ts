@@ -1,5 +1,6 @@
 // The line a guest types to watch through a relay, and the NATS address as shown (never with
 // credentials in it).
+import { webPaths } from '../../wire/webGuestProtocol';
 
 /** `ssh -p PORT <id>@HOST` for a relay at "host:port"; a placeholder when no relay was heard of yet. */
 export function relayWatchLine(id: string, relaySsh: string | undefined): string {
@@ -8,6 +9,11 @@ export function relayWatchLine(id: string, relaySsh: string | undefined): string
   if (!m) return `ssh ${id}@${relaySsh}`;
   const host = m[1];
   return m[2] === '22' ? `ssh ${id}@${host}` : `ssh -p ${m[2]} ${id}@${host}`;
+}
+
+/** The browser link through a relay at `origin` ("http(s)://host:port"), as the host's own link is made (/w/<id>/); '' without one. */
+export function relayWebLink(id: string, origin: string | undefined): string {
+  return origin ? `${origin}${webPaths(id).page}` : '';
 }
 
 /**

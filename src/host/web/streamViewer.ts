@@ -12,12 +12,13 @@ import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { handleStreamProtocols } from '../../wire/castStream';
 import { normalizeAddress } from '../connectionLimits';
-import { GroupMember, SizeGroup } from '../fanout/sizeGroup';
+import type { GroupMember } from '../fanout/sizeGroup';
+import type { PlacedGroup } from '../fanout/groupPlacer';
 import { GuestFeed } from '../fanout/guestFeed';
 import { guestTerm } from '../fanout/terminal';
 import type { TerminalSize } from '../../wire/hostSize';
 import { acceptAsciicastSocket, AsciicastSink } from './asciicastSink';
-import type { StreamContext, StreamUpgrade } from './webRoute';
+import type { StreamContext, StreamUpgrade } from './webServer';
 
 /** What players emulate. */
 const STREAM_TERM = 'xterm-256color';
@@ -27,7 +28,7 @@ const MAX_CLIENT_MESSAGE = 64;
 /** One stream client in the fan-out at the host's size. */
 class StreamViewer implements GroupMember {
   readonly feed: GuestFeed;
-  private group: SizeGroup | undefined;
+  private group: PlacedGroup | undefined;
   private size: TerminalSize | undefined;
 
   constructor(

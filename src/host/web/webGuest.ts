@@ -11,8 +11,8 @@ import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { CLOSE_NORMAL, CLOSE_POLICY, parsePageMessage, ServerMessage, TerminalSize, WebEndReason } from '../../wire/webGuestProtocol';
 import { ENDED_MESSAGE } from '../messages';
-import { GroupMember, SizeGroup } from '../fanout/sizeGroup';
-import { SizeGroups } from '../fanout/sizeGroups';
+import type { GroupMember } from '../fanout/sizeGroup';
+import type { GroupPlacer, PlacedGroup } from '../fanout/groupPlacer';
 import { GuestFeed } from '../fanout/guestFeed';
 import { guestTerm } from '../fanout/terminal';
 import { clampSize } from '../guestWindow';
@@ -35,10 +35,11 @@ export interface WebGuestOptions {
   /** The link secret the guest came with: when the host makes a new link, guests holding the old one are dropped. */
   secret: string;
   session: string;
-  groups: SizeGroups;
+  /** The fan-out it joins: the host's size groups, or a relay's groups of the broadcast. */
+  groups: GroupPlacer;
   hostSize: HostSizeSource;
   /** undefined: no passphrase asked. Else checks one attempt (constant time, read at each attempt). */
-  checkPassphrase: ((value: string) => boolean) | undefined;
+  checkPassphrase: ((value: string) => boolean | Promise<boolean>) | undefined;
   maxAuthAttempts: number;
   handshakeTimeoutMs: number;
   messagesPerSecond: number;
@@ -61,8 +62,10 @@ export class WebGuest extends EventEmitter<WebGuestEvents> implements GroupMembe
   rows = 0;
   private authorized: boolean;
   private failedAttempts = 0;
+  /** A passphrase is being checked (async on a relay). */
+  private checking = false;
   private wanted: TerminalSize | undefined;
-  private group: SizeGroup | undefined;
+  private group: PlacedGroup | undefined;
   private ended = false;
   private closed = false;
   private endReason = 'left';
@@ -146,7 +149,26 @@ export class WebGuest extends EventEmitter<WebGuestEvents> implements GroupMembe
   private onPassphrase(value: string): void {
     const check = this.options.checkPassphrase;
     if (!check || this.authorized) return this.refuse('no passphrase was asked for');
-    if (check(value)) {
+    // One attempt at a time: a relay's check is an async scrypt, and attempts sent meanwhile
+    // would otherwise all be checked (and counted) at once.
+    if (this.checking) return this.refuse('a passphrase was sent before the last one was answered');
+    const verdict = check(value);
+    if (typeof verdict === 'boolean') return this.passphraseChecked(verdict);
+    this.checking = true;
+    verdict.then(
+      (ok) => {
+        this.checking = false;
+        if (!this.closed) this.passphraseChecked(ok);
+      },
+      () => {
+        this.checking = false;
+        if (!this.closed) this.passphraseChecked(false);
+      },
+    );
+  }
+
+  private passphraseChecked(ok: boolean): void {
+    if (ok) {
       this.authorized = true;
       this.send({ type: 'hello', session: this.options.session, host: null, passphrase: 'accepted' });
       this.followHostSize();

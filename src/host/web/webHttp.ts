@@ -1,5 +1,6 @@
 // The browser route's plain HTTP answers: the page (behind the secret), its assets, and the same
-// 404 for everything else, so a wrong secret cannot be told from a path that never existed.
+// 404 for everything else, so a wrong secret cannot be told from a path that never existed (a
+// relay, whose links are broadcast ids, says instead which id it does not serve: unknownLink).
 // GET and HEAD only. Every answer carries the headers of webHeaders.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AssetStore, chooseEncoding, etagMatches } from './webAssets';
@@ -9,17 +10,26 @@ import { WEB_PAGE_ASSETS } from './pageAssets';
 import { randomBytes } from 'node:crypto';
 import { parseWebTarget } from './webPaths';
 
+/** What a link's page shows before its socket connects. */
+export interface WebPageInfo {
+  session: string;
+  /** The page asks for the passphrase first. */
+  passphrase: boolean;
+  /** Set: this link's broadcast cannot be watched in a browser; the page is a 403 saying why. */
+  refusal?: string;
+}
+
 export interface WebHttpContext {
   assets: AssetStore;
-  /** Constant-time check of a link secret against the current one. */
-  secretMatches(secret: string): boolean;
-  session: string;
-  passphrase: boolean;
+  /** What a link's secret opens (checked in constant time where it is a secret); undefined: nothing. */
+  page(secret: string): WebPageInfo | undefined | Promise<WebPageInfo | undefined>;
+  /** The 404's body for a well-formed link that opens nothing (default: NOT_FOUND, as any path). */
+  unknownLink?(secret: string): string;
 }
 
 const NOT_FOUND = 'Not found. Ask the host for the current link.\n';
 
-export function handleWebRequest(req: IncomingMessage, res: ServerResponse, context: WebHttpContext): void {
+export async function handleWebRequest(req: IncomingMessage, res: ServerResponse, context: WebHttpContext): Promise<void> {
   setCommonHeaders(res);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
@@ -49,7 +59,10 @@ export function handleWebRequest(req: IncomingMessage, res: ServerResponse, cont
     case 'pageNoSlash':
     case 'socket':
     case 'stream': {
-      if (!context.secretMatches(target.secret)) return text(res, 404, NOT_FOUND);
+      const page = await Promise.resolve(context.page(target.secret)).catch(() => undefined);
+      if (res.destroyed) return;
+      if (!page) return text(res, 404, context.unknownLink?.(target.secret) ?? NOT_FOUND);
+      if (page.refusal !== undefined) return text(res, 403, page.refusal);
       if (target.kind === 'pageNoSlash') {
         res.setHeader('Location', `/w/${target.secret}/`);
         res.setHeader('Cache-Control', 'no-store');
@@ -63,10 +76,10 @@ export function handleWebRequest(req: IncomingMessage, res: ServerResponse, cont
       const nonce = randomBytes(16).toString('base64');
       const html = buildWebPageHtml({
         nonce,
-        session: context.session,
+        session: page.session,
         scriptUrl: `/assets/${WEB_PAGE_ASSETS.script}`,
         styleUrl: `/assets/${WEB_PAGE_ASSETS.style}`,
-        passphraseRequired: context.passphrase,
+        passphraseRequired: page.passphrase,
       });
       const body = Buffer.from(html, 'utf8');
       setCommonHeaders(res, webPageCsp(nonce));
