@@ -6,7 +6,7 @@
 // THE LINK: http(s)://RELAY:PORT/w/<broadcast-id>/, the host's own link format with the broadcast
 // id where the host's link secret goes. The page finds its socket next to itself (w/<id>/socket),
 // the live stream is at w/<id>/stream, and Referrer-Policy: no-referrer keeps the id out of other
-// sites' logs, all exactly as on the host. The id is the ticket, as it is for `ssh <id>@RELAY`: it
+// sites' logs, all exactly as on the host. The id is the ticket (with --access below), as it is for `ssh <id>@RELAY`: it
 // is at least 128 random bits unless the host named it, and the host's own link secret never
 // leaves the host (a second secret on top of the id would admit nobody the id does not already
 // admit over SSH). An id that is not registered gets a 404 saying so.
