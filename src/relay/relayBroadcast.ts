@@ -5,7 +5,18 @@ import type { Subscription } from '@nats-io/nats-core';
 import type { GroupMember } from '../host/fanout/sizeGroup';
 import type { GroupPlacer } from '../host/fanout/groupPlacer';
 import { clampSize } from '../host/guestWindow';
-import { encodeControl, LEASE_RENEW_MS, parseEnded, PresenceGuest, subjects } from '../wire/relayProtocol';
+import {
+  ALIVE_MS,
+  encodeControl,
+  HOST_INTERRUPTED_MESSAGE,
+  INTERRUPTED_AFTER_MS,
+  LEASE_RENEW_MS,
+  parseAlive,
+  parseEnded,
+  PresenceGuest,
+  RELAY_INTERRUPTED_MESSAGE,
+  subjects,
+} from '../wire/relayProtocol';
 import { RelayGroup } from './relayGroup';
 import type { RelayLink } from './relayLink';
 
@@ -13,6 +24,14 @@ export class RelayBroadcast implements GroupPlacer {
   private readonly groups = new Map<string, RelayGroup>();
   private readonly timer: NodeJS.Timeout;
   private readonly endedSub: Subscription;
+  private readonly aliveSub: Subscription;
+  private readonly aliveTimer: NodeJS.Timeout;
+  /** When the host's last heartbeat came (or the relay started waiting for one). */
+  private lastAlive = Date.now();
+  /** Whether guests are told the link is interrupted now. */
+  private interrupted = false;
+  /** This relay's own NATS link is down (its guests are told so rather than blaming the host). */
+  private relayLinkDown = false;
   private closed = false;
 
   constructor(
@@ -31,6 +50,43 @@ export class RelayBroadcast implements GroupPlacer {
       const ended = parseEnded(Buffer.from(data).toString('utf8'));
       if (ended) void this.registered().then((still) => !still && this.hostEnded(ended.message), () => undefined);
     });
+    // The host's heartbeat (wire/relayProtocol.ts step 8): silence means its link is down.
+    this.aliveSub = link.subscribe(subjects.alive(link.broadcastId), (data) => {
+      if (parseAlive(Buffer.from(data).toString('utf8'))) this.heard();
+    });
+    this.aliveTimer = setInterval(() => this.checkAlive(), ALIVE_MS / 2);
+    this.aliveTimer.unref();
+  }
+
+  /** This relay's own link to NATS dropped (nats.js is reconnecting, to any node it knows). */
+  linkDown(): void {
+    this.relayLinkDown = true;
+  }
+
+  /**
+   * This relay is back on NATS: frames of every group may have been missed meanwhile (no later
+   * frame need come to show the gap), so every group gets back in step from the host's screen.
+   * The host's heartbeat is given its usual time before it counts as missing again.
+   */
+  linkUp(): void {
+    this.relayLinkDown = false;
+    this.lastAlive = Date.now();
+    this.interrupted = false;
+    for (const group of this.groups.values()) group.recover();
+  }
+
+  private heard(): void {
+    this.lastAlive = Date.now();
+    if (!this.interrupted) return;
+    this.interrupted = false;
+    for (const group of this.groups.values()) group.recover();
+  }
+
+  private checkAlive(): void {
+    if (this.interrupted || Date.now() - this.lastAlive <= INTERRUPTED_AFTER_MS) return;
+    this.interrupted = true;
+    const message = this.relayLinkDown ? RELAY_INTERRUPTED_MESSAGE : HOST_INTERRUPTED_MESSAGE;
+    for (const group of this.groups.values()) group.interrupt(message);
   }
 
   place(member: GroupMember, cols: number, rows: number, term: string, onNotice: (notice: string) => void): { group: RelayGroup } {
@@ -45,6 +101,7 @@ export class RelayBroadcast implements GroupPlacer {
       group = made;
       this.groups.set(key, made);
       void made.open(onNotice);
+      if (this.interrupted) made.interrupt(this.relayLinkDown ? RELAY_INTERRUPTED_MESSAGE : HOST_INTERRUPTED_MESSAGE);
     }
     group.add(member);
     return { group };
@@ -78,7 +135,8 @@ export class RelayBroadcast implements GroupPlacer {
     if (!held.length) return;
     void this.link.lease(held.map((g) => g.id)).then((reply) => {
       if (!reply.ok) return;
-      for (const group of held) if (reply.gone.includes(group.id)) group.end(1, 'Guest Broadcast: the host no longer serves this view; reconnect to watch again.');
+      // The host let go of a group (its leases lapsed while a link was down): asked for again.
+      for (const group of held) if (reply.gone.includes(group.id)) group.reopen();
     });
   }
 
@@ -99,7 +157,9 @@ export class RelayBroadcast implements GroupPlacer {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    clearInterval(this.aliveTimer);
     this.endedSub.unsubscribe();
+    this.aliveSub.unsubscribe();
     this.onIdle(this);
   }
 }

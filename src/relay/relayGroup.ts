@@ -8,7 +8,8 @@ import type { GroupMember } from '../host/fanout/sizeGroup';
 import type { PlacedGroup } from '../host/fanout/groupPlacer';
 import type { GuestFeed, SnapshotSource } from '../host/fanout/guestFeed';
 import { ScreenModel } from '../host/fanout/screenModel';
-import { decodeFrame, Frame, subjects } from '../wire/relayProtocol';
+import { noticeOverlay } from '../wire/noticeOverlay';
+import { decodeFrame, Frame, NO_SUCH_GROUP, subjects } from '../wire/relayProtocol';
 import type { RelayLink } from './relayLink';
 
 /** Frames held while the host's snapshot is on its way, at most (bytes); beyond, asked again. */
@@ -39,6 +40,8 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
   private waiting: Array<[GuestFeed, number]> = [];
   /** Frames received (tests: one subscription's worth however many guests). */
   framesReceived = 0;
+  /** The line drawn over guests' screens while the host's link is interrupted (undefined: none). */
+  private notice: string | undefined;
 
   constructor(
     private readonly link: RelayLink,
@@ -68,9 +71,40 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     this.cols = reply.cols;
     this.rows = reply.rows;
     if (reply.notice) onNotice(reply.notice);
-    this.screen = new ScreenModel(this.cols, this.rows);
+    this.screen ??= new ScreenModel(this.cols, this.rows);
     this.sub = this.link.subscribe(subjects.group(this.link.broadcastId, this.id), (data) => this.onData(data));
     this.resync();
+  }
+
+  /**
+   * The host's link (or this relay's) is interrupted: guests keep their connection and their
+   * screen, with `message` drawn over its last rows (noticeOverlay), also for guests joining meanwhile.
+   */
+  interrupt(message: string): void {
+    if (this.state === 'ended') return;
+    this.notice = message;
+    for (const member of this.members) if (member.feed.state === 'live') member.feed.write(noticeOverlay(message, this.cols, this.rows));
+  }
+
+  /**
+   * The link is back: frames may have been lost meanwhile, and the guests' screens carry the
+   * notice. The host's screen (step 4: no gap, no repeat) redraws every guest's screen as it is now.
+   */
+  recover(): void {
+    this.notice = undefined;
+    if (this.state !== 'live' && this.state !== 'syncing') return; // opening: its answer starts it; ended: nothing to do
+    this.resync();
+    for (const member of this.members) member.feed.start(this, false);
+  }
+
+  /** The host no longer has this group (its leases lapsed while a link was down): asks for it again, same size. */
+  reopen(): void {
+    if (this.state === 'ended') return;
+    this.state = 'opening';
+    this.sub?.unsubscribe();
+    this.sub = undefined;
+    for (const member of this.members) member.feed.start(this, false);
+    void this.open(() => undefined);
   }
 
   add(member: GroupMember): void {
@@ -93,7 +127,11 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     // before this call; what comes after is in the feed's queue.
     const screen = this.screen;
     const curtain = this.curtain;
-    screen.whenParsed(() => feed.deliverSnapshot(generation, screen.snapshot(), curtain));
+    screen.whenParsed(() => {
+      feed.deliverSnapshot(generation, screen.snapshot(), curtain);
+      // Joined (or resynchronised) while the host is away: the notice too.
+      if (this.notice && feed.state === 'live' && feed.generation === generation) feed.write(noticeOverlay(this.notice, this.cols, this.rows));
+    });
   }
 
   /** The host lost the group, or the broadcast ended, before an end frame came. */
@@ -174,6 +212,7 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     this.state = 'syncing';
     void this.link.snapshot(this.id).then((reply) => {
       if (this.state !== 'syncing') return;
+      if (!reply.ok && reply.error === NO_SUCH_GROUP) return this.reopen();
       if (!reply.ok) return this.end(1, `Guest Broadcast: the host's screen cannot be had through this relay (${reply.error}).`);
       this.screen?.write(reply.screen);
       this.seq = reply.seq;

@@ -81,6 +81,14 @@ export class RelayServer {
     return this.broadcasts.get(id)?.groupList() ?? [];
   }
 
+  /** This relay's NATS link dropped (`false`) or is back (`true`): every broadcast is told (relayBroadcast.ts). */
+  linkChanged(up: boolean): void {
+    for (const b of this.broadcasts.values()) {
+      if (up) b.linkUp();
+      else b.linkDown();
+    }
+  }
+
   /** Ends every guest with `message` (Ctrl-C), then stops listening. */
   async close(message: string): Promise<void> {
     if (this.closing) return;

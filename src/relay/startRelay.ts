@@ -1,11 +1,11 @@
 // Starts a relay: connects to NATS, opens the registry, listens for SSH guests. Loaded only by
 // `guest-broadcast relay` (and tests), so the host never loads the relay's code.
 import { connect } from '@nats-io/transport-node';
-import { Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { loadOrCreateHostKeyFile } from '../host/embedded/hostKey';
 import type { ListenAddress } from '../host/embedded/listen';
 import { shownNatsUrls } from '../host/relay/relayWatch';
-import { REGISTRY_BUCKET, REGISTRY_TTL_MS } from '../wire/relayProtocol';
+import { openRegistry } from '../host/relay/registryBucket';
 import { RelayServer } from './relayServer';
 
 export interface RelayStartOptions {
@@ -36,7 +36,7 @@ export async function startRelay(options: RelayStartOptions): Promise<RunningRel
     throw new Error(`Cannot reach NATS at ${natsShown} (${error.message}). Check that nats-server runs there and that --nats names it.`);
   });
   // The same bucket (and settings) hosts make: a relay started before any host still finds them later.
-  const kv = await new Kvm(nc).create(REGISTRY_BUCKET, { ttl: REGISTRY_TTL_MS, history: 1 }).catch(async (error: Error) => {
+  const kv = await openRegistry(nc).catch(async (error: Error) => {
     await nc.close().catch(() => undefined);
     throw new Error(`NATS at ${natsShown} has no JetStream for the relay registry (${error.message}). Start nats-server with -js.`);
   });
@@ -49,6 +49,7 @@ export async function startRelay(options: RelayStartOptions): Promise<RunningRel
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     onLog: options.onLog,
   });
+  void followLink(nc, server, options.onLog);
   try {
     await server.listen();
   } catch (error) {
@@ -64,4 +65,17 @@ export async function startRelay(options: RelayStartOptions): Promise<RunningRel
       await nc.drain().catch(() => undefined);
     },
   };
+}
+
+/** nats.js reconnects by itself (to any server of --nats or of the cluster); the relay's broadcasts hear of each drop and return. */
+async function followLink(nc: NatsConnection, server: RelayServer, onLog?: (line: string) => void): Promise<void> {
+  for await (const status of nc.status()) {
+    if (status.type === 'disconnect') {
+      onLog?.(`lost the link to NATS (${shownNatsUrls([status.server])}); reconnecting`);
+      server.linkChanged(false);
+    } else if (status.type === 'reconnect') {
+      onLog?.(`back on NATS (${shownNatsUrls([status.server])})`);
+      server.linkChanged(true);
+    }
+  }
 }

@@ -21,6 +21,13 @@
 //   6. P.presence: each relay publishes its guests (bounded) so the host lists them as viewers.
 //   7. P.ended: the host's stop. Each group's frames already carry tmux's farewell and an `end`
 //      frame; this message also reaches relays that hold no group.
+//   8. P.alive: the host's heartbeat, every ALIVE_MS while its NATS link is up. A relay that hears
+//      none for INTERRUPTED_AFTER_MS (the host's link dropped, or the relay's own) draws
+//      HOST_INTERRUPTED_MESSAGE on its guests' screens and keeps them connected; at the next
+//      heartbeat (or when its own link is back) it asks a snapshot for every group (step 4: no
+//      gap, no repeat), which redraws the screen as it is now, without the line. A host back on
+//      NATS puts its registry entry again at once (its TTL may have lapsed) and holds every group
+//      for another LEASE_MS (leases could not reach it meanwhile).
 //
 // WHERE THIS CHANGES THE SKETCH IN #18, AND WHY
 //   - A relay keeps each group's screen itself (the same ScreenModel as a host's size group), so a
@@ -53,6 +60,14 @@ export const LEASE_MS = 15_000;
 export const LEASE_RENEW_MS = 5_000;
 /** A relay's presence is forgotten after this long without a new one. */
 export const PRESENCE_TTL_MS = 15_000;
+/** The host's heartbeat on P.alive. */
+export const ALIVE_MS = 1_000;
+/** A relay that hears no heartbeat for this long tells its guests the host's link is interrupted. */
+export const INTERRUPTED_AFTER_MS = 3_500;
+/** What relay guests read while the host's NATS link is down (drawn over the screen's last rows). */
+export const HOST_INTERRUPTED_MESSAGE = "Guest Broadcast: the host's connection is interrupted; the view resumes by itself when it is back.";
+/** The same, when it is this relay's own link to NATS that is down. */
+export const RELAY_INTERRUPTED_MESSAGE = "Guest Broadcast: this relay's connection to the host is interrupted; the view resumes by itself when it is back.";
 /** How long a relay waits for the host's answer to a request. */
 export const REQUEST_TIMEOUT_MS = 5_000;
 /** Control messages larger than this are ignored (a snapshot answer is not one). */
@@ -84,6 +99,7 @@ export const subjects = {
   lease: (id: string) => `gb.b.${id}.lease`,
   presence: (id: string) => `gb.b.${id}.presence`,
   ended: (id: string) => `gb.b.${id}.ended`,
+  alive: (id: string) => `gb.b.${id}.alive`,
   group: (id: string, group: string) => `gb.b.${id}.g.${group}`,
 };
 
@@ -119,6 +135,8 @@ export interface SnapRequest {
   relay: string;
   group: string;
 }
+/** The snapshot answer's error for a group the host does not have (any more): the relay asks for the group again. */
+export const NO_SUCH_GROUP = 'no such group';
 export type SnapReply = { ok: true; group: string; seq: number; curtain: 'up' | 'down'; screen: string } | { ok: false; error: string };
 
 export interface LeaseRequest {
@@ -198,6 +216,11 @@ export function parseLeaseReply(text: string): LeaseReply {
   const o = parseObject(text);
   if (o?.ok === true && Array.isArray(o.gone) && o.gone.every(isGroupId)) return { ok: true, gone: o.gone as string[] };
   return { ok: false, error: typeof o?.error === 'string' ? o.error : 'the host sent an answer this relay does not understand' };
+}
+
+/** A heartbeat (P.alive) the relay believes: a versioned object, nothing else in it is used. */
+export function parseAlive(text: string): boolean {
+  return parseVersioned(text) !== undefined;
 }
 
 export function parseEnded(text: string): { message: string } | undefined {

@@ -23,24 +23,25 @@ import type { Guest } from '../guests';
 import { EMBEDDED_DEFAULTS } from '../embedded/options';
 import { Route, RouteContext, RouteDescription, RouteReport } from '../routes/route';
 import {
+  ALIVE_MS,
   encodeControl,
   HEARTBEAT_MS,
   LEASE_MS,
   LEASE_RENEW_MS,
+  NO_SUCH_GROUP,
   OpenReply,
   parseLeaseRequest,
   parseOpenRequest,
   parsePresence,
   parseSnapRequest,
   PROTOCOL_VERSION,
-  REGISTRY_BUCKET,
-  REGISTRY_TTL_MS,
   RegistryEntry,
   subjects,
 } from '../../wire/relayProtocol';
 import { HostRelayGroup } from './hostRelayGroup';
 import { loadOrCreateRelayId } from './relayId';
 import { RelayPresence } from './relayPresence';
+import { openRegistry } from './registryBucket';
 import { relayWatchLine, shownNatsUrls } from './relayWatch';
 
 export interface RelayRouteOptions {
@@ -59,6 +60,8 @@ export const RELAY_MARKERS = { url: 'relay-url', id: 'relay-id', watch: 'relay-w
 
 /** Groups run for relays at once, at most (besides the broadcast's own cap on sizes). */
 const MAX_RELAY_GROUPS = 1000;
+/** Tries to put the registry entry again after a reconnect, one a second (then the heartbeat goes on). */
+const REREGISTER_ATTEMPTS = 10;
 /** Requested sizes remembered as another group's (the cap on sizes maps many to one). */
 const MAX_SIZE_ALIASES = 4096;
 
@@ -81,6 +84,8 @@ export class RelayRoute implements Route {
   private started = '';
   private closing = false;
   private shownWatch = '';
+  /** Whether the NATS link is up now (nats.js reconnects by itself; its status events say when). */
+  private linkUp = true;
 
   constructor(readonly options: RelayRouteOptions) {}
 
@@ -112,7 +117,6 @@ export class RelayRoute implements Route {
     this.groups = fanoutFor(context, { maxGroups: this.options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups, appRoot: this.options.appRoot });
     // Loaded only now: a broadcast without relays never loads the NATS client.
     const { connect } = await import('@nats-io/transport-node');
-    const { Kvm } = await import('@nats-io/kv');
     let nc: NatsConnection;
     try {
       nc = await connect({ servers: this.options.urls, name: `guest-broadcast host ${this.id.slice(0, 6)}`, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
@@ -121,16 +125,19 @@ export class RelayRoute implements Route {
     }
     this.nc = nc;
     try {
-      this.kv = await new Kvm(nc).create(REGISTRY_BUCKET, { ttl: REGISTRY_TTL_MS, history: 1 });
+      this.kv = await openRegistry(nc);
     } catch (error) {
       await nc.close().catch(() => undefined);
       throw new Error(`NATS at ${this.url} has no JetStream for the relay registry (${(error as Error).message}). Start nats-server with -js.`);
     }
     this.started = new Date().toISOString();
     this.serve(nc);
+    void this.followLink(nc);
     await this.register();
+    this.alive();
     this.timers.push(setInterval(() => void this.register(), HEARTBEAT_MS));
     this.timers.push(setInterval(() => this.expire(), LEASE_RENEW_MS));
+    this.timers.push(setInterval(() => this.alive(), ALIVE_MS));
     for (const t of this.timers) t.unref();
     return { applied: [`registered on NATS ${this.url} as ${this.id}`], warnings: [] };
   }
@@ -253,7 +260,7 @@ export class RelayRoute implements Route {
     if (!msg.reply) return;
     const req = parseSnapRequest(msg.string());
     const group = req && this.byId.get(req.group);
-    const reply = group ? await group.snapshot() : { ok: false, error: req ? 'no such group' : 'not a snapshot request' };
+    const reply = group ? await group.snapshot() : { ok: false, error: req ? NO_SUCH_GROUP : 'not a snapshot request' };
     try {
       msg.respond(encodeControl(reply));
     } catch {
@@ -266,20 +273,69 @@ export class RelayRoute implements Route {
     for (const [key, g] of this.bySize) if (g === group) this.bySize.delete(key);
   }
 
+  /** The heartbeat relays watch for (wire/relayProtocol.ts P.alive); none while the link is down. */
+  private alive(): void {
+    if (!this.linkUp || this.closing || !this.nc) return;
+    try {
+      this.nc.publish(subjects.alive(this.id), encodeControl({}));
+    } catch {
+      // the link went down meanwhile: its status event follows
+    }
+  }
+
+  /**
+   * Follows the NATS link through drops. nats.js reconnects (to any server of the list or the
+   * cluster) and subscribes again by itself; back on NATS, the host puts its registry entry at
+   * once (its TTL may have lapsed), holds every group for another LEASE_MS (relays' leases could
+   * not reach it meanwhile), lets its group feeds write again, and beats so relays recover now.
+   */
+  private async followLink(nc: NatsConnection): Promise<void> {
+    for await (const status of nc.status()) {
+      if (this.closing) return;
+      if (status.type === 'disconnect') {
+        this.linkUp = false;
+        this.options.onWarning?.(`Lost the link to NATS (${shownNatsUrls([status.server])}); relay guests are told the host's connection is interrupted until it is back.`);
+      } else if (status.type === 'reconnect') {
+        this.linkUp = true;
+        const until = Date.now() + LEASE_MS;
+        for (const group of this.byId.values()) {
+          for (const relay of group.leases.keys()) group.hold(relay, until);
+          group.sink.reconnected();
+        }
+        this.alive();
+        void this.registerAgain();
+        this.options.onWarning?.(`Back on NATS (${shownNatsUrls([status.server])}); relay guests see the broadcast again.`);
+      }
+    }
+  }
+
   /** Ends groups no relay holds any more; forgets relays gone quiet. */
   private expire(): void {
+    // While the link is down no lease can arrive: nothing is ended for that.
+    if (!this.linkUp) return;
     const now = Date.now();
     for (const group of [...this.byId.values()]) if (!group.held(now)) group.leave();
     if (this.presence.expire(now)) this.listeners.fire();
   }
 
-  private async register(): Promise<void> {
-    if (!this.kv || this.closing || !this.context) return;
+  /** Puts the registry entry; false (after a warning, when `warn`) when NATS did not take it. */
+  private async register(warn = true): Promise<boolean> {
+    if (!this.kv || this.closing || !this.context) return true;
     const entry: RegistryEntry = { v: PROTOCOL_VERSION, session: this.context.sessionName, cols: 0, rows: 0, access: 'open', started: this.started };
     try {
       await this.kv.put(this.id, JSON.stringify(entry));
+      return true;
     } catch (error) {
-      this.options.onWarning?.(`Could not refresh the relay registry on ${this.url}: ${(error as Error).message}`);
+      if (warn) this.options.onWarning?.(`Could not refresh the relay registry on ${this.url}: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  /** Registers again after a reconnect: a cluster that lost a node may need a few seconds to elect the bucket's new leader. */
+  private async registerAgain(): Promise<void> {
+    for (let attempt = 1; attempt <= REREGISTER_ATTEMPTS && this.linkUp && !this.closing; attempt++) {
+      if (await this.register(attempt === REREGISTER_ATTEMPTS)) return;
+      await new Promise((resolve) => setTimeout(resolve, 1000).unref());
     }
   }
 
