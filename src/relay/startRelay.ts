@@ -26,6 +26,8 @@ export interface RunningRelay {
   server: RelayServer;
   fingerprint: string;
   natsShown: string;
+  /** The NATS server ("host:port") the relay is connected to now (which cluster node). */
+  natsServer(): string;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startRelay(options: RelayStartOptions): Promise<RunningRel
     server,
     fingerprint: hostKey.fingerprint,
     natsShown,
+    natsServer: () => nc.getServer(),
     async stop() {
       await server.close(RELAY_STOPPING_MESSAGE);
       await nc.drain().catch(() => undefined);

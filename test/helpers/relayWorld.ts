@@ -15,7 +15,8 @@ import { TempSocket, tempSocket, TEST_SHELL } from './tmuxFixture';
 import { opensshClient } from './embeddedFixture';
 
 export interface RelayWorld {
-  nats: NatsServer;
+  /** The NATS the host was given (its URLs, comma-separated, when a cluster or a proxy). */
+  nats: { url: string };
   sock: TempSocket;
   broadcast: Broadcast;
   route: RelayRoute;
@@ -24,15 +25,26 @@ export interface RelayWorld {
   /** The host's own embedded SSH route's port (a guest that needs no relay). */
   embeddedPort: number;
   relays: RunningRelay[];
-  startRelay(): Promise<RunningRelay>;
+  /** A relay on `urls` (default: the NATS the world started, or relayUrls). */
+  startRelay(urls?: string[]): Promise<RunningRelay>;
   guest(relay: RunningRelay, options?: { user?: string; cols?: number; rows?: number }): PtyClient;
   /** A guest of the host's embedded SSH route. */
   direct(options?: { cols?: number; rows?: number }): PtyClient;
   cleanup(): Promise<void>;
 }
 
-export async function relayWorld(options: { relayId?: string } = {}): Promise<RelayWorld> {
-  const nats = await startNatsServer();
+export interface RelayWorldOptions {
+  relayId?: string;
+  /** The host's NATS URLs (a cluster's, or a proxy's in front of one); none: a nats-server of its own. */
+  hostUrls?: string[];
+  /** The relays' NATS URLs (default: the host's). */
+  relayUrls?: string[];
+}
+
+export async function relayWorld(options: RelayWorldOptions = {}): Promise<RelayWorld> {
+  const own: NatsServer | undefined = options.hostUrls ? undefined : await startNatsServer();
+  const hostUrls = options.hostUrls ?? [own?.url ?? ''];
+  const relayUrls = options.relayUrls ?? hostUrls;
   const sock = tempSocket('gb-relay-');
   const stateDir = join(sock.dir, 'state');
   const host = hostOptions({
@@ -42,7 +54,7 @@ export async function relayWorld(options: { relayId?: string } = {}): Promise<Re
     command: TEST_SHELL,
     tmuxConfig: '/dev/null',
     mode: 'embedded',
-    relay: { urls: [nats.url], id: options.relayId },
+    relay: { urls: hostUrls, id: options.relayId },
   });
   const started = broadcastOptions(host, { names: {}, defaultStateDir: stateDir });
   const route = started.routes.find((r): r is RelayRoute => r instanceof RelayRoute);
@@ -54,7 +66,7 @@ export async function relayWorld(options: { relayId?: string } = {}): Promise<Re
   const relays: RunningRelay[] = [];
   const guests: PtyClient[] = [];
   const world: RelayWorld = {
-    nats,
+    nats: { url: hostUrls.join(',') },
     sock,
     broadcast,
     route,
@@ -62,9 +74,9 @@ export async function relayWorld(options: { relayId?: string } = {}): Promise<Re
     hostClient,
     embeddedPort: (started.routes[0] as EmbeddedSshRoute).server.port,
     relays,
-    async startRelay() {
+    async startRelay(urls = relayUrls) {
       const relay = await startRelay({
-        urls: [nats.url],
+        urls,
         listen: { host: '127.0.0.1', port: 0 },
         keyPath: join(sock.dir, `relay-${relays.length}`, 'ssh_host_ed25519_key'),
         name: `relay-${relays.length}`,
@@ -91,7 +103,7 @@ export async function relayWorld(options: { relayId?: string } = {}): Promise<Re
       hostClient.kill();
       for (const r of relays) await r.stop().catch(() => undefined);
       await sock.cleanup();
-      await nats.stop();
+      await own?.stop();
     },
   };
   return world;

@@ -167,6 +167,11 @@ export class RelayRoute implements Route {
     return [...this.byId.values()].map((g) => ({ id: g.id, cols: g.group?.cols ?? 0, rows: g.group?.rows ?? 0, pid: g.group?.pid ?? 0, seq: g.sink.seq, relays: g.leases.size }));
   }
 
+  /** The NATS server ("host:port") the host is connected to now (tests: which cluster node). */
+  natsServer(): string {
+    return this.nc?.getServer() ?? '';
+  }
+
   /** The broadcast's size groups (all routes'), as WebRoute.sizeGroups() shows them (tests). */
   sizeGroups(): Array<{ cols: number; rows: number; viewers: number; pid: number }> {
     return (this.groups?.list() ?? []).map((g) => ({ cols: g.cols, rows: g.rows, viewers: g.size, pid: g.pid }));
@@ -302,8 +307,12 @@ export class RelayRoute implements Route {
           for (const relay of group.leases.keys()) group.hold(relay, until);
           group.sink.reconnected();
         }
+        // The entry first (briefly awaited), then the heartbeat that makes relays recover: a guest
+        // who sees the broadcast again can tell others to log in. A cluster electing the bucket's
+        // leader may take longer: then the heartbeat goes first and the entry follows.
+        const put = this.registerAgain();
+        await Promise.race([put, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
         this.alive();
-        void this.registerAgain();
         this.options.onWarning?.(`Back on NATS (${shownNatsUrls([status.server])}); relay guests see the broadcast again.`);
       }
     }
