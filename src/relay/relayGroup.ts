@@ -10,13 +10,20 @@ import type { GuestFeed, SnapshotSource } from '../host/fanout/guestFeed';
 import { ScreenModel } from '../host/fanout/screenModel';
 import { noticeOverlay } from '../wire/noticeOverlay';
 import { decodeFrame, Frame, NO_SUCH_GROUP, subjects } from '../wire/relayProtocol';
-import type { RelayLink } from './relayLink';
+import { HOST_DID_NOT_ANSWER, RelayLink } from './relayLink';
 
 /** Frames held while the host's snapshot is on its way, at most (bytes); beyond, asked again. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
 /** Snapshots asked in a row without getting in step: then the group ends (the host is unwell). */
 const MAX_RESYNCS = 5;
 const TAIL = 2048;
+/**
+ * A snapshot the host did not answer (its link is down, or a cluster node it was on just died) is
+ * asked again this often, this many times in a row (about a registry TTL): guests keep their
+ * screen (and the interrupted notice) meanwhile instead of being sent away.
+ */
+const UNANSWERED_RETRY_MS = 1_000;
+const MAX_UNANSWERED = 30;
 
 type State = 'opening' | 'syncing' | 'live' | 'ended';
 
@@ -35,6 +42,7 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
   private buffered: Frame[] = [];
   private bufferedBytes = 0;
   private resyncs = 0;
+  private unanswered = 0;
   private readonly members = new Set<GroupMember>();
   /** Snapshot requests of guests made while the group was not in step. */
   private waiting: Array<[GuestFeed, number]> = [];
@@ -212,8 +220,15 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     this.state = 'syncing';
     void this.link.snapshot(this.id).then((reply) => {
       if (this.state !== 'syncing') return;
+      if (!reply.ok && reply.error === HOST_DID_NOT_ANSWER && ++this.unanswered <= MAX_UNANSWERED) {
+        this.resyncs--; // not out of step: unanswered
+        const retry = setTimeout(() => this.state === 'syncing' && this.resync(), UNANSWERED_RETRY_MS);
+        retry.unref();
+        return;
+      }
       if (!reply.ok && reply.error === NO_SUCH_GROUP) return this.reopen();
       if (!reply.ok) return this.end(1, `Guest Broadcast: the host's screen cannot be had through this relay (${reply.error}).`);
+      this.unanswered = 0;
       this.screen?.write(reply.screen);
       this.seq = reply.seq;
       this.curtain = reply.curtain;

@@ -20,6 +20,9 @@ import { BROADCAST_ID_RULE, isBroadcastId, parseRegistryEntry, PresenceGuest, Re
 import { RelayBroadcast } from './relayBroadcast';
 import { RelayLink } from './relayLink';
 
+/** Registry gets tried per login, a second apart (within the login's own time limit). */
+const LOOKUP_ATTEMPTS = 4;
+
 export interface RelayServerOptions {
   listen: ListenAddress;
   hostKey: HostKey;
@@ -179,8 +182,18 @@ export class RelayServer {
 
   /** The broadcast's registry entry; undefined when it is not (or no longer) registered. */
   private async lookUp(id: string): Promise<RegistryEntry | undefined> {
-    const entry = this.kv ? await this.kv.get(id).catch(() => null) : null;
-    return entry && entry.operation === 'PUT' ? parseRegistryEntry(entry.string()) : undefined;
+    if (!this.kv) return undefined;
+    // A get that fails (rather than finding nothing) is asked again a few times: a cluster node
+    // that just died, or this relay's own reconnect, must not turn a live broadcast away.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const entry = await this.kv.get(id);
+        return entry && entry.operation === 'PUT' ? parseRegistryEntry(entry.string()) : undefined;
+      } catch {
+        if (attempt >= LOOKUP_ATTEMPTS || this.closing) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, 1000).unref());
+      }
+    }
   }
 
   private broadcastFor(id: string): RelayBroadcast {

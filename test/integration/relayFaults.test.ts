@@ -30,9 +30,10 @@ async function registry(url: string | string[]): Promise<{ nc: NatsConnection; k
   return { nc, kv: await new Kvm(nc).open(REGISTRY_BUCKET) };
 }
 
+/** Whether the registry lists `id`; a get that fails (this test's own link moving off a killed node) is asked again. */
 async function registered(kv: KV, id: string): Promise<boolean> {
-  const entry = await kv.get(id);
-  return entry?.operation === 'PUT';
+  const entry = await waitFor(`the registry to answer about ${id}`, async () => ({ entry: await kv.get(id) }), 30_000, 500);
+  return entry.entry?.operation === 'PUT';
 }
 
 test("the host's NATS link drops for a few seconds: relay guests see it is interrupted, stay connected, then see the current screen", async () => {
