@@ -16,10 +16,20 @@ export interface NatsServer {
   stop(): Promise<void>;
 }
 
-export async function startNatsServer(): Promise<NatsServer> {
+export interface NatsServerOptions {
+  /** The address it listens on (default 127.0.0.1); the URL names it. */
+  address?: string;
+  /** A network namespace to run it in (`ip netns exec NAME`, which execs: the PID is nats-server's). */
+  netns?: string;
+}
+
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gb-nats-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(NATS_SERVER, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const address = options.address ?? '127.0.0.1';
+  const argv = [NATS_SERVER, '-a', address, '-p', String(port), '-js', '-sd', dir];
+  const command = options.netns ? ['ip', 'netns', 'exec', options.netns, ...argv] : argv;
+  const child: ChildProcess = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   let exited = false;
   child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-8192)));
@@ -30,7 +40,7 @@ export async function startNatsServer(): Promise<NatsServer> {
   }, 15_000);
   const pid = child.pid ?? 0;
   return {
-    url: `nats://127.0.0.1:${port}`,
+    url: `nats://${address}:${port}`,
     port,
     pid,
     async stop() {
