@@ -8,17 +8,23 @@ import { clampSize } from '../host/guestWindow';
 import {
   ALIVE_MS,
   encodeControl,
+  HEARTBEAT_MS,
+  HOST_GONE_MESSAGE,
   HOST_INTERRUPTED_MESSAGE,
   INTERRUPTED_AFTER_MS,
   LEASE_RENEW_MS,
   parseAlive,
   parseEnded,
   PresenceGuest,
+  REGISTRY_TTL_MS,
   RELAY_INTERRUPTED_MESSAGE,
   subjects,
 } from '../wire/relayProtocol';
 import { RelayGroup } from './relayGroup';
 import type { RelayLink } from './relayLink';
+
+/** While the host is away, how often the registry is asked whether it lapsed. */
+const REGISTRY_CHECK_MS = 5_000;
 
 export class RelayBroadcast implements GroupPlacer {
   private readonly groups = new Map<string, RelayGroup>();
@@ -32,6 +38,9 @@ export class RelayBroadcast implements GroupPlacer {
   private interrupted = false;
   /** This relay's own NATS link is down (its guests are told so rather than blaming the host). */
   private relayLinkDown = false;
+  /** While interrupted: when the registry was last asked whether the broadcast is still listed. */
+  private lastRegistryCheck = 0;
+  private checkingRegistry = false;
   private closed = false;
 
   constructor(
@@ -41,14 +50,17 @@ export class RelayBroadcast implements GroupPlacer {
     /** Where guests reach this relay ("host:port"), announced with presence. */
     private readonly ssh: string,
     private readonly onIdle: (broadcast: RelayBroadcast) => void,
-    /** Whether the registry still lists the broadcast (an `ended` while it does is not the host's). */
-    private readonly registered: () => Promise<boolean>,
+    /**
+     * Whether the registry still lists the broadcast (an `ended` while it does is not the host's);
+     * undefined: NATS did not say.
+     */
+    private readonly registered: () => Promise<boolean | undefined>,
   ) {
     this.timer = setInterval(() => this.renew(), LEASE_RENEW_MS);
     this.timer.unref();
     this.endedSub = link.subscribe(subjects.ended(link.broadcastId), (data) => {
       const ended = parseEnded(Buffer.from(data).toString('utf8'));
-      if (ended) void this.registered().then((still) => !still && this.hostEnded(ended.message), () => undefined);
+      if (ended) void this.registered().then((still) => still !== true && this.hostEnded(ended.message), () => undefined);
     });
     // The host's heartbeat (wire/relayProtocol.ts step 8): silence means its link is down.
     this.aliveSub = link.subscribe(subjects.alive(link.broadcastId), (data) => {
@@ -83,7 +95,8 @@ export class RelayBroadcast implements GroupPlacer {
   }
 
   private checkAlive(): void {
-    if (this.interrupted || Date.now() - this.lastAlive <= INTERRUPTED_AFTER_MS) return;
+    if (this.interrupted) return this.checkLapsed();
+    if (Date.now() - this.lastAlive <= INTERRUPTED_AFTER_MS) return;
     this.interrupted = true;
     const message = this.relayLinkDown ? RELAY_INTERRUPTED_MESSAGE : HOST_INTERRUPTED_MESSAGE;
     for (const group of this.groups.values()) group.interrupt(message);
@@ -140,9 +153,31 @@ export class RelayBroadcast implements GroupPlacer {
     });
   }
 
-  private hostEnded(message: string): void {
+  /**
+   * A host that does not come back (it died, or its machine did) stops refreshing its registry
+   * entry, which lapses after REGISTRY_TTL_MS: then its guests here are told the broadcast ended,
+   * rather than waiting on the interrupted line. Only a registry that answers "not there" counts
+   * (this relay's own link down, or a registry that does not answer, proves nothing).
+   */
+  private checkLapsed(): void {
+    const now = Date.now();
+    // The entry was refreshed at most HEARTBEAT_MS before the host's last beat: it cannot lapse sooner.
+    if (now - this.lastAlive < REGISTRY_TTL_MS - HEARTBEAT_MS) return;
+    if (this.relayLinkDown || this.checkingRegistry || now - this.lastRegistryCheck < REGISTRY_CHECK_MS) return;
+    this.lastRegistryCheck = now;
+    this.checkingRegistry = true;
+    void this.registered().then(
+      (still) => {
+        this.checkingRegistry = false;
+        if (still === false && this.interrupted && !this.closed) this.hostEnded(HOST_GONE_MESSAGE, 1);
+      },
+      () => (this.checkingRegistry = false),
+    );
+  }
+
+  private hostEnded(message: string, code = 0): void {
     // Groups normally end by their own end frame, after tmux's farewell; this catches the rest.
-    for (const group of [...this.groups.values()]) group.end(0, message);
+    for (const group of [...this.groups.values()]) group.end(code, message);
   }
 
   /** Lets go of the broadcast once it has no group and no guest here (a guest just left). */

@@ -180,15 +180,20 @@ export class RelayServer {
     return { broadcast: this.broadcastFor(user) };
   }
 
-  /** The broadcast's registry entry; undefined when it is not (or no longer) registered. */
+  /** The broadcast's registry entry; undefined when it is not (or no longer) registered, or NATS did not say. */
   private async lookUp(id: string): Promise<RegistryEntry | undefined> {
-    if (!this.kv) return undefined;
+    return (await this.fetchEntry(id)) ?? undefined;
+  }
+
+  /** The entry; null: not registered; undefined: NATS did not answer. */
+  private async fetchEntry(id: string): Promise<RegistryEntry | null | undefined> {
+    if (!this.kv) return null;
     // A get that fails (rather than finding nothing) is asked again a few times: a cluster node
     // that just died, or this relay's own reconnect, must not turn a live broadcast away.
     for (let attempt = 1; ; attempt++) {
       try {
         const entry = await this.kv.get(id);
-        return entry && entry.operation === 'PUT' ? parseRegistryEntry(entry.string()) : undefined;
+        return (entry && entry.operation === 'PUT' ? parseRegistryEntry(entry.string()) : undefined) ?? null;
       } catch {
         if (attempt >= LOOKUP_ATTEMPTS || this.closing) return undefined;
         await new Promise((resolve) => setTimeout(resolve, 1000).unref());
@@ -206,7 +211,10 @@ export class RelayServer {
         (b) => {
           if (this.broadcasts.get(id) === b) this.broadcasts.delete(id);
         },
-        async () => (await this.lookUp(id)) !== undefined,
+        async () => {
+          const entry = await this.fetchEntry(id);
+          return entry === undefined ? undefined : entry !== null;
+        },
       );
       this.broadcasts.set(id, made);
       broadcast = made;

@@ -27,7 +27,9 @@
 //      heartbeat (or when its own link is back) it asks a snapshot for every group (step 4: no
 //      gap, no repeat), which redraws the screen as it is now, without the line. A host back on
 //      NATS puts its registry entry again at once (its TTL may have lapsed) and holds every group
-//      for another LEASE_MS (leases could not reach it meanwhile).
+//      for another LEASE_MS (leases could not reach it meanwhile). A host that never comes back
+//      stops refreshing its entry: once the registry says it lapsed, relays end their guests' views
+//      with HOST_GONE_MESSAGE.
 //
 // WHERE THIS CHANGES THE SKETCH IN #18, AND WHY
 //   - A relay keeps each group's screen itself (the same ScreenModel as a host's size group), so a
@@ -68,6 +70,8 @@ export const INTERRUPTED_AFTER_MS = 3_500;
 export const HOST_INTERRUPTED_MESSAGE = "Guest Broadcast: the host's connection is interrupted; the view resumes by itself when it is back.";
 /** The same, when it is this relay's own link to NATS that is down. */
 export const RELAY_INTERRUPTED_MESSAGE = "Guest Broadcast: this relay's connection to the host is interrupted; the view resumes by itself when it is back.";
+/** What relay guests read when the host never came back (its registry entry lapsed meanwhile). */
+export const HOST_GONE_MESSAGE = "Guest Broadcast: the host's connection did not come back; the broadcast has ended.";
 /** How long a relay waits for the host's answer to a request. */
 export const REQUEST_TIMEOUT_MS = 5_000;
 /** Control messages larger than this are ignored (a snapshot answer is not one). */

@@ -8,7 +8,7 @@ import { connect } from '@nats-io/transport-node';
 import { KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { ENDED_MESSAGE } from '../../src/host/messages';
-import { HOST_INTERRUPTED_MESSAGE, REGISTRY_BUCKET, RELAY_INTERRUPTED_MESSAGE } from '../../src/wire/relayProtocol';
+import { HOST_GONE_MESSAGE, HOST_INTERRUPTED_MESSAGE, REGISTRY_BUCKET, RELAY_INTERRUPTED_MESSAGE } from '../../src/wire/relayProtocol';
 import { boundedTest } from '../helpers/embeddedFixture';
 import { NatsCluster, NatsNode, startNatsCluster } from '../helpers/natsCluster';
 import { startNatsServer } from '../helpers/natsServer';
@@ -107,6 +107,32 @@ test("a relay's own NATS link drops: its guests see that relay's link is interru
     await typeLine(world.sock.tmux, 'broadcast', 'echo live-again');
     await g.waitForText('live-again', 30_000);
   } finally {
+    await world.cleanup();
+    await proxy.cut();
+    await nats.stop();
+  }
+});
+
+test("the host's link never comes back: once its registry entry lapses, relay guests are told the broadcast ended", async () => {
+  const nats = await startNatsServer();
+  const proxy = new TcpRelay(nats.port);
+  await proxy.start();
+  const world = await relayWorld({ hostUrls: [`nats://127.0.0.1:${proxy.port}`], relayUrls: [nats.url], relayId: 'host-gone' });
+  const { nc, kv } = await registry(nats.url);
+  try {
+    const relay = await world.startRelay();
+    const g = world.guest(relay, { user: 'host-gone' });
+    await typeLine(world.sock.tmux, 'broadcast', 'echo before-the-host-vanished');
+    await g.waitForText('before-the-host-vanished', 30_000);
+    await proxy.cut();
+    await waitForNotice(g, HOST_NOTICE);
+    // The entry lapses as its TTL would (30 s without a refresh); the relay asks the registry.
+    await kv.delete('host-gone');
+    await waitForNotice(g, HOST_GONE_MESSAGE.slice(0, 60), 60_000);
+    await g.waitForExit(30_000);
+    await waitFor('the relay to let go of the broadcast', () => relay.server.broadcastIds.length === 0, 30_000);
+  } finally {
+    await nc.close();
     await world.cleanup();
     await proxy.cut();
     await nats.stop();
