@@ -111,6 +111,10 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     this.state = 'opening';
     this.sub?.unsubscribe();
     this.sub = undefined;
+    // The new group numbers its frames afresh: nothing held of the old one may be applied.
+    this.buffered = [];
+    this.bufferedBytes = 0;
+    this.seq = 0;
     for (const member of this.members) member.feed.start(this, false);
     void this.open(() => undefined);
   }
