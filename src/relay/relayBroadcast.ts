@@ -5,7 +5,22 @@ import type { Subscription } from '@nats-io/nats-core';
 import type { GroupMember } from '../host/fanout/sizeGroup';
 import type { GroupPlacer } from '../host/fanout/groupPlacer';
 import { clampSize } from '../host/guestWindow';
-import { encodeControl, LEASE_RENEW_MS, parseEnded, parseKick, PresenceGuest, subjects } from '../wire/relayProtocol';
+import {
+  ALIVE_MS,
+  encodeControl,
+  HEARTBEAT_MS,
+  HOST_GONE_MESSAGE,
+  HOST_INTERRUPTED_MESSAGE,
+  INTERRUPTED_AFTER_MS,
+  LEASE_RENEW_MS,
+  parseAlive,
+  parseEnded,
+  parseKick,
+  PresenceGuest,
+  REGISTRY_TTL_MS,
+  RELAY_INTERRUPTED_MESSAGE,
+  subjects,
+} from '../wire/relayProtocol';
 import { RelayGroup } from './relayGroup';
 import type { RelayLink } from './relayLink';
 import { RelayHostSize } from './relayHostSize';
@@ -15,11 +30,25 @@ import type { TerminalSize } from '../wire/hostSize';
 const RELEASE_DELAY_MS = 300;
 const MAX_RELEASE_TRIES = 20;
 
+/** While the host is away, how often the registry is asked whether it lapsed. */
+const REGISTRY_CHECK_MS = 5_000;
+
 export class RelayBroadcast implements GroupPlacer {
   private readonly groups = new Map<string, RelayGroup>();
   private readonly timer: NodeJS.Timeout;
   private readonly endedSub: Subscription;
   private readonly kickSub: Subscription;
+  private readonly aliveSub: Subscription;
+  private readonly aliveTimer: NodeJS.Timeout;
+  /** When the host's last heartbeat came (or the relay started waiting for one). */
+  private lastAlive = Date.now();
+  /** Whether guests are told the link is interrupted now. */
+  private interrupted = false;
+  /** This relay's own NATS link is down (its guests are told so rather than blaming the host). */
+  private relayLinkDown = false;
+  /** While interrupted: when the registry was last asked whether the broadcast is still listed. */
+  private lastRegistryCheck = 0;
+  private checkingRegistry = false;
   private closed = false;
   /** The host's size, for browser guests' fit mode and the live stream (`relay --web`). */
   readonly hostSize: RelayHostSize;
@@ -31,8 +60,11 @@ export class RelayBroadcast implements GroupPlacer {
     /** Where guests reach this relay ("host:port"), announced with presence. */
     private readonly ssh: string,
     private readonly onIdle: (broadcast: RelayBroadcast) => void,
-    /** Whether the registry still lists the broadcast (an `ended` while it does is not the host's). */
-    private readonly registered: () => Promise<boolean>,
+    /**
+     * Whether the registry still lists the broadcast (an `ended` while it does is not the host's);
+     * undefined: NATS did not say.
+     */
+    private readonly registered: () => Promise<boolean | undefined>,
     /** Ends this relay's guest `guest` of the broadcast with `message`; false: no such guest here. */
     private readonly kickGuest: (guest: string, message: string) => Promise<boolean>,
     /** Where browser guests reach this relay ("http(s)://host:port"; '' without --web), and the host's size when admitted. */
@@ -44,7 +76,7 @@ export class RelayBroadcast implements GroupPlacer {
     this.timer.unref();
     this.endedSub = link.subscribe(subjects.ended(link.broadcastId), (data) => {
       const ended = parseEnded(Buffer.from(data).toString('utf8'));
-      if (ended) void this.registered().then((still) => !still && this.hostEnded(ended.message), () => undefined);
+      if (ended) void this.registered().then((still) => still !== true && this.hostEnded(ended.message), () => undefined);
     });
     // The host ends one guest: only the relay named acts (and answers); the others stay silent.
     this.kickSub = link.nc.subscribe(subjects.kick(link.broadcastId), {
@@ -60,6 +92,44 @@ export class RelayBroadcast implements GroupPlacer {
         });
       },
     });
+    // The host's heartbeat (wire/relayProtocol.ts step 8): silence means its link is down.
+    this.aliveSub = link.subscribe(subjects.alive(link.broadcastId), (data) => {
+      if (parseAlive(Buffer.from(data).toString('utf8'))) this.heard();
+    });
+    this.aliveTimer = setInterval(() => this.checkAlive(), ALIVE_MS / 2);
+    this.aliveTimer.unref();
+  }
+
+  /** This relay's own link to NATS dropped (nats.js is reconnecting, to any node it knows). */
+  linkDown(): void {
+    this.relayLinkDown = true;
+  }
+
+  /**
+   * This relay is back on NATS: frames of every group may have been missed meanwhile (no later
+   * frame need come to show the gap), so every group gets back in step from the host's screen.
+   * The host's heartbeat is given its usual time before it counts as missing again.
+   */
+  linkUp(): void {
+    this.relayLinkDown = false;
+    this.lastAlive = Date.now();
+    this.interrupted = false;
+    for (const group of this.groups.values()) group.recover();
+  }
+
+  private heard(): void {
+    this.lastAlive = Date.now();
+    if (!this.interrupted) return;
+    this.interrupted = false;
+    for (const group of this.groups.values()) group.recover();
+  }
+
+  private checkAlive(): void {
+    if (this.interrupted) return this.checkLapsed();
+    if (Date.now() - this.lastAlive <= INTERRUPTED_AFTER_MS) return;
+    this.interrupted = true;
+    const message = this.relayLinkDown ? RELAY_INTERRUPTED_MESSAGE : HOST_INTERRUPTED_MESSAGE;
+    for (const group of this.groups.values()) group.interrupt(message);
   }
 
   place(member: GroupMember, cols: number, rows: number, term: string, onNotice: (notice: string) => void): { group: RelayGroup } {
@@ -75,6 +145,7 @@ export class RelayBroadcast implements GroupPlacer {
       group = made;
       this.groups.set(key, made);
       void made.open(onNotice);
+      if (this.interrupted) made.interrupt(this.relayLinkDown ? RELAY_INTERRUPTED_MESSAGE : HOST_INTERRUPTED_MESSAGE);
     }
     group.add(member);
     return { group };
@@ -108,7 +179,8 @@ export class RelayBroadcast implements GroupPlacer {
     if (!held.length) return;
     void this.link.lease(held.map((g) => g.id)).then((reply) => {
       if (!reply.ok) return;
-      for (const group of held) if (reply.gone.includes(group.id)) group.end(1, 'Guest Broadcast: the host no longer serves this view; reconnect to watch again.');
+      // The host let go of a group (its leases lapsed while a link was down): asked for again.
+      for (const group of held) if (reply.gone.includes(group.id)) group.reopen();
     });
   }
 
@@ -132,9 +204,31 @@ export class RelayBroadcast implements GroupPlacer {
     timer.unref();
   }
 
-  private hostEnded(message: string): void {
+  /**
+   * A host that does not come back (it died, or its machine did) stops refreshing its registry
+   * entry, which lapses after REGISTRY_TTL_MS: then its guests here are told the broadcast ended,
+   * rather than waiting on the interrupted line. Only a registry that answers "not there" counts
+   * (this relay's own link down, or a registry that does not answer, proves nothing).
+   */
+  private checkLapsed(): void {
+    const now = Date.now();
+    // The entry was refreshed at most HEARTBEAT_MS before the host's last beat: it cannot lapse sooner.
+    if (now - this.lastAlive < REGISTRY_TTL_MS - HEARTBEAT_MS) return;
+    if (this.relayLinkDown || this.checkingRegistry || now - this.lastRegistryCheck < REGISTRY_CHECK_MS) return;
+    this.lastRegistryCheck = now;
+    this.checkingRegistry = true;
+    void this.registered().then(
+      (still) => {
+        this.checkingRegistry = false;
+        if (still === false && this.interrupted && !this.closed) this.hostEnded(HOST_GONE_MESSAGE, 1);
+      },
+      () => (this.checkingRegistry = false),
+    );
+  }
+
+  private hostEnded(message: string, code = 0): void {
     // Groups normally end by their own end frame, after tmux's farewell; this catches the rest.
-    for (const group of [...this.groups.values()]) group.end(0, message);
+    for (const group of [...this.groups.values()]) group.end(code, message);
   }
 
   /** Lets go of the broadcast once it has no group and no guest here (a guest just left). */
@@ -149,9 +243,11 @@ export class RelayBroadcast implements GroupPlacer {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    clearInterval(this.aliveTimer);
     this.endedSub.unsubscribe();
     this.kickSub.unsubscribe();
     this.hostSize.close();
+    this.aliveSub.unsubscribe();
     this.onIdle(this);
   }
 }

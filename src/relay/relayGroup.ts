@@ -8,14 +8,22 @@ import type { GroupMember } from '../host/fanout/sizeGroup';
 import type { PlacedGroup } from '../host/fanout/groupPlacer';
 import type { GuestFeed, SnapshotSource } from '../host/fanout/guestFeed';
 import { ScreenModel } from '../host/fanout/screenModel';
-import { decodeFrame, Frame, subjects } from '../wire/relayProtocol';
-import type { RelayLink } from './relayLink';
+import { noticeOverlay } from '../wire/noticeOverlay';
+import { decodeFrame, Frame, NO_SUCH_GROUP, subjects } from '../wire/relayProtocol';
+import { HOST_DID_NOT_ANSWER, RelayLink } from './relayLink';
 
 /** Frames held while the host's snapshot is on its way, at most (bytes); beyond, asked again. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
 /** Snapshots asked in a row without getting in step: then the group ends (the host is unwell). */
 const MAX_RESYNCS = 5;
 const TAIL = 2048;
+/**
+ * A snapshot the host did not answer (its link is down, or a cluster node it was on just died) is
+ * asked again this often, this many times in a row (about a registry TTL): guests keep their
+ * screen (and the interrupted notice) meanwhile instead of being sent away.
+ */
+const UNANSWERED_RETRY_MS = 1_000;
+const MAX_UNANSWERED = 30;
 
 type State = 'opening' | 'syncing' | 'live' | 'ended';
 
@@ -34,11 +42,14 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
   private buffered: Frame[] = [];
   private bufferedBytes = 0;
   private resyncs = 0;
+  private unanswered = 0;
   private readonly members = new Set<GroupMember>();
   /** Snapshot requests of guests made while the group was not in step. */
   private waiting: Array<[GuestFeed, number]> = [];
   /** Frames received (tests: one subscription's worth however many guests). */
   framesReceived = 0;
+  /** The line drawn over guests' screens while the host's link is interrupted (undefined: none). */
+  private notice: string | undefined;
 
   constructor(
     private readonly link: RelayLink,
@@ -68,9 +79,44 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     this.cols = reply.cols;
     this.rows = reply.rows;
     if (reply.notice) onNotice(reply.notice);
-    this.screen = new ScreenModel(this.cols, this.rows);
+    this.screen ??= new ScreenModel(this.cols, this.rows);
     this.sub = this.link.subscribe(subjects.group(this.link.broadcastId, this.id), (data) => this.onData(data));
     this.resync();
+  }
+
+  /**
+   * The host's link (or this relay's) is interrupted: guests keep their connection and their
+   * screen, with `message` drawn over its last rows (noticeOverlay), also for guests joining meanwhile.
+   */
+  interrupt(message: string): void {
+    if (this.state === 'ended') return;
+    this.notice = message;
+    for (const member of this.members) if (member.feed.state === 'live') member.feed.write(noticeOverlay(message, this.cols, this.rows));
+  }
+
+  /**
+   * The link is back: frames may have been lost meanwhile, and the guests' screens carry the
+   * notice. The host's screen (step 4: no gap, no repeat) redraws every guest's screen as it is now.
+   */
+  recover(): void {
+    this.notice = undefined;
+    if (this.state !== 'live' && this.state !== 'syncing') return; // opening: its answer starts it; ended: nothing to do
+    this.resync();
+    for (const member of this.members) member.feed.start(this, false);
+  }
+
+  /** The host no longer has this group (its leases lapsed while a link was down): asks for it again, same size. */
+  reopen(): void {
+    if (this.state === 'ended') return;
+    this.state = 'opening';
+    this.sub?.unsubscribe();
+    this.sub = undefined;
+    // The new group numbers its frames afresh: nothing held of the old one may be applied.
+    this.buffered = [];
+    this.bufferedBytes = 0;
+    this.seq = 0;
+    for (const member of this.members) member.feed.start(this, false);
+    void this.open(() => undefined);
   }
 
   add(member: GroupMember): void {
@@ -93,7 +139,11 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     // before this call; what comes after is in the feed's queue.
     const screen = this.screen;
     const curtain = this.curtain;
-    screen.whenParsed(() => feed.deliverSnapshot(generation, screen.snapshot(), curtain));
+    screen.whenParsed(() => {
+      feed.deliverSnapshot(generation, screen.snapshot(), curtain);
+      // Joined (or resynchronised) while the host is away: the notice too.
+      if (this.notice && feed.state === 'live' && feed.generation === generation) feed.write(noticeOverlay(this.notice, this.cols, this.rows));
+    });
   }
 
   /** The host lost the group, or the broadcast ended, before an end frame came. */
@@ -174,7 +224,15 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     this.state = 'syncing';
     void this.link.snapshot(this.id).then((reply) => {
       if (this.state !== 'syncing') return;
+      if (!reply.ok && reply.error === HOST_DID_NOT_ANSWER && ++this.unanswered <= MAX_UNANSWERED) {
+        this.resyncs--; // not out of step: unanswered
+        const retry = setTimeout(() => this.state === 'syncing' && this.resync(), UNANSWERED_RETRY_MS);
+        retry.unref();
+        return;
+      }
+      if (!reply.ok && reply.error === NO_SUCH_GROUP) return this.reopen();
       if (!reply.ok) return this.end(1, `Guest Broadcast: the host's screen cannot be had through this relay (${reply.error}).`);
+      this.unanswered = 0;
       this.screen?.write(reply.screen);
       this.seq = reply.seq;
       this.curtain = reply.curtain;

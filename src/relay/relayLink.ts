@@ -13,6 +13,9 @@ import {
   subjects,
 } from '../wire/relayProtocol';
 
+/** A request's error when no host answered in time (its link may be down): worth asking again. */
+export const HOST_DID_NOT_ANSWER = 'the host did not answer (its connection may be down, or the broadcast ended)';
+
 export class RelayLink {
   constructor(
     readonly nc: NatsConnection,
@@ -55,7 +58,7 @@ export class RelayLink {
       return parse(reply.string());
     } catch (error) {
       const why = (error as Error).message;
-      return parse(JSON.stringify({ ok: false, error: /timeout|no responders/i.test(why) ? 'the host did not answer (its connection may be down, or the broadcast ended)' : why }));
+      return parse(JSON.stringify({ ok: false, error: /timeout|no responders/i.test(why) ? HOST_DID_NOT_ANSWER : why }));
     }
   }
 }

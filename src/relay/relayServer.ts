@@ -26,6 +26,9 @@ import { BROADCAST_ID_RULE, isBroadcastId, parseRegistryEntry, PresenceGuest, Re
 import { RelayBroadcast } from './relayBroadcast';
 import { RelayLink } from './relayLink';
 
+/** Registry gets tried per login, a second apart (within the login's own time limit). */
+const LOOKUP_ATTEMPTS = 4;
+
 export interface RelayServerOptions {
   listen: ListenAddress;
   hostKey: HostKey;
@@ -90,6 +93,14 @@ export class RelayServer {
   /** Per broadcast: its groups on this relay (tests). */
   groups(id: string): ReturnType<RelayBroadcast['groupList']> {
     return this.broadcasts.get(id)?.groupList() ?? [];
+  }
+
+  /** This relay's NATS link dropped (`false`) or is back (`true`): every broadcast is told (relayBroadcast.ts). */
+  linkChanged(up: boolean): void {
+    for (const b of this.broadcasts.values()) {
+      if (up) b.linkUp();
+      else b.linkDown();
+    }
   }
 
   /** Ends every guest with `message` (Ctrl-C), then stops listening. */
@@ -220,10 +231,25 @@ export class RelayServer {
     this.handshakes.set(key, timer);
   }
 
-  /** The broadcast's registry entry; undefined when it is not (or no longer) registered. */
+  /** The broadcast's registry entry; undefined when it is not (or no longer) registered, or NATS did not say. */
   async lookUp(id: string): Promise<RegistryEntry | undefined> {
-    const entry = this.kv ? await this.kv.get(id).catch(() => null) : null;
-    return entry && entry.operation === 'PUT' ? parseRegistryEntry(entry.string()) : undefined;
+    return (await this.fetchEntry(id)) ?? undefined;
+  }
+
+  /** The entry; null: not registered; undefined: NATS did not answer. */
+  private async fetchEntry(id: string): Promise<RegistryEntry | null | undefined> {
+    if (!this.kv) return null;
+    // A get that fails (rather than finding nothing) is asked again a few times: a cluster node
+    // that just died, or this relay's own reconnect, must not turn a live broadcast away.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const entry = await this.kv.get(id);
+        return (entry && entry.operation === 'PUT' ? parseRegistryEntry(entry.string()) : undefined) ?? null;
+      } catch {
+        if (attempt >= LOOKUP_ATTEMPTS || this.closing) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, 1000).unref());
+      }
+    }
   }
 
   /** The relay's side of broadcast `id` (made on first use; let go of once idle). `entry`: its registry entry, as looked up. */
@@ -237,7 +263,10 @@ export class RelayServer {
         (b) => {
           if (this.broadcasts.get(id) === b) this.broadcasts.delete(id);
         },
-        async () => (await this.lookUp(id)) !== undefined,
+        async () => {
+          const entry = await this.fetchEntry(id);
+          return entry === undefined ? undefined : entry !== null;
+        },
         async (guest, message) => {
           // Only a guest of this broadcast: a kick on one broadcast's subject reaches no other's guests.
           const connection = [...this.connections].find(([c, b]) => b === id && c.id === guest)?.[0];

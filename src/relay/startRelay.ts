@@ -1,11 +1,11 @@
 // Starts a relay: connects to NATS, opens the registry, listens for SSH guests. Loaded only by
 // `guest-broadcast relay` (and tests), so the host never loads the relay's code.
-import { Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { loadOrCreateHostKeyFile } from '../host/embedded/hostKey';
 import type { ListenAddress } from '../host/embedded/listen';
 import { connectNats, NATS_FIELD_NAMES, registryFailure, NatsAuth, NatsOptionNames } from '../host/relay/natsConnection';
 import { shownNatsUrls } from '../host/relay/relayWatch';
-import { REGISTRY_BUCKET, REGISTRY_TTL_MS } from '../wire/relayProtocol';
+import { openRegistry } from '../host/relay/registryBucket';
 import { RelayServer } from './relayServer';
 import { RelayWebServer } from './relayWebServer';
 
@@ -35,6 +35,8 @@ export interface RunningRelay {
   web: RelayWebServer | undefined;
   fingerprint: string;
   natsShown: string;
+  /** The NATS server ("host:port") the relay is connected to now (which cluster node). */
+  natsServer(): string;
   stop(): Promise<void>;
 }
 
@@ -43,7 +45,7 @@ export async function startRelay(options: RelayStartOptions): Promise<RunningRel
   const natsShown = shownNatsUrls(options.urls);
   const nc = await connectNats(options.urls, options.auth ?? {}, `guest-broadcast relay ${options.name}`, options.optionNames ?? { ...NATS_FIELD_NAMES, urls: '--nats' });
   // The same bucket (and settings) hosts make: a relay started before any host still finds them later.
-  const kv = await new Kvm(nc).create(REGISTRY_BUCKET, { ttl: REGISTRY_TTL_MS, history: 1 }).catch(async (error: Error) => {
+  const kv = await openRegistry(nc).catch(async (error: Error) => {
     await nc.close().catch(() => undefined);
     throw new Error(registryFailure(natsShown, error));
   });
@@ -59,6 +61,7 @@ export async function startRelay(options: RelayStartOptions): Promise<RunningRel
   const web = options.web
     ? new RelayWebServer(server, { ...options.web, handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000, onLog: options.onLog }, options.maxGuests, options.maxPerAddress)
     : undefined;
+  void followLink(nc, server, options.onLog);
   try {
     await server.listen();
     await web?.listen();
@@ -72,6 +75,7 @@ export async function startRelay(options: RelayStartOptions): Promise<RunningRel
     web,
     fingerprint: hostKey.fingerprint,
     natsShown,
+    natsServer: () => nc.getServer(),
     async stop() {
       // Pages first: told the relay stops (they keep trying), not that the broadcast ended.
       await web?.close(RELAY_STOPPING_MESSAGE);
@@ -79,4 +83,17 @@ export async function startRelay(options: RelayStartOptions): Promise<RunningRel
       await nc.drain().catch(() => undefined);
     },
   };
+}
+
+/** nats.js reconnects by itself (to any server of --nats or of the cluster); the relay's broadcasts hear of each drop and return. */
+async function followLink(nc: NatsConnection, server: RelayServer, onLog?: (line: string) => void): Promise<void> {
+  for await (const status of nc.status()) {
+    if (status.type === 'disconnect') {
+      onLog?.(`lost the link to NATS (${shownNatsUrls([status.server])}); reconnecting`);
+      server.linkChanged(false);
+    } else if (status.type === 'reconnect') {
+      onLog?.(`back on NATS (${shownNatsUrls([status.server])})`);
+      server.linkChanged(true);
+    }
+  }
 }

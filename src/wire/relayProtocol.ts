@@ -27,6 +27,15 @@
 //      stream on a relay follow it (`relay --web`), as they follow the host's own feed.
 //   8. P.ended: the host's stop. Each group's frames already carry tmux's farewell and an `end`
 //      frame; this message also reaches relays that hold no group.
+//   8. P.alive: the host's heartbeat, every ALIVE_MS while its NATS link is up. A relay that hears
+//      none for INTERRUPTED_AFTER_MS (the host's link dropped, or the relay's own) draws
+//      HOST_INTERRUPTED_MESSAGE on its guests' screens and keeps them connected; at the next
+//      heartbeat (or when its own link is back) it asks a snapshot for every group (step 4: no
+//      gap, no repeat), which redraws the screen as it is now, without the line. A host back on
+//      NATS puts its registry entry again at once (its TTL may have lapsed) and holds every group
+//      for another LEASE_MS (leases could not reach it meanwhile). A host that never comes back
+//      stops refreshing its entry: once the registry says it lapsed, relays end their guests' views
+//      with HOST_GONE_MESSAGE.
 //
 // WHERE THIS CHANGES THE SKETCH IN #18, AND WHY
 //   - A relay keeps each group's screen itself (the same ScreenModel as a host's size group), so a
@@ -67,6 +76,16 @@ export const LEASE_MS = 15_000;
 export const LEASE_RENEW_MS = 5_000;
 /** A relay's presence is forgotten after this long without a new one. */
 export const PRESENCE_TTL_MS = 15_000;
+/** The host's heartbeat on P.alive. */
+export const ALIVE_MS = 1_000;
+/** A relay that hears no heartbeat for this long tells its guests the host's link is interrupted. */
+export const INTERRUPTED_AFTER_MS = 3_500;
+/** What relay guests read while the host's NATS link is down (drawn over the screen's last rows). */
+export const HOST_INTERRUPTED_MESSAGE = "Guest Broadcast: the host's connection is interrupted; the view resumes by itself when it is back.";
+/** The same, when it is this relay's own link to NATS that is down. */
+export const RELAY_INTERRUPTED_MESSAGE = "Guest Broadcast: this relay's connection to the host is interrupted; the view resumes by itself when it is back.";
+/** What relay guests read when the host never came back (its registry entry lapsed meanwhile). */
+export const HOST_GONE_MESSAGE = "Guest Broadcast: the host's connection did not come back; the broadcast has ended.";
 /** How long a relay waits for the host's answer to a request. */
 export const REQUEST_TIMEOUT_MS = 5_000;
 /** Control messages larger than this are ignored (a snapshot answer is not one). */
@@ -101,6 +120,7 @@ export const subjects = {
   kick: (id: string) => `gb.b.${id}.kick`,
   /** The host's inbox prefix (its answers: KV acks, kick replies), for per-host NATS permissions. */
   hostInbox: (id: string) => `_INBOX.host.${id}`,
+  alive: (id: string) => `gb.b.${id}.alive`,
   group: (id: string, group: string) => `gb.b.${id}.g.${group}`,
   size: (id: string) => `gb.b.${id}.size`,
 };
@@ -162,6 +182,8 @@ export interface SnapRequest {
   relay: string;
   group: string;
 }
+/** The snapshot answer's error for a group the host does not have (any more): the relay asks for the group again. */
+export const NO_SUCH_GROUP = 'no such group';
 export type SnapReply = { ok: true; group: string; seq: number; curtain: 'up' | 'down'; screen: string } | { ok: false; error: string };
 
 export interface LeaseRequest {
@@ -273,6 +295,11 @@ export function parseKickReply(text: string): boolean {
 export function parseHostSizeMessage(text: string): { cols: number; rows: number } | undefined {
   const o = parseObject(text);
   return o && isWithinSizeLimits(o.cols, o.rows) ? { cols: o.cols as number, rows: o.rows as number } : undefined;
+}
+
+/** A heartbeat (P.alive) the relay believes: a versioned object, nothing else in it is used. */
+export function parseAlive(text: string): boolean {
+  return parseVersioned(text) !== undefined;
 }
 
 export function parseEnded(text: string): { message: string } | undefined {

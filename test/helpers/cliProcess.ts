@@ -16,8 +16,10 @@ export class CliProcess {
   stderr = '';
   exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn('node', [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `prefix`: a command that runs node in turn and execs it (`ip netns exec NAME`), so the PID stays node's. */
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}, prefix: string[] = []) {
+    const argv = [...prefix, 'node', CLI, ...args];
+    this.child = spawn(argv[0], argv.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.setEncoding('utf8').on('data', (d: string) => (this.stdout += d));
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
     this.child.once('exit', (code, signal) => (this.exit = { code, signal }));

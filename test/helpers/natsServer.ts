@@ -24,18 +24,24 @@ export interface NatsServerOptions {
    * folder (for certificates made there); the listen address and JetStream are set here.
    */
   config?: (dir: string) => string;
+  /** The address it listens on (default 127.0.0.1); the URL names it. */
+  address?: string;
+  /** A network namespace to run it in (`ip netns exec NAME`, which execs: the PID is nats-server's). */
+  netns?: string;
 }
 
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gb-nats-'));
   const port = await freePort();
-  let args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'js')];
+  const address = options.address ?? '127.0.0.1';
+  let argv = [NATS_SERVER, '-a', address, '-p', String(port), '-js', '-sd', join(dir, 'js')];
   if (options.config) {
     const file = join(dir, 'nats.conf');
-    writeFileSync(file, `listen: "127.0.0.1:${port}"\njetstream { store_dir: "${join(dir, 'js')}" }\n${options.config(dir)}\n`);
-    args = ['-c', file];
+    writeFileSync(file, `listen: "${address}:${port}"\njetstream { store_dir: "${join(dir, 'js')}" }\n${options.config(dir)}\n`);
+    argv = [NATS_SERVER, '-c', file];
   }
-  const child: ChildProcess = spawn(NATS_SERVER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const command = options.netns ? ['ip', 'netns', 'exec', options.netns, ...argv] : argv;
+  const child: ChildProcess = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   let exited = false;
   child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-8192)));
@@ -46,7 +52,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   }, 15_000);
   const pid = child.pid ?? 0;
   return {
-    url: `nats://127.0.0.1:${port}`,
+    url: `nats://${address}:${port}`,
     dir,
     port,
     pid,

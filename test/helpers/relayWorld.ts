@@ -16,7 +16,8 @@ import { TempSocket, tempSocket, TEST_SHELL } from './tmuxFixture';
 import { opensshClient } from './embeddedFixture';
 
 export interface RelayWorld {
-  nats: NatsServer;
+  /** The NATS the host was given (its URLs, comma-separated, when a cluster or a proxy). */
+  nats: { url: string };
   sock: TempSocket;
   broadcast: Broadcast;
   route: RelayRoute;
@@ -25,8 +26,11 @@ export interface RelayWorld {
   /** The host's own embedded SSH route's port (a guest that needs no relay). */
   embeddedPort: number;
   relays: RunningRelay[];
-  /** A relay in this process; `web`: browser guests too (`relay --web`, on a free loopback port). */
-  startRelay(options?: { web?: { assetDir?: string } }): Promise<RunningRelay>;
+  /**
+   * A relay in this process, on `urls` (default: the NATS the world started, or relayUrls);
+   * `web`: browser guests too (`relay --web`, on a free loopback port).
+   */
+  startRelay(options?: string[] | { urls?: string[]; web?: { assetDir?: string } }): Promise<RunningRelay>;
   guest(relay: RunningRelay, options?: { user?: string; cols?: number; rows?: number }): PtyClient;
   /** A guest of the host's embedded SSH route. */
   direct(options?: { cols?: number; rows?: number }): PtyClient;
@@ -43,10 +47,18 @@ export interface RelayWorldOptions {
   /** The host's access policy (default open). */
   access?: HostOptions['access'];
   authorizedKeysFile?: string;
+  /** The host's NATS URLs (a cluster's, or a proxy's in front of one); none: `nats`, or a nats-server of its own. */
+  hostUrls?: string[];
+  /** The relays' NATS URLs (default: the host's). */
+  relayUrls?: string[];
 }
 
 export async function relayWorld(options: RelayWorldOptions = {}): Promise<RelayWorld> {
-  const nats = options.nats ?? (await startNatsServer());
+  // Stopped at cleanup: the one it started, or the test's own `nats` (given to the world to keep);
+  // a cluster's or a proxy's URLs stay the test's.
+  const own: NatsServer | undefined = options.hostUrls ? undefined : (options.nats ?? (await startNatsServer()));
+  const hostUrls = options.hostUrls ?? [own?.url ?? ''];
+  const relayUrls = options.relayUrls ?? hostUrls;
   const sock = tempSocket('gb-relay-');
   const stateDir = join(sock.dir, 'state');
   const host = hostOptions({
@@ -58,7 +70,7 @@ export async function relayWorld(options: RelayWorldOptions = {}): Promise<Relay
     mode: 'embedded',
     access: options.access ?? 'open',
     authorizedKeysFile: options.authorizedKeysFile,
-    relay: { urls: [nats.url], id: options.relayId, auth: options.hostAuth ?? {}, names: { ...NATS_FIELD_NAMES, urls: '--relay' } },
+    relay: { urls: hostUrls, id: options.relayId, auth: options.hostAuth ?? {}, names: { ...NATS_FIELD_NAMES, urls: '--relay' } },
   });
   const started = broadcastOptions(host, { names: {}, defaultStateDir: stateDir });
   const route = started.routes.find((r): r is RelayRoute => r instanceof RelayRoute);
@@ -66,7 +78,7 @@ export async function relayWorld(options: RelayWorldOptions = {}): Promise<Relay
   // A host that cannot start (NATS refused it) must not leave nats-server running.
   const broadcast = await Broadcast.start({ ...started, pollIntervalMs: 200 }).catch(async (error: unknown) => {
     await sock.cleanup();
-    await nats.stop();
+    await own?.stop();
     throw error;
   });
   // The host's own client sizes the window (80x24), as in real use.
@@ -75,7 +87,7 @@ export async function relayWorld(options: RelayWorldOptions = {}): Promise<Relay
   const relays: RunningRelay[] = [];
   const guests: PtyClient[] = [];
   const world: RelayWorld = {
-    nats,
+    nats: { url: hostUrls.join(',') },
     sock,
     broadcast,
     route,
@@ -84,9 +96,10 @@ export async function relayWorld(options: RelayWorldOptions = {}): Promise<Relay
     embeddedPort: (started.routes[0] as EmbeddedSshRoute).server.port,
     relays,
     async startRelay(o = {}) {
+      const given = Array.isArray(o) ? { urls: o } : o;
       const relay = await startRelay({
-        ...(o.web ? { web: { listen: { host: '127.0.0.1', port: 0 }, assetDir: o.web.assetDir } } : {}),
-        urls: [nats.url],
+        ...(given.web ? { web: { listen: { host: '127.0.0.1', port: 0 }, assetDir: given.web.assetDir } } : {}),
+        urls: given.urls ?? relayUrls,
         auth: options.relayAuth,
         listen: { host: '127.0.0.1', port: 0 },
         keyPath: join(sock.dir, `relay-${relays.length}`, 'ssh_host_ed25519_key'),
@@ -114,7 +127,7 @@ export async function relayWorld(options: RelayWorldOptions = {}): Promise<Relay
       hostClient.kill();
       for (const r of relays) await r.stop().catch(() => undefined);
       await sock.cleanup();
-      await nats.stop();
+      await own?.stop();
     },
   };
   return world;

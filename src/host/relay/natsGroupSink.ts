@@ -48,6 +48,16 @@ export class NatsGroupSink extends EventEmitter implements GuestSink {
     this.publish('end', Buffer.from(String(code)));
   }
 
+  /**
+   * The link to NATS is back: what was waiting for a flush then was either sent or lost with the
+   * old connection (a flush in flight was rejected). The feed may write again; relays get back in
+   * step from a snapshot, so a lost frame is repaired like any gap.
+   */
+  reconnected(): void {
+    this.pending = 0;
+    this.emit('drain');
+  }
+
   private publish(kind: FrameKind, payload?: Buffer): void {
     if (this.nc.isClosed()) return;
     const frame = encodeFrame(kind, ++this.seq, payload);

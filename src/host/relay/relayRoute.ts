@@ -27,6 +27,7 @@ import { EMBEDDED_DEFAULTS } from '../embedded/options';
 import { loadOrCreatePassphrase } from '../embedded/passphrase';
 import { Route, RouteContext, RouteDescription, RouteReport } from '../routes/route';
 import {
+  ALIVE_MS,
   encodeControl,
   HEARTBEAT_MS,
   Kick,
@@ -34,14 +35,13 @@ import {
   REQUEST_TIMEOUT_MS,
   LEASE_MS,
   LEASE_RENEW_MS,
+  NO_SUCH_GROUP,
   OpenReply,
   parseLeaseRequest,
   parseOpenRequest,
   parsePresence,
   parseSnapRequest,
   PROTOCOL_VERSION,
-  REGISTRY_BUCKET,
-  REGISTRY_TTL_MS,
   RegistryEntry,
   subjects,
 } from '../../wire/relayProtocol';
@@ -50,6 +50,7 @@ import { connectNats, NATS_FIELD_NAMES, registryFailure, NatsAuth, NatsOptionNam
 import { loadOrCreateRelayId } from './relayId';
 import { RelayPresence } from './relayPresence';
 import { RegistryAccessSource } from './registryAccess';
+import { openRegistry } from './registryBucket';
 import { relayWatchLine, relayWebLink, shownNatsUrls } from './relayWatch';
 
 export interface RelayRouteOptions {
@@ -74,6 +75,8 @@ export const RELAY_MARKERS = { url: 'relay-url', id: 'relay-id', watch: 'relay-w
 
 /** Groups run for relays at once, at most (besides the broadcast's own cap on sizes). */
 const MAX_RELAY_GROUPS = 1000;
+/** Tries to put the registry entry again after a reconnect, one a second (then the heartbeat goes on). */
+const REREGISTER_ATTEMPTS = 10;
 /** Requested sizes remembered as another group's (the cap on sizes maps many to one). */
 const MAX_SIZE_ALIASES = 4096;
 
@@ -101,6 +104,8 @@ export class RelayRoute implements Route {
   /** The host's size, told to relays (P.size and the registry) for their browser guests' fit mode. */
   private hostSize: HostSizeScope | undefined;
   private size: TerminalSize | undefined;
+  /** Whether the NATS link is up now (nats.js reconnects by itself; its status events say when). */
+  private linkUp = true;
 
   constructor(readonly options: RelayRouteOptions) {
     this.access = new RegistryAccessSource(options.access ?? { policy: 'open', stateDir: options.stateDir }, options.onWarning);
@@ -138,11 +143,10 @@ export class RelayRoute implements Route {
     this.id = this.options.id ?? loadOrCreateRelayId(this.options.stateDir);
     this.groups = fanoutFor(context, { maxGroups: this.options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups, appRoot: this.options.appRoot });
     // Loaded only now: a broadcast without relays never loads the NATS client.
-    const { Kvm } = await import('./natsClient');
     const nc = await connectNats(this.options.urls, this.options.auth ?? {}, `guest-broadcast host ${this.id.slice(0, 6)}`, this.options.optionNames ?? { ...NATS_FIELD_NAMES, urls: '--relay' }, subjects.hostInbox(this.id));
     this.nc = nc;
     try {
-      this.kv = await new Kvm(nc).create(REGISTRY_BUCKET, { ttl: REGISTRY_TTL_MS, history: 1 });
+      this.kv = await openRegistry(nc);
     } catch (error) {
       await nc.close().catch(() => undefined);
       throw new Error(registryFailure(this.url, error as Error));
@@ -151,11 +155,14 @@ export class RelayRoute implements Route {
     if (this.options.access?.policy === 'password') loadOrCreatePassphrase(this.options.access.stateDir);
     this.started = new Date().toISOString();
     this.serve(nc);
+    void this.followLink(nc);
     await this.register();
     this.hostSize = hostSizeFor(context).scope();
     this.hostSize.subscribe((size) => this.hostSizeChanged(size));
+    this.alive();
     this.timers.push(setInterval(() => void this.register(), HEARTBEAT_MS));
     this.timers.push(setInterval(() => this.expire(), LEASE_RENEW_MS));
+    this.timers.push(setInterval(() => this.alive(), ALIVE_MS));
     for (const t of this.timers) t.unref();
     return { applied: [`registered on NATS ${this.url} as ${this.id}`], warnings: [] };
   }
@@ -199,6 +206,11 @@ export class RelayRoute implements Route {
   /** The groups run for relays now (tests): id, size, size group's tmux client pid, frames sent. */
   relayGroups(): Array<{ id: string; cols: number; rows: number; pid: number; seq: number; relays: number }> {
     return [...this.byId.values()].map((g) => ({ id: g.id, cols: g.group?.cols ?? 0, rows: g.group?.rows ?? 0, pid: g.group?.pid ?? 0, seq: g.sink.seq, relays: g.leases.size }));
+  }
+
+  /** The NATS server ("host:port") the host is connected to now (tests: which cluster node). */
+  natsServer(): string {
+    return this.nc?.getServer() ?? '';
   }
 
   /** The broadcast's size groups (all routes'), as WebRoute.sizeGroups() shows them (tests). */
@@ -300,7 +312,7 @@ export class RelayRoute implements Route {
     if (!msg.reply) return;
     const req = parseSnapRequest(msg.string());
     const group = req && this.byId.get(req.group);
-    const reply = group ? await group.snapshot() : { ok: false, error: req ? 'no such group' : 'not a snapshot request' };
+    const reply = group ? await group.snapshot() : { ok: false, error: req ? NO_SUCH_GROUP : 'not a snapshot request' };
     try {
       msg.respond(encodeControl(reply));
     } catch {
@@ -313,20 +325,73 @@ export class RelayRoute implements Route {
     for (const [key, g] of this.bySize) if (g === group) this.bySize.delete(key);
   }
 
+  /** The heartbeat relays watch for (wire/relayProtocol.ts P.alive); none while the link is down. */
+  private alive(): void {
+    if (!this.linkUp || this.closing || !this.nc) return;
+    try {
+      this.nc.publish(subjects.alive(this.id), encodeControl({}));
+    } catch {
+      // the link went down meanwhile: its status event follows
+    }
+  }
+
+  /**
+   * Follows the NATS link through drops. nats.js reconnects (to any server of the list or the
+   * cluster) and subscribes again by itself; back on NATS, the host puts its registry entry at
+   * once (its TTL may have lapsed), holds every group for another LEASE_MS (relays' leases could
+   * not reach it meanwhile), lets its group feeds write again, and beats so relays recover now.
+   */
+  private async followLink(nc: NatsConnection): Promise<void> {
+    for await (const status of nc.status()) {
+      if (this.closing) return;
+      if (status.type === 'disconnect') {
+        this.linkUp = false;
+        this.options.onWarning?.(`Lost the link to NATS (${shownNatsUrls([status.server])}); relay guests are told the host's connection is interrupted until it is back.`);
+      } else if (status.type === 'reconnect') {
+        this.linkUp = true;
+        const until = Date.now() + LEASE_MS;
+        for (const group of this.byId.values()) {
+          for (const relay of group.leases.keys()) group.hold(relay, until);
+          group.sink.reconnected();
+        }
+        // The entry first (briefly awaited), then the heartbeat that makes relays recover: a guest
+        // who sees the broadcast again can tell others to log in. A cluster electing the bucket's
+        // leader may take longer: then the heartbeat goes first and the entry follows.
+        const put = this.registerAgain();
+        await Promise.race([put, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+        this.alive();
+        this.options.onWarning?.(`Back on NATS (${shownNatsUrls([status.server])}); relay guests see the broadcast again.`);
+      }
+    }
+  }
+
   /** Ends groups no relay holds any more; forgets relays gone quiet. */
   private expire(): void {
+    // While the link is down no lease can arrive: nothing is ended for that.
+    if (!this.linkUp) return;
     const now = Date.now();
     for (const group of [...this.byId.values()]) if (!group.held(now)) group.leave();
     if (this.presence.expire(now)) this.listeners.fire();
   }
 
-  private async register(): Promise<void> {
-    if (!this.kv || this.closing || !this.context) return;
+  /** Puts the registry entry; false (after a warning, when `warn`) when NATS did not take it. */
+  private async register(warn = true): Promise<boolean> {
+    if (!this.kv || this.closing || !this.context) return true;
     try {
       const entry: RegistryEntry = { v: PROTOCOL_VERSION, session: this.context.sessionName, cols: this.size?.cols ?? 0, rows: this.size?.rows ?? 0, started: this.started, ...(await this.access.current()) };
       await this.kv.put(this.id, JSON.stringify(entry));
+      return true;
     } catch (error) {
-      this.options.onWarning?.(`Could not refresh the relay registry on ${this.url}: ${(error as Error).message}`);
+      if (warn) this.options.onWarning?.(`Could not refresh the relay registry on ${this.url}: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  /** Registers again after a reconnect: a cluster that lost a node may need a few seconds to elect the bucket's new leader. */
+  private async registerAgain(): Promise<void> {
+    for (let attempt = 1; attempt <= REREGISTER_ATTEMPTS && this.linkUp && !this.closing; attempt++) {
+      if (await this.register(attempt === REREGISTER_ATTEMPTS)) return;
+      await new Promise((resolve) => setTimeout(resolve, 1000).unref());
     }
   }
 
