@@ -28,6 +28,8 @@ import { RelayLink } from './relayLink';
 
 /** Registry gets tried per login, a second apart (within the login's own time limit). */
 const LOOKUP_ATTEMPTS = 4;
+/** How long a login may wait for its registry look-up (LOOKUP_ATTEMPTS, each a JetStream request and a second's pause). */
+const LOOKUP_WAIT_MS = 40_000;
 
 export interface RelayServerOptions {
   listen: ListenAddress;
@@ -144,16 +146,22 @@ export class RelayServer {
       // Unused: accessFor gives each login the access of the broadcast its user name names.
       access: { policy: 'open', stateDir: '' },
       accessFor: async (user) => {
+        // The registry look-up may be asked again for a while (a cluster node that just died, this
+        // relay reconnecting): the login waits for it rather than being cut by the bare handshake's
+        // deadline; the deadline starts again once the answer is in.
+        this.extendHandshake(key, socket, LOOKUP_WAIT_MS);
         const access = await this.accessOf(user);
         // A person types the passphrase: as long as the embedded server gives (not the bare handshake's).
-        if (access.policy === 'password') this.extendHandshake(key, socket, EMBEDDED_DEFAULTS.passwordHandshakeTimeoutMs);
+        this.extendHandshake(key, socket, access.policy === 'password' ? EMBEDDED_DEFAULTS.passwordHandshakeTimeoutMs : this.options.handshakeTimeoutMs);
         return access;
       },
       maxAuthAttempts: 6,
       // Replaced by admit() with the broadcast the user name names; a refused guest never places.
       groups: { place: () => { throw new Error('no broadcast chosen'); } },
       admit: async (user) => {
+        this.extendHandshake(key, socket, LOOKUP_WAIT_MS);
         const found = await this.admit(user);
+        this.extendHandshake(key, socket, this.options.handshakeTimeoutMs);
         if ('broadcast' in found) {
           this.connections.set(connection, user);
           return { groups: found.broadcast };
@@ -189,7 +197,10 @@ export class RelayServer {
     if (!isBroadcastId(user)) {
       return { refusal: `Guest Broadcast: "${user.slice(0, 64)}" is not a broadcast id (${BROADCAST_ID_RULE}). Log in as the id the host gave you: ssh -p PORT ID@RELAY.` };
     }
-    const entry = await this.lookUp(user);
+    const entry = await this.fetchEntry(user);
+    if (entry === undefined) {
+      return { refusal: 'Guest Broadcast: this relay cannot reach the broadcast registry right now (its NATS link is down or the cluster is electing a leader). Connect again in a moment.' };
+    }
     if (!entry) {
       return {
         refusal: `Guest Broadcast: no broadcast "${user}" is served through this relay: it has ended, or the id is mistyped. Check the id the host gave you (the user name in ssh ID@RELAY).`,

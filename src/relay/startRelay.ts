@@ -3,7 +3,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { loadOrCreateHostKeyFile } from '../host/embedded/hostKey';
 import type { ListenAddress } from '../host/embedded/listen';
-import { connectNats, NATS_FIELD_NAMES, registryFailure, NatsAuth, NatsOptionNames } from '../host/relay/natsConnection';
+import { closeNats, connectNats, NATS_FIELD_NAMES, registryFailure, NatsAuth, NatsOptionNames } from '../host/relay/natsConnection';
 import { shownNatsUrls } from '../host/relay/relayWatch';
 import { openRegistry } from '../host/relay/registryBucket';
 import { RelayServer } from './relayServer';
@@ -80,7 +80,7 @@ export async function startRelay(options: RelayStartOptions): Promise<RunningRel
       // Pages first: told the relay stops (they keep trying), not that the broadcast ended.
       await web?.close(RELAY_STOPPING_MESSAGE);
       await server.close(RELAY_STOPPING_MESSAGE);
-      await nc.drain().catch(() => undefined);
+      await closeNats(nc);
     },
   };
 }

@@ -180,3 +180,16 @@ function pemCertificate(path: string, option: string, what: string): string {
   }
   return text;
 }
+
+/**
+ * Lets go of a connection for good: drained (what was published is flushed, subscriptions end)
+ * when the server answers within a few seconds, then closed in any case. A drain refused or left
+ * hanging (the link down, nats.js reconnecting for ever) would otherwise keep reconnecting and
+ * keep the process alive after a stop.
+ */
+export async function closeNats(nc: NatsConnection, drainMs = 5000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([nc.drain().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, drainMs)))]);
+  clearTimeout(timer);
+  await nc.close().catch(() => undefined);
+}

@@ -46,7 +46,7 @@ import {
   subjects,
 } from '../../wire/relayProtocol';
 import { HostRelayGroup } from './hostRelayGroup';
-import { connectNats, NATS_FIELD_NAMES, registryFailure, NatsAuth, NatsOptionNames } from './natsConnection';
+import { closeNats, connectNats, NATS_FIELD_NAMES, registryFailure, NatsAuth, NatsOptionNames } from './natsConnection';
 import { loadOrCreateRelayId } from './relayId';
 import { RelayPresence } from './relayPresence';
 import { RegistryAccessSource } from './registryAccess';
@@ -443,6 +443,6 @@ export class RelayRoute implements Route {
     } catch {
       // NATS is gone: the registry entry expires by its TTL
     }
-    await nc.drain().catch(() => undefined);
+    await closeNats(nc);
   }
 }
