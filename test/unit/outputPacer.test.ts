@@ -2,7 +2,7 @@
 // out at once, a flood goes out in frames, nothing is lost or reordered, and an exit flushes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FLOOD_BYTES, FRAME_MS, OutputPacer, WINDOW_MS } from '../../src/host/fanout/outputPacer';
+import { BUSY_PIECES, FLOOD_BYTES, FRAME_MS, OutputPacer, WINDOW_MS } from '../../src/host/fanout/outputPacer';
 import { FakeClock } from '../helpers/fakeClock';
 
 interface Sent {
@@ -135,4 +135,27 @@ test('output slower than a flood right after one (a progress bar, typing) goes o
   }
   assert.deepEqual(late, [], 'echoes held for a frame later than two frames after the flood');
   assert.equal(all(sent), 'y'.repeat(250_000) + Array.from({ length: 20 }, (_, i) => `k${i}`).join(''));
+});
+
+test('many small reads after a flood (tmux redrawing a client it cannot keep up with) stay in frames', () => {
+  const { clock, sent, pacer } = setup();
+  for (let t = 0; t < 500; t += 2) {
+    pacer.push('z'.repeat(1000));
+    clock.advance(2);
+  }
+  // What tmux sends a blocked client for 2 s: a cursor move every 7 ms (far under FLOOD_BYTES per
+  // frame) and its own redraw of the screen every 100 ms.
+  let expected = '';
+  for (let t = 0; t < 2000; t += 7) {
+    const piece = t % 98 === 0 ? 'r'.repeat(2800) : `\x1b[1;34r\x1b[33;${(t % 80) + 1}H`;
+    pacer.push(piece);
+    expected += piece;
+    clock.advance(7);
+  }
+  clock.advance(3 * FRAME_MS);
+  assert.equal(all(sent), 'z'.repeat(250_000) + expected, 'every byte, in order');
+  const after = sent.slice(sent.findIndex((s) => !/^z*$/.test(s.data)));
+  assert.ok(after.length <= 2000 / FRAME_MS + 2, `one frame per ${FRAME_MS} ms, not one write per read: ${after.length} writes for ${Math.ceil(2000 / 7)} reads`);
+  assert.ok(Math.ceil(FRAME_MS / 7) >= BUSY_PIECES);
+  assert.equal(clock.pendingTimers, 0, 'the quiet frame after it ended the framing');
 });

@@ -11,7 +11,8 @@
 //
 // Why not always: a keystroke's echo must not wait for a frame. Until the output within one
 // WINDOW_MS reaches FLOOD_BYTES (typing, a prompt, a command's few lines stay far below), every
-// piece goes out at once; and a frame that gathers less than that rate ends the flood.
+// piece goes out at once; and a frame that gathers less than that rate, in fewer than BUSY_PIECES
+// reads, ends the flood.
 import { realTimers, Timers } from '../../timers';
 
 /** Length of a frame while the session floods: tmux's own redraw interval for a slow terminal. */
@@ -22,6 +23,15 @@ export const FRAME_MS = 100;
  */
 export const FLOOD_BYTES = 8 * 1024;
 export const WINDOW_MS = 100;
+/**
+ * Reads within one frame that keep a flood in frames even when they hold little. A tmux client
+ * that cannot keep up is redrawn by tmux every 100 ms (a screen, under FLOOD_BYTES) and sent a
+ * cursor move every few milliseconds in between (15 bytes, 10 to 20 reads per frame); passed on
+ * one by one, each was an SSH packet (or a NATS frame, then an SSH packet) per guest: about 1,700
+ * per guest per 20 MiB cat on a loaded machine, where framed they are 10 a second. A typist's
+ * echo is one or two reads per frame, so the first frame after the flood still ends it.
+ */
+export const BUSY_PIECES = 4;
 
 /** A frame's output goes to the group, which calls `done` once it has sent it. */
 export type EmitFrame = (data: string, done: () => void) => void;
@@ -92,10 +102,12 @@ export class OutputPacer {
   private endFrame(): void {
     this.timer = undefined;
     if (this.pending.length === 0) return; // the flood is over: back to passing on at once
+    const pieces = this.pending.length;
     const data = this.takePending();
-    // A frame that gathered less than a flood's rate ends the flood: the next keystroke's echo
-    // must not wait for a frame because a progress bar or a clock also prints now and then.
-    const flooding = data.length >= (FLOOD_BYTES * FRAME_MS) / WINDOW_MS;
+    // A frame that gathered less than a flood's rate, in a few reads, ends the flood: the next
+    // keystroke's echo must not wait for a frame because a progress bar or a clock also prints
+    // now and then. Many small reads (tmux redrawing a client it cannot keep up with) do not.
+    const flooding = data.length >= (FLOOD_BYTES * FRAME_MS) / WINDOW_MS || pieces >= BUSY_PIECES;
     // This frame's output goes now; nothing else does until it has gone (output meanwhile waits
     // in `pending`, so the order is kept).
     this.sending = true;
