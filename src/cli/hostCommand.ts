@@ -68,7 +68,7 @@ Browser guests (either mode; off by default):
   --web-key FILE           its private key (PEM); without TLS, a --web address beyond
                            loopback sends the link in clear (a warning says so)
 
-Relays on NATS (either mode; off by default; phase 1 of #18):
+Relays on NATS (either mode; off by default; see the README, "Beyond one machine"):
   --relay URL[,URL…]       also serve guests through relays (guest-broadcast relay) on these
                            NATS servers (nats://HOST:PORT, JetStream on): this host only
                            connects out, so it can be behind NAT. Relays enforce --access:

@@ -20,18 +20,21 @@ const HELP = `Usage: guest-broadcast relay --nats URL[,URL…] [options]
 
 A stateless relay: serves the guests of any broadcast whose host registered on the same NATS
 (guest-broadcast host --relay URL). Guests watch with: ssh -p PORT <broadcast-id>@THIS-MACHINE
-and log in as the host's --access says (open, its passphrase, or a key it lists).
-or, with --web, in a browser at http(s)://THIS-MACHINE:PORT/w/<broadcast-id>/
+or, with --web, in a browser at http(s)://THIS-MACHINE:PORT/w/<broadcast-id>/, and log in
+as the host's --access says (open, its passphrase, or a key it lists: ssh only).
 
 Options:
   --nats URL[,URL…]        NATS servers (nats://HOST:PORT), tried in turn (required)
   --listen ADDR:PORT       where guests connect (default: ${DEFAULT_LISTEN}, this machine only;
                            0.0.0.0:PORT for everyone who can reach it)
   --host-key FILE          the relay's SSH host key, made there on first use
-                           (default: relay/ssh_host_ed25519_key in ~/.config/guest-broadcast)
+                           (default: relay/ssh_host_ed25519_key in ~/.config/guest-broadcast);
+                           give every relay behind one name the same file, or guests' ssh
+                           sees a changed host key
   --web [ADDR:]PORT        browser guests too: the host's read-only page, its WebSocket and the
                            live stream (w/<broadcast-id>/stream) on this address (a bare port
-                           is 127.0.0.1 only); the broadcast id in the link admits
+                           is 127.0.0.1 only); the broadcast id in the link admits (with
+                           the passphrase, for a broadcast with --access password)
   --web-cert FILE          serve https/wss with this certificate (PEM) …
   --web-key FILE           … and its private key (PEM): both or neither
   --name NAME              this relay's name in hosts' viewer lists (default: machine name + random)
