@@ -375,8 +375,9 @@ test('web: the page and assets carry a strict CSP and the privacy headers; asset
   await hostUnaffected(h);
 });
 
-// Not through a relay: relays are open-only (#18 phase 1: they check no passphrase, and the host
-// refuses --relay with --access password), so there is no passphrase there to withhold or guess.
+// Not through a relay here: the relay catalogue's broadcast is open. A relay's page of a password
+// broadcast (no screen byte before the passphrase, wrong ones bounded, no live stream) is
+// test/integration/relayWebAccess.test.ts.
 if (kind === 'host') test('web: with a passphrase, no screen byte is sent before it is given; wrong ones are bounded', async () => {
   const h = await hostileWithPassphrase();
   const g = await client(h.fx);
