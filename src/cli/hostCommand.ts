@@ -80,8 +80,9 @@ Relays on NATS (either mode; off by default; see the README, "Beyond one machine
   NATS credentials and TLS (secrets never on the command line; the relay's --nats-* options
   are the same):
   --relay-user NAME        log in to NATS as this user; the password from
-                           $GUEST_BROADCAST_NATS_PASSWORD or the first line of
-                           --relay-password-file FILE
+                           $GUEST_BROADCAST_NATS_PASSWORD, or from:
+  --relay-password-file FILE
+                           the first line of FILE
   --relay-token-file FILE  log in with the token on the file's first line
                            (or $GUEST_BROADCAST_NATS_TOKEN)
   --relay-creds FILE       log in with a NATS creds file (user JWT and nkey seed, from nsc)

@@ -44,8 +44,9 @@ Options:
 NATS credentials and TLS (the same as the host's --relay-* options; secrets never on the
 command line):
   --nats-user NAME         log in as this NATS user; the password from
-                           $${NATS_PASSWORD_ENV} or the first line of
-                           --nats-password-file FILE
+                           $${NATS_PASSWORD_ENV}, or from:
+  --nats-password-file FILE
+                           the first line of FILE
   --nats-token-file FILE   log in with the token on the file's first line
                            (or $${NATS_TOKEN_ENV})
   --nats-creds FILE        log in with a NATS creds file (user JWT and nkey seed, from nsc)

@@ -254,7 +254,10 @@ test("package.json declares every setting of SETTING_NAMES, with the model's def
 });
 
 test('guestBroadcast.relay: a settings list of NATS URLs, an empty list is off, and what is not a list of URLs is named', () => {
-  assert.deepEqual(parseHostOptions({ relay: ['nats://127.0.0.1:4222', ' nats://10.0.0.2:4222 '], relayId: 'team' }, SETTING_NAMES).relay, { urls: ['nats://127.0.0.1:4222', 'nats://10.0.0.2:4222'], id: 'team' });
+  const relay = parseHostOptions({ relay: ['nats://127.0.0.1:4222', ' nats://10.0.0.2:4222 '], relayId: 'team' }, SETTING_NAMES).relay;
+  assert.deepEqual([relay?.urls, relay?.id, relay?.auth], [['nats://127.0.0.1:4222', 'nats://10.0.0.2:4222'], 'team', {}]);
+  // The NATS login settings, named as settings in what is refused.
+  refused({ relayUser: 'host-1' }, SETTING_NAMES, /^guestBroadcast\.relayUser is only used with guestBroadcast\.relay/);
   assert.equal(parseHostOptions({ relay: [] }, SETTING_NAMES).relay, undefined);
   refused({ relay: ['http://x:1'] }, SETTING_NAMES, /^guestBroadcast\.relay: "http:\/\/x:1" is not a NATS URL/);
   refused({ relay: [4222] }, SETTING_NAMES, /^guestBroadcast\.relay must be a list of NATS URLs .*; 4222 is not text\./);

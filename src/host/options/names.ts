@@ -94,6 +94,13 @@ export const SETTING_NAMES = {
   webKey: 'guestBroadcast.webKey',
   relay: 'guestBroadcast.relay',
   relayId: 'guestBroadcast.relayId',
+  relayUser: 'guestBroadcast.relayUser',
+  relayPasswordFile: 'guestBroadcast.relayPasswordFile',
+  relayTokenFile: 'guestBroadcast.relayTokenFile',
+  relayCreds: 'guestBroadcast.relayCredsFile',
+  relayTlsCa: 'guestBroadcast.relayTlsCa',
+  relayTlsCert: 'guestBroadcast.relayTlsCert',
+  relayTlsKey: 'guestBroadcast.relayTlsKey',
 } as const satisfies HostOptionNames;
 
 /** The options only one mode uses; the others serve both. */

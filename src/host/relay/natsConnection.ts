@@ -6,7 +6,8 @@
 // option or the file, never the value, and URLs are shown by shownNatsUrls (no user:pass@).
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { checkServerIdentity, PeerCertificate } from 'node:tls';
+// node:tls only when connecting (loading it loads net and crypto: not at VS Code's activation).
+import type { PeerCertificate } from 'node:tls';
 import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
 import { shownNatsUrls } from './relayWatch';
 
@@ -99,7 +100,7 @@ export async function connectNats(urls: string[], auth: NatsAuth, name: string, 
   // never loads the NATS client.
   const { connect, credsAuthenticator } = (await import('./natsClient')) as unknown as NatsClient;
   if (files.creds) options.authenticator = credsAuthenticator(files.creds);
-  if (files.tls) options.tls = { ...files.tls, checkServerIdentity: identityOfAny(urls) } as NonNullable<ConnectionOptions['tls']>;
+  if (files.tls) options.tls = { ...files.tls, checkServerIdentity: identityOfAny(urls, (await import('node:tls')).checkServerIdentity) } as NonNullable<ConnectionOptions['tls']>;
   try {
     return await connect(options);
   } catch (error) {
@@ -148,7 +149,7 @@ function connectFailure(error: Error, shown: string, auth: NatsAuth, names: Nats
  * certificate against "localhost"; this checks it against the listed hosts instead (the same
  * rule node applies, for each of them: DNS names and IP addresses in subjectAltName).
  */
-function identityOfAny(urls: readonly string[]): (name: string, cert: PeerCertificate) => Error | undefined {
+function identityOfAny(urls: readonly string[], checkServerIdentity: (host: string, cert: PeerCertificate) => Error | undefined): (name: string, cert: PeerCertificate) => Error | undefined {
   const hosts = urls.map((u) => new URL(u.includes('://') ? u : `nats://${u}`).hostname.replace(/^\[|\]$/g, ''));
   return (name, cert) => {
     let first: Error | undefined;
