@@ -16,6 +16,7 @@ import { boundedTest } from '../helpers/embeddedFixture';
 import { CHROMIUM } from '../helpers/headlessChromium';
 import { get } from '../helpers/rawHttp';
 import { relayWorld, RelayWorld } from '../helpers/relayWorld';
+import { upgradeStatus } from '../helpers/upgradeStatus';
 import { waitFor } from '../helpers/screen';
 import { capturePane, typeLine, windowSize } from '../helpers/tmuxFixture';
 
@@ -156,14 +157,7 @@ test('an unknown or malformed broadcast id gets a clear 404 for the page and its
     const answer = await get(port, `/w/${id}/`);
     assert.equal(answer.status, 404, id);
     assert.match(answer.body.toString('utf8'), new RegExp(`no broadcast "${id}" is served through this relay: it has ended, or the link is mistyped`));
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/w/${id}/socket`, { origin: relay.web!.origin });
-    const status = await new Promise<number>((resolve) => {
-      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-      ws.once('open', () => resolve(101));
-      ws.once('error', () => resolve(-1));
-    });
-    ws.terminate();
-    assert.equal(status, 404, `${id}: the socket is refused`);
+    assert.equal(await upgradeStatus(`ws://127.0.0.1:${port}/w/${id}/socket`, { origin: relay.web!.origin }), 404, `${id}: the socket is refused`);
   }
   // In the browser: the page says why.
   const { page } = await openPage(`${relay.web!.origin}/w/NoSuchBroadcast123/`);

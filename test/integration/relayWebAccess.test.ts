@@ -16,6 +16,7 @@ import type { ServerMessage } from '../../src/wire/webGuestProtocol';
 import { boundedTest } from '../helpers/embeddedFixture';
 import { get } from '../helpers/rawHttp';
 import { relayWorld } from '../helpers/relayWorld';
+import { upgradeStatus } from '../helpers/upgradeStatus';
 import { typeLine } from '../helpers/tmuxFixture';
 import { waitFor } from '../helpers/wait';
 
@@ -71,14 +72,7 @@ test('relay --web, --access password: the page asks for the passphrase; wrong on
     assert.equal(bad.output(), '');
 
     // The live stream cannot ask for a passphrase: not served for this broadcast.
-    const stream = new WebSocket(`ws://127.0.0.1:${port}/w/${world.id}/stream`, ['v2.asciicast']);
-    const status = await new Promise<number>((resolve) => {
-      stream.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-      stream.once('open', () => resolve(101));
-      stream.once('error', () => resolve(-1));
-    });
-    stream.terminate();
-    assert.equal(status, 404);
+    assert.equal(await upgradeStatus(`ws://127.0.0.1:${port}/w/${world.id}/stream`, { protocols: ['v2.asciicast'] }), 404);
     good.ws.close();
   } finally {
     await world.cleanup();
@@ -99,14 +93,7 @@ test('relay --web, --access keys: the page and its socket are a 403 saying to wa
     assert.equal(page.status, 403);
     assert.match(page.body.toString('utf8'), new RegExp(`admits only guests with an SSH key the host listed, and browsers have none\\. Watch it with ssh and your key: ssh -i YOUR_KEY -p ${sshPort} ${world.id}@127\\.0\\.0\\.1`));
     for (const path of ['socket', 'stream']) {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/w/${world.id}/${path}`, { origin: relay.web!.origin });
-      const status = await new Promise<number>((resolve) => {
-        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-        ws.once('open', () => resolve(101));
-        ws.once('error', () => resolve(-1));
-      });
-      ws.terminate();
-      assert.equal(status, 403, path);
+      assert.equal(await upgradeStatus(`ws://127.0.0.1:${port}/w/${world.id}/${path}`, { origin: relay.web!.origin }), 403, path);
     }
   } finally {
     await world.cleanup();
