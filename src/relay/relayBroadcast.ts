@@ -152,8 +152,8 @@ export class RelayBroadcast implements GroupPlacer {
   }
 
   /** Groups and their guests (tests: one subscription per size, however many guests). */
-  groupList(): Array<{ id: string; cols: number; rows: number; guests: number; frames: number }> {
-    return [...this.groups.values()].map((g) => ({ id: g.id, cols: g.cols, rows: g.rows, guests: g.size, frames: g.framesReceived }));
+  groupList(): Array<{ id: string; cols: number; rows: number; guests: number; frames: number; firstFrameSeq: number; lastFrameSeq: number }> {
+    return [...this.groups.values()].map((g) => ({ id: g.id, cols: g.cols, rows: g.rows, guests: g.size, frames: g.framesReceived, firstFrameSeq: g.firstFrameSeq, lastFrameSeq: g.lastFrameSeq }));
   }
 
   /** Says who watches now (a guest came or went). */

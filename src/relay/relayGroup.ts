@@ -48,6 +48,13 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
   private waiting: Array<[GuestFeed, number]> = [];
   /** Frames received (tests: one subscription's worth however many guests). */
   framesReceived = 0;
+  /**
+   * Sequence numbers of the first and last frame received: frames the host published before this
+   * relay's subscription took effect are in the snapshot instead, so a relay receives
+   * last - first + 1 frames, each once.
+   */
+  firstFrameSeq = 0;
+  lastFrameSeq = 0;
   /** The line drawn over guests' screens while the host's link is interrupted (undefined: none). */
   private notice: string | undefined;
 
@@ -115,6 +122,7 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     this.buffered = [];
     this.bufferedBytes = 0;
     this.seq = 0;
+    this.framesReceived = this.firstFrameSeq = this.lastFrameSeq = 0;
     for (const member of this.members) member.feed.start(this, false);
     void this.open(() => undefined);
   }
@@ -172,6 +180,8 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     const frame = decodeFrame(data);
     if (!frame || this.state === 'ended') return;
     this.framesReceived++;
+    if (this.firstFrameSeq === 0) this.firstFrameSeq = frame.seq;
+    this.lastFrameSeq = frame.seq;
     if (this.state === 'syncing') {
       this.buffered.push(frame);
       this.bufferedBytes += frame.payload.length;

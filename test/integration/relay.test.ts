@@ -57,10 +57,13 @@ test('guests through a relay see the host, share one subscription and one host g
       await g.waitForText('after-late-join', 20_000);
       await matchesPane(world, g, `guest ${name} to show the host pane after the late join`);
     }
-    // Every frame the host published once reached the relay once, however many guests.
+    // Every frame the host published reached the relay once, however many guests: from the first
+    // frame its one subscription got (earlier ones are in the group's first snapshot) to the last.
     const hostGroup = world.route.relayGroups()[0];
-    await waitFor('the relay to have every frame', () => relay.server.groups(world.id)[0]?.frames === world.route.relayGroups()[0].seq);
+    await waitFor('the relay to have every frame', () => relay.server.groups(world.id)[0]?.lastFrameSeq === world.route.relayGroups()[0].seq);
     assert.ok(hostGroup.seq > 0);
+    const [relayGroup] = relay.server.groups(world.id);
+    assert.equal(relayGroup.frames, relayGroup.lastFrameSeq - relayGroup.firstFrameSeq + 1, 'each frame once, none missing');
     assert.equal(relay.server.groups(world.id).length, 1);
 
     // status --json's relay part, with the relay's address once it announced itself.

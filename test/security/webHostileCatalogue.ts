@@ -16,7 +16,7 @@ import { PtyClient } from '../helpers/ptyClient';
 import { get, rawRequest, slowClient } from '../helpers/rawHttp';
 import { waitFor } from '../helpers/screen';
 import { capturePane, typeLine, windowSize } from '../helpers/tmuxFixture';
-import { randomBytes } from 'node:crypto';
+import { randomId } from '../../src/host/relay/relayId';
 import { heavyScreenCommand, startWeb, stubAssetDir, WebGuestClient } from '../helpers/webFixture';
 import { startRelayMode } from '../helpers/relayMode';
 import type { Tmux } from '../../src/tmux/tmux';
@@ -43,7 +43,7 @@ type TargetOptions = Partial<Pick<WebRouteOptions, 'headersTimeoutMs' | 'request
 /** The same broadcast seen through a relay's browser side: a host with only the relay route, and a relay with --web. */
 async function relayTarget(options: TargetOptions): Promise<{ target: WebTarget; port: number }> {
   // A random id, as a host makes it (128 bits): the page must not carry it (the CSP case checks).
-  const id = randomBytes(16).toString('base64url');
+  const id = randomId();
   const fx = await startRelayMode({
     id,
     maxPerAddress: options.maxConnectionsPerAddress ?? 50,

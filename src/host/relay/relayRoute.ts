@@ -28,6 +28,8 @@ import { loadOrCreatePassphrase } from '../embedded/passphrase';
 import { Route, RouteContext, RouteDescription, RouteReport } from '../routes/route';
 import {
   ALIVE_MS,
+  BROADCAST_ID_RULE,
+  isBroadcastId,
   encodeControl,
   HEARTBEAT_MS,
   Kick,
@@ -108,6 +110,9 @@ export class RelayRoute implements Route {
   private linkUp = true;
 
   constructor(readonly options: RelayRouteOptions) {
+    // The options parser checks --relay-id; this catches a caller that built the options itself
+    // (an id relays could never find would register a broadcast nobody can watch).
+    if (options.id !== undefined && !isBroadcastId(options.id)) throw new Error(`The relay id "${options.id}" is not a valid id: ${BROADCAST_ID_RULE}.`);
     this.access = new RegistryAccessSource(options.access ?? { policy: 'open', stateDir: options.stateDir }, options.onWarning);
   }
 
