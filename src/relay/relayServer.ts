@@ -164,7 +164,8 @@ export class RelayServer {
         this.extendHandshake(key, socket, this.options.handshakeTimeoutMs);
         if ('broadcast' in found) {
           this.connections.set(connection, user);
-          return { groups: found.broadcast };
+          // The watcher's host-size channel (fit mode) reads the host's size as this relay has it (P.size).
+          return { groups: found.broadcast, hostSize: found.broadcast.hostSize };
         }
         return found;
       },

@@ -2,6 +2,9 @@
 // with --relay, the relay's real code in this process, and OpenSSH `ssh` guests rendered in a
 // headless xterm. Phase 1 of #18 (no cluster, no faults beyond the host's stop yet).
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import { ENDED_MESSAGE } from '../../src/host/messages';
@@ -11,6 +14,7 @@ import { PtyClient } from '../helpers/ptyClient';
 import { relayWorld, RelayWorld } from '../helpers/relayWorld';
 import { waitFor } from '../helpers/screen';
 import { capturePane, typeLine } from '../helpers/tmuxFixture';
+import { startWatcher } from '../helpers/watcher';
 
 const test = (name: string, fn: () => Promise<void>): void => boundedTest(name, fn, { timeoutMs: 90_000 });
 
@@ -117,5 +121,31 @@ test('the host stops: relay guests see the broadcast end and the registry entry 
     await waitFor('the relay to let go of the broadcast', () => relay.server.broadcastIds.length === 0);
   } finally {
     await world.cleanup();
+  }
+});
+
+test('a watcher through a relay learns the host\'s terminal size over its host-size channel, and each change (fit mode)', async () => {
+  const world = await relayWorld();
+  const root = mkdtempSync(join(tmpdir(), 'gb-relay-size-'));
+  const cleanups: Array<() => void> = [];
+  try {
+    const relay = await world.startRelay();
+    const port = Number(relay.server.listenAddress.split(':').pop());
+    const viewer = startWatcher(root, cleanups, port, { user: world.id });
+    const sizes: string[] = [];
+    viewer.session.onHostSize?.((size) => sizes.push(size ? `${size.cols}x${size.rows}` : 'unknown'));
+    await viewer.until('live', 30_000);
+    // The host's read-write client is 80x24 (relayWorld); the watcher's own size does not matter.
+    await waitFor('the host size through the relay', () => sizes.includes('80x24'), 20_000).catch((e: Error) => {
+      throw new Error(`${e.message}; told: ${JSON.stringify(sizes)}`);
+    });
+    world.hostClient.resize(100, 30);
+    await waitFor('the host\'s new size through the relay', () => sizes.includes('100x30'), 20_000).catch((e: Error) => {
+      throw new Error(`${e.message}; told: ${JSON.stringify(sizes)}`);
+    });
+  } finally {
+    for (const c of cleanups) c();
+    await world.cleanup();
+    rmSync(root, { recursive: true, force: true });
   }
 });

@@ -24,13 +24,13 @@ export interface GuestConnectionOptions {
    * A relay: which broadcast a user name names, asked once the access policy let the guest in.
    * A refusal is shown in the guest's terminal (then the connection ends with status 1).
    */
-  admit?: (user: string) => Promise<{ groups: GroupPlacer } | { refusal: string }>;
+  admit?: (user: string) => Promise<{ groups: GroupPlacer; hostSize?: HostSizeSource } | { refusal: string }>;
   /**
    * A relay: the access of the broadcast a user name names (looked up at each login request);
    * `access` is then unused. An unknown broadcast reads as open, and admit() refuses it.
    */
   accessFor?: (user: string) => Promise<GivenAccess>;
-  /** Where a watcher's host-size channel reads the host's terminal size from. */
+  /** Where a watcher's host-size channel reads the host's terminal size from (a relay: admit() says). */
   hostSize?: HostSizeSource;
   /** The connection's TCP socket (the view sends each write's pieces on it as one). */
   socket?: Corkable;
@@ -64,6 +64,8 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   private closed = false;
   private finishing = false;
   private groups: GroupPlacer;
+  /** The host's size for the host-size channel: the options', or (a relay) the admitted broadcast's. */
+  private hostSize: HostSizeSource | undefined;
   private refusal: string | undefined;
 
   constructor(
@@ -72,6 +74,7 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   ) {
     super();
     this.groups = options.groups;
+    this.hostSize = options.hostSize;
     client.on('error', () => undefined); // a guest's broken connection is the guest's business
     client.on('close', () => this.onClose());
     client.on('authentication', (ctx) => this.authenticate(ctx));
@@ -123,7 +126,10 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
       admit(ctx.username).then(
         (answer) => {
           if ('refusal' in answer) this.refusal = answer.refusal;
-          else this.groups = answer.groups;
+          else {
+            this.groups = answer.groups;
+            this.hostSize = answer.hostSize;
+          }
           if (!this.closed) ctx.accept();
         },
         () => {
@@ -147,7 +153,7 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   private openSession(accept: () => Session, reject: () => void): void {
     if (this.sessionOpened) {
       // One view per connection; a second session may only ask for the host's size.
-      if (this.sizeChannelOpened || !this.options.hostSize) return reject();
+      if (this.sizeChannelOpened || !this.hostSize) return reject();
       this.sizeChannelOpened = true;
       this.openSizeSession(accept());
       return;
@@ -191,11 +197,12 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   private openSizeSession(session: Session): void {
     let started = false;
     session.on('exec', (acceptExec, rejectExec, info) => {
-      if (started || this.closed || info.command !== HOST_SIZE_COMMAND || !this.options.hostSize) return rejectExec();
+      const hostSize = this.hostSize;
+      if (started || this.closed || info.command !== HOST_SIZE_COMMAND || !hostSize) return rejectExec();
       started = true;
       const channel = acceptExec();
       channel.on('error', () => undefined);
-      this.stopSizeFeed = this.options.hostSize.subscribe((size) => {
+      this.stopSizeFeed = hostSize.subscribe((size) => {
         if (channel.writable) channel.write(formatHostSize(size));
       });
       channel.on('close', () => this.stopSizeFeed?.());
