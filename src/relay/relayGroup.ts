@@ -148,6 +148,8 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     const screen = this.screen;
     const curtain = this.curtain;
     screen.whenParsed(() => {
+      // The group may have closed meanwhile (its last guest left): its screen is gone.
+      if (this.state === 'ended') return;
       feed.deliverSnapshot(generation, screen.snapshot(), curtain);
       // Joined (or resynchronised) while the host is away: the notice too.
       if (this.notice && feed.state === 'live' && feed.generation === generation) feed.write(noticeOverlay(this.notice, this.cols, this.rows));
@@ -277,7 +279,9 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     if (this.state === 'ended') return;
     this.state = 'ended';
     this.sub?.unsubscribe();
-    this.screen?.dispose();
+    // Disposed once what was written is parsed: a snapshot asked for just before sees the state first.
+    const screen = this.screen;
+    screen?.whenParsed(() => screen.dispose());
     this.onEmpty(this);
   }
 }
