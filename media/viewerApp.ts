@@ -14,6 +14,7 @@ import { keepLastScreen } from './keepLastScreen';
 import { makeReadOnly } from './readOnlyInput';
 import { SearchBox } from './searchBox';
 import { fitToHost, fitToPanel } from './sizeFit';
+import { keepAltBufferInStep } from './altBufferCapacity';
 import { StatusLine } from './statusLine';
 import { themeFromCss, watchTheme } from './theme';
 
@@ -74,6 +75,7 @@ export function startViewer(channel: ViewerChannel): Viewer {
     linkHandler: null,
   });
   guardHostSequences(terminal);
+  keepAltBufferInStep(terminal);
 
   const fit = new FitAddon();
   terminal.loadAddon(fit);

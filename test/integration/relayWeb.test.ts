@@ -102,16 +102,21 @@ test("a browser guest through a relay sees the host's screen, follows new output
   await pageMatchesPane(world, page, 'the page to follow new output');
   assert.ok((await domRows(page)).some((l) => l.includes('later-3-21')));
 
+  // Enough to scroll tmux's screen (the alternate one, in the page) before the resize below.
+  await typeLine(world.sock.tmux, 'broadcast', 'for i in $(seq 1 40); do echo "scrolled-$i"; done');
+  await pageMatchesPane(world, page, 'the page to follow a scrolling screen');
+
   // The host's terminal changes size (80x24 is also xterm's default, so this is what proves the
   // page follows the host's size through NATS): the page moves to a group of the new size.
   world.hostClient.resize(100, 30);
   await waitFor('the page at the new host size', async () => (await domRows(page)).length === 30, 20_000);
   await waitFor('the relay group at the new size', () => relay.server.groups(world.id).some((g) => g.cols === 100 && g.rows === 30), 20_000);
   await typeLine(world.sock.tmux, 'broadcast', 'clear; echo after-resize-$((5*5))');
-  // (Not row for row here: after the host's terminal grows, the page's view is sometimes seen a few
-  // rows into its scrollback, on the host's own browser route as much as through a relay: a page
-  // bug of its own, reported. The row-for-row match is asserted above, before the resize.)
-  await waitFor('new output at the new size', async () => (await domRows(page)).some((l) => l.includes('after-resize-25')), 20_000);
+  // Row for row at the new size too: the page first fitted the browser window (the relay did not
+  // know the host's size yet), then shrank to 80x24, and xterm.js 6.0.0 then grew its alternate
+  // buffer wrong (media/altBufferCapacity.ts): tmux's status line a few rows from the top.
+  await pageMatchesPane(world, page, 'the page to show the host pane at the new size');
+  assert.ok((await domRows(page)).some((l) => l.includes('after-resize-25')));
 
   // The host lists the browser guest (relay presence) and learns the relay's browser link.
   await waitFor('the host to list the browser guest', async () => (await world.route.guests()).some((g) => g.user === 'browser' && g.route === 'relay' && /via relay-0/.test(g.address ?? '')));
