@@ -2,28 +2,25 @@
 // group's frames (wire/relayProtocol.ts), keeps the screen in the same ScreenModel a host's size
 // group keeps, and fans out to its guests with the same GuestFeed (bounded queue, resync by
 // snapshot). Guests joining late are given this relay's own snapshot; the host is asked for one
-// only when the group starts here or a gap shows in the sequence numbers.
+// only when the group starts here or a gap shows in the sequence numbers. A request the host did
+// not answer (its link is down) is asked again (hostRetry.ts); meanwhile guests waiting for the
+// screen are shown the one this relay has (blank for a group that just started) under the
+// interrupted notice, as the guests already there are.
 import type { Subscription } from '@nats-io/nats-core';
 import type { GroupMember } from '../host/fanout/sizeGroup';
 import type { PlacedGroup } from '../host/fanout/groupPlacer';
 import type { GuestFeed, SnapshotSource } from '../host/fanout/guestFeed';
 import { ScreenModel } from '../host/fanout/screenModel';
-import { noticeOverlay } from '../wire/noticeOverlay';
+import { noticeOverlay, noticeScreen } from '../wire/noticeOverlay';
 import { decodeFrame, Frame, NO_SUCH_GROUP, subjects } from '../wire/relayProtocol';
-import { HOST_DID_NOT_ANSWER, RelayLink } from './relayLink';
+import { HostRetry } from './hostRetry';
+import type { RelayLink } from './relayLink';
 
 /** Frames held while the host's snapshot is on its way, at most (bytes); beyond, asked again. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
 /** Snapshots asked in a row without getting in step: then the group ends (the host is unwell). */
 const MAX_RESYNCS = 5;
 const TAIL = 2048;
-/**
- * A snapshot the host did not answer (its link is down, or a cluster node it was on just died) is
- * asked again this often, this many times in a row (about a registry TTL): guests keep their
- * screen (and the interrupted notice) meanwhile instead of being sent away.
- */
-const UNANSWERED_RETRY_MS = 1_000;
-const MAX_UNANSWERED = 30;
 
 type State = 'opening' | 'syncing' | 'live' | 'ended';
 
@@ -35,6 +32,8 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
   tail = '';
   private state: State = 'opening';
   private screen: ScreenModel | undefined;
+  /** The screen has had the host's snapshot (it is the host's screen, maybe not the latest). */
+  private synced = false;
   private sub: Subscription | undefined;
   /** The sequence number of the last frame in the screen. */
   private seq = 0;
@@ -42,7 +41,10 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
   private buffered: Frame[] = [];
   private bufferedBytes = 0;
   private resyncs = 0;
-  private unanswered = 0;
+  /** Asking the host again when it did not answer (the group's open, then its snapshots: one at a time). */
+  private readonly retry = new HostRetry();
+  /** The snapshot request whose answer counts (an older one's is ignored). */
+  private asked = 0;
   private readonly members = new Set<GroupMember>();
   /** Snapshot requests of guests made while the group was not in step. */
   private waiting: Array<[GuestFeed, number]> = [];
@@ -77,12 +79,27 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     return this.members.size;
   }
 
-  /** Asks the host for the group, subscribes to its frames and gets in step. `onNotice`: the host gave another size. */
+  /**
+   * Asks the host for the group, subscribes to its frames and gets in step. `onNotice`: the host
+   * gave another size. A host that does not answer is asked again (hostRetry.ts), one that
+   * answers with an error ends the group with it.
+   */
   async open(onNotice: (notice: string) => void): Promise<void> {
+    if (this.state !== 'opening') return;
     const reply = await this.link.open(this.cols, this.rows, this.term);
-    if (this.state === 'ended') return;
-    if (!reply.ok) return this.end(1, `Guest Broadcast: the host cannot be watched through this relay right now (${reply.error}).`);
+    if (this.state !== 'opening') return;
+    if (!reply.ok) {
+      if (this.retry.retry(reply.error, () => void this.open(onNotice))) return;
+      return this.end(1, `Guest Broadcast: the host cannot be watched through this relay right now (${reply.error}).`);
+    }
+    this.retry.answered();
     this.id = reply.group;
+    if (reply.cols !== this.cols || reply.rows !== this.rows) {
+      // Another size than the screen kept so far (blank while waiting, or a reopened group's).
+      this.screen?.dispose();
+      this.screen = undefined;
+      this.synced = false;
+    }
     this.cols = reply.cols;
     this.rows = reply.rows;
     if (reply.notice) onNotice(reply.notice);
@@ -99,6 +116,7 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     if (this.state === 'ended') return;
     this.notice = message;
     for (const member of this.members) if (member.feed.state === 'live') member.feed.write(noticeOverlay(message, this.cols, this.rows));
+    for (const [feed, generation] of this.waiting) this.showWhileWaiting(feed, generation);
   }
 
   /**
@@ -107,14 +125,17 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
    */
   recover(): void {
     this.notice = undefined;
-    if (this.state !== 'live' && this.state !== 'syncing') return; // opening: its answer starts it; ended: nothing to do
+    // Opening: its answer starts it (a retry waiting for its time asks now); ended: nothing to do.
+    if (this.state === 'opening') return this.retry.hurry();
+    if (this.state !== 'live' && this.state !== 'syncing') return;
     this.resync();
     for (const member of this.members) member.feed.start(this, false);
   }
 
   /** The host no longer has this group (its leases lapsed while a link was down): asks for it again, same size. */
   reopen(): void {
-    if (this.state === 'ended') return;
+    if (this.state === 'ended' || this.state === 'opening') return; // opening: already asked for
+    this.retry.answered(); // the host answered (it no longer has the group): a new series
     this.state = 'opening';
     this.sub?.unsubscribe();
     this.sub = undefined;
@@ -141,6 +162,7 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
   requestSnapshot(feed: GuestFeed, generation: number): void {
     if (this.state !== 'live' || !this.screen) {
       this.waiting.push([feed, generation]);
+      this.showWhileWaiting(feed, generation);
       return;
     }
     // As a host's size group does: taken once the model has parsed exactly what was pushed
@@ -160,6 +182,7 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
   end(code: number, message?: string): void {
     if (this.state === 'ended') return;
     this.state = 'ended';
+    this.retry.cancel();
     this.sub?.unsubscribe();
     const members = [...this.members];
     this.members.clear();
@@ -233,19 +256,24 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
   /** Gets in step from the host's screen: frames up to its `seq` are in it, later ones applied. */
   private resync(): void {
     if (++this.resyncs > MAX_RESYNCS) return this.end(1, 'Guest Broadcast: this relay cannot keep in step with the host.');
+    this.retry.cancel(); // this request replaces one waiting to be asked again
     this.state = 'syncing';
+    const ask = ++this.asked;
     void this.link.snapshot(this.id).then((reply) => {
-      if (this.state !== 'syncing') return;
-      if (!reply.ok && reply.error === HOST_DID_NOT_ANSWER && ++this.unanswered <= MAX_UNANSWERED) {
-        this.resyncs--; // not out of step: unanswered
-        const retry = setTimeout(() => this.state === 'syncing' && this.resync(), UNANSWERED_RETRY_MS);
-        retry.unref();
-        return;
-      }
+      if (this.state !== 'syncing' || ask !== this.asked) return;
       if (!reply.ok && reply.error === NO_SUCH_GROUP) return this.reopen();
-      if (!reply.ok) return this.end(1, `Guest Broadcast: the host's screen cannot be had through this relay (${reply.error}).`);
-      this.unanswered = 0;
+      if (!reply.ok) {
+        const again = (): void => {
+          if (this.state !== 'syncing') return;
+          this.resyncs--; // not out of step: unanswered
+          this.resync();
+        };
+        if (this.retry.retry(reply.error, again)) return;
+        return this.end(1, `Guest Broadcast: the host's screen cannot be had through this relay (${reply.error}).`);
+      }
+      this.retry.answered();
       this.screen?.write(reply.screen);
+      this.synced = true;
       this.seq = reply.seq;
       this.curtain = reply.curtain;
       const later = this.buffered.filter((f) => f.seq > reply.seq).sort((a, b) => a.seq - b.seq);
@@ -269,6 +297,23 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     this.buffered.push(...rest);
   }
 
+  /**
+   * While the host's link is interrupted, a guest waiting for the host's screen (joined, resized,
+   * or resynchronised) is shown the last screen this relay had of the group (a blank one for a
+   * group the host has not opened yet) with the notice, as the guests already watching read it.
+   * Its request stays waiting: the host's screen replaces this once the group is in step.
+   */
+  private showWhileWaiting(feed: GuestFeed, generation: number): void {
+    const notice = this.notice;
+    if (!notice || this.state === 'ended') return;
+    const screen = this.synced ? this.screen : undefined;
+    if (!screen) return feed.write(noticeScreen(notice, this.cols, this.rows));
+    screen.whenParsed(() => {
+      if (feed.state !== 'syncing' || feed.generation !== generation || this.notice !== notice || this.screen !== screen) return;
+      feed.write(screen.snapshot() + noticeOverlay(notice, this.cols, this.rows));
+    });
+  }
+
   private serveWaiting(): void {
     const waiting = this.waiting;
     this.waiting = [];
@@ -278,6 +323,7 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
   private close(): void {
     if (this.state === 'ended') return;
     this.state = 'ended';
+    this.retry.cancel();
     this.sub?.unsubscribe();
     // Disposed once what was written is parsed: a snapshot asked for just before sees the state first.
     const screen = this.screen;

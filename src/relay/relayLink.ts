@@ -1,5 +1,6 @@
 // What a relay's groups need from NATS for one broadcast: its id, the relay's own name, and the
-// requests they make (wire/relayProtocol.ts). One place for timeouts and for reading answers.
+// requests they make (wire/relayProtocol.ts). One place for timeouts and for reading answers; a
+// request nobody answered reads as HOST_DID_NOT_ANSWER (hostRetry.ts: asked again, not shown).
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import {
   encodeControl,
@@ -12,9 +13,7 @@ import {
   SnapReply,
   subjects,
 } from '../wire/relayProtocol';
-
-/** A request's error when no host answered in time (its link may be down): worth asking again. */
-export const HOST_DID_NOT_ANSWER = 'the host did not answer (its connection may be down, or the broadcast ended)';
+import { requestError } from './hostRetry';
 
 export class RelayLink {
   constructor(
@@ -57,8 +56,7 @@ export class RelayLink {
       const reply = await this.nc.request(subject, encodeControl(body), { timeout: REQUEST_TIMEOUT_MS });
       return parse(reply.string());
     } catch (error) {
-      const why = (error as Error).message;
-      return parse(JSON.stringify({ ok: false, error: /timeout|no responders/i.test(why) ? HOST_DID_NOT_ANSWER : why }));
+      return parse(JSON.stringify({ ok: false, error: requestError(error) }));
     }
   }
 }

@@ -4,19 +4,24 @@
 // guest (WebGuestClient).
 import type { Tmux } from '../../src/tmux/tmux';
 import { waitFor } from './screen';
-import { capturePane } from './tmuxFixture';
+import { capturePane, windowSize } from './tmuxFixture';
 
 /** A guest whose screen the test reads. */
 export interface ScreenGuest {
   lines(): Promise<string[]>;
 }
 
-/** Waits until the guest's rows above tmux's status line equal the host's pane (80x24 guest, 80x23 pane). */
+/**
+ * Waits until the guest's rows above tmux's status line equal the host's pane (80x24 guest, 80x23
+ * pane). A guest larger than the host's window sees it in its top-left corner, the rest filled by
+ * tmux: only the window's columns are compared.
+ */
 export async function matchesPane(tmux: Tmux, guest: ScreenGuest, what: string, timeoutMs = 30_000): Promise<void> {
   let last = '';
   await waitFor(what, async () => {
     const pane = (await capturePane(tmux, 'broadcast')).map((l) => l.trimEnd());
-    const seen = (await guest.lines()).slice(0, pane.length).map((l) => l.trimEnd());
+    const { cols } = await windowSize(tmux, 'broadcast');
+    const seen = (await guest.lines()).slice(0, pane.length).map((l) => l.slice(0, cols).trimEnd());
     last = `${seen.join('\n')}\n----- vs capture-pane -----\n${pane.join('\n')}`;
     return JSON.stringify(seen) === JSON.stringify(pane);
   }, timeoutMs).catch((error: Error) => {
