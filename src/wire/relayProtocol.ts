@@ -31,11 +31,13 @@
 //      none for INTERRUPTED_AFTER_MS (the host's link dropped, or the relay's own) draws
 //      HOST_INTERRUPTED_MESSAGE on its guests' screens and keeps them connected; at the next
 //      heartbeat (or when its own link is back) it asks a snapshot for every group (step 4: no
-//      gap, no repeat), which redraws the screen as it is now, without the line. A host back on
-//      NATS puts its registry entry again at once (its TTL may have lapsed) and holds every group
-//      for another LEASE_MS (leases could not reach it meanwhile). A host that never comes back
-//      stops refreshing its entry: once the registry says it lapsed, relays end their guests' views
-//      with HOST_GONE_MESSAGE.
+//      gap, no repeat), which redraws the screen as it is now, without the line. Guests joining
+//      meanwhile read the line too (on a blank screen): their group's P.open, like any request
+//      nobody answered, is asked again (src/relay/hostRetry.ts), at once on the next heartbeat;
+//      an answer that is an error is final. A host back on NATS puts its registry entry again at
+//      once (its TTL may have lapsed) and holds every group for another LEASE_MS (leases could not
+//      reach it meanwhile). A host that never comes back stops refreshing its entry: once the
+//      registry says it lapsed, relays end their guests' views with HOST_GONE_MESSAGE.
 //
 // WHERE THIS CHANGES THE SKETCH IN #18, AND WHY
 //   - A relay keeps each group's screen itself (the same ScreenModel as a host's size group), so a
