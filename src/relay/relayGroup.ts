@@ -95,8 +95,9 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     this.retry.answered();
     this.id = reply.group;
     if (reply.cols !== this.cols || reply.rows !== this.rows) {
-      // Another size than the screen kept so far (blank while waiting, or a reopened group's).
-      this.screen?.dispose();
+      // Another size than the screen kept so far (a reopened group's): disposed once parsed, as in close().
+      const old = this.screen;
+      old?.whenParsed(() => old.dispose());
       this.screen = undefined;
       this.synced = false;
     }
@@ -309,7 +310,7 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     const screen = this.synced ? this.screen : undefined;
     if (!screen) return feed.write(noticeScreen(notice, this.cols, this.rows));
     screen.whenParsed(() => {
-      if (feed.state !== 'syncing' || feed.generation !== generation || this.notice !== notice || this.screen !== screen) return;
+      if (this.state === 'ended' || this.screen !== screen || this.notice !== notice || feed.state !== 'syncing' || feed.generation !== generation) return;
       feed.write(screen.snapshot() + noticeOverlay(notice, this.cols, this.rows));
     });
   }
