@@ -13,6 +13,7 @@ import type { GuestFeed, SnapshotSource } from '../host/fanout/guestFeed';
 import { ScreenModel } from '../host/fanout/screenModel';
 import { noticeOverlay, noticeScreen } from '../wire/noticeOverlay';
 import { decodeFrame, Frame, NO_SUCH_GROUP, subjects } from '../wire/relayProtocol';
+import { RESET_AS_TMUX_DETACH } from '../wire/terminalReset';
 import { HostRetry } from './hostRetry';
 import type { RelayLink } from './relayLink';
 
@@ -191,9 +192,11 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
       const last = this.screen?.snapshot();
       for (const member of members) {
         if (last !== undefined && member.feed.state !== 'live') member.feed.write(last);
-        if (message) member.feed.write(`\r\n${message}\r\n`);
+        // Off tmux's alternate screen first, as a detach does: written on it, the line would be
+        // wiped when the guest's terminal leaves it.
+        if (message) member.feed.write(`${RESET_AS_TMUX_DETACH}\r\n${message}\r\n`);
         member.feed.stop();
-        member.onGroupExit(code, this.tail + (message ?? ''));
+        member.onGroupExit(code, this.tail + (message ?? ''), message);
       }
       this.screen?.dispose();
       this.onEmpty(this);

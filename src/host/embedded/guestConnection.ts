@@ -228,7 +228,8 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
         // than leave tmux's "[lost server]" as the last word (end() skips it when tmux already
         // said it). The exit status stays tmux's, so a watcher still tells a crash (non-zero: try
         // again) from a clean end.
-        void this.view?.end(ENDED_MESSAGE);
+        // (A relay's group that ended for a reason of its own says that reason instead.)
+        void this.view?.end(this.view.exitReason ?? ENDED_MESSAGE);
         this.finish(code);
       });
     } catch (error) {

@@ -31,6 +31,8 @@ export class GuestView implements GroupMember {
   private ended = false;
   /** The group's last output when its tmux client ended. */
   private exitTail = '';
+  /** Why the group ended, when it was not the broadcast's end (see GroupMember.onGroupExit). */
+  exitReason: string | undefined;
 
   constructor(
     private readonly channel: ServerChannel,
@@ -55,9 +57,10 @@ export class GuestView implements GroupMember {
   }
 
   /** The group's tmux client is gone (stop from anywhere, the session ended). */
-  onGroupExit(code: number, tail: string): void {
+  onGroupExit(code: number, tail: string, reason?: string): void {
     // Every member has the group's last output by now (live, or from the final snapshot).
     this.exitTail = tail;
+    this.exitReason = reason;
     this.group = undefined;
     if (this.ended) return;
     this.ended = true;

@@ -20,7 +20,12 @@ export type SizeGroupOptions = ReadOnlyClientSpec;
 /** What a group tells a member when its tmux client is gone (stop, the session ended). */
 export interface GroupMember {
   feed: GuestFeed;
-  onGroupExit(code: number, tail: string): void;
+  /**
+   * `reason`: the line the group ended with when it is not the broadcast's end (a relay that lost
+   * its group: "the host cannot be watched through this relay right now (…)"), for the member's
+   * last word instead of "the broadcast has ended".
+   */
+  onGroupExit(code: number, tail: string, reason?: string): void;
 }
 
 // Enough of the last output to tell whether a farewell already reached the viewers.

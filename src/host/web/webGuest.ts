@@ -123,11 +123,11 @@ export class WebGuest extends EventEmitter<WebGuestEvents> implements GroupMembe
   }
 
   /** The group's tmux client ended by itself (the session's shell exited, tmux went away). */
-  onGroupExit(code: number): void {
+  onGroupExit(code: number, _tail?: string, reason?: string): void {
     this.group = undefined;
     if (this.ended) return;
-    // A clean end (0) is over; anything else was lost, and the page keeps trying.
-    void this.end(code === 0 ? 'stopped' : 'lost', ENDED_MESSAGE);
+    // A clean end (0) is over; anything else was lost, and the page keeps trying (saying why).
+    void this.end(code === 0 ? 'stopped' : 'lost', reason ?? ENDED_MESSAGE);
   }
 
   private onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
