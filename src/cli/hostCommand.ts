@@ -87,7 +87,7 @@ Relays on NATS (either mode; off by default; see the README, "Beyond one machine
                            (or $GUEST_BROADCAST_NATS_TOKEN)
   --relay-creds FILE       log in with a NATS creds file (user JWT and nkey seed, from nsc)
   --relay-tls-ca FILE      trust the NATS server's certificate signed by this CA (PEM);
-                           TLS is then required
+                           TLS is then required (as with any tls://HOST:PORT address)
   --relay-tls-cert FILE    a client certificate (PEM) for a server that verifies clients,
   --relay-tls-key FILE     with its private key
 

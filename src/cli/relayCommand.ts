@@ -51,7 +51,7 @@ command line):
                            (or $${NATS_TOKEN_ENV})
   --nats-creds FILE        log in with a NATS creds file (user JWT and nkey seed, from nsc)
   --nats-tls-ca FILE       trust the NATS server's certificate signed by this CA (PEM);
-                           use tls://HOST:PORT or nats://HOST:PORT, TLS is then required
+                           TLS is then required (as with any tls://HOST:PORT address)
   --nats-tls-cert FILE     a client certificate (PEM) for a server that verifies clients,
   --nats-tls-key FILE      with its private key
   -h, --help               this help

@@ -81,12 +81,17 @@ test('TLS: with the CA given, host and relay connect and a guest watches; withou
   try {
     await watchesThroughRelay(world, 'over-tls');
     const names = natsOptionNames(natsAuthFlagNames('nats'));
+    // tls:// without a CA: TLS with the machine's CAs, which do not know this one.
+    await assert.rejects(relayWith(nats.url.replace(/^nats:/, 'tls:'), {}, names), /The TLS connection to NATS at tls:\/\/.* failed \(.*\): its certificate is not signed by a CA this machine trusts/);
     await assert.rejects(relayWith(nats.url, {}, names), /The TLS connection to NATS at .* failed \(.*\): its certificate is not signed by a CA this machine trusts: give the CA's certificate with --nats-tls-ca FILE/);
     const other = makeTestCa(scratch, 'other-ca');
     await assert.rejects(relayWith(nats.url, { tlsCa: other.cert }, names), new RegExp(`its certificate is not signed by the CA in --nats-tls-ca ${other.cert}: give the CA that signed it`));
     const plain = await startNatsServer();
     try {
       await assert.rejects(relayWith(plain.url, { tlsCa: ca.cert }, names), /NATS at .* does not offer TLS, but --nats-tls-ca asks for it\. Enable TLS on the server, or leave the TLS options out\./);
+      // tls:// asks for TLS by itself: never a plain-text connection (with a password) to a server without it.
+      const tlsUrl = plain.url.replace(/^nats:/, 'tls:');
+      await assert.rejects(relayWith(tlsUrl, {}, names), /NATS at tls:\/\/.* does not offer TLS, but the tls:\/\/ address in --nats asks for it\. Enable TLS on the server, or write nats:\/\/ to connect without TLS\./);
     } finally {
       await plain.stop();
     }

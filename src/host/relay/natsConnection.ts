@@ -100,12 +100,21 @@ export async function connectNats(urls: string[], auth: NatsAuth, name: string, 
   // never loads the NATS client.
   const { connect, credsAuthenticator } = (await import('./natsClient')) as unknown as NatsClient;
   if (files.creds) options.authenticator = credsAuthenticator(files.creds);
-  if (files.tls) options.tls = { ...files.tls, checkServerIdentity: identityOfAny(urls, (await import('node:tls')).checkServerIdentity) } as NonNullable<ConnectionOptions['tls']>;
+  // A tls:// address asks for TLS as the CA option does (the NATS client would otherwise connect
+  // in plain text to a server that does not require TLS, passwords included): trusting the
+  // machine's CAs unless a CA is given.
+  const tls = files.tls ?? (asksForTls(urls) ? {} : undefined);
+  if (tls) options.tls = { ...tls, checkServerIdentity: identityOfAny(urls, (await import('node:tls')).checkServerIdentity) } as NonNullable<ConnectionOptions['tls']>;
   try {
     return await connect(options);
   } catch (error) {
     throw new Error(connectFailure(error as Error, shown, auth, names));
   }
+}
+
+/** Whether an address of the list says tls:// (then every connection must be TLS). */
+function asksForTls(urls: readonly string[]): boolean {
+  return urls.some((u) => /^tls:\/\//i.test(u.trim()));
 }
 
 /** Why the registry bucket could not be opened: no JetStream, or a NATS user without the permissions. */
@@ -127,6 +136,9 @@ function connectFailure(error: Error, shown: string, auth: NatsAuth, names: Nats
       : `NATS at ${shown} needs credentials (${why}): give ${names.user} NAME with the password in ${names.password}, or ${names.token}, or ${names.creds}.`;
   }
   if (/does not support 'tls'/i.test(why)) {
+    if (auth.tlsCa === undefined && auth.tlsCert === undefined) {
+      return `NATS at ${shown} does not offer TLS, but the tls:// address in ${names.urls} asks for it. Enable TLS on the server, or write nats:// to connect without TLS.`;
+    }
     return `NATS at ${shown} does not offer TLS, but ${names.tlsCa}${auth.tlsCert !== undefined ? ` / ${names.tlsCert}` : ''} asks for it. Enable TLS on the server, or leave the TLS options out.`;
   }
   if (/certificate|self[- ]signed|altname|hostname\/ip|unable to verify|CERT_|issuer/i.test(why)) {
