@@ -149,3 +149,21 @@ test('a watcher through a relay learns the host\'s terminal size over its host-s
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a second host given the relay id of a live broadcast is refused, and the first one\'s guests watch on', async () => {
+  const world = await relayWorld({ relayId: 'taken-id' });
+  try {
+    const relay = await world.startRelay();
+    const g = world.guest(relay, { user: 'taken-id' });
+    await typeLine(world.sock.tmux, 'broadcast', 'echo first-host-$((3*3))');
+    await g.waitForText('first-host-9', 20_000);
+    await assert.rejects(relayWorld({ relayId: 'taken-id', hostUrls: [world.nats.url] }), /The relay id "taken-id" is in use on NATS .* by another live host \(its entry was refreshed \d+ s ago, session "broadcast"\)\. Give this broadcast another --relay-id, or stop that host; if it is gone, its entry lapses within 30 s\./);
+    // The refused host neither took the entry nor ended anything: the first host's guest watches on.
+    await typeLine(world.sock.tmux, 'broadcast', 'echo still-first-$((4*4))');
+    await g.waitForText('still-first-16', 20_000);
+    const late = world.guest(relay, { user: 'taken-id' });
+    await late.waitForText('still-first-16', 20_000);
+  } finally {
+    await world.cleanup();
+  }
+});

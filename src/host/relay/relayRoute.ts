@@ -40,6 +40,8 @@ import {
   NO_SUCH_GROUP,
   OpenReply,
   parseLeaseRequest,
+  parseRegistryEntry,
+  REGISTRY_TTL_MS,
   parseOpenRequest,
   parsePresence,
   parseSnapRequest,
@@ -49,7 +51,7 @@ import {
 } from '../../wire/relayProtocol';
 import { HostRelayGroup } from './hostRelayGroup';
 import { closeNats, connectNats, NATS_FIELD_NAMES, registryFailure, NatsAuth, NatsOptionNames } from './natsConnection';
-import { loadOrCreateRelayId } from './relayId';
+import { loadOrCreateRelayId, loadOrCreateRelayOwner } from './relayId';
 import { RelayPresence } from './relayPresence';
 import { RegistryAccessSource } from './registryAccess';
 import { openRegistry } from './registryBucket';
@@ -88,6 +90,8 @@ export class RelayRoute implements Route {
   private nc: NatsConnection | undefined;
   private kv: KV | undefined;
   private id = '';
+  /** This host's token in its registry entries (RegistryEntry.owner). */
+  private owner = '';
   private context: RouteContext | undefined;
   private groups: SizeGroups | undefined;
   /** Host relay groups by id, and by the clamped size a relay asked for. */
@@ -146,6 +150,7 @@ export class RelayRoute implements Route {
   async start(context: RouteContext): Promise<RouteReport> {
     this.context = context;
     this.id = this.options.id ?? loadOrCreateRelayId(this.options.stateDir);
+    this.owner = loadOrCreateRelayOwner(this.options.stateDir);
     this.groups = fanoutFor(context, { maxGroups: this.options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups, appRoot: this.options.appRoot });
     // Loaded only now: a broadcast without relays never loads the NATS client.
     const nc = await connectNats(this.options.urls, this.options.auth ?? {}, `guest-broadcast host ${this.id.slice(0, 6)}`, this.options.optionNames ?? { ...NATS_FIELD_NAMES, urls: '--relay' }, subjects.hostInbox(this.id));
@@ -155,6 +160,11 @@ export class RelayRoute implements Route {
     } catch (error) {
       await nc.close().catch(() => undefined);
       throw new Error(registryFailure(this.url, error as Error));
+    }
+    const taken = await this.takenBy(this.kv);
+    if (taken) {
+      await nc.close().catch(() => undefined);
+      throw new Error(taken);
     }
     // The passphrase relays check is the broadcast's own, made here if no other route made it yet.
     if (this.options.access?.policy === 'password') loadOrCreatePassphrase(this.options.access.stateDir);
@@ -379,11 +389,32 @@ export class RelayRoute implements Route {
     if (this.presence.expire(now)) this.listeners.fire();
   }
 
+  /**
+   * Why the id cannot be this broadcast's: a live entry of another host (a second host given the
+   * same --relay-id would take its guests, and end them when it stops). An entry of this host's
+   * own (a restart with the same state folder) is taken back. undefined: free.
+   */
+  private async takenBy(kv: KV): Promise<string | undefined> {
+    const found = await kv.get(this.id).catch(() => null);
+    if (!found || found.operation !== 'PUT') return undefined;
+    const entry = parseRegistryEntry(found.string());
+    if (entry?.owner === this.owner) return undefined;
+    const ago = Math.max(0, Math.round((Date.now() - found.created.getTime()) / 1000));
+    return `The relay id "${this.id}" is in use on NATS ${this.url} by another live host (its entry was refreshed ${ago} s ago${entry ? `, session "${entry.session}"` : ''}). Give this broadcast another --relay-id, or stop that host; if it is gone, its entry lapses within ${Math.round(REGISTRY_TTL_MS / 1000)} s.`;
+  }
+
+  /** Whether the registry entry under this id is this host's (a stop deletes only its own). */
+  private async ownsEntry(): Promise<boolean> {
+    const found = await this.kv?.get(this.id).catch(() => null);
+    if (!found || found.operation !== 'PUT') return false;
+    return parseRegistryEntry(found.string())?.owner === this.owner;
+  }
+
   /** Puts the registry entry; false (after a warning, when `warn`) when NATS did not take it. */
   private async register(warn = true): Promise<boolean> {
     if (!this.kv || this.closing || !this.context) return true;
     try {
-      const entry: RegistryEntry = { v: PROTOCOL_VERSION, session: this.context.sessionName, cols: this.size?.cols ?? 0, rows: this.size?.rows ?? 0, started: this.started, ...(await this.access.current()) };
+      const entry: RegistryEntry = { v: PROTOCOL_VERSION, session: this.context.sessionName, cols: this.size?.cols ?? 0, rows: this.size?.rows ?? 0, started: this.started, owner: this.owner, ...(await this.access.current()) };
       await this.kv.put(this.id, JSON.stringify(entry));
       return true;
     } catch (error) {
@@ -442,7 +473,7 @@ export class RelayRoute implements Route {
     try {
       // The entry goes first: relays believe an `ended` only once the registry agrees (anyone
       // allowed to publish under the prefix could send one).
-      if (ended) await this.kv?.delete(this.id);
+      if (ended && (await this.ownsEntry())) await this.kv?.delete(this.id);
       nc.publish(subjects.ended(this.id), encodeControl({ message, ended }));
       await nc.flush();
     } catch {
