@@ -10,7 +10,7 @@
 // dropped by GuestView.
 import { createServer, Server as NetServer, Socket } from 'node:net';
 import { hostname } from 'node:os';
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { KV } from '@nats-io/kv';
 import { Connection, Server as SshServer } from 'ssh2';
 import { ConnectionLimits, normalizeAddress } from '../host/connectionLimits';
@@ -22,12 +22,15 @@ import type { HostKey } from '../host/embedded/hostKey';
 import { formatListen, isWildcard, ListenAddress } from '../host/embedded/listen';
 import { listenOn } from '../host/embedded/listenOn';
 import { RefusalDesk } from '../host/embedded/refusal';
-import { BROADCAST_ID_RULE, isBroadcastId, parseRegistryEntry, PresenceGuest, RegistryEntry } from '../wire/relayProtocol';
+import { BROADCAST_ID_RULE, encodeControl, isBroadcastId, parseRegistryEntry, PresenceGuest, RegistryEntry, subjects } from '../wire/relayProtocol';
 import { RelayBroadcast } from './relayBroadcast';
 import { RelayLink } from './relayLink';
 
 /** Registry gets tried per login, a second apart (within the login's own time limit). */
 const LOOKUP_ATTEMPTS = 4;
+/** A relay answers one broadcast's hello at most this often (a host says it every HEARTBEAT_MS). */
+const HELLO_ANSWER_MIN_MS = 1000;
+const MAX_HELLO_IDS = 10_000;
 /** How long a login may wait for its registry look-up (LOOKUP_ATTEMPTS, each a JetStream request and a second's pause). */
 const LOOKUP_WAIT_MS = 40_000;
 
@@ -61,6 +64,9 @@ export class RelayServer {
   private readonly otherGuests: Array<(id: string) => PresenceGuest[]> = [];
   private nextId = 1;
   private closing = false;
+  private hellos: Subscription | undefined;
+  /** When each broadcast's hello was last answered (bounded: cleared when full). */
+  private readonly helloAnswered = new Map<string, number>();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -76,6 +82,30 @@ export class RelayServer {
 
   async listen(): Promise<void> {
     this.bound = await listenOn(this.tcp, this.bound, '--listen');
+    this.hellos = this.nc.subscribe(subjects.anyHello, {
+      callback: (err, msg) => {
+        if (!err) this.onHello(subjects.idOf(msg.subject));
+      },
+    });
+  }
+
+  /**
+   * A host asks which relays serve it (P.hello): this relay answers with its presence for that
+   * broadcast (its addresses, and its guests of it if any), at most once a second per broadcast.
+   */
+  private onHello(id: string): void {
+    if (this.closing || !isBroadcastId(id)) return;
+    const now = Date.now();
+    if (now - (this.helloAnswered.get(id) ?? 0) < HELLO_ANSWER_MIN_MS) return;
+    if (this.helloAnswered.size >= MAX_HELLO_IDS) this.helloAnswered.clear();
+    this.helloAnswered.set(id, now);
+    const served = this.broadcasts.get(id);
+    if (served) return served.announce();
+    try {
+      this.nc.publish(subjects.presence(id), encodeControl({ relay: this.options.name, ssh: this.sshAddress, web: this.webOrigin, guests: this.presenceOf(id) }));
+    } catch {
+      // NATS is reconnecting: the host asks again with its next heartbeat
+    }
   }
 
   get listenAddress(): string {
@@ -109,6 +139,7 @@ export class RelayServer {
   async close(message: string): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.hellos?.unsubscribe();
     const stopped = new Promise<void>((resolve) => this.tcp.close(() => resolve()));
     await Promise.all([...this.connections.keys()].map((c) => c.end(message, 1)));
     for (const b of [...this.broadcasts.values()]) b.close(message, 1);

@@ -21,7 +21,10 @@
 //      without it, a guest resizing in a loop through a relay left a group per size behind for
 //      LEASE_MS, filling the broadcast's cap on sizes for everyone (the security catalogue's
 //      "relay: resize storm" then "relay: resize to 1x1" found it).
-//   6. P.presence: each relay publishes its guests (bounded) so the host lists them as viewers.
+//   6. P.presence: each relay publishes its guests (bounded) so the host lists them as viewers,
+//      and its SSH and browser addresses, for the host's watch line. P.hello: the host asks at
+//      start and with each heartbeat, and every relay answers with its presence (at most once a
+//      second per broadcast), so the host can print a watch line before its first relay guest.
 //   7. P.size: the host's terminal size, each time it changes ({cols, rows}); the registry entry
 //      carries the latest too, for relays that join later. Browser guests' fit mode and the live
 //      stream on a relay follow it (`relay --web`), as they follow the host's own feed.
@@ -125,6 +128,12 @@ export const subjects = {
   alive: (id: string) => `gb.b.${id}.alive`,
   group: (id: string, group: string) => `gb.b.${id}.g.${group}`,
   size: (id: string) => `gb.b.${id}.size`,
+  /** The host asks which relays serve it (at start, then with each heartbeat); relays answer with P.presence. */
+  hello: (id: string) => `gb.b.${id}.hello`,
+  /** Every broadcast's hello: one subscription per relay. */
+  anyHello: 'gb.b.*.hello',
+  /** The broadcast id of a `gb.b.<id>.…` subject ('' when it is not one). */
+  idOf: (subject: string) => /^gb\.b\.([^.]+)\./.exec(subject)?.[1] ?? '',
 };
 
 // ---- the registry ----

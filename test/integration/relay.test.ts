@@ -167,3 +167,26 @@ test('a second host given the relay id of a live broadcast is refused, and the f
     await world.cleanup();
   }
 });
+
+test('the host\'s watch line names a relay before any guest came: a relay started later answers the next hello, a host started later knows it at once', async () => {
+  const world = await relayWorld();
+  try {
+    assert.match(world.broadcast.status().relay?.watch ?? '', /RELAY/, 'no relay yet: a placeholder');
+    const relay = await world.startRelay();
+    const port = Number(relay.server.listenAddress.split(':').pop());
+    // The host says hello with each heartbeat (10 s): the relay answers with its address.
+    await waitFor('the watch line to name the relay', () => world.broadcast.status().relay?.watch === `ssh -p ${port} ${world.id}@127.0.0.1`, 25_000);
+    // A host that starts while the relay runs names it in its first status (its start waits for the answer).
+    const second = await relayWorld({ hostUrls: [world.nats.url] });
+    try {
+      assert.equal(second.broadcast.status().relay?.watch, `ssh -p ${port} ${second.id}@127.0.0.1`);
+      const g = second.guest(relay);
+      await typeLine(second.sock.tmux, 'broadcast', 'echo second-host-$((6*6))');
+      await g.waitForText('second-host-36', 20_000);
+    } finally {
+      await second.cleanup();
+    }
+  } finally {
+    await world.cleanup();
+  }
+});

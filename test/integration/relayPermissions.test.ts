@@ -12,6 +12,7 @@ import { boundedTest } from '../helpers/embeddedFixture';
 import { startNatsServer } from '../helpers/natsServer';
 import { relayWorld } from '../helpers/relayWorld';
 import { typeLine } from '../helpers/tmuxFixture';
+import { waitFor } from '../helpers/screen';
 
 const CONF = join(__dirname, '..', '..', '..', 'docs', 'nats-permissions.conf');
 
@@ -24,6 +25,9 @@ boundedTest('docs/nats-permissions.conf: a host and a relay work end to end; the
   const hostile = await connect({ servers: nats.url, user: 'relay', pass: 'relay-secret-1' });
   try {
     const relay = await world.startRelay();
+    // The relay's user may hear hosts' hellos: the host learns the relay's address before any guest.
+    const port = Number(relay.server.listenAddress.split(':').pop());
+    await waitFor("the host's watch line to name the relay", () => world.broadcast.status().relay?.watch === `ssh -p ${port} team-demo@127.0.0.1`, 25_000);
     const guest = world.guest(relay, { user: 'team-demo' });
     await typeLine(world.sock.tmux, 'broadcast', 'echo with-permissions');
     await guest.waitForText('with-permissions', 20_000);

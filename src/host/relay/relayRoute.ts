@@ -84,6 +84,9 @@ const REREGISTER_ATTEMPTS = 10;
 /** Requested sizes remembered as another group's (the cap on sizes maps many to one). */
 const MAX_SIZE_ALIASES = 4096;
 
+/** How long a starting host waits for a relay to answer its hello (none running: it starts anyway). */
+const FIRST_RELAY_WAIT_MS = 1000;
+
 export class RelayRoute implements Route {
   readonly kind = 'relay' as const;
   readonly guestsOpenSocket = false;
@@ -175,7 +178,16 @@ export class RelayRoute implements Route {
     this.hostSize = hostSizeFor(context).scope();
     this.hostSize.subscribe((size) => this.hostSizeChanged(size));
     this.alive();
-    this.timers.push(setInterval(() => void this.register(), HEARTBEAT_MS));
+    // Which relays serve this broadcast (they answer with their addresses): the watch line names
+    // one from the start, not only after a first guest came through it.
+    this.hello();
+    await this.firstRelayAnswer(FIRST_RELAY_WAIT_MS);
+    this.timers.push(
+      setInterval(() => {
+        void this.register();
+        this.hello();
+      }, HEARTBEAT_MS),
+    );
     this.timers.push(setInterval(() => this.expire(), LEASE_RENEW_MS));
     this.timers.push(setInterval(() => this.alive(), ALIVE_MS));
     for (const t of this.timers) t.unref();
@@ -341,6 +353,23 @@ export class RelayRoute implements Route {
   }
 
   /** The heartbeat relays watch for (wire/relayProtocol.ts P.alive); none while the link is down. */
+  /** Asks relays to say they serve this broadcast (P.hello; they answer on P.presence). */
+  private hello(): void {
+    if (!this.linkUp || this.closing || !this.nc) return;
+    try {
+      this.nc.publish(subjects.hello(this.id), encodeControl({}));
+    } catch {
+      // the link went down meanwhile: asked again when it is back
+    }
+  }
+
+  /** Waits (bounded) for a first relay to answer the hello, so the banner's watch line is one to use. */
+  private async firstRelayAnswer(ms: number): Promise<void> {
+    for (let waited = 0; waited < ms && !this.presence.anySshAddress() && !this.closing; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50).unref());
+    }
+  }
+
   private alive(): void {
     if (!this.linkUp || this.closing || !this.nc) return;
     try {
@@ -375,6 +404,7 @@ export class RelayRoute implements Route {
         const put = this.registerAgain();
         await Promise.race([put, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
         this.alive();
+        this.hello();
         this.options.onWarning?.(`Back on NATS (${shownNatsUrls([status.server])}); relay guests see the broadcast again.`);
       }
     }
