@@ -198,7 +198,9 @@ function watchLive(
         case 'reconnecting': {
           // Once per outage (not every second): the host's screen stays visible meanwhile.
           // A list of relays: say which one is tried next.
-          const notice = state.to ? `Connection lost (${state.reason}). Trying ${state.to}…` : `Connection to ${label} lost: ${state.reason}. Reconnecting…`;
+          // (A reason quoting a server's sentence keeps one period.)
+          const reason = state.reason.replace(/\.$/, '');
+          const notice = state.to ? `Connection lost (${reason}). Trying ${state.to}…` : `Connection to ${label} lost: ${reason}. Reconnecting…`;
           if (notice !== lastNotice) say(`\r\n${notice}`);
           lastNotice = notice;
           return;

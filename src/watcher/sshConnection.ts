@@ -6,7 +6,7 @@ import { Client, ClientChannel } from 'ssh2';
 import { AuthContext, AuthError, AuthPlan } from './authPlan';
 import { HostKeyError, HostKeyVerifier } from './hostKeyVerifier';
 import { OutputFilter } from './outputFilter';
-import { ChannelEnd, lastTextLine } from './sessionEnd';
+import { allText, ChannelEnd, lastTextLine } from './sessionEnd';
 import { WatchEndpoint } from './types';
 import { visibleText } from './visibleText';
 import { HOST_SIZE_COMMAND, HostSizeReader, TerminalSize } from '../wire/hostSize';
@@ -70,6 +70,8 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
     const ended = new Promise<ChannelEnd>((r) => (finish = r));
     // The last output, for the line that says why a view ended (made visible in lastTextLine).
     let tail: Buffer = Buffer.alloc(0);
+    /** Whether the server drew on the terminal, or only printed text (a refusal: see sessionEnd.ts). */
+    let drew = false;
     const end: ChannelEnd = {};
 
     const fail = (error: Error): void => {
@@ -120,7 +122,8 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
       deadline.clear();
       signal?.removeEventListener('abort', onAbort);
       if (!settled) fail(refusal ?? new Error(`${where} closed the connection during login`));
-      finish({ ...end, lastLine: lastTextLine(tail.toString('utf8')) });
+      const text = tail.toString('utf8');
+      finish({ ...end, drew, lastLine: lastTextLine(text), ...(drew ? {} : { said: allText(text) }) });
     });
     client.on('ready', () => {
       if (settled) return;
@@ -136,6 +139,7 @@ export function connectOnce(params: ConnectParams): Promise<LiveConnection> {
         const filter = new OutputFilter();
         const onData = (data: Buffer): void => {
           tail = Buffer.concat([tail, data.subarray(-2048)]).subarray(-2048);
+          if (!drew && data.includes(0x1b)) drew = true;
           const shown = filter.push(data);
           if (shown.length) params.onOutput(shown);
         };

@@ -1,7 +1,7 @@
 // A watched broadcast over time: connects, streams, and when the connection is lost tries
 // again with backoff until the broadcast ends cleanly or close() is called. Host key and login
 // refusals are final (retrying would only ask or fail again). See sessionEnd.ts for how
-// "ended" is told from "lost".
+// "ended" is told from "lost" and from a view the server refused (a failed connection here).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Disposable, ListenerList } from '../listeners';
@@ -24,10 +24,19 @@ export function defaultKnownHostsFiles(target: WatchEndpoint, home: string): str
 }
 
 /**
+ * A view the server ended before showing anything, with a non-zero status and only its words
+ * (sessionEnd.ts): a relay that serves no broadcast by that id, a host that cannot show it. Not
+ * a success, so it counts as a failed connection.
+ */
+class RefusedView extends Error {
+  override name = 'RefusedView';
+}
+
+/**
  * Errors that retrying by itself cannot fix: the host's identity, a refused or cancelled login,
  * and any failure before the first successful connection (no such host, nothing listening, a
- * timeout): a target that was never reached is most likely a typo or a broadcast not started,
- * and retrying forever as "Reconnecting…" hides that. The user gets an error with Retry. Once
+ * timeout, a view refused): a target that was never reached is most likely a typo or a broadcast
+ * not started, and retrying forever as "Reconnecting…" hides that. The user gets an error with Retry. Once
  * the target has been reached, the same failures are an outage and are retried with backoff.
  */
 function isFinal(error: unknown, everLive: boolean): boolean {
@@ -181,7 +190,6 @@ export class SshWatchSession implements WatchSession {
         }
         this.connection = connection;
         const liveSince = Date.now();
-        everLive = true;
         this.setState({ kind: 'live' });
         const verdict = classifyEnd(await connection.ended);
         this.connection = undefined;
@@ -191,6 +199,9 @@ export class SshWatchSession implements WatchSession {
           this.setState({ kind: 'ended' });
           return;
         }
+        // Handled as a failed connection (below): the first success is a view that showed something.
+        if (verdict.kind === 'refused') throw new RefusedView(`${label} ${verdict.reason}`);
+        everLive = true;
         reason = endpoints.length > 1 ? `${endpointLabel(endpoint, false)}: ${verdict.reason}` : verdict.reason;
         if (Date.now() - liveSince >= ((reconnect ? reconnect.stableMs : undefined) ?? DEFAULT_STABLE_MS)) attempt = 0;
       } catch (error) {
@@ -199,7 +210,7 @@ export class SshWatchSession implements WatchSession {
         // A list is given up on before any success only once every server in it failed.
         const untried = !everLive && index < endpoints.length - 1;
         if (isFinal(error, everLive) && !(untried && !isAboutIdentity(error))) {
-          const said = endpoints.length > 1 && !everLive && !isAboutIdentity(error) ? [...firstRound, message].join('; ') : message;
+          const said = endpoints.length > 1 && !everLive && !isAboutIdentity(error) ? [...firstRound, message].map((m) => m.replace(/\.$/, '')).join('; ') : message;
           this.setState({ kind: 'error', message: said });
           return;
         }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { backoffDelay } from '../../src/watcher/backoff';
-import { classifyEnd, lastTextLine } from '../../src/watcher/sessionEnd';
+import { allText, classifyEnd, lastTextLine } from '../../src/watcher/sessionEnd';
 
 test('backoff starts near 1 s, doubles, and stops at 30 s', () => {
   const mid = (attempt: number): number => backoffDelay(attempt, { random: () => 0.5 });
@@ -27,10 +27,23 @@ test('only exit status 0 is a clean end; everything else is a lost connection', 
   assert.deepEqual(classifyEnd({ exitCode: 0 }), { kind: 'ended' });
   assert.equal(classifyEnd({ exitCode: 0, exitSignal: 'KILL' }).kind, 'lost');
   assert.equal(classifyEnd({ exitCode: 0, error: new Error('ECONNRESET') }).kind, 'lost');
-  assert.deepEqual(classifyEnd({ exitCode: 1, lastLine: 'no server running on /tmp/x' }), { kind: 'lost', reason: 'the broadcast is not available (exit status 1): no server running on /tmp/x' });
+  assert.deepEqual(classifyEnd({ exitCode: 1, drew: true, lastLine: '[server exited]' }), { kind: 'lost', reason: 'the broadcast is not available (exit status 1): [server exited]' });
   assert.match((classifyEnd({}) as { reason: string }).reason, /closed the connection/);
   assert.match((classifyEnd({ error: new Error('read ECONNRESET') }) as { reason: string }).reason, /connection lost \(read ECONNRESET\)/);
   assert.match((classifyEnd({ exitSignal: 'TERM' }) as { reason: string }).reason, /killed \(TERM\)/);
+});
+
+test('a non-zero exit status before the server drew anything is a refusal, in all its words', () => {
+  const refusal = 'Guest Broadcast: no broadcast "x" is served through this relay: it has ended, or the id is mistyped.';
+  assert.deepEqual(classifyEnd({ exitCode: 1, drew: false, said: refusal, lastLine: refusal }), { kind: 'refused', reason: `said: ${refusal}` });
+  assert.deepEqual(classifyEnd({ exitCode: 1, lastLine: 'no server running on /tmp/x', said: 'no server running on /tmp/x' }), { kind: 'refused', reason: 'said: no server running on /tmp/x' });
+  assert.match((classifyEnd({ exitCode: 2 }) as { reason: string }).reason, /exit status 2 before showing anything/);
+  // Not refusals: a clean end, a drop, a killed viewer, a channel closed without a status.
+  assert.equal(classifyEnd({ exitCode: 0 }).kind, 'ended');
+  assert.equal(classifyEnd({ exitCode: 1, error: new Error('read ECONNRESET') }).kind, 'lost');
+  assert.equal(classifyEnd({ exitSignal: 'KILL' }).kind, 'lost');
+  assert.equal(classifyEnd({ said: 'hello' }).kind, 'lost');
+  assert.equal(allText('\r\nfirst line\r\n\r\nsecond line\r\n'), 'first line second line');
 });
 
 test('the last text line ignores escape sequences and blank lines', () => {
