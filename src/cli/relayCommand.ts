@@ -14,7 +14,8 @@ import { NATS_PASSWORD_ENV, NATS_TOKEN_ENV, natsAuthFlagNames, natsAuthFrom, nat
 import { parseWebListen, readWebTls } from '../host/web/webOptions';
 import { describeWebExposure } from '../host/web/webLink';
 
-const DEFAULT_LISTEN = '127.0.0.1:2223';
+const DEFAULT_PORT = 2223;
+const DEFAULT_LISTEN = `127.0.0.1:${DEFAULT_PORT}`;
 
 const HELP = `Usage: guest-broadcast relay --nats URL[,URL…] [options]
 
@@ -93,7 +94,7 @@ export const relayCommand: CliCommand = {
     const flags = natsAuthFlagNames('nats');
     try {
       urls = parseNatsUrls(natsText, '--nats');
-      listen = parseListen(stringOpt(values, 'listen') ?? DEFAULT_LISTEN, '--listen');
+      listen = parseListen(stringOpt(values, 'listen') ?? DEFAULT_LISTEN, '--listen', DEFAULT_PORT);
       auth = natsAuthFrom(urls, {
         creds: stringOpt(values, 'nats-creds'),
         user: stringOpt(values, 'nats-user'),

@@ -75,7 +75,7 @@ export class RelayServer {
   }
 
   async listen(): Promise<void> {
-    this.bound = await listenOn(this.tcp, this.bound, '--listen');
+    this.bound = await listenOn(this.tcp, this.bound, '--listen', 'relay');
   }
 
   get listenAddress(): string {
