@@ -1,6 +1,9 @@
 // `guest-broadcast relay` refusing what a new user gets wrong, with the relay's own advice (not
-// the host's): a port in use (--listen, --web), a bad --listen (the relay's port as the example).
+// the host's): a port in use (--listen, --web), a bad --listen (the relay's port as the example),
+// a --host-key that is no key (left as it was), a --host-key in a folder that does not exist (no
+// folder and no key made), and a first run that makes the key and says so.
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -12,6 +15,8 @@ import { NatsServer, startNatsServer } from '../helpers/natsServer';
 const world = cliWorld('gb-relayerr-');
 /** A NATS URL nothing listens on: these relays stop before they would connect. */
 const NO_NATS = 'nats://127.0.0.1:1';
+/** `text` matched literally in a RegExp (temp paths hold dots). */
+const re = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function busyPort(): Promise<number> {
   const busy: Server = createServer();
@@ -25,6 +30,32 @@ before(async () => {
   nats = await startNatsServer();
 });
 after(() => nats.stop());
+
+boundedTest('relay: a --host-key path that does not exist yet gets a new key, and the relay says so (with its fingerprint); the next run uses it', async () => {
+  const keyPath = join(world.sock.dir, 'first-run', 'relay-key');
+  mkdirSync(join(world.sock.dir, 'first-run'));
+  const relay = new CliProcess(['relay', '--nats', nats.url, '--listen', '127.0.0.1:0', '--host-key', keyPath, '--name', 'first'], world.env);
+  world.cleanups.push(() => relay.kill());
+  try {
+    await relay.waitForOutput('Press Ctrl-C to stop the relay');
+    assert.match(relay.stdout, new RegExp(`New host key made: +${re(keyPath)}`));
+    const fingerprint = /Host key fingerprint: +(SHA256:\S+)/.exec(relay.stdout)?.[1];
+    assert.ok(fingerprint, relay.stdout);
+    assert.equal(statSync(keyPath).mode & 0o777, 0o600);
+    relay.signal('SIGINT');
+    assert.equal(await relay.waitForExit(), 0);
+
+    const again = new CliProcess(['relay', '--nats', nats.url, '--listen', '127.0.0.1:0', '--host-key', keyPath, '--name', 'again'], world.env);
+    world.cleanups.push(() => again.kill());
+    await again.waitForOutput('Press Ctrl-C to stop the relay');
+    assert.doesNotMatch(again.stdout, /New host key made/, 'the key of the first run is used, not made again');
+    assert.match(again.stdout, new RegExp(`Host key fingerprint: +${re(fingerprint)}`));
+    again.signal('SIGINT');
+    assert.equal(await again.waitForExit(), 0);
+  } finally {
+    relay.kill();
+  }
+}, { timeoutMs: 60_000 });
 
 boundedTest('relay on a port in use (--listen, --web): a relay may listen there, choose another port; not the host\'s advice', async () => {
   const keyPath = join(world.sock.dir, 'busy-key');
@@ -64,3 +95,32 @@ test('relay --listen that is no address gives the relay\'s port (2223) as the ex
   assert.doesNotMatch(r.stderr, /2222/);
 });
 
+test('relay --host-key naming a file that is no key: says so, advises a key file or a new path, and leaves the file as it was', async () => {
+  const notKey = join(world.sock.dir, 'hostname');
+  writeFileSync(notKey, 'some-machine\n', { mode: 0o644 });
+  const r = await world.cli(['relay', '--nats', NO_NATS, '--host-key', notKey]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, new RegExp(`${re(notKey)} is not an SSH private key \\(.+\\)\\. Give the relay's key file \\(an OpenSSH private key\\) with --host-key, or a path that does not exist yet to make one\\.`));
+  assert.doesNotMatch(r.stderr, /Move it away/);
+  assert.equal(statSync(notKey).mode & 0o777, 0o644, 'a file that is no key keeps its mode');
+
+  const folder = join(world.sock.dir, 'a-folder');
+  mkdirSync(folder, { mode: 0o755 });
+  const dir = await world.cli(['relay', '--nats', NO_NATS, '--host-key', folder]);
+  assert.equal(dir.code, 1, dir.stdout + dir.stderr);
+  assert.match(dir.stderr, /is not an SSH private key \(a folder\)/);
+  assert.equal(statSync(folder).mode & 0o777, 0o755, 'a folder keeps its mode');
+
+  const empty = await world.cli(['relay', '--nats', NO_NATS, '--host-key', '']);
+  assert.equal(empty.code, 2, empty.stdout + empty.stderr);
+  assert.match(empty.stderr, /--host-key "" names no file: give the relay's key file/);
+});
+
+test('relay --host-key in a folder that does not exist: an error naming the folder; nothing is made', async () => {
+  const missing = join(world.sock.dir, 'no-such-dir', 'deeper');
+  const keyPath = join(missing, 'key');
+  const r = await world.cli(['relay', '--nats', NO_NATS, '--host-key', keyPath]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, new RegExp(`The folder of --host-key, ${re(missing)}, does not exist; create it or fix the path\\.`));
+  assert.equal(existsSync(join(world.sock.dir, 'no-such-dir')), false, 'no folder was made');
+});
