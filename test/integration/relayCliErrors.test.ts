@@ -1,14 +1,16 @@
 // `guest-broadcast relay` refusing what a new user gets wrong, with the relay's own advice (not
 // the host's): a port in use (--listen, --web), a bad --listen (the relay's port as the example),
 // a --host-key that is no key (left as it was), a --host-key in a folder that does not exist (no
-// folder and no key made), and a first run that makes the key and says so.
+// folder and no key made), one this user may not read or make, and a first run that makes the
+// key and says so.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CliProcess, cliWorld } from '../helpers/cliProcess';
-import { boundedTest } from '../helpers/embeddedFixture';
+import { CLI, CliProcess, cliWorld } from '../helpers/cliProcess';
+import { boundedTest, runClient } from '../helpers/embeddedFixture';
 import { freePort } from '../helpers/freePort';
 import { NatsServer, startNatsServer } from '../helpers/natsServer';
 
@@ -123,4 +125,26 @@ test('relay --host-key in a folder that does not exist: an error naming the fold
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stderr, new RegExp(`The folder of --host-key, ${re(missing)}, does not exist; create it or fix the path\\.`));
   assert.equal(existsSync(join(world.sock.dir, 'no-such-dir')), false, 'no folder was made');
+});
+
+test('relay --host-key this user may not read or make: says which, not a temp file\'s EACCES', { skip: process.getuid?.() === 0 ? false : 'needs root, to run the relay as nobody' }, async () => {
+  // A folder of its own that nobody may enter (world.sock.dir is the owner's only), with a locked folder in it.
+  const dir = mkdtempSync(join(tmpdir(), 'gb-relayerr-nobody-'));
+  world.cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  chmodSync(dir, 0o755);
+  const locked = join(dir, 'locked');
+  mkdirSync(locked, { mode: 0o755 });
+  const asNobody = (keyPath: string): ReturnType<typeof runClient> =>
+    runClient(['runuser', '-u', 'nobody', '--', process.execPath, CLI, 'relay', '--nats', NO_NATS, '--host-key', keyPath], { env: { XDG_CONFIG_HOME: join(dir, 'config') } });
+
+  const make = await asNobody(join(locked, 'key'));
+  assert.equal(make.code, 1, make.stdout + make.stderr);
+  assert.match(make.stderr, new RegExp(`Not allowed to make ${re(join(locked, 'key'))} \\(--host-key\\): this user may not write in ${re(locked)}\\. Run as a user who may, or give a path in a folder this user may write\\.`));
+  assert.deepEqual(readdirSync(locked), [], 'nothing was made');
+
+  const rootsKey = join(locked, 'roots-key');
+  writeFileSync(rootsKey, 'not for nobody\n', { mode: 0o600 });
+  const read = await asNobody(rootsKey);
+  assert.equal(read.code, 1, read.stdout + read.stderr);
+  assert.match(read.stderr, new RegExp(`Not allowed to read ${re(rootsKey)} \\(--host-key\\): run as a user who may read it\\.`));
 });

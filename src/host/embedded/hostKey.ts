@@ -61,16 +61,30 @@ export function loadOrCreateHostKeyFile(path: string, given?: GivenKeyFile): Hos
   if (existing && existing.size > MAX_KEY_FILE_BYTES) throw notKey(`${existing.size} bytes, too large for a key`);
   // Parsed by the check (before the file's mode is touched), kept for the fingerprint.
   const found: { key?: ParsedKey } = {};
-  const { content: privateKey, created } = readOrCreateSecretFile(path, () => generateEd25519KeyPair('guest-broadcast host key').private, {
-    makeFolder: !given,
-    check: (content) => {
-      const parsed = utils.parseKey(content);
-      const key = parsed instanceof Error ? undefined : Array.isArray(parsed) ? (parsed as ParsedKey[])[0] : parsed;
-      if (!key) throw notKey(parsed instanceof Error ? parsed.message : 'no key found');
-      if (!key.isPrivateKey()) throw notKey('a public key only');
-      found.key = key;
-    },
-  });
+  let secret: { content: string; created: boolean };
+  try {
+    secret = readOrCreateSecretFile(path, () => generateEd25519KeyPair('guest-broadcast host key').private, {
+      makeFolder: !given,
+      check: (content) => {
+        const parsed = utils.parseKey(content);
+        const key = parsed instanceof Error ? undefined : Array.isArray(parsed) ? (parsed as ParsedKey[])[0] : parsed;
+        if (!key) throw notKey(parsed instanceof Error ? parsed.message : 'no key found');
+        if (!key.isPrivateKey()) throw notKey('a public key only');
+        found.key = key;
+      },
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM') throw error;
+    // (Without this, making one names the temp file it writes first, not the key.)
+    const which = given ? `${path} (${given.option})` : `the host key ${path}`;
+    throw new Error(
+      existing
+        ? `Not allowed to read ${which}: run as a user who may read it.`
+        : `Not allowed to make ${which}: this user may not write in ${dirname(path)}. Run as a user who may${given ? ', or give a path in a folder this user may write' : ''}.`,
+    );
+  }
+  const { content: privateKey, created } = secret;
   if (!found.key) throw notKey('no key found');
   const blob = found.key.getPublicSSH();
   return { path, privateKey, fingerprint: sha256Fingerprint(blob), publicKeyLine: `${found.key.type} ${blob.toString('base64')}`, created };
