@@ -14,7 +14,8 @@ import { NATS_PASSWORD_ENV, NATS_TOKEN_ENV, natsAuthFlagNames, natsAuthFrom, nat
 import { parseWebListen, readWebTls } from '../host/web/webOptions';
 import { describeWebExposure } from '../host/web/webLink';
 
-const DEFAULT_LISTEN = '127.0.0.1:2223';
+const DEFAULT_PORT = 2223;
+const DEFAULT_LISTEN = `127.0.0.1:${DEFAULT_PORT}`;
 
 const HELP = `Usage: guest-broadcast relay --nats URL[,URL…] [options]
 
@@ -27,8 +28,9 @@ Options:
   --nats URL[,URL…]        NATS servers (nats://HOST:PORT), tried in turn (required)
   --listen ADDR:PORT       where guests connect (default: ${DEFAULT_LISTEN}, this machine only;
                            0.0.0.0:PORT for everyone who can reach it)
-  --host-key FILE          the relay's SSH host key, made there on first use
-                           (default: relay/ssh_host_ed25519_key in ~/.config/guest-broadcast);
+  --host-key FILE          the relay's SSH host key, made there on first use (its folder
+                           must exist; default: relay/ssh_host_ed25519_key in
+                           ~/.config/guest-broadcast, folder made);
                            give every relay behind one name the same file, or guests' ssh
                            sees a changed host key
   --web [ADDR:]PORT        browser guests too: the host's read-only page, its WebSocket and the
@@ -93,7 +95,7 @@ export const relayCommand: CliCommand = {
     const flags = natsAuthFlagNames('nats');
     try {
       urls = parseNatsUrls(natsText, '--nats');
-      listen = parseListen(stringOpt(values, 'listen') ?? DEFAULT_LISTEN, '--listen');
+      listen = parseListen(stringOpt(values, 'listen') ?? DEFAULT_LISTEN, '--listen', DEFAULT_PORT);
       auth = natsAuthFrom(urls, {
         creds: stringOpt(values, 'nats-creds'),
         user: stringOpt(values, 'nats-user'),
@@ -114,10 +116,14 @@ export const relayCommand: CliCommand = {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw new UsageError(`--name "${name}" may hold letters, digits, "-" and "_" only (1 to 64).`);
     const maxGuests = intOpt(values, 'max-guests', 1, 100_000) ?? 1000;
     const maxPerAddress = intOpt(values, 'max-per-address', 1, 10_000) ?? 5;
-    const keyPath = stringOpt(values, 'host-key') ?? join(cliConfigDir(), 'relay', 'ssh_host_ed25519_key');
+    const givenKey = stringOpt(values, 'host-key');
+    if (givenKey !== undefined && (givenKey === '' || givenKey.endsWith('/'))) {
+      throw new UsageError(`--host-key "${givenKey}" names no file: give the relay's key file, e.g. --host-key /etc/guest-broadcast/relay_ed25519_key (made there on first use).`);
+    }
+    const keyPath = givenKey ?? join(cliConfigDir(), 'relay', 'ssh_host_ed25519_key');
 
     const { startRelay } = await import('../relay/startRelay');
-    const relay = await startRelay({ urls, auth, optionNames: natsOptionNames(flags), listen, keyPath, name, maxGuests, maxPerAddress, web, onLog: (line) => out(`[${new Date().toLocaleTimeString()}] ${line}`) });
+    const relay = await startRelay({ urls, auth, optionNames: natsOptionNames(flags), listen, keyPath, keyOption: givenKey === undefined ? undefined : '--host-key', name, maxGuests, maxPerAddress, web, onLog: (line) => out(`[${new Date().toLocaleTimeString()}] ${line}`) });
     out(`Relay "${name}" on NATS ${relay.natsShown}, serving guests on ${relay.server.listenAddress}.`);
     out(`  Guests watch with:      ssh -p ${listen.port === 0 ? relay.server.sshAddress.split(':').pop() : listen.port} <broadcast-id>@${relay.server.sshAddress.replace(/:\d+$/, '')}`);
     if (relay.web) {
@@ -127,6 +133,7 @@ export const relayCommand: CliCommand = {
       const missing = relay.web.missingPageFiles();
       if (missing.length) out(`  Warning: the browser page's files ${missing.join(', ')} are missing: the page cannot run. Build them (node esbuild.mjs) or reinstall.`);
     }
+    if (relay.newHostKey) out(`  New host key made:      ${keyPath} (give every relay behind one name this same file)`);
     out(`  Host key fingerprint:   ${relay.fingerprint}`);
     out('Press Ctrl-C to stop the relay (its guests are told).');
     const hold = setInterval(() => undefined, 1 << 30);

@@ -81,7 +81,7 @@ export class RelayServer {
   }
 
   async listen(): Promise<void> {
-    this.bound = await listenOn(this.tcp, this.bound, '--listen');
+    this.bound = await listenOn(this.tcp, this.bound, '--listen', 'relay');
     this.hellos = this.nc.subscribe(subjects.anyHello, {
       callback: (err, msg) => {
         if (!err) this.onHello(subjects.idOf(msg.subject));

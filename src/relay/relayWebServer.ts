@@ -76,6 +76,7 @@ export class RelayWebServer {
     this.server = new WebServer({
       listen: options.listen,
       listenName: '--web',
+      listenOwner: 'relay',
       tls: options.tls,
       assets: this.assets,
       maxConnections: maxGuests + 64,

@@ -17,6 +17,8 @@ export interface RelayStartOptions {
   optionNames?: NatsOptionNames;
   listen: ListenAddress;
   keyPath: string;
+  /** Set when the user named keyPath (with this option, "--host-key"): its folder must exist, and a file there that is no key is refused and left as it was. */
+  keyOption?: string;
   name: string;
   maxGuests: number;
   maxPerAddress: number;
@@ -34,6 +36,8 @@ export interface RunningRelay {
   /** With --web: the browser side (its origin, http(s)://HOST:PORT; links add /w/<id>/). */
   web: RelayWebServer | undefined;
   fingerprint: string;
+  /** The host key was made just now (first run): guests' ssh sees a new key. */
+  newHostKey: boolean;
   natsShown: string;
   /** The NATS server ("host:port") the relay is connected to now (which cluster node). */
   natsServer(): string;
@@ -41,7 +45,7 @@ export interface RunningRelay {
 }
 
 export async function startRelay(options: RelayStartOptions): Promise<RunningRelay> {
-  const hostKey = loadOrCreateHostKeyFile(options.keyPath);
+  const hostKey = loadOrCreateHostKeyFile(options.keyPath, options.keyOption ? { option: options.keyOption, owner: "the relay's" } : undefined);
   const natsShown = shownNatsUrls(options.urls);
   const nc = await connectNats(options.urls, options.auth ?? {}, `guest-broadcast relay ${options.name}`, options.optionNames ?? { ...NATS_FIELD_NAMES, urls: '--nats' });
   // The same bucket (and settings) hosts make: a relay started before any host still finds them later.
@@ -74,6 +78,7 @@ export async function startRelay(options: RelayStartOptions): Promise<RunningRel
     server,
     web,
     fingerprint: hostKey.fingerprint,
+    newHostKey: hostKey.created,
     natsShown,
     natsServer: () => nc.getServer(),
     async stop() {

@@ -10,12 +10,13 @@ export interface ListenAddress {
 
 /**
  * Parses "HOST:PORT", "[V6]:PORT" or a bare "PORT" (which means 127.0.0.1:PORT). Port 0 asks the
- * system for a free port (tests). `setting` names where the value came from, for the error.
+ * system for a free port (tests). `setting` names where the value came from, for the error;
+ * `examplePort` is the port its examples show (the default of that setting: a relay's is 2223).
  */
-export function parseListen(value: string, setting = 'guestBroadcast.listen'): ListenAddress {
+export function parseListen(value: string, setting = 'guestBroadcast.listen', examplePort = 2222): ListenAddress {
   const text = value.trim();
   const bad = (why: string): Error =>
-    new Error(`${setting} "${value}" is not a listen address (${why}). Use HOST:PORT, e.g. 127.0.0.1:2222 (this machine only) or 0.0.0.0:2222 (everyone who can reach it).`);
+    new Error(`${setting} "${value}" is not a listen address (${why}). Use HOST:PORT, e.g. 127.0.0.1:${examplePort} (this machine only) or 0.0.0.0:${examplePort} (everyone who can reach it).`);
   let host: string;
   let portText: string;
   const v6 = /^\[([^\]]+)\]:(\d+)$/.exec(text);
@@ -32,7 +33,7 @@ export function parseListen(value: string, setting = 'guestBroadcast.listen'): L
     if (colon < 0) throw bad('no port');
     host = text.slice(0, colon);
     portText = text.slice(colon + 1);
-    if (host.includes(':')) throw bad('write an IPv6 address in brackets: [::1]:2222');
+    if (host.includes(':')) throw bad(`write an IPv6 address in brackets: [::1]:${examplePort}`);
     // The name pattern first: it takes every IPv4 address too, so node:net (loaded only when
     // first used, see scripts/lazyModules.mjs) is not loaded when VS Code starts and the
     // settings are read; isIP decides only what the pattern refuses.

@@ -11,19 +11,39 @@ export class ListenError extends Error {
   }
 }
 
-export function listenError(error: NodeJS.ErrnoException, address: ListenAddress, setting: string): Error {
+/**
+ * Whose server cannot listen: what a port in use may be taken by (another of the same) differs.
+ * A broadcast's guests are served by the broadcast already there; a relay serves any broadcast of
+ * its NATS, so another relay on the port is simply another relay.
+ */
+export type ListenOwner = 'broadcast' | 'relay';
+
+const IN_USE: Record<ListenOwner, { advice: string; defaultPort: number }> = {
+  broadcast: {
+    // No advice to serve the same broadcast from a second process: its owner already serves it.
+    // Plain `status` looks only at the default sockets, and the other broadcast runs on another
+    // socket than this one (on this one it would have been found before the listen).
+    advice:
+      'If it is another guest broadcast, its guests can already watch it (guest-broadcast status shows it, with --socket PATH when it runs on a socket other than the default; guest-broadcast stop ends it, with the same --socket). ',
+    defaultPort: 2222,
+  },
+  relay: {
+    advice: 'Maybe another relay already listens there: one per address is enough, as a relay serves every broadcast of its NATS. ',
+    defaultPort: 2223,
+  },
+};
+
+export function listenError(error: NodeJS.ErrnoException, address: ListenAddress, setting: string, owner: ListenOwner = 'broadcast'): Error {
   const where = formatListen(address);
   switch (error.code) {
-    case 'EADDRINUSE':
-      // No advice to serve the same broadcast from a second process: its owner already serves it.
+    case 'EADDRINUSE': {
+      const { advice, defaultPort } = IN_USE[owner];
       return new ListenError(
-        `Port ${address.port} is already in use on ${address.host}, so guests cannot be served on ${where}. ` +
-          // Plain `status` looks only at the default sockets, and the other broadcast runs on another
-          // socket than this one (on this one it would have been found before the listen).
-          `If it is another guest broadcast, its guests can already watch it (guest-broadcast status shows it, with --socket PATH when it runs on a socket other than the default; guest-broadcast stop ends it, with the same --socket). ` +
-          `Otherwise stop what uses the port, or choose another with ${setting} (e.g. ${address.host}:${address.port === 65535 ? 2222 : address.port + 1}).`,
+        `Port ${address.port} is already in use on ${address.host}, so guests cannot be served on ${where}. ${advice}` +
+          `Otherwise stop what uses the port, or choose another with ${setting} (e.g. ${address.host}:${address.port === 65535 ? defaultPort : address.port + 1}).`,
         setting,
       );
+    }
     case 'EACCES':
       return new ListenError(`Not allowed to listen on ${where} (ports below 1024 need root). Choose a port from 1024 up with ${setting}.`, setting);
     case 'EADDRNOTAVAIL':

@@ -3,12 +3,12 @@
 // (tests, "any free port") comes back as the port the system picked.
 import type { Server } from 'node:net';
 import type { ListenAddress } from './listen';
-import { listenError } from './listenError';
+import { listenError, ListenOwner } from './listenError';
 
-/** Listens on `address`; resolves with the address bound (its real port). */
-export function listenOn(server: Server, address: ListenAddress, setting: string): Promise<ListenAddress> {
+/** Listens on `address`; resolves with the address bound (its real port). `owner`: whose server, for a port in use. */
+export function listenOn(server: Server, address: ListenAddress, setting: string, owner?: ListenOwner): Promise<ListenAddress> {
   return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => reject(listenError(error, address, setting));
+    const onError = (error: NodeJS.ErrnoException): void => reject(listenError(error, address, setting, owner));
     server.once('error', onError);
     server.listen({ host: address.host, port: address.port }, () => {
       server.off('error', onError);

@@ -31,20 +31,36 @@ function writeTemp(path: string, content: string): string {
  * so two starts at once agree on one host key).
  */
 export function readOrCreateSecret(path: string, create: () => string): string {
-  ensureStateDir(dirname(path));
+  return readOrCreateSecretFile(path, create).content;
+}
+
+export interface SecretFileOptions {
+  /** false: the folder must exist already (a path the user gave: a typo makes nothing elsewhere). Default true. */
+  makeFolder?: boolean;
+  /** Throws when the content is not what the file should hold: run before the file's mode is tightened, so a wrong file (a user's typo) is left as it was. */
+  check?: (content: string) => void;
+}
+
+/** readOrCreateSecret, saying whether the file was made just now (by this call). */
+export function readOrCreateSecretFile(path: string, create: () => string, options: SecretFileOptions = {}): { content: string; created: boolean } {
+  if (options.makeFolder ?? true) ensureStateDir(dirname(path));
+  let created = false;
   if (!existsSync(path)) {
     const temp = writeTemp(path, create());
     try {
       // rename would replace a file made meanwhile; a hard link fails instead (EEXIST).
       linkSync(temp, path);
+      created = true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     } finally {
       rmSync(temp, { force: true });
     }
   }
+  const content = readFileSync(path, 'utf8');
+  options.check?.(content);
   keepPrivate(path);
-  return readFileSync(path, 'utf8');
+  return { content, created };
 }
 
 /** Replaces `path` atomically with new content (mode 0600). */
@@ -55,6 +71,7 @@ export function replaceSecret(path: string, content: string): void {
 
 /** A secret readable by others is tightened back to 0600 (git checkouts, copies, umask). */
 function keepPrivate(path: string): void {
-  const mode = statSync(path).mode & 0o777;
-  if (mode & 0o077) chmodSync(path, 0o600);
+  const stat = statSync(path);
+  // (Reading it failed already for a folder; anything else that is not a plain file is not ours to change.)
+  if (stat.isFile() && stat.mode & 0o077) chmodSync(path, 0o600);
 }

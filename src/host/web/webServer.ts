@@ -14,6 +14,7 @@ import { MAX_PAGE_MESSAGE } from '../../wire/webGuestProtocol';
 import { ConnectionLimits, normalizeAddress } from '../connectionLimits';
 import type { ListenAddress } from '../embedded/listen';
 import { listenOn } from '../embedded/listenOn';
+import type { ListenOwner } from '../embedded/listenError';
 import type { GroupPlacer } from '../fanout/groupPlacer';
 import type { HostSizeSource } from '../fanout/hostSizeFeed';
 import { AssetStore } from './webAssets';
@@ -54,6 +55,8 @@ export interface WebServerOptions<S extends WebSite = WebSite> {
   listen: ListenAddress;
   /** The option the address came from, for a listen error ("--web"). */
   listenName: string;
+  /** Whose server this is, for the advice on a port in use (default: a broadcast's). */
+  listenOwner?: ListenOwner;
   tls?: { cert: Buffer; key: Buffer };
   assets: AssetStore;
   /** TCP connections at once (before TLS or HTTP is spoken). */
@@ -138,7 +141,7 @@ export class WebServer<S extends WebSite = WebSite> {
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => void this.onUpgrade(req, socket, head));
     server.on('clientError', (_error, socket: Socket) => socket.destroy());
     if (tls) server.on('tlsClientError', (_error, socket: Socket) => socket.destroy());
-    this.bound = await listenOn(server, this.bound, this.options.listenName);
+    this.bound = await listenOn(server, this.bound, this.options.listenName, this.options.listenOwner);
   }
 
   /** Stops listening, ends every page with `end` (at most 3 s), then cuts what is left. */
