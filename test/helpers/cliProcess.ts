@@ -10,6 +10,13 @@ import { waitFor } from './wait';
 
 export const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
+/**
+ * How long a CLI is given to say something, exit, or run to its end. Generous: on a loaded
+ * 2-core machine (CI running the whole suite) starting node, tmux and a NATS link took over 10 s
+ * at times, where it usually takes one or two; a CLI that hangs still fails, saying what it printed.
+ */
+const CLI_WAIT_MS = 30_000;
+
 export class CliProcess {
   readonly child: ChildProcess;
   stdout = '';
@@ -33,7 +40,7 @@ export class CliProcess {
     return this.stdout + this.stderr;
   }
 
-  async waitForOutput(text: string | RegExp, timeoutMs = 15_000): Promise<void> {
+  async waitForOutput(text: string | RegExp, timeoutMs = CLI_WAIT_MS): Promise<void> {
     const found = (): boolean => (typeof text === 'string' ? this.output.includes(text) : text.test(this.output));
     await waitFor(`${String(text)} in the CLI's output`, () => found() || (this.exit !== undefined && found()), timeoutMs).catch((error: Error) => {
       throw new Error(`${error.message}\nOutput was:\n${this.output}\nExit: ${JSON.stringify(this.exit)}`);
@@ -41,7 +48,7 @@ export class CliProcess {
   }
 
   /** Waits for the exit; resolves the exit code (null when a signal ended it). */
-  async waitForExit(timeoutMs = 15_000): Promise<number | null> {
+  async waitForExit(timeoutMs = CLI_WAIT_MS): Promise<number | null> {
     const r = await waitFor('the CLI to exit', () => this.exit, timeoutMs).catch((error: Error) => {
       throw new Error(`${error.message}\nOutput was:\n${this.output}`);
     });
@@ -85,5 +92,5 @@ export function cliWorld(prefix: string): CliWorld {
     for (const c of cleanups) c();
     await sock.cleanup();
   });
-  return { sock, stateDir: join(sock.dir, 'state'), env, cleanups, cli: (args) => runClient(['node', CLI, ...args], { env }) };
+  return { sock, stateDir: join(sock.dir, 'state'), env, cleanups, cli: (args) => runClient(['node', CLI, ...args], { env, timeoutMs: CLI_WAIT_MS }) };
 }

@@ -18,6 +18,7 @@ import { matchesPane, screenLine, waitForNotice } from '../helpers/relayScreens'
 import { waitFor } from '../helpers/screen';
 import { TcpRelay } from '../helpers/tcpRelay';
 import { typeLine } from '../helpers/tmuxFixture';
+import { WebGuestClient } from '../helpers/webFixture';
 
 const test = (name: string, fn: () => Promise<void>): void => boundedTest(name, fn, { timeoutMs: 150_000 });
 
@@ -121,19 +122,33 @@ test("the host's link never comes back: once its registry entry lapses, relay gu
   await proxy.start();
   const world = await relayWorld({ hostUrls: [`nats://127.0.0.1:${proxy.port}`], relayUrls: [nats.url], relayId: 'host-gone' });
   const { nc, kv } = await registry(nats.url);
+  let page: WebGuestClient | undefined;
   try {
-    const relay = await world.startRelay();
+    const relay = await world.startRelay({ web: {} });
     const g = world.guest(relay, { user: 'host-gone' });
+    // A browser guest of the relay too (the page's socket).
+    page = new WebGuestClient(`ws://127.0.0.1:${relay.web!.address.port}/w/host-gone/socket`);
+    await page.opened;
+    page.size(80, 24);
     await typeLine(world.sock.tmux, 'broadcast', 'echo before-the-host-vanished');
     await g.waitForText('before-the-host-vanished', 30_000);
+    await page.waitForText('before-the-host-vanished', 30_000);
     await proxy.cut();
     await waitForNotice(g, HOST_NOTICE);
     // The entry lapses as its TTL would (30 s without a refresh); the relay asks the registry.
     await kv.delete('host-gone');
     await waitForNotice(g, HOST_GONE_MESSAGE.slice(0, 60), 60_000);
     await g.waitForExit(30_000);
+    // What the guest's terminal keeps once ssh has exited (the main screen, as tmux leaves it on a
+    // detach) says why it ended, once: not the general "ended" line over it.
+    const last = await screenLine(g);
+    assert.ok(last.includes(HOST_GONE_MESSAGE.slice(0, 60)), `the reason stays on the guest's terminal: ${last}`);
+    assert.ok(!last.includes(ENDED_MESSAGE), `no second, vaguer line: ${last}`);
+    // The page is told the same, as its end message.
+    assert.equal((await page.waitForMessage('end', 30_000)).message, HOST_GONE_MESSAGE);
     await waitFor('the relay to let go of the broadcast', () => relay.server.broadcastIds.length === 0, 30_000);
   } finally {
+    page?.close();
     await nc.close();
     await world.cleanup();
     await proxy.cut();

@@ -14,14 +14,17 @@ boundedTest('a relay guest kicked from the host list is told so and leaves; the 
   try {
     const one = await world.startRelay();
     const two = await world.startRelay();
+    await typeLine(world.sock.tmux, 'broadcast', 'echo before-the-kick');
+    // A relay names its guests in the order their connections arrive: b's ssh is started only
+    // once a watches, so a is relay-0's first guest (two ssh started together may connect either way).
     const a = world.guest(one);
+    await a.waitForText('before-the-kick', 20_000);
     const b = world.guest(one);
     const c = world.guest(two);
-    await typeLine(world.sock.tmux, 'broadcast', 'echo before-the-kick');
-    for (const g of [a, b, c]) await g.waitForText('before-the-kick', 20_000);
+    for (const g of [b, c]) await g.waitForText('before-the-kick', 20_000);
     const relayGuests = () => world.broadcast.status().viewers.filter((v) => v.route === 'relay');
     await waitFor('three relay guests in the host list', () => relayGuests().length === 3, 20_000);
-    // Which listed guest is a? The first to join relay-0 (its names count up).
+    // Which listed guest is a? The first to connect to relay-0 (its names count up).
     const onOne = relayGuests().filter((v) => v.name.startsWith('relay-0/')).sort((x, y) => x.name.localeCompare(y.name, 'en', { numeric: true }));
     assert.equal(onOne.length, 2);
     assert.match(onOne[0].address ?? '', /via relay-0$/);

@@ -67,6 +67,11 @@ function domRows(page: Page): Promise<string[]> {
   return page.evaluate(() => Array.from(document.querySelectorAll('#terminal .xterm-rows > div')).map((d) => (d.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()));
 }
 
+/** Waits until a row of the page shows `text`. */
+async function waitForRow(page: Page, text: string): Promise<void> {
+  await waitFor(`"${text}" in the page`, async () => (await domRows(page)).some((l) => l.includes(text)), 20_000);
+}
+
 /** The page's rows above tmux's status line equal the host's pane, row for row. */
 async function pageMatchesPane(world: RelayWorld, page: Page, what: string): Promise<void> {
   let last = '';
@@ -98,12 +103,15 @@ test("a browser guest through a relay sees the host's screen, follows new output
   assert.equal((await domRows(page)).length, 24, 'the page took the host size (80x24)');
   assert.deepEqual(relay.server.groups(world.id).map((g) => `${g.cols}x${g.rows}`), ['80x24']);
 
+  // Each command's output first, then the match: page and pane can agree before the shell has
+  // run the line (both showing it typed), so a match alone does not say the output is there.
   await typeLine(world.sock.tmux, 'broadcast', 'for i in 1 2 3; do echo "later-$i-$((i*7))"; done');
+  await waitForRow(page, 'later-3-21');
   await pageMatchesPane(world, page, 'the page to follow new output');
-  assert.ok((await domRows(page)).some((l) => l.includes('later-3-21')));
 
   // Enough to scroll tmux's screen (the alternate one, in the page) before the resize below.
   await typeLine(world.sock.tmux, 'broadcast', 'for i in $(seq 1 40); do echo "scrolled-$i"; done');
+  await waitForRow(page, 'scrolled-40');
   await pageMatchesPane(world, page, 'the page to follow a scrolling screen');
 
   // The host's terminal changes size (80x24 is also xterm's default, so this is what proves the
@@ -112,11 +120,11 @@ test("a browser guest through a relay sees the host's screen, follows new output
   await waitFor('the page at the new host size', async () => (await domRows(page)).length === 30, 20_000);
   await waitFor('the relay group at the new size', () => relay.server.groups(world.id).some((g) => g.cols === 100 && g.rows === 30), 20_000);
   await typeLine(world.sock.tmux, 'broadcast', 'clear; echo after-resize-$((5*5))');
+  await waitForRow(page, 'after-resize-25');
   // Row for row at the new size too: the page first fitted the browser window (the relay did not
   // know the host's size yet), then shrank to 80x24, and xterm.js 6.0.0 then grew its alternate
   // buffer wrong (media/altBufferCapacity.ts): tmux's status line a few rows from the top.
   await pageMatchesPane(world, page, 'the page to show the host pane at the new size');
-  assert.ok((await domRows(page)).some((l) => l.includes('after-resize-25')));
 
   // The host lists the browser guest (relay presence) and learns the relay's browser link.
   await waitFor('the host to list the browser guest', async () => (await world.route.guests()).some((g) => g.user === 'browser' && g.route === 'relay' && /via relay-0/.test(g.address ?? '')));
