@@ -115,6 +115,8 @@ export class RelayRoute implements Route {
   private size: TerminalSize | undefined;
   /** Whether the NATS link is up now (nats.js reconnects by itself; its status events say when). */
   private linkUp = true;
+  /** Back on NATS, putting the entry again: the regular heartbeat waits (relays recover on it). */
+  private reregistering = false;
 
   constructor(readonly options: RelayRouteOptions) {
     // The options parser checks --relay-id; this catches a caller that built the options itself
@@ -371,7 +373,7 @@ export class RelayRoute implements Route {
   }
 
   private alive(): void {
-    if (!this.linkUp || this.closing || !this.nc) return;
+    if (!this.linkUp || this.reregistering || this.closing || !this.nc) return;
     try {
       this.nc.publish(subjects.alive(this.id), encodeControl({}));
     } catch {
@@ -401,8 +403,10 @@ export class RelayRoute implements Route {
         // The entry first (briefly awaited), then the heartbeat that makes relays recover: a guest
         // who sees the broadcast again can tell others to log in. A cluster electing the bucket's
         // leader may take longer: then the heartbeat goes first and the entry follows.
+        this.reregistering = true;
         const put = this.registerAgain();
         await Promise.race([put, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+        this.reregistering = false;
         this.alive();
         this.hello();
         this.options.onWarning?.(`Back on NATS (${shownNatsUrls([status.server])}); relay guests see the broadcast again.`);
