@@ -218,6 +218,13 @@ async function main() {
       stopAll(why).then(() => (say(`Stopped; removed ${dir}.`), process.exit(0)));
     });
   }
+  // A SIGTERM (or SIGKILL) to the npm running this ends npm and its shell, not this script: a
+  // parent that went away stops the demo as Ctrl-C does, rather than leave the three running.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (stopping || process.ppid === parent) return;
+    stopAll('Its parent (npm) ended').then(() => (say(`Stopped; removed ${dir}.`), process.exit(0)));
+  }, 1000).unref();
 
   const natsUrl = `nats://127.0.0.1:${natsPort}`;
   const greeting = [

@@ -3,7 +3,7 @@
 // stops every process the demo started (by their PIDs) and removes its temp folder. Bad states
 // (the relay's port in use, no nats-server) end with a message saying what to do.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -79,6 +79,42 @@ test('npm run demo:relay: watch through the printed ssh line, then Ctrl-C stops 
   } finally {
     guest?.kill();
     demo.kill();
+  }
+});
+
+test('npm run demo:relay in the background: a SIGTERM to npm (which does not pass it on) also stops all the demo started', { timeout: 150_000 }, async () => {
+  // Not in a terminal (as `npm run demo:relay > log &` runs it): npm's end brings no SIGHUP.
+  const npm = spawn('npm', ['run', '-s', 'demo:relay', '--', '--port', '0'], { cwd: ROOT, env: { ...process.env, HOME: home, SHELL: '/bin/sh', XDG_CONFIG_HOME: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  npm.stdout.on('data', (d: Buffer) => (output += d.toString('utf8')));
+  npm.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
+  let started: number[] = [];
+  try {
+    await waitFor('the demo to say how to watch', () => output.includes('Press Ctrl-C to stop all three'), 90_000).catch((error: Error) => {
+      throw new Error(`${error.message}\n${output}`);
+    });
+    const socket = /tmux -S (\S+) attach -t broadcast/.exec(output)?.[1];
+    const dir = /their temp files in (\S+) are removed/.exec(output)?.[1];
+    assert.ok(socket && dir && existsSync(dir), output);
+    const tmuxServer = Number(spawnSync('tmux', ['-S', socket, 'display-message', '-p', '#{pid}'], { encoding: 'utf8' }).stdout.trim());
+    started = [...processTree([npm.pid!]).map((p) => p.pid), tmuxServer].filter((pid) => pid !== npm.pid);
+    assert.ok(started.map(cmdline).some((c) => c.includes('nats-server')), 'nats-server among what the demo started');
+    // npm's own PID, as `kill PID` of what a user started would be.
+    process.kill(npm.pid!, 'SIGTERM');
+    await waitFor('every process the demo started to be gone', () => started.every((pid) => !alive(pid)), 60_000).catch((error: Error) => {
+      throw new Error(`${error.message}: still there: ${started.filter(alive).map((pid) => `${pid} ${cmdline(pid)}`).join('; ')}\n${output}`);
+    });
+    assert.equal(existsSync(dir), false, 'the temp folder is removed');
+  } finally {
+    // Whatever is left (the check failed): ended by PID.
+    for (const pid of started.filter(alive)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    npm.kill('SIGKILL');
   }
 });
 
