@@ -26,6 +26,8 @@ export interface RelayWorld {
   /** The host's own embedded SSH route's port (a guest that needs no relay). */
   embeddedPort: number;
   relays: RunningRelay[];
+  /** What the host warned of (as `host` prints "Warning: …"): NATS link lost, back, unreachable at stop. */
+  warnings: string[];
   /**
    * A relay in this process, on `urls` (default: the NATS the world started, or relayUrls);
    * `web`: browser guests too (`relay --web`, on a free loopback port).
@@ -72,7 +74,8 @@ export async function relayWorld(options: RelayWorldOptions = {}): Promise<Relay
     authorizedKeysFile: options.authorizedKeysFile,
     relay: { urls: hostUrls, id: options.relayId, auth: options.hostAuth ?? {}, names: { ...NATS_FIELD_NAMES, urls: '--relay' } },
   });
-  const started = broadcastOptions(host, { names: {}, defaultStateDir: stateDir });
+  const warnings: string[] = [];
+  const started = broadcastOptions(host, { names: {}, defaultStateDir: stateDir, onWarning: (message) => warnings.push(message) });
   const route = started.routes.find((r): r is RelayRoute => r instanceof RelayRoute);
   if (!route) throw new Error('no relay route');
   // A host that cannot start (NATS refused it) must not leave nats-server running.
@@ -95,6 +98,7 @@ export async function relayWorld(options: RelayWorldOptions = {}): Promise<Relay
     hostClient,
     embeddedPort: (started.routes[0] as EmbeddedSshRoute).server.port,
     relays,
+    warnings,
     async startRelay(o = {}) {
       const given = Array.isArray(o) ? { urls: o } : o;
       const relay = await startRelay({

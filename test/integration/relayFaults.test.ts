@@ -147,6 +147,9 @@ test("the host's link never comes back: once its registry entry lapses, relay gu
     // The page is told the same, as its end message.
     assert.equal((await page.waitForMessage('end', 30_000)).message, HOST_GONE_MESSAGE);
     await waitFor('the relay to let go of the broadcast', () => relay.server.broadcastIds.length === 0, 30_000);
+    // Stopped while NATS is still out of reach: it says what relay guests will read, and when.
+    await world.broadcast.stop();
+    assert.ok(world.warnings.some((w) => /NATS \(.*\) is unreachable: relay guests read that the broadcast ended once its registry entry lapses \(within 30 s\)\./.test(w)), world.warnings.join('\n'));
   } finally {
     page?.close();
     await nc.close();

@@ -504,6 +504,12 @@ export class RelayRoute implements Route {
     const nc = this.nc;
     if (!nc) return;
     for (const sub of this.subs) sub.unsubscribe();
+    if (!this.linkUp) {
+      // Each request would wait for its timeout: the stop says so instead of hanging for seconds.
+      if (ended) this.options.onWarning?.(`NATS (${this.url}) is unreachable: relay guests read that the broadcast ended once its registry entry lapses (within ${Math.round(REGISTRY_TTL_MS / 1000)} s).`);
+      await closeNats(nc, 200);
+      return;
+    }
     try {
       // The entry goes first: relays believe an `ended` only once the registry agrees (anyone
       // allowed to publish under the prefix could send one).
