@@ -1,6 +1,6 @@
 // What a relay's groups need from NATS for one broadcast: its id, the relay's own name, and the
 // requests they make (wire/relayProtocol.ts). One place for timeouts and for reading answers; a
-// request nobody answered reads as HOST_DID_NOT_ANSWER (hostRetry.ts: asked again, not shown).
+// request nobody answered reads as HOST_DID_NOT_ANSWER (hostRetry.ts: asked again for a while, then shown).
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import {
   encodeControl,

@@ -148,11 +148,7 @@ export type RegistryEntry = {
   cols: number;
   rows: number;
   started: string;
-  /**
-   * Which host put the entry (a random token kept in the host's state folder): a host finding a
-   * live entry of another owner under its id refuses to start rather than take the id over,
-   * and a host stopping deletes only its own entry.
-   */
+  /** Which host process put the entry (a random token): a host stopping deletes only its own entry. */
   owner?: string;
 } & RegistryAccess;
 
@@ -171,7 +167,7 @@ export function isPublicKeyLine(line: unknown): line is string {
 export function parseRegistryEntry(text: string): RegistryEntry | undefined {
   const o = parseObject(text, MAX_REGISTRY_BYTES);
   if (!o || o.v !== PROTOCOL_VERSION || typeof o.session !== 'string') return undefined;
-  const owner = typeof o.owner === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(o.owner) ? { owner: o.owner } : {};
+  const owner = typeof o.owner === 'string' && isBroadcastId(o.owner) ? { owner: o.owner } : {};
   const base = { v: PROTOCOL_VERSION, session: o.session.slice(0, 200), cols: int(o.cols, 0), rows: int(o.rows, 0), started: String(o.started ?? '').slice(0, 64), ...owner };
   switch (o.access) {
     case 'open':

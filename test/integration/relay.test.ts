@@ -157,12 +157,29 @@ test('a second host given the relay id of a live broadcast is refused, and the f
     const g = world.guest(relay, { user: 'taken-id' });
     await typeLine(world.sock.tmux, 'broadcast', 'echo first-host-$((3*3))');
     await g.waitForText('first-host-9', 20_000);
-    await assert.rejects(relayWorld({ relayId: 'taken-id', hostUrls: [world.nats.url] }), /The relay id "taken-id" is in use on NATS .* by another live host \(its entry was refreshed \d+ s ago, session "broadcast"\)\. Give this broadcast another --relay-id, or stop that host; if it is gone, its entry lapses within 30 s\./);
+    await assert.rejects(relayWorld({ relayId: 'taken-id', hostUrls: [world.nats.url] }), /The relay id "taken-id" is in use on NATS .* by another host that is broadcasting now, session "broadcast"\. Give this broadcast another --relay-id, or stop that host first\./);
     // The refused host neither took the entry nor ended anything: the first host's guest watches on.
     await typeLine(world.sock.tmux, 'broadcast', 'echo still-first-$((4*4))');
     await g.waitForText('still-first-16', 20_000);
     const late = world.guest(relay, { user: 'taken-id' });
     await late.waitForText('still-first-16', 20_000);
+
+    // An entry whose host no longer beats (it crashed; its entry has not lapsed yet) is taken over.
+    const nc = await connect({ servers: world.nats.url });
+    try {
+      const kv = await new Kvm(nc).open(REGISTRY_BUCKET);
+      await kv.put('crashed-id', JSON.stringify({ v: 1, session: 'gone', cols: 80, rows: 24, started: new Date().toISOString(), owner: 'someone-else', access: 'open' }));
+    } finally {
+      await nc.close();
+    }
+    const again = await relayWorld({ relayId: 'crashed-id', hostUrls: [world.nats.url] });
+    try {
+      const g2 = again.guest(relay, { user: 'crashed-id' });
+      await typeLine(again.sock.tmux, 'broadcast', 'echo took-it-over-$((5*5))');
+      await g2.waitForText('took-it-over-25', 20_000);
+    } finally {
+      await again.cleanup();
+    }
   } finally {
     await world.cleanup();
   }

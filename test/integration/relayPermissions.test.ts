@@ -52,6 +52,14 @@ boundedTest('docs/nats-permissions.conf: a host and a relay work end to end; the
     const screen = (await guest.lines()).join('\n');
     assert.doesNotMatch(screen, /HIJACKED/);
     assert.ok(errors.some((e) => /permissions violation/i.test(e)), `NATS said no: ${errors.join('; ')}`);
+
+    // The host may not read the registry, yet its stop removes its entry (and relays believe the end).
+    await world.broadcast.stop();
+    await waitFor('the entry to be gone', async () => {
+      const entry = await kv.get('team-demo');
+      return !entry || entry.operation !== 'PUT';
+    }, 15_000);
+    await guest.waitForText('the broadcast has ended', 20_000);
   } finally {
     await hostile.close().catch(() => undefined);
     await world.cleanup();

@@ -17,14 +17,6 @@ export function loadOrCreateRelayId(stateDir: string): string {
   return id;
 }
 
-export const RELAY_OWNER_FILE = 'relay-owner';
-
-/** This host's token in its registry entries (see RegistryEntry.owner): kept, so a restarted host takes its id back. */
-export function loadOrCreateRelayOwner(stateDir: string): string {
-  const owner = readOrCreateSecret(join(stateDir, RELAY_OWNER_FILE), () => randomId() + '\n').trim();
-  return /^[A-Za-z0-9_-]{1,64}$/.test(owner) ? owner : randomId();
-}
-
 /** 128 random bits in base64url (22 characters), drawn again when the first is "-" or "_" (1 in 32). */
 export function randomId(): string {
   for (let i = 0; i < 64; i++) {

@@ -51,7 +51,7 @@ import {
 } from '../../wire/relayProtocol';
 import { HostRelayGroup } from './hostRelayGroup';
 import { closeNats, connectNats, NATS_FIELD_NAMES, registryFailure, NatsAuth, NatsOptionNames } from './natsConnection';
-import { loadOrCreateRelayId, loadOrCreateRelayOwner } from './relayId';
+import { loadOrCreateRelayId, randomId } from './relayId';
 import { RelayPresence } from './relayPresence';
 import { RegistryAccessSource } from './registryAccess';
 import { openRegistry } from './registryBucket';
@@ -84,6 +84,8 @@ const REREGISTER_ATTEMPTS = 10;
 /** Requested sizes remembered as another group's (the cap on sizes maps many to one). */
 const MAX_SIZE_ALIASES = 4096;
 
+/** How long a starting host listens for another host's heartbeat under an id already registered. */
+const ALIVE_CHECK_MS = ALIVE_MS * 2.5;
 /** How long a starting host waits for a relay to answer its hello (none running: it starts anyway). */
 const FIRST_RELAY_WAIT_MS = 1000;
 
@@ -93,7 +95,7 @@ export class RelayRoute implements Route {
   private nc: NatsConnection | undefined;
   private kv: KV | undefined;
   private id = '';
-  /** This host's token in its registry entries (RegistryEntry.owner). */
+  /** This process's token in its registry entries (RegistryEntry.owner): a stop deletes only its own entry. */
   private owner = '';
   private context: RouteContext | undefined;
   private groups: SizeGroups | undefined;
@@ -155,7 +157,7 @@ export class RelayRoute implements Route {
   async start(context: RouteContext): Promise<RouteReport> {
     this.context = context;
     this.id = this.options.id ?? loadOrCreateRelayId(this.options.stateDir);
-    this.owner = loadOrCreateRelayOwner(this.options.stateDir);
+    this.owner = randomId();
     this.groups = fanoutFor(context, { maxGroups: this.options.maxSizeGroups ?? EMBEDDED_DEFAULTS.maxSizeGroups, appRoot: this.options.appRoot });
     // Loaded only now: a broadcast without relays never loads the NATS client.
     const nc = await connectNats(this.options.urls, this.options.auth ?? {}, `guest-broadcast host ${this.id.slice(0, 6)}`, this.options.optionNames ?? { ...NATS_FIELD_NAMES, urls: '--relay' }, subjects.hostInbox(this.id));
@@ -166,7 +168,7 @@ export class RelayRoute implements Route {
       await nc.close().catch(() => undefined);
       throw new Error(registryFailure(this.url, error as Error));
     }
-    const taken = await this.takenBy(this.kv);
+    const taken = await this.takenBy(this.kv, nc);
     if (taken) {
       await nc.close().catch(() => undefined);
       throw new Error(taken);
@@ -184,6 +186,8 @@ export class RelayRoute implements Route {
     // one from the start, not only after a first guest came through it.
     this.hello();
     await this.firstRelayAnswer(FIRST_RELAY_WAIT_MS);
+    // Stopped during that wait: no timers nobody would clear.
+    if (this.closing) return { applied: [], warnings: [] };
     this.timers.push(
       setInterval(() => {
         void this.register();
@@ -354,7 +358,6 @@ export class RelayRoute implements Route {
     for (const [key, g] of this.bySize) if (g === group) this.bySize.delete(key);
   }
 
-  /** The heartbeat relays watch for (wire/relayProtocol.ts P.alive); none while the link is down. */
   /** Asks relays to say they serve this broadcast (P.hello; they answer on P.presence). */
   private hello(): void {
     if (!this.linkUp || this.closing || !this.nc) return;
@@ -372,6 +375,7 @@ export class RelayRoute implements Route {
     }
   }
 
+  /** The heartbeat relays watch for (wire/relayProtocol.ts P.alive); none while the link is down. */
   private alive(): void {
     if (!this.linkUp || this.reregistering || this.closing || !this.nc) return;
     try {
@@ -424,24 +428,42 @@ export class RelayRoute implements Route {
   }
 
   /**
-   * Why the id cannot be this broadcast's: a live entry of another host (a second host given the
-   * same --relay-id would take its guests, and end them when it stops). An entry of this host's
-   * own (a restart with the same state folder) is taken back. undefined: free.
+   * Why the id cannot be this broadcast's: another host broadcasts under it now (a second host
+   * given the same --relay-id would take its guests, and end them when it stops). Live means
+   * beating: a host beats on P.alive every ALIVE_MS, so an id with a registry entry (or one this
+   * user may not read) is listened to for ALIVE_CHECK_MS first. An entry whose host no longer
+   * beats (it crashed; the same host restarted) is taken over. undefined: free.
    */
-  private async takenBy(kv: KV): Promise<string | undefined> {
-    const found = await kv.get(this.id).catch(() => null);
-    if (!found || found.operation !== 'PUT') return undefined;
-    const entry = parseRegistryEntry(found.string());
-    if (entry?.owner === this.owner) return undefined;
-    const ago = Math.max(0, Math.round((Date.now() - found.created.getTime()) / 1000));
-    return `The relay id "${this.id}" is in use on NATS ${this.url} by another live host (its entry was refreshed ${ago} s ago${entry ? `, session "${entry.session}"` : ''}). Give this broadcast another --relay-id, or stop that host; if it is gone, its entry lapses within ${Math.round(REGISTRY_TTL_MS / 1000)} s.`;
+  private async takenBy(kv: KV, nc: NatsConnection): Promise<string | undefined> {
+    const found = await this.readEntry(kv);
+    if (found === null) return undefined;
+    const beat = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        sub.unsubscribe();
+        resolve(false);
+      }, ALIVE_CHECK_MS);
+      const sub = nc.subscribe(subjects.alive(this.id), {
+        callback: () => {
+          clearTimeout(timer);
+          sub.unsubscribe();
+          resolve(true);
+        },
+      });
+    });
+    if (!beat) return undefined;
+    const what = found ? `, session "${found.session}"` : '';
+    return `The relay id "${this.id}" is in use on NATS ${this.url} by another host that is broadcasting now${what}. Give this broadcast another --relay-id, or stop that host first.`;
   }
 
-  /** Whether the registry entry under this id is this host's (a stop deletes only its own). */
-  private async ownsEntry(): Promise<boolean> {
-    const found = await this.kv?.get(this.id).catch(() => null);
-    if (!found || found.operation !== 'PUT') return false;
-    return parseRegistryEntry(found.string())?.owner === this.owner;
+  /** The registry entry under this id: null when there is none, undefined when it cannot be read (NATS permissions may not allow it). */
+  private async readEntry(kv: KV): Promise<RegistryEntry | null | undefined> {
+    try {
+      const found = await kv.get(this.id);
+      if (!found || found.operation !== 'PUT') return null;
+      return parseRegistryEntry(found.string());
+    } catch {
+      return undefined;
+    }
   }
 
   /** Puts the registry entry; false (after a warning, when `warn`) when NATS did not take it. */
@@ -513,7 +535,10 @@ export class RelayRoute implements Route {
     try {
       // The entry goes first: relays believe an `ended` only once the registry agrees (anyone
       // allowed to publish under the prefix could send one).
-      if (ended && (await this.ownsEntry())) await this.kv?.delete(this.id);
+      // Not when the entry is positively another host's (one that took the id over after this
+      // host lost its link for longer than the entry's TTL).
+      const entry = this.kv ? await this.readEntry(this.kv) : null;
+      if (ended && (!entry || entry.owner === this.owner)) await this.kv?.delete(this.id);
       nc.publish(subjects.ended(this.id), encodeControl({ message, ended }));
       await nc.flush();
     } catch {
