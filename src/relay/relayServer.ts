@@ -225,20 +225,20 @@ export class RelayServer {
     if (id) this.broadcasts.get(id)?.announce();
   }
 
-  private async admit(user: string): Promise<{ broadcast: RelayBroadcast } | { refusal: string }> {
+  private async admit(user: string): Promise<{ broadcast: RelayBroadcast } | { refusal: string; tryAgain?: boolean }> {
     if (!isBroadcastId(user)) {
       return { refusal: `Guest Broadcast: "${user.slice(0, 64)}" is not a broadcast id (${BROADCAST_ID_RULE}). Log in as the id the host gave you: ssh -p PORT ID@RELAY.` };
     }
     const entry = await this.fetchEntry(user);
     if (entry === undefined) {
-      return { refusal: 'Guest Broadcast: this relay cannot reach the broadcast registry right now (its NATS link is down or the cluster is electing a leader). Connect again in a moment.' };
+      return { refusal: 'Guest Broadcast: this relay cannot reach the broadcast registry right now (its NATS link is down or the cluster is electing a leader). Connect again in a moment.', tryAgain: true };
     }
     if (!entry) {
       return {
         refusal: `Guest Broadcast: no broadcast "${user}" is served through this relay: it has ended, or the id is mistyped. Check the id the host gave you (the user name in ssh ID@RELAY).`,
       };
     }
-    if (this.closing) return { refusal: 'Guest Broadcast: this relay is stopping. Connect again (to another relay) in a moment.' };
+    if (this.closing) return { refusal: 'Guest Broadcast: this relay is stopping. Connect again (to another relay) in a moment.', tryAgain: true };
     return { broadcast: this.broadcastFor(user, entry) };
   }
 

@@ -9,13 +9,15 @@
 // being broadcast" or tmux's own "no sessions"). What shows a broadcast always draws: tmux, the
 // embedded host's views and a relay's snapshots start with escape sequences (alternate screen,
 // clearing, cursor moves), so "drew" is "sent an ESC". The watcher treats a refusal as a failed
-// connection (watchSession.ts): before the first success it is final for that server.
+// connection (watchSession.ts): before the first success it is final for that server. Except
+// VIEW_EXIT.tryAgain (src/wire/viewExit.ts): a refusal for now only, tried again as a drop is.
 // Everything else means "try again":
 //   - the connection dropped or sshd closed the channel without an exit status;
 //   - a non-zero status after the view drew: the tmux server died ("[server exited]" is status 1);
 //   - an exit signal (the client was killed).
 // A reconnect that finds no broadcast just keeps backing off, so restarting a broadcast brings
 // its viewers back by themselves, while a deliberate stop shows "ended" and leaves them be.
+import { VIEW_EXIT } from '../wire/viewExit';
 import { visibleText } from './visibleText';
 
 export interface ChannelEnd {
@@ -37,7 +39,7 @@ export type EndVerdict = { kind: 'ended' } | { kind: 'lost'; reason: string } | 
 
 export function classifyEnd(end: ChannelEnd): EndVerdict {
   if (!end.error && end.exitCode === 0 && !end.exitSignal) return { kind: 'ended' };
-  if (!end.error && !end.exitSignal && end.exitCode !== undefined && !end.drew) {
+  if (!end.error && !end.exitSignal && end.exitCode !== undefined && end.exitCode !== VIEW_EXIT.tryAgain && !end.drew) {
     return { kind: 'refused', reason: end.said ? `said: ${end.said}` : `ended the view with exit status ${end.exitCode} before showing anything` };
   }
   const said = end.lastLine ? `: ${end.lastLine}` : '';

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { VIEW_EXIT } from '../../src/wire/viewExit';
 import { test } from 'node:test';
 import { backoffDelay } from '../../src/watcher/backoff';
 import { allText, classifyEnd, lastTextLine } from '../../src/watcher/sessionEnd';
@@ -43,6 +44,11 @@ test('a non-zero exit status before the server drew anything is a refusal, in al
   assert.equal(classifyEnd({ exitCode: 1, error: new Error('read ECONNRESET') }).kind, 'lost');
   assert.equal(classifyEnd({ exitSignal: 'KILL' }).kind, 'lost');
   assert.equal(classifyEnd({ said: 'hello' }).kind, 'lost');
+  // A refusal for now only (VIEW_EXIT.tryAgain: a relay that cannot reach its registry this moment) is tried again.
+  const forNow = 'Guest Broadcast: this relay cannot reach the broadcast registry right now (…). Connect again in a moment.';
+  const verdict = classifyEnd({ exitCode: VIEW_EXIT.tryAgain, drew: false, said: forNow, lastLine: forNow });
+  assert.equal(verdict.kind, 'lost');
+  assert.ok(verdict.kind === 'lost' && verdict.reason.includes(forNow), JSON.stringify(verdict));
   assert.equal(allText('\r\nfirst line\r\n\r\nsecond line\r\n'), 'first line second line');
 });
 

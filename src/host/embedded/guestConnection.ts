@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { AuthContext, Connection, PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
 import { formatHostSize, HOST_SIZE_COMMAND } from '../../wire/hostSize';
 import { ENDED_MESSAGE } from '../messages';
+import { VIEW_EXIT } from '../../wire/viewExit';
 import { AccessConfig, AuthDecision, decide, decideGiven, GivenAccess, methodsFor } from './access';
 import type { AccessPolicy } from './options';
 import { disconnectWithReason } from './disconnect';
@@ -24,7 +25,7 @@ export interface GuestConnectionOptions {
    * A relay: which broadcast a user name names, asked once the access policy let the guest in.
    * A refusal is shown in the guest's terminal (then the connection ends with status 1).
    */
-  admit?: (user: string) => Promise<{ groups: GroupPlacer; hostSize?: HostSizeSource } | { refusal: string }>;
+  admit?: (user: string) => Promise<{ groups: GroupPlacer; hostSize?: HostSizeSource } | { refusal: string; tryAgain?: boolean }>;
   /**
    * A relay: the access of the broadcast a user name names (looked up at each login request);
    * `access` is then unused. An unknown broadcast reads as open, and admit() refuses it.
@@ -67,6 +68,8 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   /** The host's size for the host-size channel: the options', or (a relay) the admitted broadcast's. */
   private hostSize: HostSizeSource | undefined;
   private refusal: string | undefined;
+  /** The refusal holds for now only: the view ends with VIEW_EXIT.tryAgain, so watchers come back. */
+  private refusalForNow = false;
 
   constructor(
     private readonly client: Connection,
@@ -125,7 +128,10 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
       // A relay's user name is the broadcast id (a secret): the guest is listed as "guest".
       admit(ctx.username).then(
         (answer) => {
-          if ('refusal' in answer) this.refusal = answer.refusal;
+          if ('refusal' in answer) {
+            this.refusal = answer.refusal;
+            this.refusalForNow = answer.tryAgain === true;
+          }
           else {
             this.groups = answer.groups;
             this.hostSize = answer.hostSize;
@@ -134,6 +140,7 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
         },
         () => {
           this.refusal = 'Guest Broadcast: this relay cannot look the broadcast up right now. Try again in a moment.';
+          this.refusalForNow = true;
           if (!this.closed) ctx.accept();
         },
       );
@@ -217,7 +224,7 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
     if (this.refusal !== undefined) {
       channel.on('data', () => undefined);
       channel.write(`\r\n${this.refusal}\r\n`);
-      this.finish(1);
+      this.finish(this.refusalForNow ? VIEW_EXIT.tryAgain : VIEW_EXIT.refused);
       return;
     }
     try {
