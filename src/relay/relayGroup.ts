@@ -12,7 +12,7 @@ import type { PlacedGroup } from '../host/fanout/groupPlacer';
 import type { GuestFeed, SnapshotSource } from '../host/fanout/guestFeed';
 import { ScreenModel } from '../host/fanout/screenModel';
 import { noticeOverlay, noticeScreen } from '../wire/noticeOverlay';
-import { decodeFrame, Frame, NO_SUCH_GROUP, subjects } from '../wire/relayProtocol';
+import { decodeFrame, Frame, HOST_NOT_ANSWERING_MESSAGE, NO_SUCH_GROUP, subjects } from '../wire/relayProtocol';
 import { RESET_AS_TMUX_DETACH } from '../wire/terminalReset';
 import { HostRetry } from './hostRetry';
 import type { RelayLink } from './relayLink';
@@ -90,10 +90,19 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
     const reply = await this.link.open(this.cols, this.rows, this.term);
     if (this.state !== 'opening') return;
     if (!reply.ok) {
-      if (this.retry.retry(reply.error, () => void this.open(onNotice))) return;
+      if (this.retry.retry(reply.error, () => void this.open(onNotice))) {
+        // No interruption to show (the host may still beat: overloaded, or a NATS user whose
+        // answers cannot come back): guests read why their screen is blank meanwhile.
+        if (!this.notice) {
+          this.notice = HOST_NOT_ANSWERING_MESSAGE;
+          for (const [feed, generation] of this.waiting) this.showWhileWaiting(feed, generation);
+        }
+        return;
+      }
       return this.end(1, `Guest Broadcast: the host cannot be watched through this relay right now (${reply.error}).`);
     }
     this.retry.answered();
+    if (this.notice === HOST_NOT_ANSWERING_MESSAGE) this.notice = undefined;
     this.id = reply.group;
     if (reply.cols !== this.cols || reply.rows !== this.rows) {
       // Another size than the screen kept so far (a reopened group's): disposed once parsed, as in close().
@@ -157,6 +166,7 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
 
   remove(member: GroupMember): void {
     if (!this.members.delete(member)) return;
+    this.waiting = this.waiting.filter(([feed]) => feed !== member.feed);
     member.feed.stop();
     if (this.members.size === 0) this.close();
   }
@@ -310,6 +320,8 @@ export class RelayGroup implements SnapshotSource, PlacedGroup {
   private showWhileWaiting(feed: GuestFeed, generation: number): void {
     const notice = this.notice;
     if (!notice || this.state === 'ended') return;
+    // Only a feed still waiting for this very request (it may have left for another group since).
+    if (feed.state !== 'syncing' || feed.generation !== generation) return;
     const screen = this.synced ? this.screen : undefined;
     if (!screen) return feed.write(noticeScreen(notice, this.cols, this.rows));
     screen.whenParsed(() => {

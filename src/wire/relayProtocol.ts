@@ -86,6 +86,8 @@ export const ALIVE_MS = 1_000;
 /** A relay that hears no heartbeat for this long tells its guests the host's link is interrupted. */
 export const INTERRUPTED_AFTER_MS = 3_500;
 /** What relay guests read while the host's NATS link is down (drawn over the screen's last rows). */
+/** Over a guest's (blank) screen while the host does not answer for its size group, though it still beats. */
+export const HOST_NOT_ANSWERING_MESSAGE = 'Guest Broadcast: waiting for the host to answer; the view starts by itself when it does.';
 export const HOST_INTERRUPTED_MESSAGE = "Guest Broadcast: the host's connection is interrupted; the view resumes by itself when it is back.";
 /** The same, when it is this relay's own link to NATS that is down. */
 export const RELAY_INTERRUPTED_MESSAGE = "Guest Broadcast: this relay's connection to the host is interrupted; the view resumes by itself when it is back.";

@@ -14,7 +14,7 @@ import { RelayGroup } from '../../src/relay/relayGroup';
 import { RelayLink } from '../../src/relay/relayLink';
 import type { RunningRelay } from '../../src/relay/startRelay';
 import type { OpenReply } from '../../src/wire/relayProtocol';
-import { HOST_GONE_MESSAGE, HOST_INTERRUPTED_MESSAGE, REGISTRY_BUCKET } from '../../src/wire/relayProtocol';
+import { HOST_GONE_MESSAGE, HOST_INTERRUPTED_MESSAGE, HOST_NOT_ANSWERING_MESSAGE, REGISTRY_BUCKET } from '../../src/wire/relayProtocol';
 import { boundedTest } from '../helpers/embeddedFixture';
 import { startNatsServer } from '../helpers/natsServer';
 import { relayWorld, RelayWorld } from '../helpers/relayWorld';
@@ -221,6 +221,8 @@ test('a host that answers a request for a group with an error is shown at once, 
     void silent.open(() => undefined);
     await waitFor('the relay to ask again', () => silentLink.opens >= 3, 30_000);
     assert.equal(waiting.exit, undefined, 'the guest is kept while the host does not answer');
+    // (Drawn over the last two rows of an 80-column screen: its first 60 characters are on one.)
+    assert.ok(waiting.output.includes(HOST_NOT_ANSWERING_MESSAGE.slice(0, 60)), `the guest reads why it waits: ${JSON.stringify(waiting.output)}`);
     assert.equal(silent.running, true);
   } finally {
     for (const group of groups) group.end(0);
