@@ -147,4 +147,13 @@ test('relay --host-key this user may not read or make: says which, not a temp fi
   const read = await asNobody(rootsKey);
   assert.equal(read.code, 1, read.stdout + read.stderr);
   assert.match(read.stderr, new RegExp(`Not allowed to read ${re(rootsKey)} \\(--host-key\\): run as a user who may read it\\.`));
+
+  // A folder on the way this user may not enter: said so, not a raw EACCES from stat.
+  const closed = join(dir, 'closed');
+  mkdirSync(join(closed, 'inner'), { recursive: true, mode: 0o700 });
+  chmodSync(closed, 0o700);
+  const behind = await asNobody(join(closed, 'inner', 'key'));
+  assert.equal(behind.code, 1, behind.stdout + behind.stderr);
+  assert.match(behind.stderr, new RegExp(`Not allowed to look at ${re(join(closed, 'inner'))}: this user may not enter a folder on its way\\. Run as a user who may, or give a path this user can reach\\.`));
+  assert.doesNotMatch(behind.stderr, /EACCES/);
 });

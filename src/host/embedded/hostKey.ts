@@ -94,7 +94,9 @@ function statOrUndefined(path: string): Stats | undefined {
   try {
     return statSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'EACCES' || code === 'EPERM') throw new Error(`Not allowed to look at ${path}: this user may not enter a folder on its way. Run as a user who may, or give a path this user can reach.`);
     throw error;
   }
 }
