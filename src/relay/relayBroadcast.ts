@@ -159,11 +159,7 @@ export class RelayBroadcast implements GroupPlacer {
   /** Says who watches now (a guest came or went). */
   announce(): void {
     if (this.closed) return;
-    try {
-      this.link.nc.publish(subjects.presence(this.link.broadcastId), encodeControl({ relay: this.link.relayName, ssh: this.ssh, web: this.web(), guests: this.guests() }));
-    } catch {
-      // NATS is reconnecting: the next renewal says it
-    }
+    this.link.presence(this.ssh, this.web(), this.guests());
   }
 
   /** The relay stops: every group's guests are told `message`. */

@@ -9,6 +9,8 @@ import {
   parseLeaseReply,
   parseOpenReply,
   parseSnapReply,
+  Presence,
+  PresenceGuest,
   REQUEST_TIMEOUT_MS,
   SnapReply,
   subjects,
@@ -32,6 +34,16 @@ export class RelayLink {
 
   async lease(groups: string[]): Promise<LeaseReply> {
     return this.ask(subjects.lease(this.broadcastId), { relay: this.relayName, groups }, parseLeaseReply);
+  }
+
+  /** Says who watches this broadcast here and where guests reach this relay (P.presence). */
+  presence(ssh: string, web: string, guests: PresenceGuest[]): void {
+    const presence: Presence = { relay: this.relayName, ssh, web, guests };
+    try {
+      this.nc.publish(subjects.presence(this.broadcastId), encodeControl(presence));
+    } catch {
+      // NATS is reconnecting: the next lease renewal or the host's next hello says it
+    }
   }
 
   /** Lets go of a group at once (no answer awaited: the lease's expiry is the fallback). */

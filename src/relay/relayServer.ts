@@ -22,7 +22,7 @@ import type { HostKey } from '../host/embedded/hostKey';
 import { formatListen, isWildcard, ListenAddress } from '../host/embedded/listen';
 import { listenOn } from '../host/embedded/listenOn';
 import { RefusalDesk } from '../host/embedded/refusal';
-import { BROADCAST_ID_RULE, encodeControl, isBroadcastId, parseRegistryEntry, PresenceGuest, RegistryEntry, subjects } from '../wire/relayProtocol';
+import { BROADCAST_ID_RULE, isBroadcastId, parseRegistryEntry, PresenceGuest, RegistryEntry, subjects } from '../wire/relayProtocol';
 import { RelayBroadcast } from './relayBroadcast';
 import { RelayLink } from './relayLink';
 
@@ -101,11 +101,8 @@ export class RelayServer {
     this.helloAnswered.set(id, now);
     const served = this.broadcasts.get(id);
     if (served) return served.announce();
-    try {
-      this.nc.publish(subjects.presence(id), encodeControl({ relay: this.options.name, ssh: this.sshAddress, web: this.webOrigin, guests: this.presenceOf(id) }));
-    } catch {
-      // NATS is reconnecting: the host asks again with its next heartbeat
-    }
+    // A broadcast this relay holds nothing of: its presence, through a link made for saying it.
+    new RelayLink(this.nc, id, this.options.name).presence(this.sshAddress, this.webOrigin, this.presenceOf(id));
   }
 
   get listenAddress(): string {
