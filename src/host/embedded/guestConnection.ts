@@ -23,7 +23,7 @@ export interface GuestConnectionOptions {
   groups: GroupPlacer;
   /**
    * A relay: which broadcast a user name names, asked once the access policy let the guest in.
-   * A refusal is shown in the guest's terminal (then the connection ends with status 1).
+   * A refusal is shown in the guest's terminal, then the connection ends with status 1 (75 when `tryAgain`: see wire/viewExit.ts).
    */
   admit?: (user: string) => Promise<{ groups: GroupPlacer; hostSize?: HostSizeSource } | { refusal: string; tryAgain?: boolean }>;
   /**
@@ -67,9 +67,8 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
   private groups: GroupPlacer;
   /** The host's size for the host-size channel: the options', or (a relay) the admitted broadcast's. */
   private hostSize: HostSizeSource | undefined;
-  private refusal: string | undefined;
-  /** The refusal holds for now only: the view ends with VIEW_EXIT.tryAgain, so watchers come back. */
-  private refusalForNow = false;
+  /** A relay's refusal: shown in the view, which then ends with `exit` (VIEW_EXIT.tryAgain: for now only, watchers come back). */
+  private refusal: { text: string; exit: number } | undefined;
 
   constructor(
     private readonly client: Connection,
@@ -129,18 +128,15 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
       admit(ctx.username).then(
         (answer) => {
           if ('refusal' in answer) {
-            this.refusal = answer.refusal;
-            this.refusalForNow = answer.tryAgain === true;
-          }
-          else {
+            this.refusal = { text: answer.refusal, exit: answer.tryAgain ? VIEW_EXIT.tryAgain : VIEW_EXIT.refused };
+          } else {
             this.groups = answer.groups;
             this.hostSize = answer.hostSize;
           }
           if (!this.closed) ctx.accept();
         },
         () => {
-          this.refusal = 'Guest Broadcast: this relay cannot look the broadcast up right now. Try again in a moment.';
-          this.refusalForNow = true;
+          this.refusal = { text: 'Guest Broadcast: this relay cannot look the broadcast up right now. Try again in a moment.', exit: VIEW_EXIT.tryAgain };
           if (!this.closed) ctx.accept();
         },
       );
@@ -223,8 +219,8 @@ export class GuestConnection extends EventEmitter<GuestConnectionEvents> {
     this.channel = channel;
     if (this.refusal !== undefined) {
       channel.on('data', () => undefined);
-      channel.write(`\r\n${this.refusal}\r\n`);
-      this.finish(this.refusalForNow ? VIEW_EXIT.tryAgain : VIEW_EXIT.refused);
+      channel.write(`\r\n${this.refusal.text}\r\n`);
+      this.finish(this.refusal.exit);
       return;
     }
     try {
